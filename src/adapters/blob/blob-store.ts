@@ -1,0 +1,35 @@
+import type { Readable } from 'node:stream';
+
+export interface StoredBlob {
+  /** SHA-256 of the content, 64 lowercase hex: the file id. */
+  id: string;
+  size: number;
+  /** False when identical bytes were already stored (the new copy was dropped). */
+  created: boolean;
+}
+
+export interface PutOptions {
+  /** Stop and store nothing once more than this many bytes arrive. */
+  maxBytes?: number;
+  onProgress?: (bytesSoFar: number) => void;
+}
+
+/** A local path to hand to ffmpeg; `release()` when done (a remote store deletes its download). */
+export interface LocalCopy {
+  path: string;
+  release(): Promise<void>;
+}
+
+/**
+ * Immutable bytes addressed by their SHA-256. Implementations: a local folder (default);
+ * an S3-compatible store can satisfy the same contract.
+ */
+export interface BlobStore {
+  put(content: Readable, options?: PutOptions): Promise<StoredBlob>;
+  /** Size in bytes, or null when the blob is absent. */
+  size(id: string): Promise<number | null>;
+  /** Reads the blob, or the inclusive byte range [start, end] of it. */
+  read(id: string, range?: { start: number; end: number }): Readable;
+  delete(id: string): Promise<void>;
+  localCopy(id: string): Promise<LocalCopy>;
+}

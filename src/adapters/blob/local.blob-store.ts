@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CamtroveError } from '../../domain/errors.js';
+import type { BlobStore, LocalCopy, PutOptions, StoredBlob } from './blob-store.js';
+import { createDurableFileSink } from './durable-file-sink.js';
+
+/** Temp files older than this at start-up belong to a crashed process and are removed. */
+const STALE_TEMP_MS = 24 * 3_600_000;
+
+/**
+ * Blobs as files under `<root>/<2 hex>/<2 hex>/<64 hex>`. A put streams into `<root>/tmp/` (same
+ * file system), hashing as it goes, fsyncs, then renames into place: a reader never sees a partial
+ * blob and a crash leaves only a temp file.
+ */
+export class LocalBlobStore implements BlobStore {
+  private readonly tempDir: string;
+
+  constructor(private readonly root: string) {
+    this.tempDir = join(root, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.tempDir, { recursive: true });
+    const now = Date.now();
+    for (const name of await readdir(this.tempDir)) {
+      const path = join(this.tempDir, name);
+      const info = await stat(path).catch(() => null);
+      if (info && now - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
+    }
+  }
+
+  pathOf(id: string): string {
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  async put(content: Readable, options: PutOptions = {}): Promise<StoredBlob> {
+    const tempPath = join(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const { maxBytes, onProgress } = options;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (maxBytes !== undefined && size > maxBytes) {
+          callback(new CamtroveError('CAMTROVE_ERR_UPLOAD_TOO_LARGE', `the upload is larger than the limit of ${maxBytes} bytes (maxUploadBytes)`));
+          return;
+        }
+        hash.update(chunk);
+        onProgress?.(size);
+        callback(null, chunk);
+      },
+    });
+    try {
+      // The sink fsyncs before it finishes: the bytes are on disk before the rename publishes them.
+      await pipeline(content, meter, createDurableFileSink(tempPath));
+      const id = hash.digest('hex');
+      const finalPath = this.pathOf(id);
+      if (await exists(finalPath)) {
+        await rm(tempPath, { force: true });
+        return { id, size, created: false };
+      }
+      await mkdir(dirname(finalPath), { recursive: true });
+      // rename is atomic; two writers of the same bytes both land the same content.
+      await rename(tempPath, finalPath);
+      await fsyncPath(dirname(finalPath));
+      return { id, size, created: true };
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  async size(id: string): Promise<number | null> {
+    const info = await stat(this.pathOf(id)).catch(() => null);
+    return info ? info.size : null;
+  }
+
+  read(id: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.pathOf(id), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  localCopy(id: string): Promise<LocalCopy> {
+    // Blobs are already local files: nothing to download or clean up.
+    return Promise.resolve({ path: this.pathOf(id), release: () => Promise.resolve() });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { CamtroveError } from '../../domain/errors.js';
+import { redactUrl } from '../../domain/redact.js';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, safe to print (no password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint as text by default; our bigints are epoch ms and sizes, safe as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** Opens the metadata database: SQLite in the data folder, or PostgreSQL when `databaseUrl` is set. */
+export function openDatabase(options: { dataDir: string; databaseUrl: string }): DatabaseHandle {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', description: redactUrl(options.databaseUrl), close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'camtrove.db');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
+  sqlite.pragma('synchronous = NORMAL');
+  // Several processes (serve, worker, CLI) share the file: wait for a lock rather than fail.
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', description: file, close: () => db.destroy() };
+}
+
+/** Brings the schema up to date; safe to call at every start and from several processes. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'camtrove_migrations',
+    migrationLockTableName: 'camtrove_migrations_lock',
+    // Without a schema, Kysely takes a migration table in any other schema of the database for
+    // this one's and never creates it here: name the schema the tables are created in.
+    ...(handle.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(handle) } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new CamtroveError('CAMTROVE_ERR_INTERNAL', `database migration failed on ${handle.description}: ${reason}`, { cause: result.error });
+  }
+  return result;
+}
+
+/** The schema unqualified tables are created in (the first existing one on the search_path). */
+async function currentSchema(handle: DatabaseHandle): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(handle.db);
+  return rows[0]?.schema ?? undefined;
+}
+
+/** Whether an error is a unique-constraint violation, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | undefined;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

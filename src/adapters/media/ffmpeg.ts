@@ -1,0 +1,106 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { CamtroveError } from '../../domain/errors.js';
+import { parseProgressLine } from '../../domain/ffmpeg-commands.js';
+import { redactArgs } from '../../domain/redact.js';
+import { parseProbeOutput, type VideoInfo } from '../../domain/video-info.js';
+import { runProcess } from './process-runner.js';
+
+export interface FfmpegRunOptions {
+  signal?: AbortSignal;
+  /** Media duration in seconds, to turn ffmpeg's time reached into a fraction. */
+  duration?: number | null;
+  onProgress?: (fraction: number) => void;
+}
+
+/** The media port: everything camtrove asks of ffmpeg and ffprobe. */
+export interface MediaTools {
+  probe(input: string, signal?: AbortSignal): Promise<VideoInfo>;
+  ffmpeg(args: readonly string[], options?: FfmpegRunOptions): Promise<void>;
+}
+
+const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or set CAMTROVE_FFMPEG and CAMTROVE_FFPROBE to the binaries';
+
+/** Finds a binary: the configured path first, then PATH; fails with how to install it. */
+export function locateBinary(name: 'ffmpeg' | 'ffprobe', configured: string, envPath = process.env.PATH ?? ''): string {
+  const candidates = configured ? [configured] : envPath.split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  const where = configured ? `at ${configured} (CAMTROVE_${name.toUpperCase()})` : 'on PATH';
+  throw new CamtroveError('CAMTROVE_ERR_FFMPEG_MISSING', `${name} was not found ${where}: ${INSTALL_HINT}`);
+}
+
+/** ffmpeg/ffprobe from the system, located lazily so commands that need no media start without them. */
+export class SystemMediaTools implements MediaTools {
+  private paths: { ffmpeg: string; ffprobe: string } | null = null;
+
+  constructor(private readonly configured: { ffmpeg: string; ffprobe: string }) {}
+
+  /** Fails now, with the install hint, when either binary is missing. */
+  ensureAvailable(): { ffmpeg: string; ffprobe: string } {
+    this.paths ??= {
+      ffmpeg: locateBinary('ffmpeg', this.configured.ffmpeg),
+      ffprobe: locateBinary('ffprobe', this.configured.ffprobe),
+    };
+    return this.paths;
+  }
+
+  async probe(input: string, signal?: AbortSignal): Promise<VideoInfo> {
+    const { ffprobe } = this.ensureAvailable();
+    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input];
+    const result = await runProcess(ffprobe, args, { signal, captureStdout: true });
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(result.stdout);
+    } catch {
+      // fall through: reported below with ffprobe's own words
+    }
+    const info = result.exitCode === 0 && parsed ? parseProbeOutput(parsed) : null;
+    if (!info) {
+      const reason = stderrReason(result.stderrTail) ?? 'no audio or video stream found';
+      throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `not a readable video or image: ${reason}`);
+    }
+    return info;
+  }
+
+  async ffmpeg(args: readonly string[], options: FfmpegRunOptions = {}): Promise<void> {
+    const { ffmpeg } = this.ensureAvailable();
+    const fullArgs = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y', ...args];
+    const { duration, onProgress } = options;
+    const result = await runProcess(ffmpeg, fullArgs, {
+      signal: options.signal,
+      onStdoutLine: (line) => {
+        const reached = parseProgressLine(line);
+        if (reached !== null && duration && onProgress) onProgress(Math.min(1, reached / duration));
+      },
+    });
+    if (result.exitCode !== 0) {
+      const reason = stderrReason(result.stderrTail) ?? `exit code ${result.exitCode ?? result.exitSignal}`;
+      const code = /Invalid data found|moov atom not found|could not find codec parameters|End of file/i.test(result.stderrTail.join('\n'))
+        ? 'CAMTROVE_ERR_MEDIA_UNREADABLE'
+        : 'CAMTROVE_ERR_MEDIA_PROCESSING';
+      throw new CamtroveError(code, `ffmpeg failed: ${reason}`, { cause: { args: redactArgs(fullArgs), stderr: result.stderrTail } });
+    }
+  }
+}
+
+/**
+ * The last two distinct messages of ffmpeg's or ffprobe's stderr: the last line alone is often the
+ * generic "Invalid data found when processing input", and the line before it says why ("moov atom
+ * not found"). Prefixes are dropped: "[mov,mp4 @ 0x…] " and the input path in "/data/x.bin: …".
+ */
+function stderrReason(lines: string[]): string | undefined {
+  const last: string[] = [];
+  for (const line of [...lines].reverse()) {
+    const message = line.replace(/^\[[^\]]*\]\s*/, '').replace(/^.*?:\s(?=[A-Z])/, '').trim();
+    if (message !== '' && !last.includes(message)) last.unshift(message);
+    if (last.length === 2) break;
+  }
+  return last.length > 0 ? last.join('; ') : undefined;
+}

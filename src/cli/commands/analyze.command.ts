@@ -1,0 +1,94 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Command } from 'commander';
+import type { AnalysisRecord } from '../../adapters/db/analysis.repository.js';
+import { isFinished } from '../../domain/analysis-state.js';
+import { CamtroveError } from '../../domain/errors.js';
+import { analysisBody } from '../../http/routes/analysis.routes.js';
+import type { Library } from '../../main.js';
+import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { emit } from '../output.js';
+import { progressBar } from '../progress.js';
+
+interface AnalyzeOptions extends CommonOptions {
+  param: string[];
+  model?: string;
+  wait?: boolean;
+}
+
+export function analyzeCommand(): Command {
+  return addCommonOptions(
+    new Command('analyze')
+      .description('start an analysis of a file; with --wait, run it here and print the result')
+      .argument('<file>', 'a file id or unique prefix, a local path (added to the library first), or - for analyses without input')
+      .argument('<analysis>', 'probe, transcode, thumbnail, frames, sleep, …')
+      .option('-p, --param <key=value>', 'an analysis parameter (repeatable)', collect, [])
+      .option('--model <name>', 'model, for analyses that have models')
+      .option('--wait', 'wait for the result, working on the queue in this process meanwhile'),
+  ).action(async (file: string, analysis: string, options: AnalyzeOptions) => {
+    await withLibrary(options, async (library) => {
+      // Waiting runs the analysis here: without ffmpeg, say so before anything is queued.
+      if (options.wait) library.media.ensureAvailable();
+      const fileId = await inputFileId(library, file);
+      const started = await library.analyses.start({ analysis, fileId, model: options.model ?? null, params: parseParams(options.param) });
+      if (!options.wait) {
+        emit(options.json, { analysis_id: started.id, state: started.state }, () => `${started.id} ${started.state} (poll with GET /analysis/${started.id})`);
+        return;
+      }
+      const record = await waitFor(library, started.id);
+      emit(options.json, analysisBody(record), () =>
+        record.state === 'SUCCESS' ? JSON.stringify(record.result, null, 2) : `${record.id} ${record.state}${record.error ? `: ${record.error.message}` : ''}`,
+      );
+      if (record.state === 'FAILURE') throw new CamtroveError(record.error?.code ?? 'CAMTROVE_ERR_ANALYSIS_FAILED', `analysis ${record.id} failed: ${record.error?.message ?? 'unknown reason'}`);
+      if (record.state === 'CANCELLED') throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_CANCELLED', `analysis ${record.id} was cancelled`);
+    });
+  });
+}
+
+async function inputFileId(library: Library, file: string): Promise<string | null> {
+  if (file === '-') return null;
+  const local = await stat(file).catch(() => null);
+  if (local?.isFile()) {
+    const bar = progressBar(basename(file), local.size, 'bytes');
+    try {
+      return (await library.files.addFromPath(file, { name: basename(file), onProgress: (n) => bar.update(n) })).file.id;
+    } finally {
+      bar.stop();
+    }
+  }
+  // Not a local file: it must be a file id. A path-like argument gets a message about the path.
+  if (local) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `${file} is not a regular file`);
+  if (!/^[0-9a-f]+$/i.test(file.trim())) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `${file}: no such local file, and not a file id either`);
+  return file;
+}
+
+async function waitFor(library: Library, id: string): Promise<AnalysisRecord> {
+  library.startWorkers();
+  const bar = progressBar(id.slice(0, 12), 100, 'percent');
+  try {
+    for (;;) {
+      const record = await library.analyses.get(id);
+      bar.update(Math.round(record.progress * 100));
+      if (isFinished(record.state)) return record;
+      await delay(200);
+    }
+  } finally {
+    bar.stop();
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** "k=v" pairs; a value that is valid JSON (numbers, booleans, objects) is taken as such. */
+export function parseParams(pairs: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `--param "${pair}" is not key=value`);
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { isCamtroveError } from '../domain/errors.js';
+import { analyzeCommand } from './commands/analyze.command.js';
+import { filesCommand } from './commands/files.command.js';
+import { migrateCommand } from './commands/migrate.command.js';
+import { serveCommand } from './commands/serve.command.js';
+import { tokenCommand } from './commands/token.command.js';
+import { workerCommand } from './commands/worker.command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('camtrove')
+    .description('camtrove: a library of camera footage with analyses on a durable job queue')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addCommand(serveCommand())
+    .addCommand(workerCommand())
+    .addCommand(filesCommand())
+    .addCommand(analyzeCommand())
+    .addCommand(tokenCommand())
+    .addCommand(migrateCommand());
+  // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 usage error. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (isCamtroveError(error)) {
+      process.stderr.write(`error: ${error.message} (${error.code})\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

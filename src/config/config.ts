@@ -1,0 +1,141 @@
+import { CamtroveError } from '../domain/errors.js';
+import { parseByteSize } from '../domain/byte-size.js';
+import { parseDurationMs } from '../domain/duration.js';
+
+/** Per-analysis worker concurrency: a default plus overrides by analysis name. */
+export interface ConcurrencyConfig {
+  default: number;
+  byAnalysis: Readonly<Record<string, number>>;
+}
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  host: string;
+  port: number;
+  maxUploadBytes: number;
+  workers: boolean;
+  concurrency: ConcurrencyConfig;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  pollMs: number;
+  analysisTimeoutMs: number;
+  ffmpeg: string;
+  ffprobe: string;
+  logLevel: string;
+}
+
+type Raw = string | number | boolean;
+
+interface KeySpec<K extends keyof Config> {
+  env: string;
+  default: Config[K];
+  /** How the default reads in docs, when it differs from JSON of the value. */
+  shownDefault?: string;
+  description: string;
+  parse: (value: Raw) => Config[K] | null;
+  expected: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const positiveInt = (max: number) => (value: Raw): number | null => {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 && n <= max ? n : null;
+};
+const duration = (min: number) => (value: Raw): number | null => {
+  const ms = typeof value === 'boolean' ? null : parseDurationMs(value);
+  return ms !== null && ms >= min ? ms : null;
+};
+const text = (value: Raw): string | null => (typeof value === 'string' ? value : null);
+
+function parseBoolean(value: Raw): boolean | null {
+  if (typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return null;
+}
+
+/** "2" or "2,transcode=1,sleep=8": a default then name=n overrides. */
+export function parseConcurrency(value: Raw): ConcurrencyConfig | null {
+  if (typeof value === 'boolean') return null;
+  const config: { default: number; byAnalysis: Record<string, number> } = { default: 2, byAnalysis: {} };
+  for (const part of String(value).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, count] = part.includes('=') ? part.split('=', 2) : [undefined, part];
+    const n = positiveInt(64)(count?.trim() ?? '');
+    if (n === null) return null;
+    if (name === undefined) config.default = n;
+    else if (/^[a-z][a-z0-9_-]*$/.test(name.trim())) config.byAnalysis[name.trim()] = n;
+    else return null;
+  }
+  return config;
+}
+
+function parseDatabaseUrl(value: Raw): string | null {
+  if (typeof value !== 'string') return null;
+  if (value === '' || /^postgres(ql)?:\/\//.test(value)) return value;
+  return null;
+}
+
+/** Every configuration key. docs/configuration.md documents each one (a test checks). */
+export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
+  dataDir: { env: 'CAMTROVE_DATA', default: './camtrove-data', description: 'Data folder: the SQLite database and the blob store (`--data DIR`).', parse: text, expected: 'a folder path' },
+  databaseUrl: { env: 'CAMTROVE_DATABASE_URL', default: '', shownDefault: '(SQLite in the data folder)', description: 'Metadata database. Empty: SQLite at `<data>/camtrove.db`. `postgres://user@host:5432/db`: PostgreSQL.', parse: parseDatabaseUrl, expected: 'empty or a postgres:// URL' },
+  host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
+  port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`).', parse: positiveInt(65535), expected: 'a port number 1-65535' },
+  maxUploadBytes: { env: 'CAMTROVE_MAX_UPLOAD_BYTES', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'Largest upload accepted by `POST /file` (413 beyond). Bytes or a size like `500MB`, `10GiB`.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
+  workers: { env: 'CAMTROVE_WORKERS', default: true, description: 'Whether `camtrove serve` also runs analyses in-process. Set false when separate `camtrove worker` processes do the work.', parse: parseBoolean, expected: 'true or false' },
+  concurrency: { env: 'CAMTROVE_CONCURRENCY', default: { default: 2, byAnalysis: {} }, shownDefault: '2', description: 'Analyses run at once per worker process, per analysis: a default, then `name=n` overrides, e.g. `2,transcode=1,sleep=16`.', parse: parseConcurrency, expected: 'a number, optionally followed by name=number pairs' },
+  maxAttempts: { env: 'CAMTROVE_MAX_ATTEMPTS', default: 3, description: 'Times an analysis is tried before it fails (errors that cannot succeed on retry fail at once).', parse: positiveInt(100), expected: 'an integer 1-100' },
+  retryBaseMs: { env: 'CAMTROVE_RETRY_BASE', default: 2000, shownDefault: '2s', description: 'First retry delay; each further retry doubles it (with jitter).', parse: duration(0), expected: 'a duration such as 500ms, 2s, 1m' },
+  retryMaxMs: { env: 'CAMTROVE_RETRY_MAX', default: 300_000, shownDefault: '5m', description: 'Longest retry delay.', parse: duration(0), expected: 'a duration' },
+  leaseMs: { env: 'CAMTROVE_LEASE', default: 30_000, shownDefault: '30s', description: 'How long a worker owns a running analysis without a heartbeat; after that another worker runs it again.', parse: duration(1000), expected: 'a duration of at least 1s' },
+  heartbeatMs: { env: 'CAMTROVE_HEARTBEAT', default: 2000, shownDefault: '2s', description: 'How often a worker renews its lease and checks for cancellation.', parse: duration(50), expected: 'a duration of at least 50ms' },
+  pollMs: { env: 'CAMTROVE_POLL', default: 500, shownDefault: '500ms', description: 'How often an idle worker looks for new work enqueued by other processes.', parse: duration(10), expected: 'a duration of at least 10ms' },
+  analysisTimeoutMs: { env: 'CAMTROVE_ANALYSIS_TIMEOUT', default: 6 * 3_600_000, shownDefault: '6h', description: 'Longest time one attempt of an analysis may run before it is stopped.', parse: duration(1000), expected: 'a duration of at least 1s' },
+  ffmpeg: { env: 'CAMTROVE_FFMPEG', default: '', shownDefault: '(ffmpeg on PATH)', description: 'Path of the ffmpeg binary.', parse: text, expected: 'a path' },
+  ffprobe: { env: 'CAMTROVE_FFPROBE', default: '', shownDefault: '(ffprobe on PATH)', description: 'Path of the ffprobe binary.', parse: text, expected: 'a path' },
+  logLevel: { env: 'CAMTROVE_LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}.`, parse: (v) => (typeof v === 'string' && LOG_LEVELS.includes(v) ? v : null), expected: LOG_LEVELS.join(', ') },
+};
+
+export type ConfigSource = Partial<Record<keyof Config, Raw>>;
+
+/**
+ * Builds the frozen configuration from, in rising precedence: defaults, the config file, the
+ * environment, command-line flags. Any bad value stops here with a message naming key and source.
+ */
+export function resolveConfig(sources: { file?: Record<string, unknown>; fileName?: string; env?: NodeJS.ProcessEnv; flags?: ConfigSource }): Readonly<Config> {
+  const config = {} as Record<string, unknown>;
+  const keys = Object.keys(configKeys) as (keyof Config)[];
+  if (sources.file) {
+    for (const name of Object.keys(sources.file)) {
+      if (!keys.includes(name as keyof Config)) {
+        throw new CamtroveError('CAMTROVE_ERR_CONFIG', `unknown key "${name}" in config file ${sources.fileName ?? ''}; known keys: ${keys.join(', ')}`.replace('  ', ' '));
+      }
+    }
+  }
+  for (const key of keys) {
+    const spec = configKeys[key] as KeySpec<typeof key>;
+    const candidates: [string, unknown][] = [
+      [`--${key} flag`, sources.flags?.[key]],
+      [`environment variable ${spec.env}`, sources.env?.[spec.env]],
+      [`key "${key}" in config file ${sources.fileName ?? ''}`.trim(), sources.file?.[key]],
+    ];
+    const found = candidates.find(([, value]) => value !== undefined);
+    if (!found) {
+      config[key] = spec.default;
+      continue;
+    }
+    const [where, value] = found;
+    const parsed = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? spec.parse(value) : null;
+    if (parsed === null) {
+      throw new CamtroveError('CAMTROVE_ERR_CONFIG', `${where} is ${JSON.stringify(value)}; expected ${spec.expected}`);
+    }
+    config[key] = parsed;
+  }
+  return Object.freeze(config as unknown as Config);
+}

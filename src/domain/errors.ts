@@ -1,0 +1,70 @@
+/**
+ * The one catalogue of camtrove error codes. The API answers `{ error: { code, message } }` with the
+ * status listed here, the CLI prints the message and exits non-zero, and docs/errors.md documents
+ * every code (a test keeps the two in step).
+ */
+export const errorCatalogue = {
+  CAMTROVE_ERR_BAD_REQUEST: { status: 400, retryable: false, summary: 'The request is malformed (bad JSON, wrong content type, a field of the wrong type).' },
+  CAMTROVE_ERR_INVALID_ID: { status: 400, retryable: false, summary: 'An id is not 6 to 64 hexadecimal characters.' },
+  CAMTROVE_ERR_AMBIGUOUS_ID: { status: 409, retryable: false, summary: 'An id prefix matches more than one file or analysis; give more characters.' },
+  CAMTROVE_ERR_FILE_NOT_FOUND: { status: 404, retryable: false, summary: 'No file has this id (or id prefix).' },
+  CAMTROVE_ERR_ANALYSIS_NOT_FOUND: { status: 404, retryable: false, summary: 'No analysis has this id (or id prefix).' },
+  CAMTROVE_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, summary: 'No endpoint answers this method and path.' },
+  CAMTROVE_ERR_MISSING_FILE_FIELD: { status: 400, retryable: false, summary: 'An upload has no multipart field named `file`.' },
+  CAMTROVE_ERR_EMPTY_FILE: { status: 400, retryable: false, summary: 'An uploaded file has no bytes.' },
+  CAMTROVE_ERR_UPLOAD_TOO_LARGE: { status: 413, retryable: false, summary: 'An upload is larger than `maxUploadBytes`; nothing was stored.' },
+  CAMTROVE_ERR_UPLOAD_ABORTED: { status: 400, retryable: false, summary: 'The client stopped sending an upload before it ended; nothing was stored.' },
+  CAMTROVE_ERR_UNKNOWN_ANALYSIS: { status: 400, retryable: false, summary: 'The analysis name is not one this server knows.' },
+  CAMTROVE_ERR_UNKNOWN_MODEL: { status: 400, retryable: false, summary: 'The model is not one the analysis offers (or the analysis has no models).' },
+  CAMTROVE_ERR_INVALID_PARAMS: { status: 400, retryable: false, summary: 'An analysis parameter is unknown, missing or out of range.' },
+  CAMTROVE_ERR_FILE_IN_USE: { status: 409, retryable: false, summary: 'The file cannot be deleted while a pending or running analysis reads it.' },
+  CAMTROVE_ERR_ANALYSIS_FINISHED: { status: 409, retryable: false, summary: 'The analysis already finished, so it cannot be cancelled.' },
+  CAMTROVE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false, summary: 'The requested byte range lies outside the file.' },
+  CAMTROVE_ERR_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A bearer token is required (tokens exist on this server) and none, or a wrong one, was given.' },
+  CAMTROVE_ERR_MEDIA_UNREADABLE: { status: 422, retryable: false, summary: 'The file is not a video or image that ffprobe/ffmpeg can read (or it is damaged beyond use).' },
+  CAMTROVE_ERR_MEDIA_PROCESSING: { status: 422, retryable: false, summary: 'ffmpeg failed while processing the media; the message carries its last lines of output.' },
+  CAMTROVE_ERR_ANALYSIS_TIMEOUT: { status: 422, retryable: true, summary: 'An analysis ran longer than its time limit and was stopped.' },
+  CAMTROVE_ERR_ANALYSIS_CANCELLED: { status: 410, retryable: false, summary: 'The analysis was cancelled before it finished.' },
+  CAMTROVE_ERR_WORKER_LOST: { status: 422, retryable: true, summary: 'The worker running the analysis stopped (crash, kill) as many times as attempts allow.' },
+  CAMTROVE_ERR_ANALYSIS_FAILED: { status: 422, retryable: true, summary: 'An analysis failed for an unexpected reason; the message says which.' },
+  CAMTROVE_ERR_FFMPEG_MISSING: { status: 500, retryable: false, summary: 'ffmpeg or ffprobe is not installed or not where CAMTROVE_FFMPEG/CAMTROVE_FFPROBE point.' },
+  CAMTROVE_ERR_CONFIG: { status: 500, retryable: false, summary: 'A configuration value (environment variable, config file or flag) is invalid.' },
+  CAMTROVE_ERR_PUBLIC_BIND_WITHOUT_TOKEN: { status: 500, retryable: false, summary: 'The server was asked to listen on a non-loopback address before any API token exists.' },
+  CAMTROVE_ERR_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected error; the server log has the details under the request id.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class CamtroveError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CamtroveError';
+    this.code = code;
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+
+  /** Whether running the same work again could succeed (the queue retries only these). */
+  get retryable(): boolean {
+    return errorCatalogue[this.code].retryable;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isCamtroveError(error: unknown): error is CamtroveError {
+  return error instanceof CamtroveError;
+}
+
+/** Any thrown value as a CamtroveError, keeping codes that are already ours. */
+export function toCamtroveError(error: unknown): CamtroveError {
+  if (isCamtroveError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CamtroveError('CAMTROVE_ERR_INTERNAL', message, { cause: error });
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { LOG_REDACT_PATHS } from '../domain/redact.js';
+import type { Library } from '../main.js';
+import { installAuth } from './auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
+import { analysisRoutes } from './routes/analysis.routes.js';
+import { fileRoutes } from './routes/file.routes.js';
+import { ErrorBody } from './schemas.js';
+
+export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
+
+/** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Whatever logger is given, credentials in headers never reach it (plugins log headers too).
+  // Typed as Fastify's logger so the instance type stays the default one routes are written for.
+  const loggerInstance: FastifyBaseLogger | undefined = deps.logger ? deps.logger.child({}, { redact: { paths: LOG_REDACT_PATHS, censor: '***' } }) : undefined;
+  const app = Fastify({
+    loggerInstance,
+    // Honour a sane incoming request id so logs can be joined with a proxy's.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomBytes(8).toString('hex');
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ErrorBody);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'camtrove',
+        version: '0.1.0',
+        description: 'Upload footage, run analyses on a durable queue, poll for results. Errors are `{error: {code, message}}` with codes listed in docs/errors.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed once a token exists (`camtrove token create`).' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fields: 100, fieldSize: 64 * 1024, parts: 200 } });
+  installAuth(app, deps.tokens);
+
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/health', { schema: { summary: 'Liveness and the database in use', tags: ['service'], security: [] } }, () => ({ ok: true, database: deps.database.dialect }));
+  await app.register(fileRoutes(deps.files, deps.config.maxUploadBytes));
+  await app.register(analysisRoutes(deps.analyses));
+  await app.register(analysisTypeRoutes(deps.registry));
+  return app;
+}

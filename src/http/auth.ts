@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { CamtroveError } from '../domain/errors.js';
+import type { TokenService } from '../services/token.service.js';
+
+/** Paths that carry no data (the API description), open even when tokens exist. */
+const PUBLIC_PATHS = [/^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/health$/];
+
+/** Every other request needs a token once one exists; tokens are checked on each request. */
+export function installAuth(app: FastifyInstance, tokens: TokenService): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC_PATHS.some((p) => p.test(path))) return;
+    const outcome = await tokens.authenticate(request.headers.authorization);
+    if (!outcome.allowed) {
+      void reply.header('www-authenticate', 'Bearer realm="camtrove"');
+      throw new CamtroveError('CAMTROVE_ERR_UNAUTHORIZED', outcome.reason);
+    }
+  });
+}

@@ -1,0 +1,121 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FileRecord } from '../../adapters/db/file.repository.js';
+import { parseRangeHeader } from '../../domain/byte-range.js';
+import { CamtroveError } from '../../domain/errors.js';
+import type { FileService } from '../../services/file.service.js';
+import { errorResponses, FileBody, IdParam, PageQuery } from '../schemas.js';
+
+export function fileBody(file: FileRecord) {
+  return { file_id: file.id, name: file.name, size: file.size, content_type: file.contentType, created_at: new Date(file.createdAt).toISOString() };
+}
+
+/** Seed-compatible file routes: upload, list, download (with Range), delete. */
+export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    // Raw bytes (application/octet-stream…) sent to POST /file are the same mistake as a form without
+    // the field: say how to upload rather than "unsupported media type". Scoped to these routes; the
+    // other methods here take no body and ignore one.
+    app.addContentTypeParser('*', (request, payload, done) => {
+      if (request.method !== 'POST') {
+        payload.resume();
+        done(null, undefined);
+        return;
+      }
+      const type = request.headers['content-type'] ?? 'without a content type';
+      done(new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', `send the file as multipart/form-data in a field named "file" (this request is ${type})`), undefined);
+    });
+
+    app.post('/file', {
+      schema: {
+        summary: 'Upload a file',
+        description: 'multipart/form-data with the file in field `file`. Identical bytes get the same id and are stored once.',
+        tags: ['files'],
+        consumes: ['multipart/form-data'],
+        response: { 200: Type.Object({ file_id: Type.String(), created: Type.Boolean({ description: 'False when these bytes were already stored.' }) }), ...errorResponses(400, 401, 413) },
+      },
+    }, async (request) => {
+      if (!request.isMultipart()) throw new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', 'send the file as multipart/form-data in a field named "file"');
+      for await (const part of request.parts({ limits: { fileSize: maxUploadBytes + 1, files: 1 } })) {
+        if (part.type !== 'file') continue;
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          continue;
+        }
+        // A client that goes away mid-upload must leave nothing behind: fail the stream.
+        const raw = request.raw;
+        const onClose = () => {
+          if (!raw.complete) part.file.destroy(new CamtroveError('CAMTROVE_ERR_UPLOAD_ABORTED', 'the client disconnected before the upload ended'));
+        };
+        raw.once('close', onClose);
+        try {
+          const { file, created } = await files.add(part.file, { name: part.filename, contentType: part.mimetype, maxBytes: maxUploadBytes });
+          return { file_id: file.id, created };
+        } finally {
+          raw.off('close', onClose);
+        }
+      }
+      throw new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', 'the form has no file field named "file"');
+    });
+
+    app.get('/file', {
+      schema: {
+        summary: 'List files, newest first',
+        tags: ['files'],
+        querystring: Type.Object(PageQuery),
+        response: { 200: Type.Object({ files: Type.Array(FileBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401) },
+      },
+    }, async (request) => {
+      const page = await files.list({ limit: request.query.limit, after: request.query.after });
+      return { files: page.items.map(fileBody), next: page.next };
+    });
+
+    app.get('/file/:id', {
+      schema: {
+        summary: 'Download a file',
+        description: 'Supports `Range: bytes=…` (206) so browsers can seek in videos, and `If-None-Match` with the file id as ETag.',
+        tags: ['files'],
+        params: IdParam,
+        response: errorResponses(400, 401, 404, 409, 416),
+      },
+    }, async (request, reply) => {
+      const file = await files.resolve(request.params.id);
+      const etag = `"${file.id}"`;
+      void reply
+        .header('accept-ranges', 'bytes')
+        .header('etag', etag)
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('content-type', file.contentType)
+        .header('content-disposition', contentDisposition(file.name));
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const range = parseRangeHeader(request.headers.range, file.size);
+      if (range === 'unsatisfiable') {
+        void reply.header('content-range', `bytes */${file.size}`);
+        throw new CamtroveError('CAMTROVE_ERR_RANGE_NOT_SATISFIABLE', `the range ${request.headers.range} lies outside the file's ${file.size} bytes`);
+      }
+      if (range) {
+        void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
+        return reply.send(files.read(file, range));
+      }
+      void reply.header('content-length', file.size);
+      return reply.send(files.read(file));
+    });
+
+    app.delete('/file/:id', {
+      schema: {
+        summary: 'Delete a file',
+        tags: ['files'],
+        params: IdParam,
+        response: { 200: Type.Object({ file_id: Type.String(), deleted: Type.Boolean() }), ...errorResponses(400, 401, 404, 409) },
+      },
+    }, async (request) => {
+      const file = await files.delete(request.params.id);
+      return { file_id: file.id, deleted: true };
+    });
+  };
+}
+
+/** `attachment; filename="…"; filename*=UTF-8''…` with the name made safe for a header. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import pino, { type Logger } from 'pino';
+import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
+import { systemClock, type Clock } from './adapters/clock.js';
+import { AnalysisRepository } from './adapters/db/analysis.repository.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
+import { FileRepository } from './adapters/db/file.repository.js';
+import { TokenRepository } from './adapters/db/token.repository.js';
+import { SystemMediaTools } from './adapters/media/ffmpeg.js';
+import { DbJobQueue } from './adapters/queue/db.job-queue.js';
+import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
+import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
+import type { Config } from './config/config.js';
+import { LOG_REDACT_PATHS, redactUrl } from './domain/redact.js';
+import { AnalysisRunner } from './services/analysis-runner.js';
+import { AnalysisService } from './services/analysis.service.js';
+import { FileService } from './services/file.service.js';
+import { TokenService } from './services/token.service.js';
+
+/** Everything a camtrove entry point needs, wired from one configuration. */
+export interface Library {
+  config: Readonly<Config>;
+  logger: Logger;
+  database: DatabaseHandle;
+  queue: JobQueue;
+  media: SystemMediaTools;
+  registry: AnalysisRegistry;
+  files: FileService;
+  analyses: AnalysisService;
+  tokens: TokenService;
+  runner: AnalysisRunner;
+  /** Starts in-process workers for every analysis. */
+  startWorkers(): QueueWorker;
+  close(): Promise<void>;
+}
+
+/** The composition root: config → adapters → services. Migrates the database on open. */
+export async function openLibrary(config: Readonly<Config>, options: { logger?: Logger; clock?: Clock } = {}): Promise<Library> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
+  await blobs.init();
+  const workRoot = join(config.dataDir, 'work');
+  await mkdir(workRoot, { recursive: true });
+
+  const registry = await loadAnalyses();
+  const queue = new DbJobQueue(database.db, database.dialect, clock);
+  const media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe });
+  const analysisRepository = new AnalysisRepository(database.db);
+  const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
+  const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
+  const tokens = new TokenService(new TokenRepository(database.db), clock);
+  const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, clock, logger);
+  const workers: QueueWorker[] = [];
+
+  return {
+    config,
+    logger,
+    database,
+    queue,
+    media,
+    registry,
+    files,
+    analyses,
+    tokens,
+    runner,
+    startWorkers() {
+      const worker = runner.start({
+        concurrency: config.concurrency,
+        leaseMs: config.leaseMs,
+        heartbeatMs: config.heartbeatMs,
+        pollMs: config.pollMs,
+        timeoutMs: config.analysisTimeoutMs,
+        backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
+        workRoot,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await database.close();
+    },
+  };
+}
+
+/** JSON logs on stderr; Authorization headers and URL credentials never reach them. */
+export function createLogger(level: string): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: LOG_REDACT_PATHS, censor: '***' },
+      serializers: {
+        req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? '') }),
+      },
+    },
+    pino.destination(2),
+  );
+}

@@ -1,0 +1,29 @@
+import { Value } from '@sinclair/typebox/value';
+import type { TObject } from '@sinclair/typebox';
+import { CamtroveError } from '../domain/errors.js';
+
+/**
+ * Validates an analysis's parameters against its schema: fills defaults, converts form strings
+ * ("5" → 5, "true" → true), and names every bad or unknown parameter in one message.
+ */
+export function validateParams(
+  analysis: string,
+  schema: TObject,
+  raw: Record<string, unknown>,
+  check?: (params: Record<string, unknown>) => string | null,
+): Record<string, unknown> {
+  const known = Object.keys(schema.properties);
+  const unknown = Object.keys(raw).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    const accepted = known.length > 0 ? `it accepts: ${known.join(', ')}` : 'it takes no parameters';
+    throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for analysis ${analysis}; ${accepted}`);
+  }
+  const value = Value.Default(schema, Value.Convert(schema, structuredClone(raw)));
+  const problems = [...Value.Errors(schema, value)].map((e) => `${e.path.replace(/^\//, '') || 'parameters'}: ${e.message.toLowerCase()}`);
+  if (problems.length > 0) {
+    throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `invalid parameters for analysis ${analysis}: ${[...new Set(problems)].join('; ')}`);
+  }
+  const problem = check?.(value as Record<string, unknown>);
+  if (problem) throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `invalid parameters for analysis ${analysis}: ${problem}`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,121 @@
+import type { Clock } from '../adapters/clock.js';
+import type { AnalysisRecord, AnalysisRepository } from '../adapters/db/analysis.repository.js';
+import type { Page } from '../adapters/db/pagination.js';
+import type { JobQueue } from '../adapters/queue/job-queue.js';
+import type { AnalysisRegistry } from '../analyses/analysis-registry.js';
+import type { AnalysisState } from '../domain/analysis-state.js';
+import { isFinished } from '../domain/analysis-state.js';
+import { CamtroveError } from '../domain/errors.js';
+import { newAnalysisId, parseIdPrefix, pickUnique } from '../domain/ids.js';
+import { validateParams } from './analysis-params.js';
+import type { FileService } from './file.service.js';
+
+export interface StartAnalysisInput {
+  analysis: string;
+  fileId?: string | null;
+  model?: string | null;
+  params?: Record<string, unknown>;
+}
+
+/** The payload of an analysis job: the id only, so a job is safe to run twice. */
+export interface AnalysisJobPayload {
+  analysisId: string;
+}
+
+/** Starting, reading and cancelling analyses. Running them is AnalysisRunner's job. */
+export class AnalysisService {
+  constructor(
+    private readonly registry: AnalysisRegistry,
+    private readonly analyses: AnalysisRepository,
+    private readonly files: FileService,
+    private readonly queue: JobQueue,
+    private readonly clock: Clock,
+    private readonly maxAttempts: number,
+  ) {}
+
+  get names(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  async start(input: StartAnalysisInput): Promise<AnalysisRecord> {
+    const definition = this.registry.get(input.analysis);
+    if (!definition) {
+      throw new CamtroveError('CAMTROVE_ERR_UNKNOWN_ANALYSIS', `unknown analysis "${input.analysis}"; available: ${this.names.join(', ')}`);
+    }
+    const model = this.pickModel(input.analysis, input.model ?? null);
+    const params = validateParams(definition.name, definition.params, input.params ?? {}, definition.checkParams?.bind(definition));
+    let fileId: string | null = null;
+    if (definition.input === 'media') {
+      if (!input.fileId) throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `analysis ${definition.name} needs a file_id`);
+      fileId = (await this.files.resolve(input.fileId)).id;
+    } else if (input.fileId) {
+      fileId = (await this.files.resolve(input.fileId)).id;
+    }
+    const id = newAnalysisId();
+    await this.analyses.insert({ id, fileId, analysis: definition.name, model, params, now: this.clock.now() });
+    await this.enqueue(id, definition.name);
+    const record = await this.analyses.get(id);
+    if (!record) throw new Error(`analysis ${id} vanished right after insert`);
+    return record;
+  }
+
+  /**
+   * Enqueues every PENDING analysis again. Enqueueing is idempotent by id, so this only repairs
+   * analyses whose process stopped between saving the analysis and enqueueing its job.
+   */
+  async requeuePending(): Promise<number> {
+    let after: string | null = null;
+    let count = 0;
+    do {
+      const page: Page<AnalysisRecord> = await this.analyses.list({ limit: 500, after, state: 'PENDING' });
+      for (const analysis of page.items) {
+        await this.enqueue(analysis.id, analysis.analysis);
+        count += 1;
+      }
+      after = page.next;
+    } while (after);
+    return count;
+  }
+
+  async get(idOrPrefix: string): Promise<AnalysisRecord> {
+    const prefix = parseIdPrefix(idOrPrefix, 'analysis', 32);
+    // A full id (what pollers send) needs no prefix lookup.
+    const id = prefix.length === 32 ? prefix : pickUnique(prefix, await this.analyses.idsWithPrefix(prefix, 5), 'analysis');
+    const record = await this.analyses.get(id);
+    if (!record) throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_NOT_FOUND', `no analysis has id ${id}`);
+    return record;
+  }
+
+  list(options: { limit: number; after?: string | null; state?: AnalysisState; fileId?: string }): Promise<Page<AnalysisRecord>> {
+    return this.analyses.list(options);
+  }
+
+  /** Cancels a pending or running analysis (a running ffmpeg is stopped). */
+  async cancel(idOrPrefix: string): Promise<AnalysisRecord> {
+    const record = await this.get(idOrPrefix);
+    if (isFinished(record.state)) {
+      throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_FINISHED', `analysis ${record.id} already finished (${record.state}); there is nothing to cancel`);
+    }
+    await this.analyses.markCancelled(record.id, this.clock.now());
+    await this.queue.cancel(record.id);
+    return this.get(record.id);
+  }
+
+  private pickModel(analysis: string, model: string | null): string | null {
+    const models = this.registry.get(analysis)?.models;
+    if (!models) {
+      if (model) throw new CamtroveError('CAMTROVE_ERR_UNKNOWN_MODEL', `analysis ${analysis} has no models, but model "${model}" was given`);
+      return null;
+    }
+    if (!model) return models.default;
+    if (!models.names.includes(model)) {
+      throw new CamtroveError('CAMTROVE_ERR_UNKNOWN_MODEL', `unknown model "${model}" for analysis ${analysis}; available: ${models.names.join(', ')}`);
+    }
+    return model;
+  }
+
+  private enqueue(id: string, name: string): Promise<void> {
+    const payload: AnalysisJobPayload = { analysisId: id };
+    return this.queue.enqueue({ id, name, payload, maxAttempts: this.maxAttempts });
+  }
+}
