@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { describe, it } from 'node:test';
+import type { BlobStore } from '../../src/adapters/blob/blob-store.js';
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * What every BlobStore must do, whatever it stores blobs in. `open` gives a fresh, empty store;
+ * `leftovers` lists temporary files it still holds (a failed put must leave none).
+ */
+export function blobStoreContract(name: string, open: () => Promise<{ store: BlobStore; leftovers: () => Promise<string[]>; dispose: () => Promise<void> }>): void {
+  describe(`BlobStore contract: ${name}`, () => {
+    it('stores bytes under their SHA-256 and reads them back, whole or by range', async () => {
+      const { store, dispose } = await open();
+      try {
+        const data = randomBytes(300_000);
+        const blob = await store.put(Readable.from([data.subarray(0, 1000), data.subarray(1000)]));
+        assert.deepEqual(blob, { id: sha256(data), size: data.length, created: true });
+        assert.equal(await store.size(blob.id), data.length);
+        const chunks: Buffer[] = [];
+        for await (const chunk of store.read(blob.id)) chunks.push(chunk as Buffer);
+        assert.deepEqual(Buffer.concat(chunks), data);
+        assert.equal(await text(store.read(blob.id, { start: 10, end: 19 })), data.subarray(10, 20).toString());
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('stores identical bytes once', async () => {
+      const { store, dispose } = await open();
+      try {
+        const first = await store.put(Readable.from(['same bytes']));
+        const second = await store.put(Readable.from(['same ', 'bytes']));
+        assert.equal(first.created, true);
+        assert.deepEqual(second, { id: first.id, size: first.size, created: false });
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('lands concurrent puts of the same bytes as one blob', async () => {
+      const { store, dispose, leftovers } = await open();
+      try {
+        const data = randomBytes(64 * 1024);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.put(Readable.from([data]))));
+        assert.equal(new Set(results.map((r) => r.id)).size, 1);
+        assert.equal(await store.size(sha256(data)), data.length);
+        assert.deepEqual(await leftovers(), []);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('refuses more than maxBytes and leaves nothing behind', async () => {
+      const { store, dispose, leftovers } = await open();
+      try {
+        const data = randomBytes(10_000);
+        await assert.rejects(store.put(Readable.from([data]), { maxBytes: 4096 }), { code: 'CAMTROVE_ERR_UPLOAD_TOO_LARGE' });
+        assert.equal(await store.size(sha256(data)), null);
+        assert.deepEqual(await leftovers(), []);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('leaves nothing behind when the source fails midway', async () => {
+      const { store, dispose, leftovers } = await open();
+      try {
+        async function* failing() {
+          yield Buffer.alloc(50_000, 1);
+          throw new Error('connection reset');
+        }
+        await assert.rejects(store.put(Readable.from(failing())), /connection reset/);
+        assert.deepEqual(await leftovers(), []);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('reports progress and deletes', async () => {
+      const { store, dispose } = await open();
+      try {
+        const seen: number[] = [];
+        const blob = await store.put(Readable.from([Buffer.alloc(10), Buffer.alloc(5)]), { onProgress: (n) => seen.push(n) });
+        assert.equal(seen.at(-1), 15);
+        const copy = await store.localCopy(blob.id);
+        assert.equal((await readFile(copy.path)).length, 15);
+        await copy.release();
+        await store.delete(blob.id);
+        assert.equal(await store.size(blob.id), null);
+        await store.delete(blob.id); // deleting twice is fine
+      } finally {
+        await dispose();
+      }
+    });
+  });
+}

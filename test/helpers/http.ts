@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import type { Library } from '../../src/main.js';
+
+/** The API of a library, listening on a random loopback port. */
+export async function listen(library: Library): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+  const app = await buildApp({ ...library, logger: false });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url, close: () => app.close() };
+}
+
+/** multipart/form-data with one file field, as curl -F would send it. */
+export function fileForm(content: Uint8Array | string, name = 'clip.mp4', field = 'file'): FormData {
+  const form = new FormData();
+  form.append(field, new Blob([content]), name);
+  return form;
+}
+
+/** Polls GET /analysis/<id> until it is no longer 202; returns the final status and body. */
+export async function pollAnalysis(url: string, id: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/analysis/${id}`, { headers });
+    const body: unknown = await response.json();
+    if (response.status !== 202) return { status: response.status, body };
+    if (Date.now() > deadline) throw new Error(`analysis ${id} still ${JSON.stringify(body)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
