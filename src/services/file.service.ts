@@ -42,7 +42,8 @@ export class FileService {
   }
 
   addFromPath(path: string, options: AddFileOptions = {}): Promise<{ file: FileRecord; created: boolean }> {
-    return this.add(createReadStream(path), options);
+    // Large reads: per-chunk costs (hashing hand-off, writes) dominate with the 64 KiB default.
+    return this.add(createReadStream(path, { highWaterMark: 1 << 20 }), options);
   }
 
   /** Resolves a full id or unique prefix of at least 6 hex characters. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -7,13 +7,14 @@ import { pipeline } from 'node:stream/promises';
 import { CamtroveError } from '../../domain/errors.js';
 import type { BlobStore, LocalCopy, PutOptions, StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
+import { createStreamHash } from './threaded-sha256.js';
 
 /** Temp files older than this at start-up belong to a crashed process and are removed. */
 const STALE_TEMP_MS = 24 * 3_600_000;
 
 /**
  * Blobs as files under `<root>/<2 hex>/<2 hex>/<64 hex>`. A put streams into `<root>/tmp/` (same
- * file system), hashing as it goes, fsyncs, then renames into place: a reader never sees a partial
+ * file system), hashing as it goes (on a worker thread), fsyncs, then renames into place: a reader never sees a partial
  * blob and a crash leaves only a temp file.
  */
 export class LocalBlobStore implements BlobStore {
@@ -39,7 +40,7 @@ export class LocalBlobStore implements BlobStore {
 
   async put(content: Readable, options: PutOptions = {}): Promise<StoredBlob> {
     const tempPath = join(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
-    const hash = createHash('sha256');
+    const hash = createStreamHash();
     let size = 0;
     const { maxBytes, onProgress } = options;
     const meter = new Transform({
@@ -49,15 +50,14 @@ export class LocalBlobStore implements BlobStore {
           callback(new CamtroveError('CAMTROVE_ERR_UPLOAD_TOO_LARGE', `the upload is larger than the limit of ${maxBytes} bytes (maxUploadBytes)`));
           return;
         }
-        hash.update(chunk);
         onProgress?.(size);
-        callback(null, chunk);
+        hash.update(chunk).then(() => callback(null, chunk), callback);
       },
     });
     try {
       // The sink fsyncs before it finishes: the bytes are on disk before the rename publishes them.
       await pipeline(content, meter, createDurableFileSink(tempPath));
-      const id = hash.digest('hex');
+      const id = await hash.digest();
       const finalPath = this.pathOf(id);
       if (await exists(finalPath)) {
         await rm(tempPath, { force: true });
@@ -69,6 +69,7 @@ export class LocalBlobStore implements BlobStore {
       await fsyncPath(dirname(finalPath));
       return { id, size, created: true };
     } catch (error) {
+      hash.discard();
       await rm(tempPath, { force: true });
       throw error;
     }

@@ -21,8 +21,9 @@ export interface ProcessResult {
 
 /**
  * Runs a program without a shell. On abort it sends SIGTERM, then SIGKILL after a grace period,
- * and rejects with the signal's reason once the process is gone. (An aborted run's output is
- * thrown away, so there is nothing to gain from asking the program to finish its file first.)
+ * and rejects with the signal's reason once the process is gone. SIGTERM is ffmpeg's own clean
+ * stop (it still writes the container trailer), and unlike typing `q` it works whether or not the
+ * program reads stdin, which is closed here.
  */
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
   const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
