@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
-import { freePort, Processes, type CliResult } from '../helpers/cli.js';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { freePort, Processes, waitUntil, type CliResult } from '../helpers/cli.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
@@ -192,6 +193,31 @@ describe('camtrove CLI', () => {
     assert.equal(queued.state, 'PENDING');
   });
 
+  it('Ctrl-C during analyze --wait cancels the analysis and says so', async () => {
+    assertExit(await cli(['migrate']), 0);
+    const database = openDatabase(env.config());
+    try {
+      const newest = () => database.db.selectFrom('analyses').select(['id', 'state']).where('analysis', '=', 'sleep').orderBy('created_at', 'desc').executeTakeFirst();
+      const before = await newest();
+      const run = processes.start(['analyze', '-', 'sleep', '-p', 'time=60', '--wait'], env.env());
+      const started = await waitUntil('the analysis to start', async () => {
+        const row = await newest();
+        return row && row.id !== before?.id && row.state === 'STARTED' && row;
+      }, 30_000, 100);
+      const interruptedAt = Date.now();
+      run.kill('SIGINT');
+      const exit = await run.exited;
+      assert.ok(Date.now() - interruptedAt < 10_000, 'the command did not stop soon after Ctrl-C');
+      assert.equal(exit.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`interrupted: analysis ${started.id} was cancelled \\(CAMTROVE_ERR_ANALYSIS_CANCELLED\\)`));
+      assert.equal((await newest())?.state, 'CANCELLED');
+      const job = await database.db.selectFrom('jobs').select('state').where('id', '=', started.id).executeTakeFirstOrThrow();
+      assert.equal(job.state, 'cancelled', 'the job left the queue; nothing will run it later');
+    } finally {
+      await database.close();
+    }
+  });
+
   it('a failing analysis exits non-zero and says why on stderr', async () => {
     const text = join(env.dir, 'notes.txt');
     await writeFile(text, 'these are not moving pictures\n');
@@ -273,7 +299,7 @@ describe('camtrove CLI', () => {
       [['serve', '--config', unknownKey], {}, /unknown key "colour" in config file .*unknown-key\.json; known keys: .*\bport\b/],
       [['worker'], { CAMTROVE_CONFIG: unknownKey }, /unknown key "colour" in config file .*unknown-key\.json/],
       [['serve', '--config', badValue], {}, /key "concurrency" in config file .*bad-value\.json is "lots"; expected a number, optionally followed by name=number pairs/],
-      [['serve', '--port', '70000'], {}, /--port flag is "70000"; expected a port number 1-65535/],
+      [['serve', '--port', '70000'], {}, /--port flag is "70000"; expected a port number 0-65535/],
       [['migrate'], { CAMTROVE_DATABASE_URL: 'mysql://db/camtrove' }, /environment variable CAMTROVE_DATABASE_URL is "mysql:\/\/db\/camtrove"; expected empty or a postgres:\/\/ URL/],
     ];
     const results = await Promise.all(cases.map(([args, extraEnv]) => cli(args, extraEnv)));

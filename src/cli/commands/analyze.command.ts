@@ -63,19 +63,32 @@ async function inputFileId(library: Library, file: string): Promise<string | nul
   return file;
 }
 
+/**
+ * Runs the queue here until the analysis finishes. Ctrl-C (or SIGTERM) cancels it: it was started
+ * in the foreground, so stopping the command stops the work, as it would for ffmpeg itself.
+ */
 async function waitFor(library: Library, id: string): Promise<AnalysisRecord> {
   library.startWorkers();
+  const interrupted = new AbortController();
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   const bar = progressBar(id.slice(0, 12), 100, 'percent');
   try {
-    for (;;) {
+    while (!interrupted.signal.aborted) {
       const record = await library.analyses.get(id);
       bar.update(Math.round(record.progress * 100));
       if (isFinished(record.state)) return record;
-      await delay(200);
+      await delay(200, undefined, { signal: interrupted.signal }).catch(() => undefined);
     }
   } finally {
     bar.stop();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   }
+  const record = await library.analyses.cancel(id).catch(() => library.analyses.get(id));
+  if (record.state !== 'CANCELLED') return record; // it finished just before the interrupt
+  throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_CANCELLED', `interrupted: analysis ${id} was cancelled`);
 }
 
 function collect(value: string, previous: string[]): string[] {
