@@ -28,6 +28,8 @@ describe('configuration', () => {
   });
   it('names the bad key, its source and what was expected', () => {
     assert.throws(() => resolveConfig({ env: { CAMTROVE_PORT: 'abc' } }), /environment variable CAMTROVE_PORT is "abc"; expected a port number/);
+    assert.throws(() => resolveConfig({ env: { CAMTROVE_PORT: '65536' } }), /CAMTROVE_PORT is "65536"; expected a port number 0-65535/);
+    assert.equal(resolveConfig({ flags: { port: '0' } }).port, 0, 'port 0 asks for any free port');
     assert.throws(() => resolveConfig({ flags: { maxAttempts: '0' } }), /--maxAttempts flag is "0"; expected an integer 1-100/);
     assert.throws(() => resolveConfig({ env: { CAMTROVE_DATABASE_URL: 'mysql://x' } }), /CAMTROVE_DATABASE_URL .* expected empty or a postgres:\/\/ URL/);
     assert.throws(() => resolveConfig({ file: { lease: '5s' }, fileName: 'c.json' }), /unknown key "lease" in config file c.json/);

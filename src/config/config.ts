@@ -42,10 +42,11 @@ interface KeySpec<K extends keyof Config> {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const positiveInt = (max: number) => (value: Raw): number | null => {
+const intBetween = (min: number, max: number) => (value: Raw): number | null => {
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n >= 1 && n <= max ? n : null;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : null;
 };
+const positiveInt = (max: number) => intBetween(1, max);
 const duration = (min: number) => (value: Raw): number | null => {
   const ms = typeof value === 'boolean' ? null : parseDurationMs(value);
   return ms !== null && ms >= min ? ms : null;
@@ -86,7 +87,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   dataDir: { env: 'CAMTROVE_DATA', default: './camtrove-data', description: 'Data folder: the SQLite database and the blob store (`--data DIR`).', parse: text, expected: 'a folder path' },
   databaseUrl: { env: 'CAMTROVE_DATABASE_URL', default: '', shownDefault: '(SQLite in the data folder)', description: 'Metadata database. Empty: SQLite at `<data>/camtrove.db`. `postgres://user@host:5432/db`: PostgreSQL.', parse: parseDatabaseUrl, expected: 'empty or a postgres:// URL' },
   host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
-  port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`).', parse: positiveInt(65535), expected: 'a port number 1-65535' },
+  port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`); 0 picks a free one (the log says which).', parse: intBetween(0, 65535), expected: 'a port number 0-65535' },
   maxUploadBytes: { env: 'CAMTROVE_MAX_UPLOAD_BYTES', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'Largest upload accepted by `POST /file` (413 beyond). Bytes or a size like `500MB`, `10GiB`.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
   workers: { env: 'CAMTROVE_WORKERS', default: true, description: 'Whether `camtrove serve` also runs analyses in-process. Set false when separate `camtrove worker` processes do the work.', parse: parseBoolean, expected: 'true or false' },
   concurrency: { env: 'CAMTROVE_CONCURRENCY', default: { default: 2, byAnalysis: {} }, shownDefault: '2', description: 'Analyses run at once per worker process, per analysis: a default, then `name=n` overrides, e.g. `2,transcode=1,sleep=16`.', parse: parseConcurrency, expected: 'a number, optionally followed by name=number pairs' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatByteSize, parseByteSize } from './byte-size.js';
-import { parseDurationMs } from './duration.js';
+import { formatDurationMs, parseDurationMs } from './duration.js';
 
 describe('sizes and durations', () => {
   it('parses byte sizes with SI and binary units', () => {
@@ -23,5 +23,12 @@ describe('sizes and durations', () => {
     assert.equal(parseDurationMs('5m'), 300_000);
     assert.equal(parseDurationMs('6h'), 21_600_000);
     assert.equal(parseDurationMs('soon'), null);
+  });
+  it('formats durations the way people say them', () => {
+    assert.equal(formatDurationMs(250), '250 ms');
+    assert.equal(formatDurationMs(1500), '1.5 s');
+    assert.equal(formatDurationMs(30_000), '30 s');
+    assert.equal(formatDurationMs(90_000), '1.5 min');
+    assert.equal(formatDurationMs(5_400_000), '1.5 h');
   });
 });

@@ -7,3 +7,10 @@ export function parseDurationMs(value: string | number): number | null {
   if (!match) return null;
   return Math.round(Number(match[1]) * (UNITS[(match[2] ?? '').toLowerCase()] ?? 1));
 }
+
+/** 250 → "250 ms", 1500 → "1.5 s", 5_400_000 → "1.5 h": a duration as people say it. */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const [unit, size] = ms < 60_000 ? ['s', 1000] : ms < 3_600_000 ? ['min', 60_000] : ['h', 3_600_000];
+  return `${Number((ms / size).toFixed(1))} ${unit}`;
+}

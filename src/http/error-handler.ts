@@ -35,6 +35,9 @@ function fromFastifyError(error: FastifyError): CamtroveError {
     return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim());
   }
   if (mapped === 'CAMTROVE_ERR_MISSING_FILE_FIELD') return new CamtroveError(mapped, 'send the file as multipart/form-data in a field named "file"');
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'unsupported content type; send application/json, multipart/form-data or application/x-www-form-urlencoded');
+  }
   if (mapped) return new CamtroveError(mapped, error.message);
   if (error.statusCode && error.statusCode < 500) return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', error.message);
   return new CamtroveError('CAMTROVE_ERR_INTERNAL', error.message, { cause: error });

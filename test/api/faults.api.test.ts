@@ -225,6 +225,14 @@ describe('analysis faults', () => {
     return body.error;
   }
 
+  it('a POST /analysis in an unsupported content type answers 400 naming the ones it accepts', async () => {
+    const response = await fetch(`${server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: `<analysis>probe</analysis>` });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'CAMTROVE_ERR_BAD_REQUEST');
+    assert.match(body.error.message, /application\/json, multipart\/form-data or application\/x-www-form-urlencoded/);
+  });
+
   it('a non-media file fails probe, thumbnail, transcode and frames with MEDIA_UNREADABLE, and the worker lives on', async () => {
     const textId = await api.upload('this is a shopping list, not a video\n'.repeat(50), 'notes.mp4');
     for (const analysis of ['probe', 'thumbnail', 'transcode', 'frames']) {

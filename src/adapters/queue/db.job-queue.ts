@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { retryDelayMs } from '../../domain/backoff.js';
+import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError, toCamtroveError } from '../../domain/errors.js';
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../db/database.js';
@@ -272,7 +273,7 @@ class DbQueueWorker implements QueueWorker {
       return;
     }
     const error = reason instanceof TimeoutError
-      ? new CamtroveError('CAMTROVE_ERR_ANALYSIS_TIMEOUT', `stopped after running longer than ${Math.round(reason.ms / 1000)} s (analysisTimeoutMs)`)
+      ? new CamtroveError('CAMTROVE_ERR_ANALYSIS_TIMEOUT', `stopped after running longer than ${formatDurationMs(reason.ms)} (analysisTimeoutMs)`)
       : toCamtroveError(reason);
     if (error.retryable && job.attempt < job.maxAttempts) {
       const delayMs = retryDelayMs(job.attempt, this.options.backoff);
