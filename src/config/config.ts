@@ -23,6 +23,7 @@ export interface Config {
   heartbeatMs: number;
   pollMs: number;
   analysisTimeoutMs: number;
+  inputStallTimeoutMs: number;
   ffmpeg: string;
   ffprobe: string;
   logLevel: string;
@@ -97,6 +98,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   leaseMs: { env: 'CAMTROVE_LEASE', default: 30_000, shownDefault: '30s', description: 'How long a worker owns a running analysis without a heartbeat; after that another worker runs it again.', parse: duration(1000), expected: 'a duration of at least 1s' },
   heartbeatMs: { env: 'CAMTROVE_HEARTBEAT', default: 2000, shownDefault: '2s', description: 'How often a worker renews its lease and checks for cancellation.', parse: duration(50), expected: 'a duration of at least 50ms' },
   pollMs: { env: 'CAMTROVE_POLL', default: 500, shownDefault: '500ms', description: 'How often an idle worker looks for new work enqueued by other processes.', parse: duration(10), expected: 'a duration of at least 10ms' },
+  inputStallTimeoutMs: { env: 'CAMTROVE_INPUT_STALL_TIMEOUT', default: 60_000, shownDefault: '60s', description: 'Reading a video or stream is abandoned when it delivers nothing for this long (a hung network source or file system).', parse: duration(1000), expected: 'a duration of at least 1s' },
   analysisTimeoutMs: { env: 'CAMTROVE_ANALYSIS_TIMEOUT', default: 6 * 3_600_000, shownDefault: '6h', description: 'Longest time one attempt of an analysis may run before it is stopped.', parse: duration(1000), expected: 'a duration of at least 1s' },
   ffmpeg: { env: 'CAMTROVE_FFMPEG', default: '', shownDefault: '(ffmpeg on PATH)', description: 'Path of the ffmpeg binary.', parse: text, expected: 'a path' },
   ffprobe: { env: 'CAMTROVE_FFPROBE', default: '', shownDefault: '(ffprobe on PATH)', description: 'Path of the ffprobe binary.', parse: text, expected: 'a path' },

@@ -22,6 +22,7 @@ export const errorCatalogue = {
   CAMTROVE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false, summary: 'The requested byte range lies outside the file.' },
   CAMTROVE_ERR_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A bearer token is required (tokens exist on this server) and none, or a wrong one, was given.' },
   CAMTROVE_ERR_MEDIA_UNREADABLE: { status: 422, retryable: false, summary: 'The file is not a video or image that ffprobe/ffmpeg can read (or it is damaged beyond use).' },
+  CAMTROVE_ERR_MEDIA_TIMEOUT: { status: 422, retryable: true, summary: 'The input stopped delivering data (a hung file system or network source) and reading it was abandoned.' },
   CAMTROVE_ERR_MEDIA_PROCESSING: { status: 422, retryable: false, summary: 'ffmpeg failed while processing the media; the message carries its last lines of output.' },
   CAMTROVE_ERR_ANALYSIS_TIMEOUT: { status: 422, retryable: true, summary: 'An analysis ran longer than its time limit and was stopped.' },
   CAMTROVE_ERR_ANALYSIS_CANCELLED: { status: 410, retryable: false, summary: 'The analysis was cancelled before it finished.' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { framesArgs, parseProgressLine, thumbnailArgs, transcodeArgs } from './ffmpeg-commands.js';
+import { framesArgs, grayFramesArgs, parseProgressLine, parseShowinfoLine, thumbnailArgs, transcodeArgs } from './ffmpeg-commands.js';
 
 describe('ffmpeg command builders', () => {
   it('transcodes to browser-friendly H.264 MP4', () => {
@@ -38,5 +38,25 @@ describe('ffmpeg command builders', () => {
     assert.equal(parseProgressLine('out_time_ms=1000000'), 1);
     assert.equal(parseProgressLine('frame=25'), null);
     assert.equal(parseProgressLine('out_time_us=N/A'), null);
+  });
+  it('decodes to small greyscale raw frames at the analysis rate, with timestamps from showinfo', () => {
+    const args = grayFramesArgs('in.mp4', { fps: 5, width: 320, height: 180 });
+    assert.deepEqual(args.slice(0, 2), ['-i', 'in.mp4']);
+    assert.equal(args[args.indexOf('-vf') + 1], 'fps=5,scale=320:180:flags=area,format=gray,showinfo');
+    assert.equal(args[args.indexOf('-fps_mode') + 1], 'passthrough');
+    assert.deepEqual(args.slice(-5), ['-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+    assert.ok(!args.includes('-rw_timeout'), 'a local file needs no network timeout');
+  });
+  it('takes every keyframe and nothing else in the fast pass, and times out network reads', () => {
+    const args = grayFramesArgs('rtsp://cam/stream', { fps: 5, width: 160, height: 90, keyframesOnly: true, networkTimeout: 10, start: 30, duration: 12 });
+    assert.deepEqual(args.slice(0, 8), ['-skip_frame', 'nokey', '-rw_timeout', '10000000', '-ss', '30', '-i', 'rtsp://cam/stream']);
+    assert.equal(args[args.indexOf('-t') + 1], '12');
+    assert.equal(args[args.indexOf('-vf') + 1], 'scale=160:90:flags=area,format=gray,showinfo');
+  });
+  it('reads frame numbers and timestamps from showinfo lines only', () => {
+    assert.deepEqual(parseShowinfoLine('[Parsed_showinfo_3 @ 0x55a277b2a640] [info] n:  12 pts:     60 pts_time:2.4     pos: -1 fmt:gray'), { n: 12, time: 2.4 });
+    assert.deepEqual(parseShowinfoLine('[Parsed_showinfo_3 @ 0x1] n:   0 pts:  -1001 pts_time:-0.0333667 pos: 5'), { n: 0, time: -0.0333667 });
+    assert.equal(parseShowinfoLine('[Parsed_showinfo_3 @ 0x1] [info] config in time_base: 1/5, frame_rate: 5/1'), null);
+    assert.equal(parseShowinfoLine('[h264 @ 0x1] [error] n: 3 pts: 4 pts_time:5'), null);
   });
 });

@@ -66,3 +66,43 @@ export function parseProgressLine(line: string): number | null {
   const match = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
   return match ? Number(match[1]) / 1e6 : null;
 }
+
+export interface GrayFramesOptions {
+  /** Analysis rate, frames per second; ignored with keyframesOnly (every keyframe is taken). */
+  fps: number;
+  width: number;
+  height: number;
+  /** Decode keyframes only: a fast first pass that skips everything between them. */
+  keyframesOnly?: boolean;
+  /** Start at this many seconds into the media, and read at most `duration` seconds. */
+  start?: number;
+  duration?: number;
+  /** For network inputs: give up on a read that has waited this long (seconds). */
+  networkTimeout?: number;
+}
+
+/**
+ * Small greyscale frames as raw bytes on stdout (width × height bytes each) and, through the
+ * `showinfo` filter on stderr, each frame's timestamp: times come from the media, not from counting.
+ * `-fps_mode passthrough` keeps the muxer from duplicating or dropping what the filters produced,
+ * so stdout frames and showinfo lines pair one to one.
+ */
+export function grayFramesArgs(input: string, options: GrayFramesOptions): string[] {
+  const args: string[] = [];
+  if (options.keyframesOnly) args.push('-skip_frame', 'nokey');
+  if (options.networkTimeout && /^[a-z][a-z0-9+.-]*:\/\//i.test(input)) args.push('-rw_timeout', String(Math.round(options.networkTimeout * 1e6)));
+  if (options.start) args.push('-ss', String(options.start));
+  args.push('-i', input);
+  if (options.duration) args.push('-t', String(options.duration));
+  const filters = options.keyframesOnly ? [] : [`fps=${options.fps}`];
+  // "area" averages the pixels a target pixel covers: cheap, and it damps sensor noise.
+  filters.push(`scale=${options.width}:${options.height}:flags=area`, 'format=gray', 'showinfo');
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-vf', filters.join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1');
+  return args;
+}
+
+/** The frame number and timestamp (seconds) of a `showinfo` line, or null for any other line. */
+export function parseShowinfoLine(line: string): { n: number; time: number } | null {
+  const match = /^\[Parsed_showinfo_\d+ @ [^\]]*\].*?\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+(?:e[-+]?\d+)?)/.exec(line);
+  return match ? { n: Number(match[1]), time: Number(match[2]) } : null;
+}

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import type { Library } from '../../src/main.js';
@@ -26,4 +27,18 @@ export async function pollAnalysis(url: string, id: string, timeoutMs = 30_000, 
     if (Date.now() > deadline) throw new Error(`analysis ${id} still ${JSON.stringify(body)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A server on 127.0.0.1 that accepts connections and never answers: a hung camera or source. */
+export async function silentServer(): Promise<{ port: number; close: () => void }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => void sockets.push(socket)).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }

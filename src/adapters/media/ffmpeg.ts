@@ -3,7 +3,9 @@ import { delimiter, join } from 'node:path';
 import { CamtroveError } from '../../domain/errors.js';
 import { parseProgressLine } from '../../domain/ffmpeg-commands.js';
 import { redactArgs } from '../../domain/redact.js';
+import { stderrReason } from '../../domain/stderr-reason.js';
 import { parseProbeOutput, type VideoInfo } from '../../domain/video-info.js';
+import { readGrayFrames, type GrayFrameReadOptions, type GrayFrameStream } from './gray-frame-reader.js';
 import { runProcess } from './process-runner.js';
 
 export interface FfmpegRunOptions {
@@ -17,6 +19,8 @@ export interface FfmpegRunOptions {
 export interface MediaTools {
   probe(input: string, signal?: AbortSignal): Promise<VideoInfo>;
   ffmpeg(args: readonly string[], options?: FfmpegRunOptions): Promise<void>;
+  /** Small greyscale frames with their timestamps, decoded as they are consumed. */
+  grayFrames(input: string, options: GrayFrameReadOptions): GrayFrameStream;
 }
 
 const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or set CAMTROVE_FFMPEG and CAMTROVE_FFPROBE to the binaries';
@@ -69,6 +73,10 @@ export class SystemMediaTools implements MediaTools {
     return info;
   }
 
+  grayFrames(input: string, options: GrayFrameReadOptions): GrayFrameStream {
+    return readGrayFrames(this.ensureAvailable().ffmpeg, input, options);
+  }
+
   async ffmpeg(args: readonly string[], options: FfmpegRunOptions = {}): Promise<void> {
     const { ffmpeg } = this.ensureAvailable();
     const fullArgs = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y', ...args];
@@ -88,19 +96,4 @@ export class SystemMediaTools implements MediaTools {
       throw new CamtroveError(code, `ffmpeg failed: ${reason}`, { cause: { args: redactArgs(fullArgs), stderr: result.stderrTail } });
     }
   }
-}
-
-/**
- * The last two distinct messages of ffmpeg's or ffprobe's stderr: the last line alone is often the
- * generic "Invalid data found when processing input", and the line before it says why ("moov atom
- * not found"). Prefixes are dropped: "[mov,mp4 @ 0x…] " and the input path in "/data/x.bin: …".
- */
-function stderrReason(lines: string[]): string | undefined {
-  const last: string[] = [];
-  for (const line of [...lines].reverse()) {
-    const message = line.replace(/^\[[^\]]*\]\s*/, '').replace(/^.*?:\s(?=[A-Z])/, '').trim();
-    if (message !== '' && !last.includes(message)) last.unshift(message);
-    if (last.length === 2) break;
-  }
-  return last.length > 0 ? last.join('; ') : undefined;
 }

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 export interface RunOptions {
   signal?: AbortSignal;
   onStdoutLine?: (line: string) => void;
   /** Collect stdout as text (for JSON output such as ffprobe's). */
   captureStdout?: boolean;
+  /** Every stderr line, as it comes (the tail is kept either way). */
+  onStderrLine?: (line: string) => void;
   /** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
   graceMs?: number;
   stderrTailLines?: number;
@@ -19,6 +22,13 @@ export interface ProcessResult {
   stderrTail: string[];
 }
 
+/** A running program whose stdout the caller reads as a stream (binary output such as raw frames). */
+export interface StreamingProcess {
+  stdout: Readable;
+  /** Settles once the process is gone, as runProcess does; stdout holds nothing here. */
+  result: Promise<ProcessResult>;
+}
+
 /**
  * Runs a program without a shell. On abort it sends SIGTERM, then SIGKILL after a grace period,
  * and rejects with the signal's reason once the process is gone. SIGTERM is ffmpeg's own clean
@@ -26,38 +36,46 @@ export interface ProcessResult {
  * program reads stdin, which is closed here.
  */
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
-  const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(asError(signal.reason));
-      return;
-    }
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const stderrTail: string[] = [];
-    let stdout = '';
-    const timers: NodeJS.Timeout[] = [];
+  if (options.signal?.aborted) return Promise.reject(asError(options.signal.reason));
+  const { stdout, result } = startProcess(command, args, options);
+  let text = '';
+  if (options.captureStdout) {
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => (text += chunk));
+  } else if (options.onStdoutLine) {
+    createInterface({ input: stdout }).on('line', options.onStdoutLine);
+  } else {
+    stdout.resume();
+  }
+  return result.then((done) => ({ ...done, stdout: text }));
+}
 
-    createInterface({ input: child.stderr }).on('line', (line) => {
+/** Like runProcess, but hands stdout to the caller, who must consume it (or destroy it). */
+export function startProcess(command: string, args: readonly string[], options: Omit<RunOptions, 'captureStdout' | 'onStdoutLine'> = {}): StreamingProcess {
+  const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderrTail: string[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const stderrDone = new Promise<void>((resolve) => {
+    const lines = createInterface({ input: child.stderr });
+    lines.on('line', (line) => {
       stderrTail.push(line);
       if (stderrTail.length > stderrTailLines) stderrTail.shift();
+      options.onStderrLine?.(line);
     });
-    if (options.captureStdout) {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => (stdout += chunk));
-    } else if (options.onStdoutLine) {
-      createInterface({ input: child.stdout }).on('line', options.onStdoutLine);
-    } else {
-      child.stdout.resume();
-    }
-    child.stdin.on('error', () => undefined);
-    child.stdin.end();
+    lines.on('close', resolve);
+  });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end();
 
-    const stop = () => {
-      child.kill('SIGTERM');
-      timers.push(setTimeout(() => child.kill('SIGKILL'), graceMs));
-    };
-    signal?.addEventListener('abort', stop, { once: true });
+  const stop = () => {
+    child.kill('SIGTERM');
+    timers.push(setTimeout(() => child.kill('SIGKILL'), graceMs));
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
 
+  const result = new Promise<ProcessResult>((resolve, reject) => {
     child.on('error', (error) => {
       signal?.removeEventListener('abort', stop);
       reject(error);
@@ -65,10 +83,14 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     child.on('close', (exitCode, exitSignal) => {
       signal?.removeEventListener('abort', stop);
       timers.forEach(clearTimeout);
-      if (signal?.aborted) reject(asError(signal.reason));
-      else resolve({ exitCode, exitSignal, stdout, stderrTail });
+      // Every stderr line has been seen before the result is known.
+      void stderrDone.then(() => {
+        if (signal?.aborted) reject(asError(signal.reason));
+        else resolve({ exitCode, exitSignal, stdout: '', stderrTail });
+      });
     });
   });
+  return { stdout: child.stdout, result };
 }
 
 function asError(reason: unknown): Error {
