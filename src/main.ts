@@ -7,6 +7,9 @@ import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { FileRepository } from './adapters/db/file.repository.js';
 import { TokenRepository } from './adapters/db/token.repository.js';
+import { EventRepository } from './adapters/db/event.repository.js';
+import { MediaRepository } from './adapters/db/media.repository.js';
+import { FfmpegEventMedia } from './adapters/media/event-media.js';
 import { SystemMediaTools } from './adapters/media/ffmpeg.js';
 import { DbJobQueue } from './adapters/queue/db.job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
@@ -16,6 +19,8 @@ import { LOG_REDACT_PATHS, redactUrl } from './domain/redact.js';
 import { AnalysisRunner } from './services/analysis-runner.js';
 import { AnalysisService } from './services/analysis.service.js';
 import { FileService } from './services/file.service.js';
+import { SegmentationStore } from './services/segmentation-store.js';
+import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
@@ -29,6 +34,8 @@ export interface Library {
   files: FileService;
   analyses: AnalysisService;
   tokens: TokenService;
+  segmenter: Segmenter;
+  segmentations: SegmentationStore;
   runner: AnalysisRunner;
   /** Starts in-process workers for every analysis. */
   startWorkers(): QueueWorker;
@@ -58,7 +65,9 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
-  const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, clock, logger);
+  const segmenter = createSegmenter(config, media);
+  const segmentations = new SegmentationStore(files, new MediaRepository(database.db), new EventRepository(database.db), clock);
+  const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
   const workers: QueueWorker[] = [];
 
   return {
@@ -71,6 +80,8 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     files,
     analyses,
     tokens,
+    segmenter,
+    segmentations,
     runner,
     startWorkers() {
       const worker = runner.start({
@@ -90,6 +101,11 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       await database.close();
     },
   };
+}
+
+/** Motion segmentation on the system's ffmpeg; needs no library (`camtrove segment` runs without one). */
+export function createSegmenter(config: Readonly<Config>, media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe })): Segmenter {
+  return new Segmenter(media, new FfmpegEventMedia(media), config.inputStallTimeoutMs);
 }
 
 /** JSON logs on stderr; Authorization headers and URL credentials never reach them. */

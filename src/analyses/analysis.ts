@@ -1,14 +1,20 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { MediaTools } from '../adapters/media/ffmpeg.js';
 import type { VideoInfo } from '../domain/video-info.js';
+import type { SegmentationStore } from '../services/segmentation-store.js';
+import type { Segmenter } from '../services/segmenter.js';
 
 /** What an analysis gets to do its work. Everything with a side effect comes through here. */
 export interface AnalysisContext<P> {
+  analysisId: string;
   params: P;
   model: string | null;
   /** The file the analysis reads, as a local path; null for analyses whose input is 'none'. */
   input: { fileId: string; path: string } | null;
   media: MediaTools;
+  /** Motion segmentation, and where its events are kept. */
+  segmenter: Segmenter;
+  segmentations: SegmentationStore;
   /** ffprobe facts of the input, probed once and shared. */
   probe: () => Promise<VideoInfo>;
   /** An empty folder for intermediate files, removed when the analysis ends. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCamtroveError } from '../domain/errors.js';
 import { analyzeCommand } from './commands/analyze.command.js';
+import { segmentCommand } from './commands/segment.command.js';
 import { filesCommand } from './commands/files.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .addCommand(workerCommand())
     .addCommand(filesCommand())
     .addCommand(analyzeCommand())
+    .addCommand(segmentCommand())
     .addCommand(tokenCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.

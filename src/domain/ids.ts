@@ -46,3 +46,6 @@ export function newAnalysisId(): string {
 function truncate(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
+
+/** Event ids have the shape of analysis ids: 32 random hex. */
+export const newEventId = newAnalysisId;

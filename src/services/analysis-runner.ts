@@ -38,6 +38,7 @@ export class AnalysisRunner {
     private readonly files: FileService,
     private readonly queue: JobQueue,
     private readonly media: MediaTools,
+    private readonly segmentation: Pick<AnalysisContext<unknown>, 'segmenter' | 'segmentations'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
@@ -79,10 +80,12 @@ export class AnalysisRunner {
     try {
       let probed: Promise<VideoInfo> | null = null;
       const context: AnalysisContext<Record<string, unknown>> = {
+        analysisId,
         params: record.params,
         model: record.model,
         input: copy && record.fileId ? { fileId: record.fileId, path: copy.path } : null,
         media: this.media,
+        ...this.segmentation,
         probe: () => {
           if (!copy) throw new Error(`analysis ${job.name} has no input to probe`);
           probed ??= this.media.probe(copy.path, job.signal);

@@ -24,3 +24,23 @@ export async function makeVideo(path: string, options: { seconds?: number; width
   await run('ffmpeg', args);
   return path;
 }
+
+/**
+ * A clip with known motion: a `colour` square crossing a still, noisy grey-blue scene from left to
+ * right between `from` and `to` seconds (nothing moves outside that span). GOP of 2 s.
+ */
+export async function makeMotionClip(path: string, options: { seconds?: number; from?: number; to?: number; colour?: string; rotate?: number } = {}): Promise<string> {
+  const { seconds = 12, from = 3, to = 7, colour = 'red' } = options;
+  const speed = 680 / (to - from);
+  const filter = `[0]noise=alls=10:allf=t[bg];[bg][1]overlay=x='(t-${from})*${speed.toFixed(2)}-20':y=160:enable='between(t,${from},${to})',format=yuv420p`;
+  const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x607080:s=640x360:r=25:d=${seconds}`, '-f', 'lavfi', '-i', `color=c=${colour}:s=28x28:r=25:d=${seconds}`, '-filter_complex', filter, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-movflags', '+faststart'];
+  if (options.rotate === undefined) {
+    await run('ffmpeg', [...args, path]);
+    return path;
+  }
+  // As a phone stores it: upright pixels turned, plus a display rotation (ffmpeg 5 sets it only when copying).
+  const unrotated = `${path}.unrotated.mp4`;
+  await run('ffmpeg', [...args, unrotated]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', unrotated, '-c', 'copy', '-metadata:s:v:0', `rotate=${options.rotate}`, path]);
+  return path;
+}

@@ -52,8 +52,44 @@ export interface TokensTable {
   last_used_at: number | null;
 }
 
+export interface MediaTable {
+  id: string;
+  camera_id: string | null;
+  captured_at: number | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  video_codec: string | null;
+  /** VideoInfo as JSON. */
+  info: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  id: string;
+  media_id: string;
+  analysis_id: string | null;
+  camera_id: string | null;
+  start_s: number;
+  end_s: number;
+  started_at: number | null;
+  ended_at: number | null;
+  score: number;
+  peak_motion: number;
+  direction: string | null;
+  thumbnail_file_id: string | null;
+  clip_file_id: string | null;
+  /** Everything else about the event (boxes, track, heatmap, colours, zones…) as JSON. */
+  data: string;
+  created_at: number;
+}
+
 export interface Database {
   files: FilesTable;
+  media: MediaTable;
+  events: EventsTable;
   analyses: AnalysesTable;
   jobs: JobsTable;
   tokens: TokensTable;

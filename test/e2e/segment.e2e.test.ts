@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { migrateToLatest, openDatabase } from '../../src/adapters/db/database.js';
+import { Processes, type CliResult } from '../helpers/cli.js';
+import { silentServer } from '../helpers/http.js';
+import { makeMotionClip, sharedClip } from '../helpers/media.js';
+import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
+
+const run = promisify(execFile);
+
+interface SegmentJson {
+  media: { duration: number; width: number; height: number; file_id?: string; analysed: { frames: number; fps: number } };
+  events: { id?: string; start: number; end: number; direction: string | null; colors: { name: string }[]; thumbnail_path?: string | null; clip_path?: string | null; thumbnail_file_id?: string | null; clip_file_id?: string | null }[];
+  warnings: string[];
+}
+
+function parse(result: CliResult): SegmentJson {
+  assert.equal(result.code, 0, `exit ${result.code}\n${result.stderr}`);
+  return JSON.parse(result.stdout) as SegmentJson;
+}
+
+async function duration(path: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path]);
+  return Number(stdout.trim());
+}
+
+describe('camtrove segment', () => {
+  let env: TestEnv;
+  let clip: string;
+  const processes = new Processes();
+  const segment = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => processes.run(['segment', ...args], { ...env.env(), ...extraEnv }, { timeoutMs: 60_000 });
+  const exact = ['--pre-capture', '0', '--post-capture', '0'];
+
+  before(async () => {
+    env = await createTestEnv();
+    clip = await makeMotionClip(join(env.dir, 'crossing.mp4'), { seconds: 12, from: 3, to: 7 });
+  });
+  after(async () => {
+    await processes.killAll();
+    await env.cleanup();
+  });
+
+  it('finds the one crossing, with its span, direction and colour, and stores nothing', async () => {
+    const result = parse(await segment([clip, '--json', ...exact]));
+    assert.equal(result.media.duration, 12);
+    assert.equal(result.media.analysed.fps, 5);
+    assert.equal(result.events.length, 1, JSON.stringify(result.events));
+    const [event] = result.events;
+    assert.ok(Math.abs(event!.start - 3) <= 0.4 && Math.abs(event!.end - 7) <= 0.4, `event ${event!.start}-${event!.end}`);
+    assert.equal(event!.direction, 'E');
+    assert.equal(event!.colors[0]?.name, 'red');
+    assert.equal(existsSync(join(env.dir, 'data')), false, 'no library was created');
+  });
+
+  it('prints a table for people', async () => {
+    const result = await segment([clip]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^#\s+START\s+END\s+PEAK\s+DIR\s+COLOURS/m);
+    assert.match(result.stdout, /1 event in 12\.0 s of video \(60 frames analysed at 5 fps, 320x180/);
+  });
+
+  it('writes thumbnails, clips and events.json with --out', async () => {
+    const out = join(env.dir, 'out');
+    const result = parse(await segment([clip, '--json', '--out', out, '--pre-capture', '1', '--post-capture', '1']));
+    const [event] = result.events;
+    assert.deepEqual((await readdir(out)).sort(), ['event-0001.jpg', 'event-0001.mp4', 'events.json']);
+    assert.equal(event!.thumbnail_path, join(out, 'event-0001.jpg'));
+    const jpeg = await readFile(join(out, 'event-0001.jpg'));
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+    // Stream copy starts at the keyframe at or before the start (GOP 2 s): up to 2 s early, never late.
+    const clipSeconds = await duration(join(out, 'event-0001.mp4'));
+    const span = event!.end - event!.start;
+    assert.ok(clipSeconds >= span - 0.2 && clipSeconds <= span + 2.2, `clip of ${clipSeconds} s for an event of ${span} s`);
+    assert.deepEqual(JSON.parse(await readFile(join(out, 'events.json'), 'utf8')), result);
+  });
+
+  it('adds the video and its events to the library with --save, replacing them when run again', async () => {
+    const first = parse(await segment([clip, '--json', '--save']));
+    assert.match(first.media.file_id ?? '', /^[0-9a-f]{64}$/);
+    assert.match(first.events[0]!.thumbnail_file_id ?? '', /^[0-9a-f]{64}$/);
+    assert.match(first.events[0]!.clip_file_id ?? '', /^[0-9a-f]{64}$/);
+    parse(await segment([clip, '--json', '--save']));
+    const database = openDatabase(env.config());
+    try {
+      await migrateToLatest(database);
+      const rows = await database.db.selectFrom('events').select(['id', 'media_id', 'thumbnail_file_id']).execute();
+      assert.equal(rows.length, 1, 'the second run replaced the first one\'s events');
+      assert.equal(rows[0]!.media_id, first.media.file_id);
+      const files = await database.db.selectFrom('files').select('id').execute();
+      assert.ok(files.some((f) => f.id === rows[0]!.thumbnail_file_id));
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('sees nothing in a masked area', async () => {
+    const result = parse(await segment([clip, '--json', '--mask', '0,0.3 1,0.3 1,0.7 0,0.7']));
+    assert.deepEqual(result.events, []);
+  });
+
+  it('reports zones an event touched', async () => {
+    const result = parse(await segment([clip, '--json', '--zone', 'right:0.75,0 1,0 1,1 0.75,1', '--zone', 'sky:0,0 1,0 1,0.2 0,0.2']));
+    assert.deepEqual((result.events[0] as unknown as { zones: string[] }).zones, ['right']);
+  });
+
+  it('refuses bad options and inputs with a clear message and a non-zero exit', async () => {
+    const empty = join(env.dir, 'empty.mp4');
+    await writeFile(empty, '');
+    const text = join(env.dir, 'notes.mp4');
+    await writeFile(text, 'a shopping list, not a video\n'.repeat(40));
+    for (const [args, message] of [
+      [[clip, '--threshold', '0'], /threshold: expected integer to be greater or equal to 1/i],
+      [[clip, '--mask', '0,0 1,1'], /mask "0,0 1,1" has 2 point\(s\)/],
+      [[join(env.dir, 'missing.mp4')], /missing\.mp4: no such file/],
+      [[empty], /empty\.mp4 is empty \(0 bytes\)/],
+      [[text], /CAMTROVE_ERR_MEDIA_UNREADABLE/],
+    ] as const) {
+      const result = await segment([...args]);
+      assert.notEqual(result.code, 0, `${args.join(' ')} succeeded`);
+      assert.match(result.stderr, message, args.join(' '));
+    }
+  });
+
+  it('segments what decodes of a truncated file, warns, and exits 0', async () => {
+    const whole = await readFile(clip);
+    const cut = join(env.dir, 'cut.mp4');
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const result = await segment([cut, '--json', ...exact]);
+    const body = parse(result);
+    assert.ok(body.warnings.length > 0);
+    assert.match(result.stderr, /^warning: /m);
+    assert.ok(body.events.length >= 1, 'the crossing early in the file is still found');
+  });
+
+  it('gives up on an input that never answers', async () => {
+    const { port, close } = await silentServer();
+    try {
+      const result = await segment([`http://127.0.0.1:${port}/cam.mjpg`], { CAMTROVE_INPUT_STALL_TIMEOUT: '2s' });
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /CAMTROVE_ERR_MEDIA_(TIMEOUT|UNREADABLE)/);
+    } finally {
+      close();
+    }
+  });
+
+  it('handles rotated phone video: the frame is analysed upright', async () => {
+    const rotated = await makeMotionClip(join(env.dir, 'phone.mp4'), { seconds: 8, from: 2, to: 6, rotate: 90 });
+    const result = parse(await segment([rotated, '--json', ...exact]));
+    assert.deepEqual([result.media.width, result.media.height], [360, 640]);
+    assert.equal(result.events.length, 1);
+    // Which way the square travels upright is what ffmpeg itself shows: find its row at two times.
+    const rowOfRed = async (time: number) => {
+      const { stdout } = await run('ffmpeg', ['-v', 'error', '-ss', String(time), '-i', rotated, '-frames:v', '1', '-vf', 'scale=36:64', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer' });
+      let best = { row: -1, score: -Infinity };
+      for (let i = 0; i < stdout.length; i += 3) {
+        const score = stdout[i]! - (stdout[i + 1]! + stdout[i + 2]!) / 2;
+        if (score > best.score) best = { row: Math.floor(i / 3 / 36), score };
+      }
+      return best.row;
+    };
+    const expected = (await rowOfRed(5)) > (await rowOfRed(3)) ? 'S' : 'N';
+    assert.equal(result.events[0]!.direction, expected);
+  });
+
+  it('takes times from the file: a wrong frame-rate header gives its own timeline', async (t) => {
+    const right = sharedClip('Megamind.avi');
+    const wrong = sharedClip('Megamind_bugy.avi');
+    if (!right || !wrong) return t.skip('../shared/data/Megamind*.avi are not present');
+    for (const [path, length] of [[right, 11.3], [wrong, 9.0]] as const) {
+      const result = parse(await segment([path, '--json']));
+      assert.ok(Math.abs(result.media.duration - length) < 0.2);
+      for (const event of result.events) assert.ok(event.end <= result.media.duration + 1e-6, `${path}: event ends at ${event.end}`);
+      assert.ok(result.media.analysed.frames >= Math.floor(length * 5) - 1 && result.media.analysed.frames <= Math.ceil(length * 5) + 1);
+    }
+  });
+});
