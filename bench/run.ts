@@ -6,9 +6,10 @@ import { fmt, nowMs, projectRoot, runCommand, type Benchmark, type SummaryRow } 
 import { hashingBenchmark } from './hashing.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
+import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];
