@@ -12,6 +12,13 @@ export interface GrayFrame {
   pixels: Uint8Array;
 }
 
+/** One full-colour frame: three bytes (R, G, B) per pixel, row by row. */
+export interface RgbFrame {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
 export interface Point {
   x: number;
   y: number;
@@ -70,6 +77,11 @@ export interface FrameMotion {
   zones: string[];
   /** The frame was a global lighting change: the background was reset and no motion reported. */
   lightswitch: boolean;
+  /**
+   * The frame repeated the previous one byte for byte (a camera or encoder filling its frame rate):
+   * its motion is the previous frame's, and it is no new evidence that something moved.
+   */
+  repeated?: boolean;
 }
 
 export interface EventOptions {
