@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { MediaTools } from '../adapters/media/ffmpeg.js';
 import { formatDurationMs } from '../domain/duration.js';
 import { CamtroveError } from '../domain/errors.js';
+import { isLiveInput } from '../domain/media-input.js';
 import { redactUrl } from '../domain/redact.js';
 import { EventBuilder } from '../domain/motion/event-builder.js';
 import { analysisFrameSize } from '../domain/motion/frame-size.js';
@@ -99,8 +100,10 @@ export class Segmenter {
 
     const warnings = [...stream.warnings];
     const events: SegmentedEvent[] = [];
+    const live = isLiveInput(input, info.duration);
+    if (live && found.length > 0) warnings.push('a live stream cannot be rewound: its events have no colours, thumbnails or clips');
     for (const [index, motion] of found.entries()) {
-      events.push(await this.describe(input, motion, index, options, signal, warnings));
+      events.push(live ? { motion, colors: [], thumbnailPath: null, clipPath: null } : await this.describe(input, motion, index, options, signal, warnings));
       onProgress?.(SCAN_SHARE + ((1 - SCAN_SHARE) * (index + 1)) / found.length);
     }
     onProgress?.(1);

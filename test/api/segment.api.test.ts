@@ -55,7 +55,7 @@ describe('segment analysis over the API', () => {
 
   it('refuses bad segmentation parameters before queueing, naming them', async () => {
     for (const [fields, message] of [
-      [{ mask: ['0,0 1,1'] }, /mask "0,0 1,1" has 2 point\(s\)/],
+      [{ mask: ['0,0 1,1'] }, /mask "0,0 1,1" has 2 points/],
       [{ zone: 'no-colon-here' }, /zone "no-colon-here" needs a name first/],
       [{ threshold: 300 }, /threshold/],
       [{ fps: 0 }, /fps/],

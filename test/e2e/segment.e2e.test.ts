@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -115,7 +118,7 @@ describe('camtrove segment', () => {
     await writeFile(text, 'a shopping list, not a video\n'.repeat(40));
     for (const [args, message] of [
       [[clip, '--threshold', '0'], /threshold: expected integer to be greater or equal to 1/i],
-      [[clip, '--mask', '0,0 1,1'], /mask "0,0 1,1" has 2 point\(s\)/],
+      [[clip, '--mask', '0,0 1,1'], /mask "0,0 1,1" has 2 points/],
       [[join(env.dir, 'missing.mp4')], /missing\.mp4: no such file/],
       [[empty], /empty\.mp4 is empty \(0 bytes\)/],
       [[text], /CAMTROVE_ERR_MEDIA_UNREADABLE/],
@@ -145,6 +148,27 @@ describe('camtrove segment', () => {
       assert.match(result.stderr, /CAMTROVE_ERR_MEDIA_(TIMEOUT|UNREADABLE)/);
     } finally {
       close();
+    }
+  });
+
+  it('segments a live MJPEG stream, and says why its events have no thumbnails or clips', async () => {
+    const mjpeg = join(env.dir, 'live.mjpg');
+    await run('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', 'fps=10', '-q:v', '5', '-f', 'mpjpeg', mjpeg]);
+    const body = await readFile(mjpeg);
+    // Served as a camera serves it: multipart, no length, so ffprobe finds no duration.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace;boundary=ffmpeg' });
+      res.end(body);
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const out = join(env.dir, 'live-out');
+      const result = parse(await segment([`http://127.0.0.1:${(server.address() as AddressInfo).port}/video.mjpg`, '--json', '--out', out]));
+      assert.equal(result.events.length, 1, JSON.stringify(result.events));
+      assert.deepEqual([result.events[0]!.thumbnail_path, result.events[0]!.clip_path], [null, null]);
+      assert.ok(result.warnings.some((w) => /live stream cannot be rewound/.test(w)), result.warnings.join('\n'));
+    } finally {
+      server.close();
     }
   });
 

@@ -31,7 +31,8 @@ export async function makeVideo(path: string, options: { seconds?: number; width
  */
 export async function makeMotionClip(path: string, options: { seconds?: number; from?: number; to?: number; colour?: string; rotate?: number } = {}): Promise<string> {
   const { seconds = 12, from = 3, to = 7, colour = 'red' } = options;
-  const speed = 680 / (to - from);
+  // The square is 28 px wide and starts 20 px left of the frame: it is in view from `from` until it leaves at `to`.
+  const speed = 660 / (to - from);
   const filter = `[0]noise=alls=10:allf=t[bg];[bg][1]overlay=x='(t-${from})*${speed.toFixed(2)}-20':y=160:enable='between(t,${from},${to})',format=yuv420p`;
   const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x607080:s=640x360:r=25:d=${seconds}`, '-f', 'lavfi', '-i', `color=c=${colour}:s=28x28:r=25:d=${seconds}`, '-filter_complex', filter, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-movflags', '+faststart'];
   if (options.rotate === undefined) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CamtroveError } from '../../domain/errors.js';
+import { isUrl } from '../../domain/media-input.js';
 import { eventJson } from '../../domain/motion/event-json.js';
 import { createSegmenter } from '../../main.js';
 import { validateParams } from '../../services/analysis-params.js';
@@ -56,9 +57,9 @@ export function segmentCommand(): Command {
       .option('--save', 'add the video and its events (with thumbnails and clips) to the library'),
   ).action(async (video: string, flags: SegmentFlags) => {
     const params = validateParams('segment', SegmentParams, flagsToParams(flags), (p) => checkSegmentParams(p as SegmentParamValues)) as SegmentParamValues;
-    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(video);
-    if (!isUrl) await checkLocalFile(video);
-    if (flags.save && isUrl) throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', '--save needs a local file; record the stream to a file first');
+    const url = isUrl(video);
+    if (!url) await checkLocalFile(video);
+    if (flags.save && url) throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', '--save needs a local file; record the stream to a file first');
     const config = configFrom(flags);
     const wantsFiles = (params.thumbnails || params.clips) && (flags.out !== undefined || flags.save === true);
     // With --save but no --out, thumbnails and clips pass through a temporary folder on their way to the library.
