@@ -202,4 +202,17 @@ describe('camtrove segment', () => {
       assert.ok(result.media.analysed.frames >= Math.floor(length * 5) - 1 && result.media.analysed.frames <= Math.ceil(length * 5) + 1);
     }
   });
+
+  it('on real footage: leaves swaying in wind are not events, the hand that enters is; a busy path is one event', async (t) => {
+    const tree = sharedClip('tree.avi');
+    const vtest = sharedClip('vtest.avi');
+    if (!tree || !vtest) return t.skip('../shared/data/tree.avi and vtest.avi are not present');
+    const quick = [...exact, '--no-clips', '--no-thumbnails', '--json'];
+    const hand = parse(await segment([tree, ...quick])).events;
+    assert.equal(hand.length, 1, JSON.stringify(hand.map((e) => [e.start, e.end])));
+    assert.ok(hand[0]!.start > 22 && hand[0]!.start < 24.5, `the hand enters at about 23 s, not ${hand[0]!.start}`);
+    const walkers = parse(await segment([vtest, ...quick, '--event-gap', '1'])).events;
+    assert.equal(walkers.length, 1, 'someone walks at every moment');
+    assert.ok(walkers[0]!.start <= 1.5 && walkers[0]!.end >= 78, `${walkers[0]!.start}-${walkers[0]!.end}`);
+  });
 });
