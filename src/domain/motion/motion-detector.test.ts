@@ -163,6 +163,14 @@ describe('motion detector: what moves is found', () => {
     assert.equal(events[0]!.direction, 'E');
   });
 
+  it('sees a dark object on frames seconds apart (keyframes) from the third frame on: neighbours judge by what they knew before the frame', () => {
+    const scene = new Scene(4);
+    const detector = new MotionDetector(WIDTH, HEIGHT, { ...defaultDetectorOptions, confirmSmallBlobs: false });
+    const object = (k: number): SceneObject[] => (k >= 2 && k <= 3 ? [{ x: 40 + 80 * (k - 2), y: 80, w: 6, h: 6, luma: 60 }] : []);
+    const moved = Array.from({ length: 6 }, (_, k) => detector.process({ time: 2 * k, width: WIDTH, height: HEIGHT, pixels: scene.frame(object(k), { noise: 2 }) }).motionPct > 0);
+    assert.deepEqual(moved, [false, false, true, true, false, false]);
+  });
+
   it('fills every field of a frame with motion: blobs largest first, union box, centroid, heat', () => {
     const scene = new Scene(2);
     const objects = (time: number): SceneObject[] =>

@@ -171,7 +171,12 @@ export class MotionDetector {
   /** The background's edge spread: its absolute differences to its four neighbours, summed (see MISALIGNMENT). */
   private readonly edgeSpread: Float32Array;
   /** Mean absolute change of each pixel from one frame to the next (see RESTLESS_UP_SECONDS). */
-  private readonly restlessness: Float32Array;
+  private restlessness: Float32Array;
+  /**
+   * Double buffer: the pass writes each pixel's new restlessness here, so that the neighbours a
+   * pixel is judged by (restlessAround) are still as they were before this frame.
+   */
+  private nextRestlessness: Float32Array;
   /** Seconds each changed pixel has held still. */
   private readonly stillFor: Float32Array;
   /** The frame stamp at which each pixel last changed (no clearing between frames). */
@@ -231,6 +236,7 @@ export class MotionDetector {
     this.previous = new Float32Array(size);
     this.edgeSpread = new Float32Array(size);
     this.restlessness = new Float32Array(size);
+    this.nextRestlessness = new Float32Array(size);
     this.stillFor = new Float32Array(size);
     this.changedAt = new Int32Array(size).fill(-1);
     this.changed = new Int32Array(size);
@@ -321,6 +327,10 @@ export class MotionDetector {
     const learned = this.nextBackground;
     this.nextBackground = this.background;
     this.background = learned;
+    // A light switch (above) teaches no restlessness either: the pixels did not move, the light did.
+    const restlessness = this.nextRestlessness;
+    this.nextRestlessness = this.restlessness;
+    this.restlessness = restlessness;
     this.learnedFrames += 1;
     if (frame.time - this.startTime < WARM_UP_SECONDS) return this.nothing(frame.time, false);
     return this.describe(frame.time, changedCount);
@@ -350,6 +360,7 @@ export class MotionDetector {
     this.refreshEdgeSpread(0, 1);
     this.previous.set(this.blurred);
     this.restlessness.fill(0);
+    this.nextRestlessness.fill(0);
     this.stillFor.fill(0);
     this.seeded = true;
     this.learnedFrames = 1;
@@ -407,7 +418,7 @@ export class MotionDetector {
    * branch-free arithmetic, max(a, b) = (a + b + |a − b|) / 2; only the rare changed pixels branch.
    */
   private compare(picture: Float32Array, exposure: ExposureFit, region: PixelRegion, threshold: number, seconds: number, pixels: Uint8Array, shift: Shift): number {
-    const { width, height, background, nextBackground, edgeSpread, previous, restlessness, stillFor, ignored, changedAt, changed, stamp } = this;
+    const { width, height, background, nextBackground, edgeSpread, previous, restlessness, nextRestlessness, stillFor, ignored, changedAt, changed, stamp } = this;
     const { gain, offset } = exposure;
     // The first frames are averaged evenly (a rate of 1/n), so the background settles within a few frames.
     const warmUp = 1 / (this.learnedFrames + 1);
@@ -427,7 +438,10 @@ export class MotionDetector {
     const whiteMayFake = gain < 1 - CLIPPING_GAIN_CHANGE;
     const blackMayFake = gain > 1 + CLIPPING_GAIN_CHANGE;
     const forgiven = MISALIGNMENT / 2;
-    if (region.x0 > 0 || region.x1 < width || region.y0 > 0 || region.y1 < height) nextBackground.set(background);
+    if (region.x0 > 0 || region.x1 < width || region.y0 > 0 || region.y1 < height) {
+      nextBackground.set(background);
+      nextRestlessness.set(restlessness);
+    }
     let count = 0;
     for (let y = region.y0; y < region.y1; y += 1) {
       const row = y * width;
@@ -463,10 +477,10 @@ export class MotionDetector {
           stillFor[i] = still;
           changedAt[i] = stamp;
           changed[count++] = i;
-          restlessness[i] = restless + slowdown * (upAndDown * towards + upLessDown * Math.abs(towards));
+          nextRestlessness[i] = restless + slowdown * (upAndDown * towards + upLessDown * Math.abs(towards));
           nextBackground[i] = bg + (still >= STILL_SECONDS ? calm : slow) * (raw - bg);
         } else {
-          restlessness[i] = restless + upAndDown * towards + upLessDown * Math.abs(towards);
+          nextRestlessness[i] = restless + upAndDown * towards + upLessDown * Math.abs(towards);
           nextBackground[i] = bg + calm * (raw - bg);
         }
       }
@@ -515,7 +529,8 @@ export class MotionDetector {
     const found = labeller.label(this.changed, changedCount, this.changedAt, this.stamp, LINK_RADIUS);
     const candidates: number[] = [];
     for (let b = 0; b < found; b += 1) if (labeller.pixels[b]! >= this.minBlobPixels) candidates.push(b);
-    const kept = candidates.filter((b) => labeller.pixels[b]! >= this.confirmedBlobPixels || this.seenNear(b));
+    const confirm = this.options.confirmSmallBlobs ?? true;
+    const kept = candidates.filter((b) => !confirm || labeller.pixels[b]! >= this.confirmedBlobPixels || this.seenNear(b));
     this.seenBefore = this.seenBoxes;
     this.seenBoxes = candidates.flatMap((b) => [labeller.minX[b]!, labeller.minY[b]!, labeller.maxX[b]!, labeller.maxY[b]!]);
     if (kept.length === 0) return this.nothing(time, false);

@@ -50,6 +50,11 @@ export interface DetectorOptions {
   masks: Polygon[];
   /** Named areas; a frame reports the zones its blobs touch. */
   zones: Zone[];
+  /**
+   * Whether small blobs must show up near a blob of one of the two previous frames (default true).
+   * Off for frames seconds apart (keyframes), where a small object cannot be seen twice in a row.
+   */
+  confirmSmallBlobs?: boolean;
 }
 
 /** A moving blob in one frame. */
