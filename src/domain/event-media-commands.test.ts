@@ -4,9 +4,6 @@ import {
   canCopyVideoIntoMp4,
   eventClipArgs,
   eventThumbnailArgs,
-  keyframeListingArgs,
-  keyframeSeekTimes,
-  parseKeyframeListingLine,
   planClip,
   rgbFrameArgs,
 } from './event-media-commands.js';
@@ -71,19 +68,5 @@ describe('event media commands', () => {
 
   it('copies only codecs an MP4 holds', () => {
     assert.deepEqual(['h264', 'hevc', 'mjpeg', 'mpeg4', 'wmv3', null].map(canCopyVideoIntoMp4), [true, true, true, false, false, false]);
-  });
-
-  it('lists keyframes with ffprobe and reads them in the clock -ss uses', () => {
-    assert.deepEqual(keyframeListingArgs('in.ts'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time', '-of', 'csv=p=1', 'in.ts']);
-    assert.deepEqual(parseKeyframeListingLine('packet,2.000000,K_'), { kind: 'keyframe', time: 2 });
-    assert.deepEqual(parseKeyframeListingLine('packet,1.480000,K_,side_data,'), { kind: 'keyframe', time: 1.48 });
-    assert.equal(parseKeyframeListingLine('packet,2.040000,__'), null);
-    assert.equal(parseKeyframeListingLine('packet,N/A,K_'), null);
-    assert.equal(parseKeyframeListingLine('packet,-0.080000,KD'), null);
-    assert.deepEqual(parseKeyframeListingLine('format,1.456778'), { kind: 'start', time: 1.456778 });
-    assert.deepEqual(parseKeyframeListingLine('format,N/A'), { kind: 'start', time: null });
-    assert.equal(parseKeyframeListingLine(''), null);
-    assert.deepEqual(keyframeSeekTimes([3.48, 1.48, 1.48, 5.48], 1.456778), [0.023222, 2.023222, 4.023222]);
-    assert.deepEqual(keyframeSeekTimes([0, 2], null), [0, 2]);
   });
 });

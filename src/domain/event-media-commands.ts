@@ -137,37 +137,3 @@ export function eventClipArgs(input: string, output: string, plan: ClipPlan, opt
   args.push('-sn', '-dn', '-avoid_negative_ts', 'make_zero', '-movflags', '+faststart', '-f', 'mp4', output);
   return args;
 }
-
-/**
- * ffprobe arguments listing the first video stream's packets (time and flags) and, at the end, the
- * container's start time: demuxing only, no decoding. CSV with section names, one short line per
- * packet, so the listing streams.
- */
-export function keyframeListingArgs(input: string): string[] {
-  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time', '-of', 'csv=p=1', input];
-}
-
-export type KeyframeListingLine = { kind: 'keyframe'; time: number } | { kind: 'start'; time: number | null };
-
-/**
- * One line of that listing: a keyframe packet ("packet,2.000000,K_"), the container's start time
- * ("format,1.400000"), or null for other packets, packets without a time (N/A) and discarded ones.
- */
-export function parseKeyframeListingLine(line: string): KeyframeListingLine | null {
-  const [section, time, flags] = line.trim().split(',');
-  const value = time === undefined || time === '' || time === 'N/A' ? null : Number(time);
-  const known = value !== null && Number.isFinite(value) ? value : null;
-  if (section === 'format') return { kind: 'start', time: known };
-  if (section !== 'packet' || known === null || !flags?.includes('K') || flags.includes('D')) return null;
-  return { kind: 'keyframe', time: known };
-}
-
-/**
- * Keyframe times in the clock `-ss` uses: ffmpeg seeks relative to the container's start time (MPEG-TS
- * clocks start anywhere), so listed times are shifted by it. Sorted, without duplicates.
- */
-export function keyframeSeekTimes(packetTimes: readonly number[], containerStart: number | null): number[] {
-  const origin = containerStart ?? 0;
-  const times = packetTimes.map((t) => Math.round((t - origin) * 1e6) / 1e6).sort((a, b) => a - b);
-  return times.filter((t, i) => i === 0 || t !== times[i - 1]);
-}

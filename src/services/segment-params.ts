@@ -25,6 +25,10 @@ export const SegmentParams = Type.Object(
     zone: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Named areas "name:x,y x,y x,y …"; events report which zones they touched.' }),
     thumbnails: Type.Boolean({ default: true, description: 'A JPEG of each event\'s strongest frame with its box drawn.' }),
     clips: Type.Boolean({ default: true, description: 'An MP4 clip of each event (stream copy when keyframes allow).' }),
+    fast: Type.Boolean({
+      default: false,
+      description: 'Keyframes first: decode only the keyframes, then fully only the stretches around motion. Faster on mostly calm video; motion that starts and ends between two calm keyframes without raising the bitrate can be missed.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -41,6 +45,7 @@ export function segmentOptionsFrom(params: SegmentParamValues, outputDir: string
     outputDir,
     thumbnails: params.thumbnails,
     clips: params.clips,
+    fast: params.fast,
   };
 }
 

@@ -151,6 +151,22 @@ describe('camtrove segment', () => {
     }
   });
 
+  it('--fast decodes keyframes first, skips the calm stretches and finds the same event', async () => {
+    const calm = await makeMotionClip(join(env.dir, 'mostly-calm.mp4'), { seconds: 40, from: 25, to: 29 });
+    const quick = [calm, '--json', ...exact, '--no-clips', '--no-thumbnails'];
+    const every = parse(await segment(quick));
+    const fast = parse(await segment([...quick, '--fast']));
+    assert.equal((every.media.analysed as { mode?: string }).mode, 'every frame');
+    const analysed = fast.media.analysed as { mode?: string; skipped?: number; frames: number };
+    assert.equal(analysed.mode, 'keyframe-first');
+    assert.ok(analysed.skipped! >= 15, `skipped ${analysed.skipped} s`);
+    assert.ok(analysed.frames < every.media.analysed.frames * 0.7, `${analysed.frames} frames against ${every.media.analysed.frames}`);
+    assert.equal(fast.events.length, 1, JSON.stringify(fast.events));
+    assert.equal(every.events.length, 1);
+    assert.ok(Math.abs(fast.events[0]!.start - every.events[0]!.start) <= 0.2 && Math.abs(fast.events[0]!.end - every.events[0]!.end) <= 0.2, `${fast.events[0]!.start}-${fast.events[0]!.end}`);
+    assert.ok(Math.abs(fast.events[0]!.start - 25) <= 0.4 && Math.abs(fast.events[0]!.end - 29) <= 0.4);
+  });
+
   it('segments a live MJPEG stream, and says why its events have no thumbnails or clips', async () => {
     const mjpeg = join(env.dir, 'live.mjpg');
     await run('ffmpeg', ['-v', 'error', '-y', '-i', clip, '-vf', 'fps=10', '-q:v', '5', '-f', 'mpjpeg', mjpeg]);

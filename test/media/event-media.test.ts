@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { FfmpegEventMedia } from '../../src/adapters/media/event-media.js';
 import { SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
 import { grabRgbFrame } from '../../src/adapters/media/frame-grabber.js';
-import { listKeyframeTimes } from '../../src/adapters/media/keyframe-lister.js';
+import { listKeyframeTimes } from '../../src/adapters/media/packet-lister.js';
 import { CamtroveError } from '../../src/domain/errors.js';
 import type { MotionEvent, RgbFrame } from '../../src/domain/motion/motion-types.js';
 

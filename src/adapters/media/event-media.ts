@@ -18,7 +18,7 @@ import type { VideoInfo } from '../../domain/video-info.js';
 import type { EventMediaPort } from '../../services/segmenter.js';
 import type { SystemMediaTools } from './ffmpeg.js';
 import { grabRgbFrame } from './frame-grabber.js';
-import { listKeyframeTimes } from './keyframe-lister.js';
+import { listKeyframeTimes } from './packet-lister.js';
 
 export interface EventMediaOptions {
   /** Width colour frames are fetched at (never more than the video's): plenty for colours, cheap to move. */

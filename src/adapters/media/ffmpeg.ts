@@ -4,8 +4,10 @@ import { CamtroveError } from '../../domain/errors.js';
 import { parseProgressLine } from '../../domain/ffmpeg-commands.js';
 import { redactArgs } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
+import type { Gop } from '../../domain/motion/fast-plan.js';
 import { parseProbeOutput, type VideoInfo } from '../../domain/video-info.js';
 import { readGrayFrames, type GrayFrameReadOptions, type GrayFrameStream } from './gray-frame-reader.js';
+import { listGops } from './packet-lister.js';
 import { runProcess } from './process-runner.js';
 
 export interface FfmpegRunOptions {
@@ -21,6 +23,8 @@ export interface MediaTools {
   ffmpeg(args: readonly string[], options?: FfmpegRunOptions): Promise<void>;
   /** Small greyscale frames with their timestamps, decoded as they are consumed. */
   grayFrames(input: string, options: GrayFrameReadOptions): GrayFrameStream;
+  /** The video's groups of pictures (keyframe to keyframe) and their sizes, from demuxing alone. */
+  gops(input: string, signal?: AbortSignal): Promise<Gop[]>;
 }
 
 const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or set CAMTROVE_FFMPEG and CAMTROVE_FFPROBE to the binaries';
@@ -75,6 +79,10 @@ export class SystemMediaTools implements MediaTools {
 
   grayFrames(input: string, options: GrayFrameReadOptions): GrayFrameStream {
     return readGrayFrames(this.ensureAvailable().ffmpeg, input, options);
+  }
+
+  gops(input: string, signal?: AbortSignal): Promise<Gop[]> {
+    return listGops(this.ensureAvailable().ffprobe, input, signal);
   }
 
   async ffmpeg(args: readonly string[], options: FfmpegRunOptions = {}): Promise<void> {

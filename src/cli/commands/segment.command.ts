@@ -28,6 +28,7 @@ interface SegmentFlags extends CommonOptions {
   zone: string[];
   thumbnails: boolean;
   clips: boolean;
+  fast?: boolean;
   out?: string;
   save?: boolean;
 }
@@ -53,6 +54,7 @@ export function segmentCommand(): Command {
       .option('--zone <name:polygon>', 'named area events report touching (repeatable)', collect, [])
       .option('--no-thumbnails', 'no JPEG of each event')
       .option('--no-clips', 'no MP4 clip of each event')
+      .option('--fast', 'keyframes first: decode fully only around motion (faster on calm video; see docs/motion.md)')
       .option('--out <dir>', 'write thumbnails and clips (and events.json) into this folder')
       .option('--save', 'add the video and its events (with thumbnails and clips) to the library'),
   ).action(async (video: string, flags: SegmentFlags) => {
@@ -120,6 +122,7 @@ function flagsToParams(flags: SegmentFlags): Record<string, unknown> {
     zone: flags.zone,
     thumbnails: flags.thumbnails,
     clips: flags.clips,
+    fast: flags.fast,
   };
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
@@ -159,7 +162,8 @@ async function print(flags: SegmentFlags, video: string, segmentation: Segmentat
       (e.score as number).toFixed(2),
     ]);
     const speed = info.duration ? `, ${(info.duration / seconds).toFixed(1)}× real time` : '';
-    const summary = `${events.length} event${events.length === 1 ? '' : 's'} in ${info.duration?.toFixed(1) ?? '?'} s of video (${analysed.frames} frames analysed at ${analysed.fps} fps, ${analysed.width}x${analysed.height}; took ${seconds.toFixed(1)} s${speed})`;
+    const skipped = analysed.mode === 'keyframe-first' ? `, ${analysed.skipped.toFixed(1)} s skipped as calm between keyframes` : '';
+    const summary = `${events.length} event${events.length === 1 ? '' : 's'} in ${info.duration?.toFixed(1) ?? '?'} s of video (${analysed.frames} frames analysed at ${analysed.fps} fps, ${analysed.width}x${analysed.height}${skipped}; took ${seconds.toFixed(1)} s${speed})`;
     return events.length === 0 ? summary : `${table(['#', 'START', 'END', 'PEAK', 'DIR', 'COLOURS', 'ZONES', 'SCORE'], rows)}\n${summary}`;
   });
 
