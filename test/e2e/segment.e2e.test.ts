@@ -224,7 +224,10 @@ describe('camtrove segment', () => {
     const vtest = sharedClip('vtest.avi');
     if (!tree || !vtest) return t.skip('../shared/data/tree.avi and vtest.avi are not present');
     const quick = [...exact, '--no-clips', '--no-thumbnails', '--json'];
-    const hand = parse(await segment([tree, ...quick])).events;
+    const events = parse(await segment([tree, ...quick])).events;
+    // While the detector learns the tree (its first seconds) it may see a faint flicker; after that, only the hand.
+    assert.deepEqual(events.filter((e) => e.start > 3).length, 1, JSON.stringify(events.map((e) => [e.start, e.end])));
+    const hand = parse(await segment([tree, ...quick, '--min-area', '0.1'])).events;
     assert.equal(hand.length, 1, JSON.stringify(hand.map((e) => [e.start, e.end])));
     assert.ok(hand[0]!.start > 22 && hand[0]!.start < 24.5, `the hand enters at about 23 s, not ${hand[0]!.start}`);
     const walkers = parse(await segment([vtest, ...quick, '--event-gap', '1'])).events;

@@ -53,7 +53,7 @@ const SPREAD_REFRESH_PARTS = 4;
 const NOISE_FACTOR = 5.5;
 /** …and by this many times its own restlessness (leaves, water, flicker), and its neighbours' within RESTLESS_REACH pixels. */
 const RESTLESS_FACTOR = 4;
-const RESTLESS_REACH = 2;
+const RESTLESS_REACH = 3;
 /**
  * Noise is read from a quantile of |frame − background| over flat sample pixels, divided by the same
  * quantile of |N(0, 1)|: the median, which a large object over the flat places cannot move until it
@@ -143,7 +143,7 @@ const DEFAULT_STEP = 0.2;
  * gain/offset fit, so drift, light switches and flashes mostly cancel while local change remains.
  * A pixel changed when it differs from the background, beyond what half a pixel of misalignment
  * explains along edges, by more than the largest of: the threshold, 5.5 × the camera's noise, and
- * 4 × the restlessness of the pixel and its neighbours. Changed pixels close together form blobs;
+ * 4 × the restlessness of the pixel and its neighbours within 3 px. Changed pixels close together form blobs;
  * blobs below the minimum area are noise, and small blobs must show up in consecutive frames.
  * Masked pixels never change, nor do the frame's outermost two pixels.
  *
