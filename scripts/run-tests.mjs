@@ -1,8 +1,14 @@
 // Runs every *.test.ts under src/ and test/ with Node's built-in test runner.
 // Node 20 has no glob support in `--test`, so the files are listed here.
+//
+// With CAMTROVE_TEST_DATABASE_URL set (the PostgreSQL pass), only the tests that open a library or
+// a database run: pure unit tests (src/), media, blob-store and evaluation tests never touch one,
+// and the SQLite pass has already run them.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+const DATABASE_FREE = [`src${sep}`, join('test', 'media') + sep, join('test', 'blob') + sep, join('test', 'eval') + sep];
 
 function findTests(dir) {
   const found = [];
@@ -15,13 +21,18 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
+const databaseOnly = Boolean(process.env.CAMTROVE_TEST_DATABASE_URL);
 const files = ['src', 'test']
   .flatMap(findTests)
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
+  .filter((file) => !databaseOnly || filter.length > 0 || !DATABASE_FREE.some((prefix) => file.startsWith(prefix)))
   .sort();
+if (databaseOnly && filter.length === 0) console.log(`PostgreSQL pass: the ${files.length} test files that use a database`);
+// The timeout bounds each file as well as each test: files of slow end-to-end tests (and the motion
+// evaluation, which renders its clips on a first run) need minutes; their tests set tighter limits.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -43,7 +43,8 @@ export function renderCommand(scenario: Scenario, backgroundImage: string, outpu
   args.push(
     '-filter_complex', graph.join(';'),
     '-map', '[out]', '-an', '-frames:v', String(frames),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(effects.crf), '-g', String(2 * fps), '-pix_fmt', 'yuv420p',
+    // As a camera's hardware encoder does: no B-frames, deblocking on; ultrafast also renders three times faster than veryfast.
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'deblock=0,0', '-crf', String(effects.crf), '-g', String(2 * fps), '-pix_fmt', 'yuv420p',
     '-movflags', '+faststart', output,
   );
   return args;

@@ -14,8 +14,9 @@ describe('keyframe-first plan', () => {
     const collector = new GopCollector();
     const packets: [number, number, boolean][] = [[-0.04, 50, false], [0, 9000, true], [0.08, 100, false], [0.04, 300, false], [2, 8000, true], [2.04, 200, false], [4, 7000, true]];
     for (const [time, size, key] of packets) collector.add(time, size, key);
+    // deltaBytes: the mean of the larger half of the packets after the keyframe.
     assert.deepEqual(collector.finish(), [
-      { start: 0, end: 2, deltaBytes: 200 },
+      { start: 0, end: 2, deltaBytes: 300 },
       { start: 2, end: 4, deltaBytes: 200 },
       { start: 4, end: null, deltaBytes: null },
     ]);

@@ -8,7 +8,11 @@
 export interface Gop {
   start: number;
   end: number | null;
-  /** Mean size of its packets after the keyframe, bytes; null when the keyframe stands alone. */
+  /**
+   * Mean size of the larger half of its packets after the keyframe, bytes; null when the keyframe
+   * stands alone. The larger half: an object crossing in a second shows in a two-second group
+   * without being averaged away by the calm frames around it.
+   */
   deltaBytes: number | null;
 }
 
@@ -37,15 +41,14 @@ const MIN_MEDIAN_GOP_SECONDS = 0.5;
 /** Builds the groups from packets in storage order; packets before the first keyframe cannot be decoded alone and are left out. */
 export class GopCollector {
   private readonly gops: Gop[] = [];
-  private open: { start: number; bytes: number; packets: number } | null = null;
+  private open: { start: number; sizes: number[] } | null = null;
 
   add(time: number, size: number, key: boolean): void {
     if (key) {
       this.close(time);
-      this.open = { start: time, bytes: 0, packets: 0 };
+      this.open = { start: time, sizes: [] };
     } else if (this.open) {
-      this.open.bytes += size;
-      this.open.packets += 1;
+      this.open.sizes.push(size);
     }
   }
 
@@ -59,7 +62,7 @@ export class GopCollector {
     if (!open) return;
     // Storage order is decode order: a keyframe stored after B-frames shown before it is still later.
     if (end !== null && end <= open.start) end = null;
-    this.gops.push({ start: open.start, end, deltaBytes: open.packets > 0 ? open.bytes / open.packets : null });
+    this.gops.push({ start: open.start, end, deltaBytes: largerHalfMean(open.sizes) });
     this.open = null;
   }
 }
@@ -102,6 +105,12 @@ export function planFullDecode(gops: readonly Gop[], hotTimes: readonly number[]
     if (covered >= options.wholeShare * end) return whole;
   }
   return ranges;
+}
+
+function largerHalfMean(sizes: number[]): number | null {
+  if (sizes.length === 0) return null;
+  const larger = sizes.sort((a, b) => b - a).slice(0, Math.ceil(sizes.length / 2));
+  return larger.reduce((sum, size) => sum + size, 0) / larger.length;
 }
 
 function median(values: readonly number[]): number {
