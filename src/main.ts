@@ -7,6 +7,7 @@ import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { FileRepository } from './adapters/db/file.repository.js';
 import { TokenRepository } from './adapters/db/token.repository.js';
+import { CameraRepository } from './adapters/db/camera.repository.js';
 import { EventRepository } from './adapters/db/event.repository.js';
 import { MediaRepository } from './adapters/db/media.repository.js';
 import { FfmpegEventMedia } from './adapters/media/event-media.js';
@@ -22,6 +23,7 @@ import { FileService } from './services/file.service.js';
 import { SegmentationStore } from './services/segmentation-store.js';
 import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
+import { CameraService } from './services/camera.service.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -34,6 +36,7 @@ export interface Library {
   files: FileService;
   analyses: AnalysisService;
   tokens: TokenService;
+  cameras: CameraService;
   segmenter: Segmenter;
   segmentations: SegmentationStore;
   runner: AnalysisRunner;
@@ -65,6 +68,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
+  const cameras = new CameraService(new CameraRepository(database.db), clock);
   const segmenter = createSegmenter(config, media);
   const segmentations = new SegmentationStore(files, new MediaRepository(database.db), new EventRepository(database.db), clock);
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
@@ -80,6 +84,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     files,
     analyses,
     tokens,
+    cameras,
     segmenter,
     segmentations,
     runner,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCamtroveError } from '../domain/errors.js';
 import { analyzeCommand } from './commands/analyze.command.js';
+import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { filesCommand } from './commands/files.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .addCommand(filesCommand())
     .addCommand(analyzeCommand())
     .addCommand(segmentCommand())
+    .addCommand(camerasCommand())
     .addCommand(tokenCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.
@@ -33,7 +35,8 @@ export function buildProgram(): Command {
 export async function runCli(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command that finished its work but has something to report (rows it could not import) sets the code.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (isCamtroveError(error)) {

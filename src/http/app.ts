@@ -12,10 +12,11 @@ import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
+import { cameraRoutes } from './routes/camera.routes.js';
 import { fileRoutes } from './routes/file.routes.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
+export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'cameras' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -64,5 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fileRoutes(deps.files, deps.config.maxUploadBytes));
   await app.register(analysisRoutes(deps.analyses));
   await app.register(analysisTypeRoutes(deps.registry));
+  await app.register(cameraRoutes(deps.cameras));
   return app;
 }

@@ -86,8 +86,32 @@ export interface EventsTable {
   created_at: number;
 }
 
+export interface CamerasTable {
+  id: string;
+  name: string | null;
+  type: string;
+  source_url: string;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** ",tag1,tag2," (see the migration). */
+  tags: string;
+  enabled: number;
+  archive_interval: number | null;
+  username: string | null;
+  password: string | null;
+  auth_scheme: string | null;
+  /** The rest of the camera (addresses, provenance, retention…) as JSON. */
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   files: FilesTable;
+  cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;
   analyses: AnalysesTable;

@@ -1,0 +1,136 @@
+import type { Clock } from '../adapters/clock.js';
+import type { CameraFilter, CameraRepository, FoundCamera } from '../adapters/db/camera.repository.js';
+import type { Page } from '../adapters/db/pagination.js';
+import { publicCamera, sourceUrl, validateCamera, type Camera, type CameraInput } from '../domain/cameras/camera.js';
+import { CamtroveError } from '../domain/errors.js';
+
+/** What an import did with each camera of a list. */
+export interface CameraImportReport {
+  added: string[];
+  /** Already registered: the same id, or the same address under another id. */
+  skipped: { row: number; id: string; reason: string }[];
+  /** Could not be registered as given. */
+  invalid: { row: number; id: string | null; reason: string }[];
+}
+
+/** The camera registry: add, change, look up, search, remove and import cameras. */
+export class CameraService {
+  constructor(
+    private readonly cameras: CameraRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async add(input: CameraInput): Promise<Camera> {
+    const { camera, credentials } = validateCamera(input, this.clock.now());
+    await this.refuseTaken(camera);
+    try {
+      await this.cameras.insert(camera, credentials);
+    } catch (error) {
+      // Another caller registered the same id or address between the check and the insert.
+      await this.refuseTaken(camera);
+      throw error;
+    }
+    return camera;
+  }
+
+  /**
+   * Changes the fields given and keeps the rest. Credentials change only when a username or a
+   * password is given; `username: null` removes them.
+   */
+  async update(id: string, changes: Partial<Omit<CameraInput, 'id'>>): Promise<Camera> {
+    const current = await this.get(id);
+    const merged: CameraInput = { ...toInput(current), ...changes, id: current.id };
+    const credentialsChange = 'username' in changes || 'password' in changes;
+    if (!credentialsChange) {
+      // Validation must not see the stored credentials (they are never read here); keep them as they are.
+      delete merged.username;
+      delete merged.password;
+      delete merged.auth;
+    }
+    const { camera, credentials } = validateCamera(merged, this.clock.now(), current);
+    if (!credentialsChange) camera.auth = current.auth;
+    const url = sourceUrl(camera);
+    const holder = url ? await this.cameras.findBySourceUrl(url) : null;
+    if (holder && holder.id !== camera.id) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${url}`);
+    if (!(await this.cameras.update(camera, credentialsChange ? credentials : undefined))) throw notFound(id);
+    return camera;
+  }
+
+  async get(id: string): Promise<Camera> {
+    const camera = await this.cameras.get(id);
+    if (!camera) throw notFound(id);
+    return camera;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.cameras.delete(id))) throw notFound(id);
+  }
+
+  search(filter: CameraFilter, page: { limit: number; after?: string | null }): Promise<Page<FoundCamera>> {
+    if (filter.near && !(filter.near.km > 0 && filter.near.km <= 20_100)) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `the search radius must be between 0 and 20,100 km, not ${filter.near.km}`);
+    return this.cameras.search(filter, page);
+  }
+
+  /**
+   * Registers the cameras of a list that are new. A camera whose id or address is already
+   * registered (or appears earlier in the same list) is skipped and reported; one that cannot be
+   * registered as given is reported with the reason, and the others still go in.
+   */
+  async import(rows: readonly { row: number; input: CameraInput }[]): Promise<CameraImportReport> {
+    const report: CameraImportReport = { added: [], skipped: [], invalid: [] };
+    const now = this.clock.now();
+    const valid: { row: number; camera: ReturnType<typeof validateCamera> }[] = [];
+    for (const { row, input } of rows) {
+      try {
+        valid.push({ row, camera: validateCamera(input, now) });
+      } catch (error) {
+        report.invalid.push({ row, id: typeof input.id === 'string' ? input.id : null, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    const taken = await this.cameras.taken(
+      valid.map((v) => v.camera.camera.id),
+      valid.map((v) => sourceUrl(v.camera.camera)!),
+    );
+    const seenIds = new Map<string, number>();
+    const seenUrls = new Map<string, string>();
+    for (const { row, camera: validated } of valid) {
+      const { camera, credentials } = validated;
+      const url = sourceUrl(camera)!;
+      const reason = taken.ids.has(camera.id)
+        ? 'a camera with this id is already registered'
+        : taken.urls.has(url)
+          ? `camera ${taken.urls.get(url)} already has the address ${url}`
+          : seenIds.has(camera.id)
+            ? `the list has this id already, on row ${seenIds.get(camera.id)}`
+            : seenUrls.has(url)
+              ? `camera ${seenUrls.get(url)} earlier in the list has the address ${url}`
+              : null;
+      if (reason) {
+        report.skipped.push({ row, id: camera.id, reason });
+        continue;
+      }
+      seenIds.set(camera.id, row);
+      seenUrls.set(url, camera.id);
+      await this.cameras.insert(camera, credentials);
+      report.added.push(camera.id);
+    }
+    return report;
+  }
+
+  private async refuseTaken(camera: Camera): Promise<void> {
+    if (await this.cameras.get(camera.id)) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `a camera with id ${camera.id} is already registered`);
+    const url = sourceUrl(camera);
+    const holder = url ? await this.cameras.findBySourceUrl(url) : null;
+    if (holder) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${url}`);
+  }
+}
+
+function notFound(id: string): CamtroveError {
+  return new CamtroveError('CAMTROVE_ERR_CAMERA_NOT_FOUND', `no camera has id ${JSON.stringify(id)}`);
+}
+
+/** A stored camera as input again, to merge changes into (credentials are not read). */
+function toInput(camera: Camera): CameraInput {
+  const { url: _url, auth: _auth, created_at: _created, updated_at: _updated, ...input } = publicCamera(camera);
+  return input;
+}
