@@ -94,6 +94,8 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
     });
 
     app.post('/cameras/import', {
+      // Camera lists of thousands run to megabytes.
+      bodyLimit: 64 * 1024 * 1024,
       schema: {
         summary: 'Import a camera list',
         description:

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Real JPEG frames (a moving test pattern) and one PNG, made by ffmpeg. */
+export async function makeFrames(count: number, size = '640x480'): Promise<{ jpegs: Buffer[]; png: Buffer }> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=5`, '-frames:v', String(count), '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  const jpegs: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i + 1 < stdout.length; i += 1) {
+    if (stdout[i] === 0xff && stdout[i + 1] === 0xd9) {
+      jpegs.push(stdout.subarray(start, i + 2));
+      start = i + 2;
+    }
+  }
+  const png = (await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout;
+  return { jpegs, png };
+}
+
+export interface CameraSimulator {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** Requests served per path. */
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export const SIMULATED_USER = 'viewer';
+export const SIMULATED_PASSWORD = 'pa ss:wörd';
+
+/**
+ * Cameras served on 127.0.0.1, healthy and broken, for tests and benchmarks:
+ * /still.jpg, /changing.jpg (the next frame each request), /still.png, /redirect (to /still.jpg);
+ * faults /html (a login page with status 200), /empty, /error (500), /huge (50 MB, no length),
+ * /huge-declared (50 MB Content-Length), /hang (never answers), /trickle (a byte every 100 ms),
+ * /truncated (Content-Length, then the socket closes half way), /cut (half a JPEG, ended cleanly),
+ * /loop (a redirect to itself), /chain/N (N redirects, then /still.jpg); /basic and /digest want SIMULATED_USER and SIMULATED_PASSWORD.
+ */
+export async function startCameraSimulator(frames: { jpegs: Buffer[]; png: Buffer }): Promise<CameraSimulator> {
+  const hits = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const nonce = randomBytes(8).toString('hex');
+  let next = 0;
+  const image = (res: ServerResponse, bytes: Buffer, type = 'image/jpeg') => {
+    res.writeHead(200, { 'content-type': type, 'content-length': bytes.length });
+    res.end(bytes);
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const still = frames.jpegs[0]!;
+    switch (path) {
+      case '/still.jpg':
+        return image(res, still);
+      case '/changing.jpg':
+        return image(res, frames.jpegs[next++ % frames.jpegs.length]!);
+      case '/still.png':
+        return image(res, frames.png, 'image/png');
+      case '/redirect':
+        res.writeHead(302, { location: '/still.jpg' });
+        return res.end();
+      case '/loop':
+        res.writeHead(302, { location: '/loop' });
+        return res.end();
+      case '/html':
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        return res.end('<!DOCTYPE html><html><head><title>Login</title></head><body><form>user</form></body></html>');
+      case '/empty':
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': 0 });
+        return res.end();
+      case '/error':
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        return res.end('internal error');
+      case '/huge':
+      case '/huge-declared': {
+        res.writeHead(200, { 'content-type': 'image/jpeg', ...(path === '/huge-declared' ? { 'content-length': 50 * 1024 * 1024 } : {}) });
+        const chunk = Buffer.alloc(1024 * 1024, 0xaa);
+        chunk[0] = 0xff;
+        let sent = 0;
+        const pump = () => {
+          while (sent < 50 && !res.destroyed) {
+            sent += 1;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        return pump();
+      }
+      case '/hang':
+        return; // never answers
+      case '/trickle': {
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': still.length });
+        let at = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || at >= still.length) return clearInterval(timer);
+          res.write(still.subarray(at, at + 1));
+          at += 1;
+        }, 100);
+        return;
+      }
+      case '/truncated':
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': still.length });
+        res.write(still.subarray(0, still.length >> 1));
+        return setTimeout(() => res.socket?.destroy(), 20);
+      case '/cut':
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        return res.end(still.subarray(0, still.length >> 1));
+      case '/basic': {
+        const expected = `Basic ${Buffer.from(`${SIMULATED_USER}:${SIMULATED_PASSWORD}`).toString('base64')}`;
+        if (req.headers.authorization === expected) return image(res, still);
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="camera"' });
+        return res.end();
+      }
+      case '/digest': {
+        if (digestValid(req.headers.authorization, nonce)) return image(res, still);
+        res.writeHead(401, { 'www-authenticate': `Digest realm="camera", qop="auth", nonce="${nonce}", opaque="xyz"` });
+        return res.end();
+      }
+      default: {
+        // /chain/N redirects N times before the image.
+        const hops = /^\/chain\/(\d+)$/.exec(path);
+        if (hops) {
+          res.writeHead(302, { location: Number(hops[1]) > 0 ? `/chain/${Number(hops[1]) - 1}` : '/still.jpg' });
+          return res.end();
+        }
+        res.writeHead(404);
+        return res.end();
+      }
+    }
+  };
+  const server = createServer(handle);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Checks a Digest answer (MD5, qop=auth) the way a camera would, independently of the client's code. */
+function digestValid(header: string | undefined, nonce: string): boolean {
+  if (!header?.startsWith('Digest ')) return false;
+  const field = (name: string) => new RegExp(`${name}="?([^",]*)"?`).exec(header)?.[1] ?? '';
+  const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+  if (field('nonce') !== nonce || field('username') !== SIMULATED_USER) return false;
+  const ha1 = md5(`${SIMULATED_USER}:camera:${SIMULATED_PASSWORD}`);
+  const ha2 = md5(`GET:${field('uri')}`);
+  return field('response') === md5(`${ha1}:${nonce}:${field('nc')}:${field('cnonce')}:auth:${ha2}`);
+}
