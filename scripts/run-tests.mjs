@@ -2,13 +2,13 @@
 // Node 20 has no glob support in `--test`, so the files are listed here.
 //
 // With CAMTROVE_TEST_DATABASE_URL set (the PostgreSQL pass), only the tests that open a library or
-// a database run: pure unit tests (src/), media, blob-store and evaluation tests never touch one,
+// a database run: pure unit tests (src/), media, blob-store, camera-client and evaluation tests never touch one,
 // and the SQLite pass has already run them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const DATABASE_FREE = [`src${sep}`, join('test', 'media') + sep, join('test', 'blob') + sep, join('test', 'eval') + sep];
+const DATABASE_FREE = [`src${sep}`, ...['media', 'blob', 'eval', 'cameras'].map((dir) => join('test', dir) + sep)];
 
 function findTests(dir) {
   const found = [];

@@ -165,6 +165,8 @@ describe('camtrove serve', () => {
       const done = await pollAnalysis(server.url, id, 15_000);
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.equal((done.body as { duration: number }).duration, 2);
+      // The analysis answers SUCCESS a moment before its worker's log line reaches us.
+      await waitUntil('the worker to log its success', () => analysisLogs(first, 'analysis succeeded', id).length > 0, 5000);
       assert.equal(analysisLogs(first, 'analysis succeeded', id).length, 1, 'the worker ran it');
       assert.equal(analysisLogs(server.process, 'analysis started').length, 0, 'the server ran nothing');
     });
@@ -187,7 +189,9 @@ describe('camtrove serve', () => {
         assert.equal(started[0]! + started[1]!, 1, `analysis ${id} was started by exactly one worker:\n${story(id)}`);
         assert.deepEqual(await settledJobRow(env, id), { state: 'completed', attempts: 1 });
       }
-      const shares = [first, second].map((w) => ids.filter((id) => analysisLogs(w, 'analysis succeeded', id).length > 0).length);
+      const succeeded = (w: CamtroveProcess, id: string) => analysisLogs(w, 'analysis succeeded', id).length > 0;
+      await waitUntil('every success to be logged', () => ids.every((id) => succeeded(first, id) || succeeded(second, id)), 5000);
+      const shares = [first, second].map((w) => ids.filter((id) => succeeded(w, id)).length);
       assert.equal(shares[0]! + shares[1]!, 10);
       assert.ok(shares[0]! > 0 && shares[1]! > 0, `both workers took work (${shares.join(' and ')})`);
 
@@ -217,6 +221,7 @@ describe('camtrove serve', () => {
     assert.equal(analysis.attempts, 2);
     assert.deepEqual(await settledJobRow(env, id), { state: 'completed', attempts: 2 });
     assert.deepEqual(analysisLogs(restarted.process, 'analysis started', id).map((l) => l.attempt), [2]);
+    await waitUntil('the restarted server to log its success', () => analysisLogs(restarted.process, 'analysis succeeded', id).length > 0, 5000);
     assert.equal(analysisLogs(restarted.process, 'analysis succeeded', id).length, 1);
   });
 
