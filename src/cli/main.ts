@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCamtroveError } from '../domain/errors.js';
 import { analyzeCommand } from './commands/analyze.command.js';
+import { archiveCommand } from './commands/archive.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { filesCommand } from './commands/files.command.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .addCommand(analyzeCommand())
     .addCommand(segmentCommand())
     .addCommand(camerasCommand())
+    .addCommand(archiveCommand())
     .addCommand(tokenCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.

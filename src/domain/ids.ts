@@ -49,3 +49,6 @@ function truncate(value: string): string {
 
 /** Event ids have the shape of analysis ids: 32 random hex. */
 export const newEventId = newAnalysisId;
+
+/** Frame ids too. */
+export const newFrameId = newAnalysisId;

@@ -1,7 +1,7 @@
 import type { Clock } from '../adapters/clock.js';
 import type { CameraFilter, CameraRepository, FoundCamera } from '../adapters/db/camera.repository.js';
 import type { Page } from '../adapters/db/pagination.js';
-import { publicCamera, sourceUrl, validateCamera, type Camera, type CameraInput } from '../domain/cameras/camera.js';
+import { publicCamera, sourceUrl, validateCamera, type Camera, type CameraCredentials, type CameraInput } from '../domain/cameras/camera.js';
 import { CamtroveError } from '../domain/errors.js';
 
 /** What an import did with each camera of a list. */
@@ -115,6 +115,21 @@ export class CameraService {
       report.added.push(camera.id);
     }
     return report;
+  }
+
+  /** Registered cameras to archive, with their credentials: by id, and the enabled ones with a tag. */
+  async archiveTargets(selection: { ids: readonly string[]; tag?: string }): Promise<{ camera: Camera; credentials: CameraCredentials | null }[]> {
+    const cameras = new Map<string, Camera>();
+    for (const id of selection.ids) cameras.set(id, await this.get(id));
+    if (selection.tag) {
+      for (let after: string | null = null; ; ) {
+        const page: Page<FoundCamera> = await this.cameras.search({ tag: selection.tag, enabled: true }, { limit: 1000, after });
+        for (const found of page.items) cameras.set(found.camera.id, found.camera);
+        if (!page.next) break;
+        after = page.next;
+      }
+    }
+    return Promise.all([...cameras.values()].map(async (camera) => ({ camera, credentials: await this.cameras.credentials(camera.id) })));
   }
 
   private async refuseTaken(camera: Camera): Promise<void> {

@@ -109,8 +109,23 @@ export interface CamerasTable {
   updated_at: number;
 }
 
+export interface FramesTable {
+  id: string;
+  camera_id: string;
+  /** Epoch microseconds, UTC. */
+  captured_at_us: number;
+  file_id: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  change_score: number;
+  content_type: string;
+  created_at: number;
+}
+
 export interface Database {
   files: FilesTable;
+  frames: FramesTable;
   cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;

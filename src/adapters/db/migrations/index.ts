@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-22-001-initial.js';
 import * as mediaEvents from './2026-11-22-002-media-events.js';
 import * as cameras from './2026-11-30-003-cameras.js';
+import * as frames from './2026-11-30-004-frames.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
   '2026-11-22-001-initial': initial,
   '2026-11-22-002-media-events': mediaEvents,
   '2026-11-30-003-cameras': cameras,
+  '2026-11-30-004-frames': frames,
 };

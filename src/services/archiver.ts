@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FetchedImage, SnapshotRequest } from '../adapters/cameras/snapshot-client.js';
+import { sourceUrl, type Camera, type CameraCredentials } from '../domain/cameras/camera.js';
+import { CircuitBreaker, defaultCircuitBreaker, type CircuitBreakerOptions } from '../domain/cameras/circuit-breaker.js';
+import { decideSave, type GrayImage } from '../domain/cameras/frame-change.js';
+import type { ImageKind } from '../domain/cameras/image-bytes.js';
+import { isCamtroveError } from '../domain/errors.js';
+import { KeyedLimiter, Limiter } from './limiter.js';
+
+/** A camera to archive, with the credentials it needs. */
+export interface ArchiveTarget {
+  camera: Camera;
+  credentials: CameraCredentials | null;
+}
+
+/** A frame worth keeping, as the sinks receive it. */
+export interface KeptFrame {
+  cameraId: string;
+  /** Epoch microseconds, UTC, when the fetch began. */
+  capturedAtMicros: number;
+  bytes: Buffer;
+  contentType: ImageKind;
+  width: number | null;
+  height: number | null;
+  /** % of pixels changed against the last kept frame (100 for the first). */
+  changeScore: number;
+}
+
+/** Where kept frames go: the library, an --out folder tree, or both. */
+export interface FrameSink {
+  save(frame: KeptFrame): Promise<void>;
+}
+
+export interface ArchiveOptions {
+  durationMs: number;
+  intervalMs: number;
+  /** Keep a frame when at least this % of pixels changed; 0 keeps every frame. */
+  diffPct: number;
+  /** Fetches in flight at once, across all cameras. */
+  concurrency: number;
+  /** Fetches in flight at once to one host. */
+  perHost: number;
+  /** Deadline of one fetch (connect, headers, body). */
+  timeoutMs: number;
+  maxBytes: number;
+  /** Extra attempts within a tick after a failure that may pass, while the tick has time left. */
+  retries: number;
+  breaker?: CircuitBreakerOptions;
+}
+
+/** What happened to one camera during a run. */
+export interface CameraReport {
+  id: string;
+  url: string | null;
+  ticks: number;
+  saved: number;
+  unchanged: number;
+  failed: number;
+  /** Ticks that came while the previous one was still at work (a slow camera, or the caps full). */
+  missed: number;
+  /** Ticks skipped while the camera rested after repeated failures. */
+  rested: number;
+  bytes: number;
+  lastError: string | null;
+  lastSuccessAt: number | null;
+  meanLatencyMs: number | null;
+}
+
+export interface ArchivePorts {
+  fetch(request: SnapshotRequest): Promise<FetchedImage>;
+  decode(bytes: Buffer): Promise<GrayImage>;
+  sinks: FrameSink[];
+  /** Epoch microseconds. */
+  nowMicros?: () => number;
+}
+
+const nowMicrosDefault = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+/** Camera types archive fetches with one HTTP request a frame. */
+const SNAPSHOT_TYPES = new Set(['snapshot', 'ip']);
+
+/**
+ * Samples cameras every `intervalMs` for `durationMs`, each on its own schedule (start times
+ * staggered across the interval so they do not all fire at once), under a global cap and a per-host
+ * cap on fetches in flight. A tick that comes while the camera's previous one is still working is
+ * counted as missed, never queued up; a camera that keeps failing rests (its ticks counted) and is
+ * probed again later, never dropped; a slow camera holds only its own slot. Frames are kept when
+ * they changed enough (decideSave) and handed to every sink.
+ */
+export class Archiver {
+  private readonly nowMicros: () => number;
+
+  constructor(private readonly ports: ArchivePorts) {
+    this.nowMicros = ports.nowMicros ?? nowMicrosDefault;
+  }
+
+  async run(targets: readonly ArchiveTarget[], options: ArchiveOptions, hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void } = {}): Promise<CameraReport[]> {
+    const global = new Limiter(options.concurrency);
+    const hosts = new KeyedLimiter(options.perHost);
+    const start = Date.now();
+    const reports = targets.map((target) => this.emptyReport(target.camera));
+    await Promise.all(
+      targets.map((target, index) => {
+        const report = reports[index]!;
+        if (!SNAPSHOT_TYPES.has(target.camera.type)) {
+          report.lastError = `${target.camera.type} cameras cannot be archived yet: only snapshot and ip cameras`;
+          return Promise.resolve();
+        }
+        const offset = targets.length > 1 ? Math.floor((index / targets.length) * options.intervalMs) : 0;
+        return this.runCamera(target, report, { start: start + offset, end: start + options.durationMs, options, global, hosts, hooks });
+      }),
+    );
+    return reports;
+  }
+
+  private async runCamera(
+    target: ArchiveTarget,
+    report: CameraReport,
+    run: { start: number; end: number; options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void } },
+  ): Promise<void> {
+    const { options, hooks } = run;
+    const url = report.url!;
+    const host = new URL(url).host;
+    const breaker = new CircuitBreaker(options.breaker ?? defaultCircuitBreaker);
+    const state: { previous: GrayImage | null; previousHash: string | null; latencySum: number; latencyCount: number } = { previous: null, previousHash: null, latencySum: 0, latencyCount: 0 };
+    let working: Promise<void> | null = null;
+    for (let tick = 0; ; tick += 1) {
+      const due = run.start + tick * options.intervalMs;
+      if (due >= run.end || hooks.signal?.aborted) break;
+      const wait = due - Date.now();
+      if (wait > 0) {
+        try {
+          await sleep(wait, undefined, { signal: hooks.signal });
+        } catch {
+          break;
+        }
+      }
+      report.ticks += 1;
+      if (working) {
+        report.missed += 1;
+        continue;
+      }
+      if (!breaker.allows(Date.now())) {
+        report.rested += 1;
+        continue;
+      }
+      const nextTick = due + options.intervalMs;
+      working = this.tick(target, report, state, breaker, { url, host, nextTick, run }).finally(() => {
+        working = null;
+        hooks.onFrame?.(report);
+      });
+    }
+    if (working) await working;
+    report.meanLatencyMs = state.latencyCount > 0 ? Math.round(state.latencySum / state.latencyCount) : null;
+  }
+
+  private async tick(
+    target: ArchiveTarget,
+    report: CameraReport,
+    state: { previous: GrayImage | null; previousHash: string | null; latencySum: number; latencyCount: number },
+    breaker: CircuitBreaker,
+    where: { url: string; host: string; nextTick: number; run: { options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal } } },
+  ): Promise<void> {
+    const { options, global, hosts, hooks } = where.run;
+    const releaseHost = await hosts.acquire(where.host);
+    const releaseGlobal = await global.acquire();
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const capturedAtMicros = this.nowMicros();
+        try {
+          const image = await this.ports.fetch({ url: where.url, credentials: target.credentials, deadlineMs: options.timeoutMs, maxBytes: options.maxBytes, signal: hooks.signal });
+          await this.keep(target.camera.id, image, capturedAtMicros, report, state, options.diffPct);
+          state.latencySum += image.latencyMs;
+          state.latencyCount += 1;
+          breaker.succeeded();
+          report.lastSuccessAt = Math.floor(capturedAtMicros / 1000);
+          return;
+        } catch (error) {
+          if (hooks.signal?.aborted) return;
+          const message = error instanceof Error ? error.message : String(error);
+          const retryable = isCamtroveError(error) && error.code !== 'CAMTROVE_ERR_CAMERA_AUTH';
+          // Back off 250 ms, 500 ms, … with jitter, as long as the retry still ends before the next tick.
+          const backoff = 250 * 2 ** attempt * (0.5 + Math.random());
+          if (retryable && attempt < options.retries && Date.now() + backoff + options.timeoutMs < where.nextTick) {
+            await sleep(backoff);
+            continue;
+          }
+          report.failed += 1;
+          report.lastError = message;
+          breaker.failed(Date.now(), Math.random());
+          return;
+        }
+      }
+    } finally {
+      releaseGlobal();
+      releaseHost();
+    }
+  }
+
+  private async keep(cameraId: string, image: FetchedImage, capturedAtMicros: number, report: CameraReport, state: { previous: GrayImage | null; previousHash: string | null }, diffPct: number): Promise<void> {
+    const hash = createHash('sha256').update(image.bytes).digest('hex');
+    const sameBytes = hash === state.previousHash;
+    // Identical bytes are never decoded; with diff 0 nothing is.
+    const current = diffPct > 0 && !sameBytes ? await this.ports.decode(image.bytes) : null;
+    const decision = decideSave({ diffPct, previous: state.previous, current, sameBytes: sameBytes && state.previousHash !== null });
+    if (!decision.save) {
+      report.unchanged += 1;
+      return;
+    }
+    const frame: KeptFrame = { cameraId, capturedAtMicros, bytes: image.bytes, contentType: image.contentType, width: current?.sourceWidth ?? state.previous?.sourceWidth ?? null, height: current?.sourceHeight ?? state.previous?.sourceHeight ?? null, changeScore: decision.score };
+    for (const sink of this.ports.sinks) await sink.save(frame);
+    if (current) state.previous = current;
+    state.previousHash = hash;
+    report.saved += 1;
+    report.bytes += image.bytes.length;
+    report.lastError = null;
+  }
+
+  private emptyReport(camera: Camera): CameraReport {
+    return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, meanLatencyMs: null };
+  }
+}

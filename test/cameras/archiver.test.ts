@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { decodeSmallGray } from '../../src/adapters/cameras/image-decoder.js';
+import { OutDirFrameSink } from '../../src/adapters/cameras/out-dir-sink.js';
+import { SnapshotClient } from '../../src/adapters/cameras/snapshot-client.js';
+import { validateCamera } from '../../src/domain/cameras/camera.js';
+import { Archiver, type ArchiveOptions, type ArchiveTarget, type KeptFrame } from '../../src/services/archiver.js';
+import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
+
+const options: ArchiveOptions = { durationMs: 3000, intervalMs: 500, diffPct: 0, concurrency: 16, perHost: 16, timeoutMs: 900, maxBytes: 4 * 1024 * 1024, retries: 1, breaker: { threshold: 3, baseMs: 60_000, maxMs: 60_000 } };
+
+describe('archiver against simulated cameras', () => {
+  let frames: Awaited<ReturnType<typeof makeFrames>>;
+  let cameras: CameraSimulator;
+  let refusedPort: number;
+  const client = new SnapshotClient({ connectionsPerHost: 16 });
+  const target = (id: string, url: string): ArchiveTarget => validateCamera({ id, type: 'snapshot', snapshot_url: url }, 0);
+  const kept: KeptFrame[] = [];
+  const archiver = (extra: { sinks?: { save(frame: KeptFrame): Promise<void> }[] } = {}) =>
+    new Archiver({ fetch: (r) => client.fetch(r), decode: (b) => decodeSmallGray(b), sinks: extra.sinks ?? [{ save: async (f) => void kept.push(f) }] });
+
+  before(async () => {
+    frames = await makeFrames(3);
+    cameras = await startCameraSimulator(frames);
+    const closed = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    refusedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+  });
+  after(async () => {
+    await client.close();
+    await cameras.close();
+  });
+
+  it('keeps every frame of the healthy cameras while broken ones fail, hang, trickle or refuse', async () => {
+    kept.length = 0;
+    const targets = [
+      target('still', `${cameras.url}/still.jpg`),
+      target('changing', `${cameras.url}/changing.jpg`),
+      target('png', `${cameras.url}/still.png`),
+      target('html', `${cameras.url}/html`),
+      target('error', `${cameras.url}/error`),
+      target('hang', `${cameras.url}/hang`),
+      target('trickle', `${cameras.url}/trickle`),
+      target('truncated', `${cameras.url}/truncated`),
+      target('huge', `${cameras.url}/huge`),
+      target('refused', `http://127.0.0.1:${refusedPort}/a.jpg`),
+    ];
+    const reports = await archiver().run(targets, options);
+    const by = new Map(reports.map((r) => [r.id, r]));
+    for (const id of ['still', 'changing', 'png']) {
+      const r = by.get(id)!;
+      assert.deepEqual([r.ticks, r.saved, r.failed, r.missed], [6, 6, 0, 0], `${id}: ${JSON.stringify(r)}`);
+    }
+    for (const id of ['html', 'error', 'hang', 'trickle', 'truncated', 'huge', 'refused']) {
+      const r = by.get(id)!;
+      assert.equal(r.saved, 0, id);
+      assert.ok(r.failed >= 1 && r.lastError, `${id}: ${JSON.stringify(r)}`);
+      assert.equal(r.ticks, 6, `${id}: every tick is accounted for`);
+      assert.equal(r.failed + r.missed + r.rested, 6, `${id}: failed, missed or rested on every tick: ${JSON.stringify(r)}`);
+    }
+    assert.ok(by.get('hang')!.missed >= 1, 'a hung fetch makes the next tick a missed one');
+    assert.ok(by.get('error')!.rested >= 1, 'after three failures the camera rests');
+    assert.match(by.get('html')!.lastError!, /HTML page/);
+    assert.equal(kept.filter((f) => f.cameraId === 'still').length, 6);
+    assert.ok(kept.filter((f) => f.cameraId === 'still').every((f) => f.bytes.equals(frames.jpegs[0]!)), 'the original bytes');
+  });
+
+  it('with --diff skips unchanged frames without losing changed ones, and writes the familiar tree', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'camtrove-archive-'));
+    try {
+      const reports = await archiver({ sinks: [new OutDirFrameSink(out)] }).run([target('still', `${cameras.url}/still.jpg`), target('changing', `${cameras.url}/changing.jpg`)], { ...options, durationMs: 2000, diffPct: 2 });
+      const [still, changing] = reports;
+      assert.deepEqual([still!.saved, still!.unchanged], [1, 3], JSON.stringify(still));
+      assert.deepEqual([changing!.saved, changing!.unchanged], [4, 0], JSON.stringify(changing));
+      const files = (await readdir(join(out, 'changing'))).sort();
+      assert.equal(files.filter((f) => /^changing_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-\d{6}\.jpg$/.test(f)).length, 4, files.join(' '));
+      const lines = (await readFile(join(out, 'changing', 'frames.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.equal(lines.length, 4);
+      assert.deepEqual(Object.keys(lines[0]!), ['camera_id', 'captured_at', 'file', 'size', 'width', 'height', 'change_score', 'content_type']);
+      assert.match(String(lines[0]!.captured_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      assert.deepEqual([lines[0]!.width, lines[0]!.height, lines[0]!.change_score], [640, 480, 100]);
+      assert.ok((await readFile(join(out, 'changing', String(lines[1]!.file)))).length === lines[1]!.size);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('staggers cameras across the interval and keeps one slow camera from delaying the others', async () => {
+    kept.length = 0;
+    const many = Array.from({ length: 20 }, (_, k) => target(`cam${k}`, `${cameras.url}/still.jpg?k=${k}`));
+    const started = Date.now();
+    const reports = await archiver().run([...many, target('hang', `${cameras.url}/hang`)], { ...options, durationMs: 1000, concurrency: 4, perHost: 4 });
+    assert.ok(reports.slice(0, 20).every((r) => r.saved === 2), JSON.stringify(reports.map((r) => [r.id, r.saved, r.missed])));
+    const firstFrames = many.map((t) => kept.find((f) => f.cameraId === t.camera.id)!.capturedAtMicros / 1000 - started);
+    assert.ok(Math.max(...firstFrames) - Math.min(...firstFrames) > 300, 'first frames spread over the interval, not all at once');
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
+import { Processes } from '../helpers/cli.js';
+import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
+
+describe('camtrove archive', () => {
+  let env: TestEnv;
+  let cameras: CameraSimulator;
+  const processes = new Processes();
+  const camtrove = (args: string[]) => processes.run(args, env.env(), { timeoutMs: 60_000 });
+
+  before(async () => {
+    env = await createTestEnv();
+    cameras = await startCameraSimulator(await makeFrames(3));
+  });
+  after(async () => {
+    await processes.killAll();
+    await cameras.close();
+    await env.cleanup();
+  });
+
+  it('archives a camera list into the library and the --out tree, and names the camera that gave nothing', async () => {
+    const list = join(env.dir, 'cameras.json');
+    await writeFile(list, JSON.stringify([
+      { cameraID: 'good', camera_type: 'non_ip', snapshot_url: `${cameras.url}/changing.jpg` },
+      { cameraID: 'login', camera_type: 'non_ip', snapshot_url: `${cameras.url}/html` },
+    ]));
+    const out = join(env.dir, 'out');
+    const result = await camtrove(['archive', list, '--duration', '2', '--interval', '0.5', '--out', out, '--json']);
+    assert.equal(result.code, 1, 'a camera never produced a frame');
+    assert.match(result.stderr, /1 camera never produced a frame: login/);
+    const body = JSON.parse(result.stdout) as { cameras: { id: string; saved: number; lastError: string | null }[] };
+    const good = body.cameras.find((c) => c.id === 'good')!;
+    assert.equal(good.saved, 4);
+    assert.match(body.cameras.find((c) => c.id === 'login')!.lastError!, /HTML page/);
+    assert.equal((await readdir(join(out, 'good'))).filter((f) => f.endsWith('.jpg')).length, 4);
+    const database = openDatabase(env.config());
+    try {
+      const rows = await database.db.selectFrom('frames').selectAll().where('camera_id', '=', 'good').execute();
+      assert.equal(rows.length, 4);
+      assert.ok(rows.every((r) => r.file_id.length === 64 && r.content_type === 'image/jpeg'));
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('archives registered cameras by tag, and refuses a run with nothing to archive', async () => {
+    assert.equal((await camtrove(['cameras', 'add', 'lobby', '--type', 'snapshot', '--url', `${cameras.url}/still.jpg`, '--tag', 'indoor'])).code, 0);
+    const result = await camtrove(['archive', '--tag', 'indoor', '--duration', '1', '--interval', '0.5', '--diff', '1']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /lobby\s+1\s+1\s+0\s+0\s+0/);
+    const none = await camtrove(['archive', '--duration', '1']);
+    assert.notEqual(none.code, 0);
+    assert.match(none.stderr, /name the cameras: a camera list file, --camera ID or --tag TAG/);
+    const bad = await camtrove(['archive', '--tag', 'indoor', '--interval', 'soon']);
+    assert.match(bad.stderr, /--interval must be a positive number of seconds, not "soon"/);
+  });
+});
