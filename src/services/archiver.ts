@@ -175,6 +175,7 @@ export class Archiver {
           state.latencyCount += 1;
           breaker.succeeded();
           report.lastSuccessAt = Math.floor(capturedAtMicros / 1000);
+          report.lastError = null;
           return;
         } catch (error) {
           if (hooks.signal?.aborted) return;
@@ -214,7 +215,6 @@ export class Archiver {
     state.previousHash = hash;
     report.saved += 1;
     report.bytes += image.bytes.length;
-    report.lastError = null;
   }
 
   private emptyReport(camera: Camera): CameraReport {

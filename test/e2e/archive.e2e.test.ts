@@ -33,10 +33,11 @@ describe('camtrove archive', () => {
     const result = await camtrove(['archive', list, '--duration', '2', '--interval', '0.5', '--out', out, '--json']);
     assert.equal(result.code, 1, 'a camera never produced a frame');
     assert.match(result.stderr, /1 camera never produced a frame: login/);
-    const body = JSON.parse(result.stdout) as { cameras: { id: string; saved: number; lastError: string | null }[] };
+    const body = JSON.parse(result.stdout) as { cameras: { id: string; kept: number; last_error: string | null; last_success_at: string | null }[] };
     const good = body.cameras.find((c) => c.id === 'good')!;
-    assert.equal(good.saved, 4);
-    assert.match(body.cameras.find((c) => c.id === 'login')!.lastError!, /HTML page/);
+    assert.equal(good.kept, 4);
+    assert.match(good.last_success_at!, /^\d{4}-\d\d-\d\dT/);
+    assert.match(body.cameras.find((c) => c.id === 'login')!.last_error!, /HTML page/);
     assert.equal((await readdir(join(out, 'good'))).filter((f) => f.endsWith('.jpg')).length, 4);
     const database = openDatabase(env.config());
     try {

@@ -80,7 +80,7 @@ export function archiveCommand(): Command {
         await client.close();
       }
       const silent = reports.filter((r) => r.saved === 0);
-      emit(flags.json, { cameras: reports, interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));
+      emit(flags.json, { cameras: reports.map(reportJson), interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));
       if (silent.length > 0) {
         process.stderr.write(`error: ${silent.length} camera${silent.length === 1 ? '' : 's'} never produced a frame: ${silent.map((r) => r.id).join(', ')}\n`);
         process.exitCode = 1;
@@ -108,6 +108,24 @@ async function listTargets(path: string): Promise<{ targets: ArchiveTarget[]; pr
     }
   }
   return { targets, problems };
+}
+
+/** A camera's report as scripts read it: snake_case, times in ISO 8601. */
+function reportJson(r: CameraReport) {
+  return {
+    id: r.id,
+    url: r.url,
+    ticks: r.ticks,
+    kept: r.saved,
+    unchanged: r.unchanged,
+    failed: r.failed,
+    missed: r.missed,
+    rested: r.rested,
+    bytes: r.bytes,
+    mean_latency_ms: r.meanLatencyMs,
+    last_success_at: r.lastSuccessAt === null ? null : new Date(r.lastSuccessAt).toISOString(),
+    last_error: r.lastError,
+  };
 }
 
 function summary(reports: CameraReport[], interrupted: boolean): string {

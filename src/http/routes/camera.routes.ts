@@ -1,10 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { publicCamera } from '../../domain/cameras/camera.js';
+import { cameraTypes, publicCamera } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { CameraBody, CameraChangesSchema, CameraInputSchema } from '../../services/camera-params.js';
 import type { CameraService } from '../../services/camera.service.js';
-import { cameraTypes } from '../../domain/cameras/camera.js';
 import { errorResponses, PageQuery } from '../schemas.js';
 
 const CameraIdParam = Type.Object({ id: Type.String({ description: 'The camera id.' }) });
