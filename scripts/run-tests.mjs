@@ -8,7 +8,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const DATABASE_FREE = [`src${sep}`, ...['media', 'blob', 'eval', 'cameras'].map((dir) => join('test', dir) + sep)];
+const DATABASE_FREE = [
+  `src${sep}`,
+  ...['media', 'blob', 'eval', 'cameras'].map((dir) => join('test', dir) + sep),
+  // camtrove segment without --save (segment-save.e2e.test.ts covers that on each database).
+  join('test', 'e2e', 'segment.e2e.test.ts'),
+];
 
 function findTests(dir) {
   const found = [];

@@ -8,7 +8,6 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { migrateToLatest, openDatabase } from '../../src/adapters/db/database.js';
 import { Processes, type CliResult } from '../helpers/cli.js';
 import { silentServer } from '../helpers/http.js';
 import { makeMotionClip, sharedClip } from '../helpers/media.js';
@@ -80,25 +79,6 @@ describe('camtrove segment', () => {
     const span = event!.end - event!.start;
     assert.ok(clipSeconds >= span - 0.2 && clipSeconds <= span + 2.2, `clip of ${clipSeconds} s for an event of ${span} s`);
     assert.deepEqual(JSON.parse(await readFile(join(out, 'events.json'), 'utf8')), result);
-  });
-
-  it('adds the video and its events to the library with --save, replacing them when run again', async () => {
-    const first = parse(await segment([clip, '--json', '--save']));
-    assert.match(first.media.file_id ?? '', /^[0-9a-f]{64}$/);
-    assert.match(first.events[0]!.thumbnail_file_id ?? '', /^[0-9a-f]{64}$/);
-    assert.match(first.events[0]!.clip_file_id ?? '', /^[0-9a-f]{64}$/);
-    parse(await segment([clip, '--json', '--save']));
-    const database = openDatabase(env.config());
-    try {
-      await migrateToLatest(database);
-      const rows = await database.db.selectFrom('events').select(['id', 'media_id', 'thumbnail_file_id']).execute();
-      assert.equal(rows.length, 1, 'the second run replaced the first one\'s events');
-      assert.equal(rows[0]!.media_id, first.media.file_id);
-      const files = await database.db.selectFrom('files').select('id').execute();
-      assert.ok(files.some((f) => f.id === rows[0]!.thumbnail_file_id));
-    } finally {
-      await database.close();
-    }
   });
 
   it('sees nothing in a masked area', async () => {
