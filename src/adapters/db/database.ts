@@ -53,7 +53,13 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
     // this one's and never creates it here: name the schema the tables are created in.
     ...(handle.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(handle) } : {}),
   });
-  const result = await migrator.migrateToLatest();
+  let result = await migrator.migrateToLatest();
+  // Kysely lists the tables of every schema to find its own; on PostgreSQL a schema another client
+  // drops at that moment fails the listing ("schema … does not exist"). Nothing was changed: retry.
+  for (let retry = 0; retry < 3 && result.error && /schema "[^"]+" does not exist/.test(String((result.error as Error).message ?? result.error)); retry += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * (retry + 1)));
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new CamtroveError('CAMTROVE_ERR_INTERNAL', `database migration failed on ${handle.description}: ${reason}`, { cause: result.error });
