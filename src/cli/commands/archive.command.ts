@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { decodeSmallGray } from '../../adapters/cameras/image-decoder.js';
 import { OutDirFrameSink } from '../../adapters/cameras/out-dir-sink.js';
-import { SnapshotClient } from '../../adapters/cameras/snapshot-client.js';
 import { FrameRepository } from '../../adapters/db/frame.repository.js';
 import { systemClock } from '../../adapters/clock.js';
 import { validateCamera } from '../../domain/cameras/camera.js';
@@ -61,6 +59,8 @@ export function archiveCommand(): Command {
     await withLibrary(flags, async (library) => {
       const targets = [...fromList.targets, ...(flags.camera.length > 0 || flags.tag ? await library.cameras.archiveTargets({ ids: flags.camera, tag: flags.tag }) : [])];
       if (targets.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'no camera to archive');
+      // Loaded here, not with the CLI: libvips and the HTTP client cost every other command start-up time and memory.
+      const [{ SnapshotClient }, { decodeSmallGray }] = await Promise.all([import('../../adapters/cameras/snapshot-client.js'), import('../../adapters/cameras/image-decoder.js')]);
       const client = new SnapshotClient({ connectionsPerHost: options.perHost });
       const sinks: FrameSink[] = [new LibraryFrameSink(library.files, new FrameRepository(library.database.db), systemClock)];
       if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
