@@ -8,7 +8,7 @@ import { goals } from '../../eval/motion/score.js';
 
 const run = promisify(execFile);
 const projectRoot = join(import.meta.dirname, '..', '..');
-// The evaluation renders 22 clips on its first run (about 3 minutes on 2 cores; cached in
+// The evaluation renders 22 clips on its first run (about 1.5 minutes on 2 cores; cached in
 // eval/.cache afterwards) and segments them (about a minute). It does not touch a database, so the
 // PostgreSQL pass of the suite skips it; CAMTROVE_EVAL_MOTION=0 skips it too.
 const skipReason =
