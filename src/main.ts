@@ -7,6 +7,7 @@ import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
 import { FileRepository } from './adapters/db/file.repository.js';
 import { TokenRepository } from './adapters/db/token.repository.js';
+import { CameraHealthRepository } from './adapters/db/camera-health.repository.js';
 import { CameraRepository } from './adapters/db/camera.repository.js';
 import { EventRepository } from './adapters/db/event.repository.js';
 import { MediaRepository } from './adapters/db/media.repository.js';
@@ -68,7 +69,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
-  const cameras = new CameraService(new CameraRepository(database.db), clock);
+  const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
   const segmenter = createSegmenter(config, media);
   const segmentations = new SegmentationStore(files, new MediaRepository(database.db), new EventRepository(database.db), clock);
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);

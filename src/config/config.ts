@@ -1,6 +1,7 @@
 import { CamtroveError } from '../domain/errors.js';
 import { parseByteSize } from '../domain/byte-size.js';
 import { parseDurationMs } from '../domain/duration.js';
+import { parseNetworkRanges, type NetworkRange } from '../domain/cameras/network-ranges.js';
 
 /** Per-analysis worker concurrency: a default plus overrides by analysis name. */
 export interface ConcurrencyConfig {
@@ -27,6 +28,7 @@ export interface Config {
   ffmpeg: string;
   ffprobe: string;
   logLevel: string;
+  cameraNetworks: readonly NetworkRange[];
 }
 
 type Raw = string | number | boolean;
@@ -77,6 +79,15 @@ export function parseConcurrency(value: Raw): ConcurrencyConfig | null {
   return config;
 }
 
+function parseNetworks(value: Raw): NetworkRange[] | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return parseNetworkRanges(value);
+  } catch {
+    return null;
+  }
+}
+
 function parseDatabaseUrl(value: Raw): string | null {
   if (typeof value !== 'string') return null;
   if (value === '' || /^postgres(ql)?:\/\//.test(value)) return value;
@@ -102,6 +113,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   analysisTimeoutMs: { env: 'CAMTROVE_ANALYSIS_TIMEOUT', default: 6 * 3_600_000, shownDefault: '6h', description: 'Longest time one attempt of an analysis may run before it is stopped.', parse: duration(1000), expected: 'a duration of at least 1s' },
   ffmpeg: { env: 'CAMTROVE_FFMPEG', default: '', shownDefault: '(ffmpeg on PATH)', description: 'Path of the ffmpeg binary.', parse: text, expected: 'a path' },
   ffprobe: { env: 'CAMTROVE_FFPROBE', default: '', shownDefault: '(ffprobe on PATH)', description: 'Path of the ffprobe binary.', parse: text, expected: 'a path' },
+  cameraNetworks: { env: 'CAMTROVE_CAMERA_NETWORKS', default: [], shownDefault: '(any address but link-local and cloud metadata ones)', description: 'Networks cameras may be fetched from: addresses and CIDR ranges, comma-separated, e.g. `10.0.0.0/8,192.168.0.0/16`. Checked on the address each connection goes to, after DNS and redirects. Link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are refused unless a range here lies inside them.', parse: parseNetworks, expected: 'addresses and CIDR ranges such as 10.0.0.0/8,192.168.1.20' },
   logLevel: { env: 'CAMTROVE_LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}.`, parse: (v) => (typeof v === 'string' && LOG_LEVELS.includes(v) ? v : null), expected: LOG_LEVELS.join(', ') },
 };
 

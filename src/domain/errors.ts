@@ -13,6 +13,7 @@ export const errorCatalogue = {
   CAMTROVE_ERR_CAMERA_UNREACHABLE: { status: 502, retryable: true, summary: 'A camera could not be reached: connection refused, an unknown host, an unreachable network.' },
   CAMTROVE_ERR_CAMERA_TIMEOUT: { status: 504, retryable: true, summary: 'A camera did not deliver a complete image within the deadline (no answer, or a trickle).' },
   CAMTROVE_ERR_CAMERA_BAD_RESPONSE: { status: 502, retryable: true, summary: 'A camera answered with something that is not a frame: an error status, an HTML page, an empty, oversized or cut-off body, a redirect loop.' },
+  CAMTROVE_ERR_CAMERA_FORBIDDEN: { status: 403, retryable: false, summary: 'A camera address is outside the networks cameras may be fetched from (CAMTROVE_CAMERA_NETWORKS), or is link-local or a cloud metadata address.' },
   CAMTROVE_ERR_CAMERA_AUTH: { status: 502, retryable: false, summary: 'A camera refused the credentials it was given (or wants some and has none).' },
   CAMTROVE_ERR_INVALID_CAMERA: { status: 400, retryable: false, summary: 'A camera cannot be registered as given: the message names the camera and the field (id, type, URL, location, credentials).' },
   CAMTROVE_ERR_ANALYSIS_NOT_FOUND: { status: 404, retryable: false, summary: 'No analysis has this id (or id prefix).' },

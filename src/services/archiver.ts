@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FetchedImage, SnapshotRequest } from '../adapters/cameras/snapshot-client.js';
+import type { CameraFrame, FrameSource } from '../adapters/cameras/frame-source.js';
 import { sourceUrl, type Camera, type CameraCredentials } from '../domain/cameras/camera.js';
 import { CircuitBreaker, defaultCircuitBreaker, type CircuitBreakerOptions } from '../domain/cameras/circuit-breaker.js';
 import { decideSave, type GrayImage } from '../domain/cameras/frame-change.js';
@@ -63,12 +63,17 @@ export interface CameraReport {
   rested: number;
   bytes: number;
   lastError: string | null;
+  /** Epoch ms. */
   lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  /** Failed ticks since the last frame. */
+  consecutiveFailures: number;
   meanLatencyMs: number | null;
 }
 
 export interface ArchivePorts {
-  fetch(request: SnapshotRequest): Promise<FetchedImage>;
+  /** The camera's driver (snapshot, MJPEG, HLS, RTSP); throws when the camera cannot be archived. */
+  open(target: ArchiveTarget): FrameSource;
   decode(bytes: Buffer): Promise<GrayImage>;
   sinks: FrameSink[];
   /** Epoch microseconds. */
@@ -76,9 +81,6 @@ export interface ArchivePorts {
 }
 
 const nowMicrosDefault = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
-
-/** Camera types archive fetches with one HTTP request a frame. */
-const SNAPSHOT_TYPES = new Set(['snapshot', 'ip']);
 
 /**
  * Samples cameras every `intervalMs` for `durationMs`, each on its own schedule (start times
@@ -95,20 +97,25 @@ export class Archiver {
     this.nowMicros = ports.nowMicros ?? nowMicrosDefault;
   }
 
-  async run(targets: readonly ArchiveTarget[], options: ArchiveOptions, hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void } = {}): Promise<CameraReport[]> {
+  /** Archives until the duration ends or `signal` aborts; `onStart` gets the live reports, which change as the run goes. */
+  async run(targets: readonly ArchiveTarget[], options: ArchiveOptions, hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void; onStart?: (reports: readonly CameraReport[]) => void } = {}): Promise<CameraReport[]> {
     const global = new Limiter(options.concurrency);
     const hosts = new KeyedLimiter(options.perHost);
     const start = Date.now();
     const reports = targets.map((target) => this.emptyReport(target.camera));
+    hooks.onStart?.(reports);
     await Promise.all(
       targets.map((target, index) => {
         const report = reports[index]!;
-        if (!SNAPSHOT_TYPES.has(target.camera.type)) {
-          report.lastError = `${target.camera.type} cameras cannot be archived yet: only snapshot and ip cameras`;
+        let source: FrameSource;
+        try {
+          source = this.ports.open(target);
+        } catch (error) {
+          report.lastError = error instanceof Error ? error.message : String(error);
           return Promise.resolve();
         }
         const offset = targets.length > 1 ? Math.floor((index / targets.length) * options.intervalMs) : 0;
-        return this.runCamera(target, report, { start: start + offset, end: start + options.durationMs, options, global, hosts, hooks });
+        return this.runCamera(target, source, report, { start: start + offset, end: start + options.durationMs, options, global, hosts, hooks }).finally(() => source.close());
       }),
     );
     return reports;
@@ -116,6 +123,7 @@ export class Archiver {
 
   private async runCamera(
     target: ArchiveTarget,
+    source: FrameSource,
     report: CameraReport,
     run: { start: number; end: number; options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void } },
   ): Promise<void> {
@@ -146,17 +154,17 @@ export class Archiver {
         continue;
       }
       const nextTick = due + options.intervalMs;
-      working = this.tick(target, report, state, breaker, { url, host, nextTick, run }).finally(() => {
+      working = this.tick(target, source, report, state, breaker, { url, host, nextTick, run }).finally(() => {
         working = null;
         hooks.onFrame?.(report);
       });
     }
     if (working) await working;
-    report.meanLatencyMs = state.latencyCount > 0 ? Math.round(state.latencySum / state.latencyCount) : null;
   }
 
   private async tick(
     target: ArchiveTarget,
+    source: FrameSource,
     report: CameraReport,
     state: { previous: GrayImage | null; previousHash: string | null; latencySum: number; latencyCount: number },
     breaker: CircuitBreaker,
@@ -167,15 +175,18 @@ export class Archiver {
     const releaseGlobal = await global.acquire();
     try {
       for (let attempt = 0; ; attempt += 1) {
-        const capturedAtMicros = this.nowMicros();
+        const askedAtMicros = this.nowMicros();
         try {
-          const image = await this.ports.fetch({ url: where.url, credentials: target.credentials, deadlineMs: options.timeoutMs, maxBytes: options.maxBytes, signal: hooks.signal });
+          const image = await source.latest({ deadlineMs: options.timeoutMs, maxBytes: options.maxBytes, signal: hooks.signal });
+          const capturedAtMicros = image.receivedAtMicros ?? askedAtMicros;
           await this.keep(target.camera.id, image, capturedAtMicros, report, state, options.diffPct);
           state.latencySum += image.latencyMs;
           state.latencyCount += 1;
+          report.meanLatencyMs = Math.round(state.latencySum / state.latencyCount);
           breaker.succeeded();
           report.lastSuccessAt = Math.floor(capturedAtMicros / 1000);
           report.lastError = null;
+          report.consecutiveFailures = 0;
           return;
         } catch (error) {
           if (hooks.signal?.aborted) return;
@@ -189,6 +200,8 @@ export class Archiver {
           }
           report.failed += 1;
           report.lastError = message;
+          report.lastFailureAt = Date.now();
+          report.consecutiveFailures += 1;
           breaker.failed(Date.now(), Math.random());
           return;
         }
@@ -199,7 +212,7 @@ export class Archiver {
     }
   }
 
-  private async keep(cameraId: string, image: FetchedImage, capturedAtMicros: number, report: CameraReport, state: { previous: GrayImage | null; previousHash: string | null }, diffPct: number): Promise<void> {
+  private async keep(cameraId: string, image: CameraFrame, capturedAtMicros: number, report: CameraReport, state: { previous: GrayImage | null; previousHash: string | null }, diffPct: number): Promise<void> {
     const hash = createHash('sha256').update(image.bytes).digest('hex');
     const sameBytes = hash === state.previousHash;
     // Identical bytes are never decoded; with diff 0 nothing is.
@@ -218,6 +231,6 @@ export class Archiver {
   }
 
   private emptyReport(camera: Camera): CameraReport {
-    return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, meanLatencyMs: null };
+    return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, meanLatencyMs: null };
   }
 }

@@ -51,6 +51,21 @@ const number = Type.Union([Type.Number(), Type.Null()]);
 const flag = Type.Union([Type.Boolean(), Type.Null()]);
 
 /** A camera as answered (see publicCamera): credentials never, only `auth`. */
+const time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+
+export const CameraHealthBody = Type.Object({
+  last_success_at: time,
+  last_failure_at: time,
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  consecutive_failures: Type.Integer({ description: 'Failed ticks since the last frame.' }),
+  latency_ms: Type.Union([Type.Integer(), Type.Null()], { description: 'Mean time to get a frame in the latest run.' }),
+  frames_saved: Type.Integer(),
+  frames_skipped: Type.Integer({ description: 'Frames that came but had not changed enough to keep.' }),
+  failures: Type.Integer(),
+  bytes: Type.Integer(),
+  updated_at: time,
+});
+
 export const CameraBody = Type.Object({
   id: Type.String(),
   name: text,
@@ -83,6 +98,7 @@ export const CameraBody = Type.Object({
   retention_days: number,
   retention_bytes: number,
   distance_km: Type.Optional(Type.Number({ description: 'In a search by position: km from the point.' })),
+  health: Type.Optional(Type.Union([CameraHealthBody, Type.Null()], { description: 'How archiving this camera has gone; null when it was never archived.' })),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });

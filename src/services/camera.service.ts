@@ -1,5 +1,7 @@
 import type { Clock } from '../adapters/clock.js';
+import type { CameraHealthRepository } from '../adapters/db/camera-health.repository.js';
 import type { CameraFilter, CameraRepository, FoundCamera } from '../adapters/db/camera.repository.js';
+import type { CameraHealth } from '../domain/cameras/camera-health.js';
 import type { Page } from '../adapters/db/pagination.js';
 import { publicCamera, sourceUrl, validateCamera, type Camera, type CameraCredentials, type CameraInput } from '../domain/cameras/camera.js';
 import { CamtroveError } from '../domain/errors.js';
@@ -17,6 +19,7 @@ export interface CameraImportReport {
 export class CameraService {
   constructor(
     private readonly cameras: CameraRepository,
+    private readonly health: CameraHealthRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -64,6 +67,12 @@ export class CameraService {
 
   async remove(id: string): Promise<void> {
     if (!(await this.cameras.delete(id))) throw notFound(id);
+    await this.health.remove(id);
+  }
+
+  /** How archiving went for these cameras; cameras never archived are absent. */
+  healthOf(ids: readonly string[]): Promise<Map<string, CameraHealth>> {
+    return this.health.forCameras(ids);
   }
 
   search(filter: CameraFilter, page: { limit: number; after?: string | null }): Promise<Page<FoundCamera>> {

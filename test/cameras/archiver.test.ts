@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeSmallGray } from '../../src/adapters/cameras/image-decoder.js';
 import { OutDirFrameSink } from '../../src/adapters/cameras/out-dir-sink.js';
-import { SnapshotClient } from '../../src/adapters/cameras/snapshot-client.js';
+import { CameraDrivers } from '../../src/adapters/cameras/camera-drivers.js';
+import { CameraHttp } from '../../src/adapters/cameras/camera-http.js';
 import { validateCamera } from '../../src/domain/cameras/camera.js';
 import { Archiver, type ArchiveOptions, type ArchiveTarget, type KeptFrame } from '../../src/services/archiver.js';
 import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
@@ -17,11 +18,12 @@ describe('archiver against simulated cameras', () => {
   let frames: Awaited<ReturnType<typeof makeFrames>>;
   let cameras: CameraSimulator;
   let refusedPort: number;
-  const client = new SnapshotClient({ connectionsPerHost: 16 });
+  const http = new CameraHttp({ connectionsPerHost: 16 });
+  const drivers = new CameraDrivers({ http });
   const target = (id: string, url: string): ArchiveTarget => validateCamera({ id, type: 'snapshot', snapshot_url: url }, 0);
   const kept: KeptFrame[] = [];
   const archiver = (extra: { sinks?: { save(frame: KeptFrame): Promise<void> }[] } = {}) =>
-    new Archiver({ fetch: (r) => client.fetch(r), decode: (b) => decodeSmallGray(b), sinks: extra.sinks ?? [{ save: async (f) => void kept.push(f) }] });
+    new Archiver({ open: (t) => drivers.open(t.camera, t.credentials), decode: (b) => decodeSmallGray(b), sinks: extra.sinks ?? [{ save: async (f) => void kept.push(f) }] });
 
   before(async () => {
     frames = await makeFrames(3);
@@ -32,7 +34,7 @@ describe('archiver against simulated cameras', () => {
     await new Promise((resolve) => closed.close(resolve));
   });
   after(async () => {
-    await client.close();
+    await http.close();
     await cameras.close();
   });
 
@@ -98,5 +100,22 @@ describe('archiver against simulated cameras', () => {
     assert.ok(reports.slice(0, 20).every((r) => r.saved === 2), JSON.stringify(reports.map((r) => [r.id, r.saved, r.missed])));
     const firstFrames = many.map((t) => kept.find((f) => f.cameraId === t.camera.id)!.capturedAtMicros / 1000 - started);
     assert.ok(Math.max(...firstFrames) - Math.min(...firstFrames) > 300, 'first frames spread over the interval, not all at once');
+  });
+
+  it('archives MJPEG cameras from one open stream, and takes a resolution change as a change', async () => {
+    kept.length = 0;
+    const mjpeg = validateCamera({ id: 'stream', type: 'mjpeg', mjpeg_url: `${cameras.url}/mjpeg?fps=10` }, 0);
+    const ipStream = validateCamera({ id: 'ipstream', type: 'ip', ip: '127.0.0.1', port: Number(new URL(cameras.url).port), video_path: 'mjpeg-nolength?fps=10' }, 0);
+    const before = cameras.hits.get('/mjpeg') ?? 0;
+    const reports = await archiver().run([mjpeg, ipStream, target('resizing', `${cameras.url}/resizing.jpg`)], { ...options, durationMs: 2000, diffPct: 1 });
+    const [stream, ip, resizing] = reports;
+    for (const r of [stream!, ip!]) {
+      assert.equal(r.failed, 0, JSON.stringify(r));
+      assert.ok(r.saved >= 3, `the moving picture is kept: ${JSON.stringify(r)}`);
+    }
+    assert.equal((cameras.hits.get('/mjpeg') ?? 0) - before, 1, 'one connection for the whole run');
+    assert.deepEqual([resizing!.saved, resizing!.failed], [4, 0], JSON.stringify(resizing));
+    assert.deepEqual(kept.filter((f) => f.cameraId === 'resizing').map((f) => f.width), [640, 320, 640, 320]);
+    assert.ok(kept.filter((f) => f.cameraId === 'resizing').every((f) => f.changeScore === 100));
   });
 });

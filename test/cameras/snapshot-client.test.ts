@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { CameraHttp } from '../../src/adapters/cameras/camera-http.js';
 import { SnapshotClient, type SnapshotRequest } from '../../src/adapters/cameras/snapshot-client.js';
 import { makeFrames, SIMULATED_PASSWORD, SIMULATED_USER, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
 
 describe('snapshot client against simulated cameras', () => {
   let frames: Awaited<ReturnType<typeof makeFrames>>;
   let cameras: CameraSimulator;
-  const client = new SnapshotClient({ maxRedirects: 3 });
+  const http = new CameraHttp({ maxRedirects: 3 });
+  const client = new SnapshotClient(http);
   const fetchFrom = (path: string, extra: Partial<SnapshotRequest> = {}) => client.fetch({ url: `${cameras.url}${path}`, credentials: null, deadlineMs: 2000, maxBytes: 8 * 1024 * 1024, ...extra });
 
   before(async () => {
@@ -15,7 +17,7 @@ describe('snapshot client against simulated cameras', () => {
     cameras = await startCameraSimulator(frames);
   });
   after(async () => {
-    await client.close();
+    await http.close();
     await cameras.close();
   });
 

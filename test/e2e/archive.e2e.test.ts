@@ -60,4 +60,32 @@ describe('camtrove archive', () => {
     const bad = await camtrove(['archive', '--tag', 'indoor', '--interval', 'soon']);
     assert.match(bad.stderr, /--interval must be a positive number of seconds, not "soon"/);
   });
+
+  it('keeps per-camera health in the library and shows it in cameras ls', async () => {
+    assert.equal((await camtrove(['cameras', 'add', 'door', '--type', 'mjpeg', '--url', `${cameras.url}/mjpeg?fps=10`, '--tag', 'health'])).code, 0);
+    assert.equal((await camtrove(['cameras', 'add', 'broken', '--type', 'snapshot', '--url', `${cameras.url}/error`, '--tag', 'health'])).code, 0);
+    const run = await camtrove(['archive', '--tag', 'health', '--duration', '2', '--interval', '0.5', '--diff', '1', '--json']);
+    assert.equal(run.code, 1, 'broken never produced a frame');
+    const listed = JSON.parse((await camtrove(['cameras', 'ls', '--json'])).stdout) as { cameras: { id: string; health: Record<string, unknown> | null }[] };
+    const health = new Map(listed.cameras.map((c) => [c.id, c.health]));
+    const door = health.get('door')!;
+    assert.ok(Number(door.frames_saved) >= 3, JSON.stringify(door));
+    assert.equal(door.consecutive_failures, 0);
+    assert.match(String(door.last_success_at), /^\d{4}-\d\d-\d\dT/);
+    const broken = health.get('broken')!;
+    assert.equal(broken.frames_saved, 0);
+    assert.ok(Number(broken.consecutive_failures) >= 1 && Number(broken.failures) >= 1, JSON.stringify(broken));
+    assert.match(String(broken.last_error), /HTTP 500/);
+    assert.equal(health.get('lobby')!.frames_saved, 1, 'counted by the earlier run');
+
+    const again = await camtrove(['archive', '--camera', 'door', '--duration', '1', '--interval', '0.5', '--diff', '1']);
+    assert.equal(again.code, 0, again.stderr);
+    const after = JSON.parse((await camtrove(['cameras', 'show', 'door', '--json'])).stdout) as { health: { frames_saved: number } };
+    assert.ok(after.health.frames_saved > Number(door.frames_saved), 'counters add up across runs');
+
+    const table = (await camtrove(['cameras', 'ls'])).stdout;
+    assert.match(table, /door\s+mjpeg.*\bok\b/);
+    assert.match(table, /broken\s+snapshot.*failing ×\d/);
+    assert.match(table, /FAILING\s+LAST ERROR\n.*broken\s+.*HTTP 500/);
+  });
 });

@@ -7,7 +7,22 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Real JPEG frames (a moving test pattern) and one PNG, made by ffmpeg. */
-export async function makeFrames(count: number, size = '640x480'): Promise<{ jpegs: Buffer[]; png: Buffer }> {
+export async function makeFrames(count: number, size = '640x480'): Promise<SimulatedFrames> {
+  const jpegs = await makeJpegs(count, size);
+  const [width, height] = size.split('x').map(Number) as [number, number];
+  const small = (await makeJpegs(1, `${Math.round(width / 2)}x${Math.round(height / 2)}`))[0]!;
+  const png = (await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout;
+  return { jpegs, png, small };
+}
+
+/** What the simulated cameras serve: JPEGs of a moving picture, one PNG, and one JPEG at half the size. */
+export interface SimulatedFrames {
+  jpegs: Buffer[];
+  png: Buffer;
+  small: Buffer;
+}
+
+async function makeJpegs(count: number, size: string): Promise<Buffer[]> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=5`, '-frames:v', String(count), '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
   const jpegs: Buffer[] = [];
   let start = 0;
@@ -17,8 +32,7 @@ export async function makeFrames(count: number, size = '640x480'): Promise<{ jpe
       start = i + 2;
     }
   }
-  const png = (await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 })).stdout;
-  return { jpegs, png };
+  return jpegs;
 }
 
 export interface CameraSimulator {
@@ -26,6 +40,8 @@ export interface CameraSimulator {
   url: string;
   /** Requests served per path. */
   hits: Map<string, number>;
+  /** MJPEG frames sent per request URL (path and query). */
+  streamed: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -38,10 +54,14 @@ export const SIMULATED_PASSWORD = 'pa ss:wörd';
  * faults /html (a login page with status 200), /empty, /error (500), /huge (50 MB, no length),
  * /huge-declared (50 MB Content-Length), /hang (never answers), /trickle (a byte every 100 ms),
  * /truncated (Content-Length, then the socket closes half way), /cut (half a JPEG, ended cleanly),
- * /loop (a redirect to itself), /chain/N (N redirects, then /still.jpg); /basic and /digest want SIMULATED_USER and SIMULATED_PASSWORD.
+ * /loop (a redirect to itself), /chain/N (N redirects, then /still.jpg); /basic and /digest want SIMULATED_USER and SIMULATED_PASSWORD;
+ * /resizing.jpg (full size and half size in turn); /redirect-metadata (to a cloud metadata address).
+ * MJPEG streams at ?fps=N (default 5): /mjpeg (parts with Content-Length), /mjpeg-nolength, /mjpeg-garbage (every
+ * third part is not a JPEG), /mjpeg-ends (three frames, then the response ends), /mjpeg-basic (wants the credentials).
  */
-export async function startCameraSimulator(frames: { jpegs: Buffer[]; png: Buffer }): Promise<CameraSimulator> {
+export async function startCameraSimulator(frames: SimulatedFrames): Promise<CameraSimulator> {
   const hits = new Map<string, number>();
+  const streamed = new Map<string, number>();
   const sockets = new Set<Socket>();
   const nonce = randomBytes(8).toString('hex');
   let next = 0;
@@ -49,11 +69,44 @@ export async function startCameraSimulator(frames: { jpegs: Buffer[]; png: Buffe
     res.writeHead(200, { 'content-type': type, 'content-length': bytes.length });
     res.end(bytes);
   };
+  const mjpeg = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const fps = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('fps') ?? 5);
+    res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace; boundary=camtrovesim', 'cache-control': 'no-cache' });
+    let sent = 0;
+    const send = () => {
+      if (res.destroyed) return clearInterval(timer);
+      const garbage = path === '/mjpeg-garbage' && sent % 3 === 2;
+      const body = garbage ? Buffer.from('<html>this part is not a JPEG</html>'.repeat(20)) : frames.jpegs[sent % frames.jpegs.length]!;
+      const length = path === '/mjpeg-nolength' ? '' : `Content-Length: ${body.length}\r\n`;
+      res.write(Buffer.concat([Buffer.from(`--camtrovesim\r\nContent-Type: image/jpeg\r\n${length}\r\n`), body, Buffer.from('\r\n')]));
+      sent += 1;
+      if (!garbage) streamed.set(req.url ?? path, (streamed.get(req.url ?? path) ?? 0) + 1);
+      if (path === '/mjpeg-ends' && sent === 3) {
+        clearInterval(timer);
+        res.end();
+      }
+    };
+    const timer = setInterval(send, 1000 / fps);
+    send();
+    res.once('close', () => clearInterval(timer));
+  };
+  let resized = 0;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const still = frames.jpegs[0]!;
     switch (path) {
+      case '/mjpeg':
+      case '/mjpeg-nolength':
+      case '/mjpeg-garbage':
+      case '/mjpeg-ends':
+        return mjpeg(req, res, path);
+      case '/mjpeg-basic':
+        if (req.headers.authorization === `Basic ${Buffer.from(`${SIMULATED_USER}:${SIMULATED_PASSWORD}`).toString('base64')}`) return mjpeg(req, res, path);
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="camera"' });
+        return res.end();
+      case '/resizing.jpg':
+        return image(res, resized++ % 2 === 0 ? still : frames.small);
       case '/still.jpg':
         return image(res, still);
       case '/changing.jpg':
@@ -62,6 +115,9 @@ export async function startCameraSimulator(frames: { jpegs: Buffer[]; png: Buffe
         return image(res, frames.png, 'image/png');
       case '/redirect':
         res.writeHead(302, { location: '/still.jpg' });
+        return res.end();
+      case '/redirect-metadata':
+        res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' });
         return res.end();
       case '/loop':
         res.writeHead(302, { location: '/loop' });
@@ -142,6 +198,7 @@ export async function startCameraSimulator(frames: { jpegs: Buffer[]; png: Buffe
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
+    streamed,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

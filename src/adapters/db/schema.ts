@@ -123,9 +123,27 @@ export interface FramesTable {
   created_at: number;
 }
 
+export interface CameraHealthTable {
+  camera_id: string;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  latency_ms: number | null;
+  frames_saved: number;
+  frames_skipped: number;
+  failures: number;
+  bytes: number;
+  /** The process archiving the camera continuously, and until when its claim holds (epoch ms). */
+  archiver: string | null;
+  archiver_until: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
+  camera_health: CameraHealthTable;
   cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;

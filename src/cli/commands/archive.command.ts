@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { OutDirFrameSink } from '../../adapters/cameras/out-dir-sink.js';
+import { CameraHealthRepository } from '../../adapters/db/camera-health.repository.js';
 import { FrameRepository } from '../../adapters/db/frame.repository.js';
 import { systemClock } from '../../adapters/clock.js';
 import { validateCamera } from '../../domain/cameras/camera.js';
@@ -9,6 +10,7 @@ import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { formatByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { Archiver, type ArchiveTarget, type CameraReport, type FrameSink } from '../../services/archiver.js';
+import { CameraHealthRecorder } from '../../services/camera-health-recorder.js';
 import { LibraryFrameSink } from '../../services/library-frame-sink.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
@@ -24,6 +26,9 @@ interface ArchiveFlags extends CommonOptions {
   perHost: string;
   timeout: string;
 }
+
+/** How often a run writes camera health to the library: `cameras ls` is this current during a run. */
+const HEALTH_FLUSH_MS = 5000;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -57,27 +62,39 @@ export function archiveCommand(): Command {
     for (const problem of fromList.problems) process.stderr.write(`warning: ${list} row ${problem.row}: ${problem.reason}\n`);
 
     await withLibrary(flags, async (library) => {
-      const targets = [...fromList.targets, ...(flags.camera.length > 0 || flags.tag ? await library.cameras.archiveTargets({ ids: flags.camera, tag: flags.tag }) : [])];
+      const registered = flags.camera.length > 0 || flags.tag ? await library.cameras.archiveTargets({ ids: flags.camera, tag: flags.tag }) : [];
+      const targets = [...fromList.targets, ...registered];
       if (targets.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'no camera to archive');
       // Loaded here, not with the CLI: libvips and the HTTP client cost every other command start-up time and memory.
-      const [{ SnapshotClient }, { decodeSmallGray }] = await Promise.all([import('../../adapters/cameras/snapshot-client.js'), import('../../adapters/cameras/image-decoder.js')]);
-      const client = new SnapshotClient({ connectionsPerHost: options.perHost });
+      const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { decodeSmallGray }] = await Promise.all([
+        import('../../adapters/cameras/camera-http.js'),
+        import('../../adapters/cameras/camera-drivers.js'),
+        import('../../adapters/cameras/network-policy.js'),
+        import('../../adapters/cameras/image-decoder.js'),
+      ]);
+      const http = new CameraHttp({ connectionsPerHost: options.perHost, policy: new NetworkPolicy(library.config.cameraNetworks) });
+      const drivers = new CameraDrivers({ http });
       const sinks: FrameSink[] = [new LibraryFrameSink(library.files, new FrameRepository(library.database.db), systemClock)];
       if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
-      const archiver = new Archiver({ fetch: (request) => client.fetch(request), decode: (bytes) => decodeSmallGray(bytes), sinks });
+      const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decodeSmallGray(bytes), sinks });
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
       const progress = startProgress(targets.length, options.durationMs);
+      const health = new CameraHealthRecorder(new CameraHealthRepository(library.database.db), systemClock, new Set(registered.map((t) => t.camera.id)));
+      const live: CameraReport[] = [];
+      const flusher = setInterval(() => void health.flush(live).catch(() => undefined), HEALTH_FLUSH_MS);
       let reports: CameraReport[];
       try {
-        reports = await archiver.run(targets, options, { signal: stop.signal, onFrame: progress.update });
+        reports = await archiver.run(targets, options, { signal: stop.signal, onFrame: progress.update, onStart: (all) => live.push(...all) });
+        await health.flush(reports);
       } finally {
+        clearInterval(flusher);
         progress.stop();
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
-        await client.close();
+        await http.close();
       }
       const silent = reports.filter((r) => r.saved === 0);
       emit(flags.json, { cameras: reports.map(reportJson), interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));

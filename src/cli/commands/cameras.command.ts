@@ -5,6 +5,7 @@ import type { FoundCamera } from '../../adapters/db/camera.repository.js';
 import type { Page } from '../../adapters/db/pagination.js';
 import { cameraTypes, publicCamera, sourceUrl, type Camera, type CameraInput, type CameraType } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
+import { healthStatus, publicHealth, type CameraHealth } from '../../domain/cameras/camera-health.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
@@ -86,7 +87,10 @@ export function camerasCommand(): Command {
 
   addCommonOptions(cameras.command('ls').description('list cameras').option('--limit <n>', 'cameras per page', '100').option('--after <cursor>', 'the next page, from the previous one'))
     .action(async (flags: SearchFlags) => {
-      await withLibrary(flags, async (library) => show(flags, await library.cameras.search({}, page(flags))));
+      await withLibrary(flags, async (library) => {
+        const found = await library.cameras.search({}, page(flags));
+        show(flags, found, await library.cameras.healthOf(found.items.map((f) => f.camera.id)));
+      });
     });
 
   addCommonOptions(
@@ -111,14 +115,20 @@ export function camerasCommand(): Command {
       type: flags.type === undefined ? undefined : cameraType(flags.type),
       near: flags.near === undefined ? undefined : { ...point(flags.near), km: number('--radius', flags.radius ?? '10') },
     };
-    await withLibrary(flags, async (library) => show(flags, await library.cameras.search(filter, page(flags))));
+    await withLibrary(flags, async (library) => {
+      const found = await library.cameras.search(filter, page(flags));
+      show(flags, found, await library.cameras.healthOf(found.items.map((f) => f.camera.id)));
+    });
   });
 
   addCommonOptions(cameras.command('show').description('show one camera (never its credentials)').argument('<id>', 'camera id'))
     .action(async (id: string, flags: CommonOptions) => {
       await withLibrary(flags, async (library) => {
-        const camera = publicCamera(await library.cameras.get(id));
-        emit(flags.json, camera, () => table(['FIELD', 'VALUE'], Object.entries(camera).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : String(v)])));
+        const found = await library.cameras.get(id);
+        const health = (await library.cameras.healthOf([id])).get(id);
+        const camera = { ...publicCamera(found), health: health ? publicHealth(health) : null };
+        const fields = { ...publicCamera(found), health: healthStatus(health), ...(health ? Object.fromEntries(Object.entries(publicHealth(health)).map(([k, v]) => [`health.${k}`, v])) : {}) };
+        emit(flags.json, camera, () => table(['FIELD', 'VALUE'], Object.entries(fields).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : String(v)])));
       });
     });
 
@@ -191,16 +201,27 @@ function addInput(id: string, flags: AddFlags): CameraInput {
   };
 }
 
-function show(flags: CommonOptions, found: Page<FoundCamera>): void {
-  const rows = found.items.map((f) => ({ ...publicCamera(f.camera), ...(f.distanceKm === null ? {} : { distance_km: Math.round(f.distanceKm * 1000) / 1000 }) }));
+function show(flags: CommonOptions, found: Page<FoundCamera>, health: Map<string, CameraHealth>): void {
+  const rows = found.items.map((f) => {
+    const h = health.get(f.camera.id);
+    return { ...publicCamera(f.camera), ...(f.distanceKm === null ? {} : { distance_km: Math.round(f.distanceKm * 1000) / 1000 }), health: h ? publicHealth(h) : null };
+  });
   emit(flags.json, { cameras: rows, next: found.next }, () => {
     if (rows.length === 0) return 'no cameras';
     const withDistance = found.items.some((f) => f.distanceKm !== null);
     const lines = table(
-      ['ID', 'TYPE', 'NAME', 'PLACE', ...(withDistance ? ['KM'] : []), 'TAGS', 'ON', 'URL'],
-      found.items.map((f) => [f.camera.id, f.camera.type, f.camera.name ?? '-', place(f.camera), ...(withDistance ? [f.distanceKm!.toFixed(1)] : []), f.camera.tags.join(' ') || '-', f.camera.enabled ? 'yes' : 'no', sourceUrl(f.camera) ?? '-']),
+      ['ID', 'TYPE', 'NAME', 'PLACE', ...(withDistance ? ['KM'] : []), 'TAGS', 'ON', 'HEALTH', 'LAST FRAME', 'FRAMES', 'LATENCY', 'URL'],
+      found.items.map((f) => {
+        const h = health.get(f.camera.id);
+        return [
+          f.camera.id, f.camera.type, f.camera.name ?? '-', place(f.camera), ...(withDistance ? [f.distanceKm!.toFixed(1)] : []), f.camera.tags.join(' ') || '-', f.camera.enabled ? 'yes' : 'no',
+          healthStatus(h), h?.lastSuccessAt ? new Date(h.lastSuccessAt).toISOString().replace(/\.\d+Z$/, 'Z') : '-', h ? `${h.framesSaved} kept, ${h.framesSkipped} skipped` : '-', h?.latencyMs != null ? `${h.latencyMs} ms` : '-', sourceUrl(f.camera) ?? '-',
+        ];
+      }),
     );
-    return found.next ? `${lines}\nmore: --after ${found.next}` : lines;
+    const failing = found.items.map((f) => health.get(f.camera.id)).filter((h): h is CameraHealth => Boolean(h && h.consecutiveFailures > 0 && h.lastError));
+    const errors = failing.length > 0 ? `\n\n${table(['FAILING', 'LAST ERROR'], failing.map((h) => [h.cameraId, h.lastError!]))}` : '';
+    return found.next ? `${lines}${errors}\nmore: --after ${found.next}` : `${lines}${errors}`;
   });
 }
 

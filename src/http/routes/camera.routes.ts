@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { cameraTypes, publicCamera } from '../../domain/cameras/camera.js';
+import { publicHealth, type CameraHealth } from '../../domain/cameras/camera-health.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { CameraBody, CameraChangesSchema, CameraInputSchema } from '../../services/camera-params.js';
@@ -59,15 +60,19 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
       if (position !== 0 && position !== 3) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'a search by position needs lat, lon and radius_km together');
       const near = lat !== undefined && lon !== undefined && km !== undefined ? { latitude: lat, longitude: lon, km } : undefined;
       const page = await cameras.search({ city, state, country, type, tag, enabled, near }, { limit, after });
+      const health = await cameras.healthOf(page.items.map((found) => found.camera.id));
       return {
-        cameras: page.items.map((found) => ({ ...publicCamera(found.camera), ...(found.distanceKm === null ? {} : { distance_km: Math.round(found.distanceKm * 1000) / 1000 }) })),
+        cameras: page.items.map((found) => ({ ...publicCamera(found.camera), ...(found.distanceKm === null ? {} : { distance_km: Math.round(found.distanceKm * 1000) / 1000 }), health: healthBody(health.get(found.camera.id)) })),
         next: page.next,
       };
     });
 
     app.get('/cameras/:id', {
       schema: { summary: 'Show a camera', tags: ['cameras'], params: CameraIdParam, response: { 200: CameraBody, ...errorResponses(401, 404) } },
-    }, async (request) => publicCamera(await cameras.get(request.params.id)));
+    }, async (request) => {
+      const camera = await cameras.get(request.params.id);
+      return { ...publicCamera(camera), health: healthBody((await cameras.healthOf([camera.id])).get(camera.id)) };
+    });
 
     app.patch('/cameras/:id', {
       schema: {
@@ -112,3 +117,5 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
     });
   };
 }
+
+const healthBody = (health: CameraHealth | undefined) => (health ? publicHealth(health) : null);

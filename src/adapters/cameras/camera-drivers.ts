@@ -1,0 +1,40 @@
+import type { Camera, CameraCredentials } from '../../domain/cameras/camera.js';
+import { sourceUrl } from '../../domain/cameras/camera.js';
+import { CamtroveError } from '../../domain/errors.js';
+import type { CameraHttp } from './camera-http.js';
+import type { FrameSource } from './frame-source.js';
+import { MjpegSource } from './mjpeg-source.js';
+import { SnapshotClient } from './snapshot-client.js';
+
+/** Opens the right driver for a camera's type: one place that knows them all. */
+export class CameraDrivers {
+  private readonly snapshots: SnapshotClient;
+
+  constructor(private readonly deps: { http: CameraHttp }) {
+    this.snapshots = new SnapshotClient(deps.http);
+  }
+
+  open(camera: Camera, credentials: CameraCredentials | null): FrameSource {
+    const url = sourceUrl(camera);
+    if (!url) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', `camera ${camera.id} has no address for its type ${camera.type}`);
+    switch (camera.type) {
+      case 'snapshot':
+        return this.snapshot(url, credentials);
+      case 'ip':
+        // An ip camera's still image when it lists one; its MJPEG stream otherwise.
+        return camera.imagePath !== null ? this.snapshot(url, credentials) : new MjpegSource(this.deps.http, url, credentials);
+      case 'mjpeg':
+        return new MjpegSource(this.deps.http, url, credentials);
+      case 'hls':
+      case 'rtsp':
+        throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', `${camera.type} cameras cannot be archived yet`);
+    }
+  }
+
+  private snapshot(url: string, credentials: CameraCredentials | null): FrameSource {
+    return {
+      latest: (request) => this.snapshots.fetch({ url, credentials, ...request }),
+      close: async () => undefined,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { buildConnector } from 'undici';
+import { CamtroveError } from '../../domain/errors.js';
+import { REFUSED_BY_DEFAULT, unmapIpv4, type NetworkRange } from '../../domain/cameras/network-ranges.js';
+
+const blockList = (ranges: readonly NetworkRange[]) => {
+  const list = new BlockList();
+  for (const range of ranges) list.addSubnet(range.address, range.prefix, range.family);
+  return list;
+};
+
+/**
+ * Which addresses cameras may be fetched from. With an allow-list, only its ranges; without one,
+ * any address. Link-local and cloud metadata addresses are refused either way, unless the
+ * allow-list names an address inside them. Checked on the address a connection actually goes to
+ * (after DNS, after every redirect), so a host name or a redirect cannot slip past it.
+ */
+export class NetworkPolicy {
+  private readonly allowed: BlockList | null;
+  private readonly refused = blockList(REFUSED_BY_DEFAULT);
+  /** Allow-list entries inside the refused ranges: the user asked for those on purpose. */
+  private readonly overrides: BlockList;
+
+  constructor(private readonly allow: readonly NetworkRange[] = []) {
+    this.allowed = allow.length > 0 ? blockList(allow) : null;
+    this.overrides = blockList(allow.filter((range) => this.refused.check(range.address, range.family)));
+  }
+
+  permits(address: string): boolean {
+    const plain = unmapIpv4(address.replace(/^\[|\]$/g, ''));
+    const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+    if (this.refused.check(plain, family)) return this.overrides.check(plain, family);
+    return this.allowed ? this.allowed.check(plain, family) : true;
+  }
+
+  /** The error for a refused address, naming the host and how to allow it. */
+  refusal(host: string, address: string): CamtroveError {
+    const subject = host === address ? address : `${host} resolves to ${address}, which`;
+    const why = this.allow.length > 0 && !this.refused.check(unmapIpv4(address), isIP(unmapIpv4(address)) === 6 ? 'ipv6' : 'ipv4')
+      ? 'outside the networks cameras may be fetched from (CAMTROVE_CAMERA_NETWORKS)'
+      : 'link-local or a cloud metadata address: cameras are not fetched from there unless CAMTROVE_CAMERA_NETWORKS names it';
+    return new CamtroveError('CAMTROVE_ERR_CAMERA_FORBIDDEN', `${subject} is ${why}`);
+  }
+
+  /** DNS lookup for net.connect that leaves out refused addresses, and fails when none is left. */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, found: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const usable = found.filter((entry) => this.permits(entry.address));
+      if (usable.length === 0) return callback(this.refusal(hostname, found[0]?.address ?? hostname), '', 0);
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, usable);
+      return callback(null, usable[0]!.address, usable[0]!.family);
+    });
+  };
+
+  /** An undici connector under this policy: names go through `lookup`, literal addresses are checked here. */
+  connector(options: buildConnector.BuildOptions = {}): buildConnector.connector {
+    const connect = buildConnector({ ...options, lookup: this.lookup });
+    return (target, callback) => {
+      const host = target.hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host) && !this.permits(host)) return callback(this.refusal(host, host), null);
+      return connect(target, callback);
+    };
+  }
+
+  /** Checks a URL's host before a program that connects on its own (ffmpeg) is pointed at it. */
+  async check(url: string): Promise<void> {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) {
+      if (!this.permits(host)) throw this.refusal(host, host);
+      return;
+    }
+    const found = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (error, all) => (error ? reject(new CamtroveError('CAMTROVE_ERR_CAMERA_UNREACHABLE', `${host}: the host name does not resolve`)) : resolve(all))));
+    const refused = found.find((entry) => !this.permits(entry.address));
+    if (refused) throw this.refusal(host, refused.address);
+  }
+}

@@ -1,0 +1,77 @@
+import { sql, type Kysely } from 'kysely';
+import type { CameraHealth, CameraHealthUpdate } from '../../domain/cameras/camera-health.js';
+import type { Database } from './schema.js';
+
+/** The later of the stored and the new time, either of which may be null (portable: no GREATEST in SQLite). */
+const later = (column: 'last_success_at' | 'last_failure_at') =>
+  sql<number | null>`case when excluded.${sql.ref(column)} is null then camera_health.${sql.ref(column)} when camera_health.${sql.ref(column)} is null or excluded.${sql.ref(column)} > camera_health.${sql.ref(column)} then excluded.${sql.ref(column)} else camera_health.${sql.ref(column)} end`;
+
+/** Per-camera archiving health: counters that add up across runs and processes, and the latest state. */
+export class CameraHealthRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(update: CameraHealthUpdate): Promise<void> {
+    const row = {
+      camera_id: update.cameraId,
+      last_success_at: update.lastSuccessAt,
+      last_failure_at: update.lastFailureAt,
+      last_error: update.lastError,
+      consecutive_failures: update.consecutiveFailures,
+      latency_ms: update.latencyMs === null ? null : Math.round(update.latencyMs),
+      frames_saved: update.addSaved,
+      frames_skipped: update.addSkipped,
+      failures: update.addFailures,
+      bytes: update.addBytes,
+      archiver: null,
+      archiver_until: null,
+      updated_at: update.at,
+    };
+    await this.db
+      .insertInto('camera_health')
+      .values(row)
+      .onConflict((conflict) =>
+        conflict.column('camera_id').doUpdateSet({
+          // Times only move forward: a late flush from another process never turns them back.
+          last_success_at: later('last_success_at'),
+          last_failure_at: later('last_failure_at'),
+          // The last error stays on record after a success: last_failure_at says when it was.
+          last_error: sql`coalesce(excluded.last_error, camera_health.last_error)`,
+          consecutive_failures: sql`excluded.consecutive_failures`,
+          latency_ms: sql`coalesce(excluded.latency_ms, camera_health.latency_ms)`,
+          frames_saved: sql`camera_health.frames_saved + excluded.frames_saved`,
+          frames_skipped: sql`camera_health.frames_skipped + excluded.frames_skipped`,
+          failures: sql`camera_health.failures + excluded.failures`,
+          bytes: sql`camera_health.bytes + excluded.bytes`,
+          updated_at: sql`excluded.updated_at`,
+        }),
+      )
+      .execute();
+  }
+
+  async forCameras(ids: readonly string[]): Promise<Map<string, CameraHealth>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('camera_health').selectAll().where('camera_id', 'in', ids).execute();
+    return new Map(
+      rows.map((r) => [
+        r.camera_id,
+        {
+          cameraId: r.camera_id,
+          lastSuccessAt: r.last_success_at === null ? null : Number(r.last_success_at),
+          lastFailureAt: r.last_failure_at === null ? null : Number(r.last_failure_at),
+          lastError: r.last_error,
+          consecutiveFailures: r.consecutive_failures,
+          latencyMs: r.latency_ms,
+          framesSaved: Number(r.frames_saved),
+          framesSkipped: Number(r.frames_skipped),
+          failures: Number(r.failures),
+          bytes: Number(r.bytes),
+          updatedAt: Number(r.updated_at),
+        },
+      ]),
+    );
+  }
+
+  async remove(cameraId: string): Promise<void> {
+    await this.db.deleteFrom('camera_health').where('camera_id', '=', cameraId).execute();
+  }
+}
