@@ -20,6 +20,8 @@ export interface KeptFrame {
   /** Epoch microseconds, UTC, when the fetch began. */
   capturedAtMicros: number;
   bytes: Buffer;
+  /** SHA-256 of `bytes`, hex: computed once, for change detection and the blob store alike. */
+  sha256: string;
   contentType: ImageKind;
   width: number | null;
   height: number | null;
@@ -222,7 +224,7 @@ export class Archiver {
       report.unchanged += 1;
       return;
     }
-    const frame: KeptFrame = { cameraId, capturedAtMicros, bytes: image.bytes, contentType: image.contentType, width: current?.sourceWidth ?? state.previous?.sourceWidth ?? null, height: current?.sourceHeight ?? state.previous?.sourceHeight ?? null, changeScore: decision.score };
+    const frame: KeptFrame = { cameraId, capturedAtMicros, bytes: image.bytes, sha256: hash, contentType: image.contentType, width: current?.sourceWidth ?? state.previous?.sourceWidth ?? null, height: current?.sourceHeight ?? state.previous?.sourceHeight ?? null, changeScore: decision.score };
     for (const sink of this.ports.sinks) await sink.save(frame);
     if (current) state.previous = current;
     state.previousHash = hash;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
-import type { BlobStore } from '../adapters/blob/blob-store.js';
+import type { BlobStore, StoredBlob } from '../adapters/blob/blob-store.js';
 import type { Clock } from '../adapters/clock.js';
 import type { AnalysisRepository } from '../adapters/db/analysis.repository.js';
 import type { FileRecord, FileRepository } from '../adapters/db/file.repository.js';
@@ -39,6 +39,15 @@ export class FileService {
     if (existing) return { file: existing, created: false };
     const { file, inserted } = await this.files.insertIfAbsent({ id: blob.id, size: blob.size, name, contentType: contentTypeFor(name, options.contentType), createdAt: this.clock.now() });
     return { file, created: inserted };
+  }
+
+  /**
+   * Stores bytes already in memory as a blob, without a file row: for callers that write the row
+   * together with their own record in one transaction (archived frames).
+   */
+  storeBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob> {
+    if (bytes.length === 0) throw new CamtroveError('CAMTROVE_ERR_EMPTY_FILE', 'the file is empty (0 bytes); nothing was stored');
+    return this.blobs.putBytes(bytes, sha256);
   }
 
   addFromPath(path: string, options: AddFileOptions = {}): Promise<{ file: FileRecord; created: boolean }> {

@@ -1,13 +1,31 @@
-import { Readable } from 'node:stream';
 import type { Clock } from '../adapters/clock.js';
-import type { FrameRepository } from '../adapters/db/frame.repository.js';
+import type { FrameRecord, FrameRepository } from '../adapters/db/frame.repository.js';
 import { archiveFileName } from '../domain/cameras/archive-name.js';
 import { newFrameId } from '../domain/ids.js';
 import type { FileService } from './file.service.js';
 import type { FrameSink, KeptFrame } from './archiver.js';
 
-/** Keeps frames in the library: the original bytes as a file, and a frame record pointing at it. */
+/** Rows written in one transaction at most; a batch also goes after BATCH_WAIT_MS. */
+const MAX_BATCH = 256;
+const BATCH_WAIT_MS = 25;
+
+interface Pending {
+  row: FrameRecord & { fileName: string };
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Keeps frames in the library: the original bytes as a blob (durable before anything points at
+ * it), then the frame record and its file row. Records are written in batches, one transaction for
+ * up to MAX_BATCH frames or BATCH_WAIT_MS: a thousand cameras a second cost a few dozen commits,
+ * not thousands. save() resolves once the frame's record is committed.
+ */
 export class LibraryFrameSink implements FrameSink {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly files: FileService,
     private readonly frames: FrameRepository,
@@ -15,18 +33,41 @@ export class LibraryFrameSink implements FrameSink {
   ) {}
 
   async save(frame: KeptFrame): Promise<void> {
-    const { file } = await this.files.add(Readable.from([frame.bytes]), { name: archiveFileName(frame.cameraId, frame.capturedAtMicros, frame.contentType), contentType: frame.contentType });
-    await this.frames.insert({
+    const blob = await this.files.storeBytes(frame.bytes, frame.sha256);
+    const row = {
       id: newFrameId(),
       cameraId: frame.cameraId,
       capturedAtMicros: frame.capturedAtMicros,
-      fileId: file.id,
+      fileId: blob.id,
+      fileName: archiveFileName(frame.cameraId, frame.capturedAtMicros, frame.contentType),
       size: frame.bytes.length,
       width: frame.width,
       height: frame.height,
       changeScore: frame.changeScore,
       contentType: frame.contentType,
       createdAt: this.clock.now(),
+    };
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (this.pending.length >= MAX_BATCH) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
+    });
+  }
+
+  /** Writes what is pending, after the batch before it (one writer at a time). */
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.frames.insertWithFiles(batch.map((p) => p.row));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
     });
   }
 }

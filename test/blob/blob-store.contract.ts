@@ -30,6 +30,23 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
       }
     });
 
+    it('stores bytes from memory under their SHA-256, once', async () => {
+      const { store, leftovers, dispose } = await open();
+      try {
+        const data = randomBytes(60_000);
+        assert.deepEqual(await store.putBytes(data), { id: sha256(data), size: data.length, created: true });
+        assert.deepEqual(await store.putBytes(Buffer.from(data)), { id: sha256(data), size: data.length, created: false });
+        const streamed = await store.put(Readable.from([data]));
+        assert.equal(streamed.created, false, 'the same blob, however it came');
+        const chunks: Buffer[] = [];
+        for await (const chunk of store.read(sha256(data))) chunks.push(chunk as Buffer);
+        assert.deepEqual(Buffer.concat(chunks), data);
+        assert.deepEqual(await leftovers(), []);
+      } finally {
+        await dispose();
+      }
+    });
+
     it('stores identical bytes once', async () => {
       const { store, dispose } = await open();
       try {

@@ -26,6 +26,8 @@ export interface LocalCopy {
  */
 export interface BlobStore {
   put(content: Readable, options?: PutOptions): Promise<StoredBlob>;
+  /** Stores bytes already in memory (a camera frame): no stream, one write. `sha256` spares hashing them again when the caller has. */
+  putBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob>;
   /** Size in bytes, or null when the blob is absent. */
   size(id: string): Promise<number | null>;
   /** Reads the blob, or the inclusive byte range [start, end] of it. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,8 @@ const STALE_TEMP_MS = 24 * 3_600_000;
  */
 export class LocalBlobStore implements BlobStore {
   private readonly tempDir: string;
+  /** Shard folders known to exist: a frame a millisecond should not cost a mkdir each. */
+  private readonly knownDirs = new Set<string>();
 
   constructor(private readonly root: string) {
     this.tempDir = join(root, 'tmp');
@@ -63,16 +65,47 @@ export class LocalBlobStore implements BlobStore {
         await rm(tempPath, { force: true });
         return { id, size, created: false };
       }
-      await mkdir(dirname(finalPath), { recursive: true });
       // rename is atomic; two writers of the same bytes both land the same content.
-      await rename(tempPath, finalPath);
-      await fsyncPath(dirname(finalPath));
+      await this.publish(tempPath, finalPath);
       return { id, size, created: true };
     } catch (error) {
       hash.discard();
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+
+  async putBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob> {
+    // Small enough to hash here: a camera frame takes a fraction of a millisecond.
+    const id = sha256 ?? createHash('sha256').update(bytes).digest('hex');
+    const finalPath = this.pathOf(id);
+    if (await exists(finalPath)) return { id, size: bytes.length, created: false };
+    const tempPath = join(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+    try {
+      const handle = await open(tempPath, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      await this.publish(tempPath, finalPath);
+      return { id, size: bytes.length, created: true };
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  /** Renames a complete temp file into place (atomic) and makes the rename durable. */
+  private async publish(tempPath: string, finalPath: string): Promise<void> {
+    const dir = dirname(finalPath);
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    await rename(tempPath, finalPath);
+    await fsyncPath(dir);
   }
 
   async size(id: string): Promise<number | null> {

@@ -18,22 +18,33 @@ export interface FrameRecord {
 export class FrameRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(frame: FrameRecord): Promise<void> {
-    await this.db
-      .insertInto('frames')
-      .values({
-        id: frame.id,
-        camera_id: frame.cameraId,
-        captured_at_us: frame.capturedAtMicros,
-        file_id: frame.fileId,
-        size: frame.size,
-        width: frame.width,
-        height: frame.height,
-        change_score: frame.changeScore,
-        content_type: frame.contentType,
-        created_at: frame.createdAt,
-      })
-      .execute();
+  /**
+   * Frame records and the file rows of their bytes, in one transaction: a frame never points at a
+   * file the library does not list. A file row that exists already (the same bytes kept before) stays.
+   */
+  async insertWithFiles(frames: readonly (FrameRecord & { fileName: string })[]): Promise<void> {
+    if (frames.length === 0) return;
+    const files = new Map(frames.map((f) => [f.fileId, { id: f.fileId, size: f.size, name: f.fileName, content_type: f.contentType, created_at: f.createdAt }]));
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('files').values([...files.values()]).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx
+        .insertInto('frames')
+        .values(
+          frames.map((frame) => ({
+            id: frame.id,
+            camera_id: frame.cameraId,
+            captured_at_us: frame.capturedAtMicros,
+            file_id: frame.fileId,
+            size: frame.size,
+            width: frame.width,
+            height: frame.height,
+            change_score: frame.changeScore,
+            content_type: frame.contentType,
+            created_at: frame.createdAt,
+          })),
+        )
+        .execute();
+    });
   }
 
   /** A camera's frames, oldest first. */
