@@ -1,8 +1,9 @@
 // A farm of simulated cameras for the archive benchmark, run as its own process so its CPU is not
 // counted as camtrove's: `node --import tsx bench/lib/camera-farm.ts` prints `ready <url>` once it
 // listens on 127.0.0.1. /cam/<n>.jpg answers camera n's next frame (every camera walks the same
-// ring of 640×480 JPEGs from its own starting point, so consecutive frames of one camera differ);
-// /mjpeg/<n> streams that ring at 5 fps as multipart/x-mixed-replace.
+// ring of 640×480 JPEGs from its own starting point, so consecutive frames of one camera differ;
+// a JPEG comment with the camera and a counter makes every answer's bytes unique, as a real
+// camera's are); /mjpeg/<n> streams that ring at 5 fps as multipart/x-mixed-replace.
 import { execFile } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +28,13 @@ async function renderRing(): Promise<Buffer[]> {
 }
 
 const ring = await renderRing();
+
+/** The frame with a COM segment after its start marker: the same picture, bytes of its own. */
+function unique(frame: Buffer, label: string): Buffer {
+  const text = Buffer.from(label, 'latin1');
+  const header = Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]);
+  return Buffer.concat([frame.subarray(0, 2), header, text, frame.subarray(2)]);
+}
 const next = new Map<number, number>();
 let served = 0;
 
@@ -34,7 +42,7 @@ function stream(res: ServerResponse, camera: number): void {
   res.writeHead(200, { 'content-type': 'multipart/x-mixed-replace; boundary=farm' });
   let k = camera;
   const timer = setInterval(() => {
-    const frame = ring[k++ % ring.length]!;
+    const frame = unique(ring[k % ring.length]!, `camera ${camera} frame ${k++}`);
     res.write(`--farm\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.length}\r\n\r\n`);
     res.write(frame);
     res.write('\r\n');
@@ -53,7 +61,7 @@ const server = createServer((req, res) => {
   if (match[1] === 'mjpeg') return stream(res, camera);
   const k = next.get(camera) ?? camera;
   next.set(camera, k + 1);
-  const frame = ring[k % ring.length]!;
+  const frame = unique(ring[k % ring.length]!, `camera ${camera} frame ${k}`);
   served += 1;
   res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': frame.length });
   res.end(frame);

@@ -11,6 +11,8 @@ import { CameraHttp } from '../../src/adapters/cameras/camera-http.js';
 import { validateCamera } from '../../src/domain/cameras/camera.js';
 import { Archiver, type ArchiveOptions, type ArchiveTarget, type KeptFrame } from '../../src/services/archiver.js';
 import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
+import { startHlsCamera } from '../helpers/hls-camera.js';
+import { startRtspCamera } from '../helpers/rtsp-camera.js';
 
 const options: ArchiveOptions = { durationMs: 3000, intervalMs: 500, diffPct: 0, concurrency: 16, perHost: 16, timeoutMs: 900, maxBytes: 4 * 1024 * 1024, retries: 1, breaker: { threshold: 3, baseMs: 60_000, maxMs: 60_000 } };
 
@@ -19,7 +21,7 @@ describe('archiver against simulated cameras', () => {
   let cameras: CameraSimulator;
   let refusedPort: number;
   const http = new CameraHttp({ connectionsPerHost: 16 });
-  const drivers = new CameraDrivers({ http });
+  const drivers = new CameraDrivers({ http, ffmpeg: () => 'ffmpeg' });
   const target = (id: string, url: string): ArchiveTarget => validateCamera({ id, type: 'snapshot', snapshot_url: url }, 0);
   const kept: KeptFrame[] = [];
   const archiver = (extra: { sinks?: { save(frame: KeptFrame): Promise<void> }[] } = {}) =>
@@ -117,5 +119,22 @@ describe('archiver against simulated cameras', () => {
     assert.deepEqual([resizing!.saved, resizing!.failed], [4, 0], JSON.stringify(resizing));
     assert.deepEqual(kept.filter((f) => f.cameraId === 'resizing').map((f) => f.width), [640, 320, 640, 320]);
     assert.ok(kept.filter((f) => f.cameraId === 'resizing').every((f) => f.changeScore === 100));
+  });
+
+  it('archives HLS and RTSP cameras through ffmpeg, next to snapshot ones', { timeout: 90_000 }, async (t) => {
+    const [hls, rtsp] = await Promise.all([startHlsCamera({ kind: 'live' }), startRtspCamera()]);
+    t.after(() => Promise.all([hls.close(), rtsp.close()]));
+    kept.length = 0;
+    const video = [validateCamera({ id: 'hls', type: 'hls', m3u8_url: hls.url }, 0), validateCamera({ id: 'rtsp', type: 'rtsp', rtsp_url: rtsp.url }, 0)];
+    const reports = await archiver().run([...video, target('still', `${cameras.url}/still.jpg`)], { ...options, durationMs: 6000, intervalMs: 2000, timeoutMs: 8000, diffPct: 1 });
+    for (const r of reports) {
+      assert.equal(r.failed, 0, JSON.stringify(r));
+      assert.ok(r.saved >= 1, JSON.stringify(r));
+    }
+    for (const id of ['hls', 'rtsp']) {
+      const frames = kept.filter((f) => f.cameraId === id);
+      assert.ok(frames.length >= 2, `${id}: the moving picture is kept more than once: ${JSON.stringify(reports)}`);
+      assert.ok(frames.every((f) => f.contentType === 'image/jpeg' && f.width === 320 && f.height === 240), id);
+    }
   });
 });

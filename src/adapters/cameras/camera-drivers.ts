@@ -3,14 +3,20 @@ import { sourceUrl } from '../../domain/cameras/camera.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { CameraHttp } from './camera-http.js';
 import type { FrameSource } from './frame-source.js';
+import { HlsSource } from './hls-source.js';
 import { MjpegSource } from './mjpeg-source.js';
+import { RtspSource, type VideoSourceDeps } from './rtsp-source.js';
 import { SnapshotClient } from './snapshot-client.js';
 
 /** Opens the right driver for a camera's type: one place that knows them all. */
 export class CameraDrivers {
   private readonly snapshots: SnapshotClient;
 
-  constructor(private readonly deps: { http: CameraHttp }) {
+  private readonly deps: VideoSourceDeps & { http: CameraHttp };
+
+  /** `ffmpeg` locates the binary when an HLS or RTSP camera first needs it. */
+  constructor(deps: { http: CameraHttp; ffmpeg: () => string }) {
+    this.deps = { ...deps, policy: deps.http.policy };
     this.snapshots = new SnapshotClient(deps.http);
   }
 
@@ -26,8 +32,9 @@ export class CameraDrivers {
       case 'mjpeg':
         return new MjpegSource(this.deps.http, url, credentials);
       case 'hls':
+        return new HlsSource(this.deps, url, credentials);
       case 'rtsp':
-        throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', `${camera.type} cameras cannot be archived yet`);
+        return new RtspSource(this.deps, url, credentials);
     }
   }
 

@@ -41,13 +41,15 @@ interface DigestState {
  */
 export class CameraHttp {
   readonly maxRedirects: number;
+  /** Also checked by drivers whose connections ffmpeg makes. */
+  readonly policy: NetworkPolicy;
   private readonly pooled: Agent;
   private readonly streams: Agent;
   private readonly dispatchers: { pooled: Dispatcher; streams: Dispatcher };
   private readonly digests = new Map<string, DigestState>();
 
   constructor(options: CameraHttpOptions = {}) {
-    const policy = options.policy ?? new NetworkPolicy();
+    const policy = (this.policy = options.policy ?? new NetworkPolicy());
     this.maxRedirects = options.maxRedirects ?? 3;
     this.pooled = new Agent({ connections: options.connectionsPerHost ?? 4, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connect: policy.connector() });
     this.streams = new Agent({ pipelining: 0, connect: policy.connector() });

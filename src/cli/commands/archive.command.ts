@@ -73,7 +73,7 @@ export function archiveCommand(): Command {
         import('../../adapters/cameras/image-decoder.js'),
       ]);
       const http = new CameraHttp({ connectionsPerHost: options.perHost, policy: new NetworkPolicy(library.config.cameraNetworks) });
-      const drivers = new CameraDrivers({ http });
+      const drivers = new CameraDrivers({ http, ffmpeg: () => library.media.ensureAvailable().ffmpeg });
       const sinks: FrameSink[] = [new LibraryFrameSink(library.files, new FrameRepository(library.database.db), systemClock)];
       if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
       const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decodeSmallGray(bytes), sinks });

@@ -1,0 +1,44 @@
+import { MjpegParser } from '../../domain/cameras/mjpeg-parser.js';
+import { formatDurationMs } from '../../domain/duration.js';
+import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
+import { redactUrl } from '../../domain/redact.js';
+import { stderrReason } from '../../domain/stderr-reason.js';
+import { startProcess } from '../media/process-runner.js';
+
+export interface GrabOptions {
+  deadlineMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+  /** The camera's address as messages show it (no password). */
+  shown: string;
+}
+
+/**
+ * Runs an ffmpeg that writes JPEGs to stdout (a grab from RTSP or an HLS segment) under a deadline
+ * and returns them. No frame is an error that says why, from ffmpeg's own words: credentials
+ * refused, connection refused, a timeout, an error status, a stream without video.
+ */
+export async function grabJpegs(ffmpeg: string, args: readonly string[], options: GrabOptions): Promise<Buffer[]> {
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const child = startProcess(ffmpeg, args, { signal, graceMs: 500 });
+  const parser = new MjpegParser({ boundary: null, maxPartBytes: options.maxBytes });
+  const frames: Buffer[] = [];
+  const read = (async () => {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) frames.push(...parser.push(chunk));
+  })();
+  const [outcome] = await Promise.allSettled([child.result, read]);
+  if (frames.length > 0) return frames;
+  if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+  const stderr = outcome.status === 'fulfilled' ? outcome.value.stderrTail : [];
+  const reason = redactUrl(stderrReason(stderr) ?? '');
+  if (deadline.aborted) throw new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no frame within ${formatDurationMs(options.deadlineMs)}${reason ? ` (${reason})` : ''}`);
+  throw new CamtroveError(classify(reason), `${options.shown}: ${reason || 'ffmpeg produced no frame'}`);
+}
+
+function classify(reason: string): ErrorCode {
+  if (/\b401\b|unauthori[sz]ed|\b403\b|forbidden/i.test(reason)) return 'CAMTROVE_ERR_CAMERA_AUTH';
+  if (/connection refused|no route to host|network is unreachable|name or service not known|failed to resolve/i.test(reason)) return 'CAMTROVE_ERR_CAMERA_UNREACHABLE';
+  if (/timed out|timeout/i.test(reason)) return 'CAMTROVE_ERR_CAMERA_TIMEOUT';
+  return 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE';
+}
