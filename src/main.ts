@@ -25,11 +25,13 @@ import { SegmentationStore } from './services/segmentation-store.js';
 import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
 import { CameraService } from './services/camera.service.js';
+import { startContinuousArchiving } from './archiving.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
   config: Readonly<Config>;
   logger: Logger;
+  clock: Clock;
   database: DatabaseHandle;
   queue: JobQueue;
   media: SystemMediaTools;
@@ -43,6 +45,8 @@ export interface Library {
   runner: AnalysisRunner;
   /** Starts in-process workers for every analysis. */
   startWorkers(): QueueWorker;
+  /** Starts archiving, indefinitely, every enabled camera with an archive interval (claimed by one process at a time). */
+  startArchiving(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,10 +78,12 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const segmentations = new SegmentationStore(files, new MediaRepository(database.db), new EventRepository(database.db), clock);
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
   const workers: QueueWorker[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
 
   return {
     config,
     logger,
+    clock,
     database,
     queue,
     media,
@@ -102,7 +108,12 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       workers.push(worker);
       return worker;
     },
+    async startArchiving() {
+      const archiving = await startContinuousArchiving({ config, cameras, files, database, media, clock, logger });
+      stoppers.push(() => archiving.stop());
+    },
     async close() {
+      await Promise.all(stoppers.map((stop) => stop()));
       await Promise.all(workers.map((w) => w.close()));
       await database.close();
     },

@@ -29,6 +29,7 @@ export interface Config {
   ffprobe: string;
   logLevel: string;
   cameraNetworks: readonly NetworkRange[];
+  archiveDiff: number;
 }
 
 type Raw = string | number | boolean;
@@ -114,6 +115,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   ffmpeg: { env: 'CAMTROVE_FFMPEG', default: '', shownDefault: '(ffmpeg on PATH)', description: 'Path of the ffmpeg binary.', parse: text, expected: 'a path' },
   ffprobe: { env: 'CAMTROVE_FFPROBE', default: '', shownDefault: '(ffprobe on PATH)', description: 'Path of the ffprobe binary.', parse: text, expected: 'a path' },
   cameraNetworks: { env: 'CAMTROVE_CAMERA_NETWORKS', default: [], shownDefault: '(any address but link-local and cloud metadata ones)', description: 'Networks cameras may be fetched from: addresses and CIDR ranges, comma-separated, e.g. `10.0.0.0/8,192.168.0.0/16`. Checked on the address each connection goes to, after DNS and redirects. Link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are refused unless a range here lies inside them.', parse: parseNetworks, expected: 'addresses and CIDR ranges such as 10.0.0.0/8,192.168.1.20' },
+  archiveDiff: { env: 'CAMTROVE_ARCHIVE_DIFF', default: 1, description: 'Cameras archived continuously by `serve` and `worker` (those with an `archive_interval`) keep a frame when at least this % of its pixels changed since the last kept one; 0 keeps every frame.', parse: (v) => { const n = typeof v === 'boolean' ? NaN : Number(v); return String(v).trim() !== '' && n >= 0 && n <= 100 ? n : null; }, expected: 'a percentage from 0 to 100' },
   logLevel: { env: 'CAMTROVE_LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}.`, parse: (v) => (typeof v === 'string' && LOG_LEVELS.includes(v) ? v : null), expected: LOG_LEVELS.join(', ') },
 };
 

@@ -73,6 +73,12 @@ export interface CameraReport {
   meanLatencyMs: number | null;
 }
 
+/** Caps on fetches in flight, shared by every camera of a run (or of the continuous archiver). */
+export interface SharedCaps {
+  global: Limiter;
+  hosts: KeyedLimiter;
+}
+
 export interface ArchivePorts {
   /** The camera's driver (snapshot, MJPEG, HLS, RTSP); throws when the camera cannot be archived. */
   open(target: ArchiveTarget): FrameSource;
@@ -101,26 +107,36 @@ export class Archiver {
 
   /** Archives until the duration ends or `signal` aborts; `onStart` gets the live reports, which change as the run goes. */
   async run(targets: readonly ArchiveTarget[], options: ArchiveOptions, hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void; onStart?: (reports: readonly CameraReport[]) => void } = {}): Promise<CameraReport[]> {
-    const global = new Limiter(options.concurrency);
-    const hosts = new KeyedLimiter(options.perHost);
+    const shared: SharedCaps = { global: new Limiter(options.concurrency), hosts: new KeyedLimiter(options.perHost) };
     const start = Date.now();
-    const reports = targets.map((target) => this.emptyReport(target.camera));
+    const reports = targets.map((target) => emptyCameraReport(target.camera));
     hooks.onStart?.(reports);
     await Promise.all(
       targets.map((target, index) => {
-        const report = reports[index]!;
-        let source: FrameSource;
-        try {
-          source = this.ports.open(target);
-        } catch (error) {
-          report.lastError = error instanceof Error ? error.message : String(error);
-          return Promise.resolve();
-        }
         const offset = targets.length > 1 ? Math.floor((index / targets.length) * options.intervalMs) : 0;
-        return this.runCamera(target, source, report, { start: start + offset, end: start + options.durationMs, options, global, hosts, hooks }).finally(() => source.close());
+        return this.archiveCamera(target, reports[index]!, { start: start + offset, end: start + options.durationMs }, options, { ...shared, ...hooks });
       }),
     );
     return reports;
+  }
+
+  /**
+   * Archives one camera from `start` until `end` (Infinity: until the signal aborts), updating
+   * `report` as it goes. Caps are shared with the other cameras of the same run or service.
+   */
+  async archiveCamera(target: ArchiveTarget, report: CameraReport, when: { start: number; end: number }, options: ArchiveOptions, shared: SharedCaps & { signal?: AbortSignal; onFrame?: (report: CameraReport) => void }): Promise<void> {
+    let source: FrameSource;
+    try {
+      source = this.ports.open(target);
+    } catch (error) {
+      report.lastError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    try {
+      await this.runCamera(target, source, report, { ...when, options, global: shared.global, hosts: shared.hosts, hooks: shared });
+    } finally {
+      await source.close();
+    }
   }
 
   private async runCamera(
@@ -232,7 +248,9 @@ export class Archiver {
     report.bytes += image.bytes.length;
   }
 
-  private emptyReport(camera: Camera): CameraReport {
-    return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, meanLatencyMs: null };
-  }
+}
+
+/** A camera's report before its first tick. */
+export function emptyCameraReport(camera: Camera): CameraReport {
+  return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, meanLatencyMs: null };
 }

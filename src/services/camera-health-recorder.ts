@@ -26,6 +26,11 @@ export class CameraHealthRecorder {
     private readonly registered: ReadonlySet<string>,
   ) {}
 
+  /** Forgets a camera's counts: its next report starts from zero (a camera archived afresh). */
+  forget(cameraId: string): void {
+    this.flushed.delete(cameraId);
+  }
+
   async flush(reports: readonly CameraReport[]): Promise<void> {
     for (const report of reports) {
       if (!this.registered.has(report.id)) continue;

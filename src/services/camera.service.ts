@@ -141,6 +141,11 @@ export class CameraService {
     return Promise.all([...cameras.values()].map(async (camera) => ({ camera, credentials: await this.cameras.credentials(camera.id) })));
   }
 
+  /** Enabled cameras with an archive interval, with their credentials: the continuous archiver's work. */
+  async scheduledTargets(): Promise<{ camera: Camera; credentials: CameraCredentials | null }[]> {
+    return Promise.all((await this.cameras.scheduled()).map(async (camera) => ({ camera, credentials: await this.cameras.credentials(camera.id) })));
+  }
+
   private async refuseTaken(camera: Camera): Promise<void> {
     if (await this.cameras.get(camera.id)) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `a camera with id ${camera.id} is already registered`);
     const url = sourceUrl(camera);

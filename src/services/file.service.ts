@@ -50,6 +50,21 @@ export class FileService {
     return this.blobs.putBytes(bytes, sha256);
   }
 
+  /**
+   * Deleting a file nothing refers to, in two steps so a writer that found the blob already stored
+   * a moment ago never ends up pointing at nothing: the row goes now (a new reference re-creates
+   * it), and the blob goes on a later pass, only if the row has not come back (dropBlobIfUnlisted).
+   */
+  async unlist(fileId: string): Promise<void> {
+    await this.files.delete(fileId);
+  }
+
+  async dropBlobIfUnlisted(fileId: string): Promise<boolean> {
+    if (await this.files.get(fileId)) return false;
+    await this.blobs.delete(fileId);
+    return true;
+  }
+
   addFromPath(path: string, options: AddFileOptions = {}): Promise<{ file: FileRecord; created: boolean }> {
     // Large reads: per-chunk costs (hashing hand-off, writes) dominate with the 64 KiB default.
     return this.add(createReadStream(path, { highWaterMark: 1 << 20 }), options);

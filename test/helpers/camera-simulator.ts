@@ -55,7 +55,7 @@ export const SIMULATED_PASSWORD = 'pa ss:wörd';
  * /huge-declared (50 MB Content-Length), /hang (never answers), /trickle (a byte every 100 ms),
  * /truncated (Content-Length, then the socket closes half way), /cut (half a JPEG, ended cleanly),
  * /loop (a redirect to itself), /chain/N (N redirects, then /still.jpg); /basic and /digest want SIMULATED_USER and SIMULATED_PASSWORD;
- * /resizing.jpg (full size and half size in turn); /redirect-metadata (to a cloud metadata address).
+ * /unique.jpg (as /changing.jpg, every answer's bytes unique); /resizing.jpg (full size and half size in turn); /redirect-metadata (to a cloud metadata address).
  * MJPEG streams at ?fps=N (default 5): /mjpeg (parts with Content-Length), /mjpeg-nolength, /mjpeg-garbage (every
  * third part is not a JPEG), /mjpeg-ends (three frames, then the response ends), /mjpeg-basic (wants the credentials).
  */
@@ -105,6 +105,12 @@ export async function startCameraSimulator(frames: SimulatedFrames): Promise<Cam
         if (req.headers.authorization === `Basic ${Buffer.from(`${SIMULATED_USER}:${SIMULATED_PASSWORD}`).toString('base64')}`) return mjpeg(req, res, path);
         res.writeHead(401, { 'www-authenticate': 'Basic realm="camera"' });
         return res.end();
+      case '/unique.jpg': {
+        // The moving picture with a JPEG comment that makes every answer's bytes unique, as a real camera's are.
+        const label = Buffer.from(`frame ${next}`, 'latin1');
+        const frame = frames.jpegs[next++ % frames.jpegs.length]!;
+        return image(res, Buffer.concat([frame.subarray(0, 2), Buffer.from([0xff, 0xfe, 0, label.length + 2]), label, frame.subarray(2)]));
+      }
       case '/resizing.jpg':
         return image(res, resized++ % 2 === 0 ? still : frames.small);
       case '/still.jpg':

@@ -26,6 +26,7 @@ export const defaultMjpegOptions: MjpegSourceOptions = { maxPartBytes: 32 * 1024
  * with backoff and remembers why, so a caller that gets no frame learns the reason.
  */
 export class MjpegSource implements FrameSource {
+  /** The newest frame, a view into the parser's buffer until it is handed over. */
   private newest: { bytes: Buffer; at: number; seq: number } | null = null;
   private handedOver = 0;
   private seq = 0;
@@ -53,6 +54,8 @@ export class MjpegSource implements FrameSource {
     if (!this.fresh()) await this.nextFrame(request);
     const frame = this.newest!;
     this.handedOver = frame.seq;
+    // The parser hands out views of its buffer; the frame that leaves gets bytes of its own.
+    frame.bytes = Buffer.from(frame.bytes);
     if (frame.bytes.length > request.maxBytes) throw new CamtroveError('CAMTROVE_ERR_CAMERA_BAD_RESPONSE', `${this.shown}: a frame of ${frame.bytes.length} bytes is larger than a frame may be`);
     return { bytes: frame.bytes, contentType: 'image/jpeg', latencyMs: performance.now() - asked, receivedAtMicros: frame.at };
   }
@@ -128,9 +131,10 @@ export class MjpegSource implements FrameSource {
     try {
       for await (const chunk of response.body) {
         head ??= (chunk as Buffer).subarray(0, 512);
-        for (const bytes of parser.push(chunk as Buffer)) {
-          frames += 1;
-          this.newest = { bytes, at: nowMicros(), seq: (this.seq += 1) };
+        const parts = parser.push(chunk as Buffer);
+        if (parts.length > 0) {
+          frames += parts.length;
+          this.newest = { bytes: parts.at(-1)!, at: nowMicros(), seq: (this.seq += 1) };
           this.lastError = null;
           for (const wake of [...this.waiters]) wake();
         }

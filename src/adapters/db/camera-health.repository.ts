@@ -48,6 +48,30 @@ export class CameraHealthRepository {
       .execute();
   }
 
+  /**
+   * Claims continuous archiving of a camera for `owner` until `until` (epoch ms): granted when no
+   * other process holds an unexpired claim. Renewing is claiming again.
+   */
+  async claim(cameraId: string, owner: string, until: number, now: number): Promise<boolean> {
+    await this.db
+      .insertInto('camera_health')
+      .values({ camera_id: cameraId, last_success_at: null, last_failure_at: null, last_error: null, consecutive_failures: 0, latency_ms: null, frames_saved: 0, frames_skipped: 0, failures: 0, bytes: 0, archiver: null, archiver_until: null, updated_at: now })
+      .onConflict((conflict) => conflict.column('camera_id').doNothing())
+      .execute();
+    const result = await this.db
+      .updateTable('camera_health')
+      .set({ archiver: owner, archiver_until: until })
+      .where('camera_id', '=', cameraId)
+      .where((eb) => eb.or([eb('archiver', 'is', null), eb('archiver', '=', owner), eb('archiver_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Gives a claim up (a process stopping), so another can take the camera at once. */
+  async release(cameraId: string, owner: string): Promise<void> {
+    await this.db.updateTable('camera_health').set({ archiver: null, archiver_until: null }).where('camera_id', '=', cameraId).where('archiver', '=', owner).execute();
+  }
+
   async forCameras(ids: readonly string[]): Promise<Map<string, CameraHealth>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('camera_health').selectAll().where('camera_id', 'in', ids).execute();

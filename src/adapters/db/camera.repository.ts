@@ -80,6 +80,12 @@ export class CameraRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
+  /** Enabled cameras with an archive interval: what `serve` and `worker` archive continuously. */
+  async scheduled(): Promise<Camera[]> {
+    const rows = await this.db.selectFrom('cameras').select(PUBLIC_COLUMNS).where('enabled', '=', 1).where('archive_interval', 'is not', null).orderBy('id').execute();
+    return rows.map(toCamera);
+  }
+
   /**
    * Cameras matching every filter given. By id otherwise, and `after` is the last id of the previous
    * page; by distance with `near` (an indexed box first, then the exact distance), and `after` is

@@ -47,6 +47,44 @@ export class FrameRepository {
     });
   }
 
+  /**
+   * Deletes up to `limit` of a camera's oldest frames that retention no longer keeps: captured
+   * before `beforeMicros`, or beyond `maxBytes` of the newest frames. Returns the file ids they
+   * pointed at (the caller decides whether those files are still used elsewhere).
+   */
+  async expire(cameraId: string, keep: { beforeMicros: number | null; maxBytes: number | null }, limit = 1000): Promise<{ deleted: number; fileIds: string[] }> {
+    const ids: { id: string; file_id: string }[] = [];
+    if (keep.beforeMicros !== null) {
+      ids.push(...(await this.db.selectFrom('frames').select(['id', 'file_id']).where('camera_id', '=', cameraId).where('captured_at_us', '<', keep.beforeMicros).orderBy('captured_at_us').limit(limit).execute()));
+    }
+    if (keep.maxBytes !== null && ids.length < limit) {
+      const { total } = await this.db.selectFrom('frames').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('total')).where('camera_id', '=', cameraId).executeTakeFirstOrThrow();
+      let excess = Number(total) - keep.maxBytes;
+      if (excess > 0) {
+        const oldest = await this.db.selectFrom('frames').select(['id', 'file_id', 'size']).where('camera_id', '=', cameraId).orderBy('captured_at_us').limit(limit).execute();
+        const already = new Set(ids.map((r) => r.id));
+        for (const row of oldest) {
+          if (excess <= 0 || ids.length >= limit) break;
+          if (!already.has(row.id)) ids.push(row);
+          excess -= row.size;
+        }
+      }
+    }
+    if (ids.length === 0) return { deleted: 0, fileIds: [] };
+    await this.db.deleteFrom('frames').where('id', 'in', ids.map((r) => r.id)).execute();
+    return { deleted: ids.length, fileIds: [...new Set(ids.map((r) => r.file_id))] };
+  }
+
+  /** Of these file ids, those no frame, media item or analysis refers to. */
+  async unreferencedFiles(fileIds: readonly string[]): Promise<string[]> {
+    if (fileIds.length === 0) return [];
+    const used = new Set<string>();
+    for (const row of await this.db.selectFrom('frames').select('file_id').where('file_id', 'in', fileIds).execute()) used.add(row.file_id);
+    for (const row of await this.db.selectFrom('media').select('id').where('id', 'in', fileIds).execute()) used.add(row.id);
+    for (const row of await this.db.selectFrom('analyses').select('file_id').where('file_id', 'in', fileIds).execute()) if (row.file_id) used.add(row.file_id);
+    return fileIds.filter((id) => !used.has(id));
+  }
+
   /** A camera's frames, oldest first. */
   async forCamera(cameraId: string, limit = 1000): Promise<FrameRecord[]> {
     const rows = await this.db.selectFrom('frames').selectAll().where('camera_id', '=', cameraId).orderBy('captured_at_us').limit(limit).execute();

@@ -35,7 +35,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function archiveCommand(): Command {
   return addCommonOptions(
     new Command('archive')
-      .description('sample cameras every --interval seconds for --duration seconds and keep their frames (snapshot and ip cameras)')
+      .description('sample cameras (snapshot, ip, MJPEG, HLS, RTSP) every --interval seconds for --duration seconds and keep their frames')
       .argument('[list]', 'a camera list (camera database format, .json or .csv); or use --camera / --tag for registered cameras')
       .option('--camera <id>', 'a registered camera (repeatable)', collect, [])
       .option('--tag <tag>', 'every enabled registered camera with this tag')

@@ -6,6 +6,7 @@ import type { Page } from '../../adapters/db/pagination.js';
 import { cameraTypes, publicCamera, sourceUrl, type Camera, type CameraInput, type CameraType } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { healthStatus, publicHealth, type CameraHealth } from '../../domain/cameras/camera-health.js';
+import { parseByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
@@ -32,6 +33,7 @@ interface AddFlags extends CommonOptions {
   disabled?: boolean;
   archiveInterval?: string;
   retentionDays?: string;
+  retentionSize?: string;
 }
 
 interface SearchFlags extends CommonOptions {
@@ -76,7 +78,8 @@ export function camerasCommand(): Command {
       .option('--tag <tag>', 'a tag (repeatable)', collect, [])
       .option('--disabled', 'register it switched off')
       .option('--archive-interval <s>', 'archive a frame every this many seconds under serve/worker')
-      .option('--retention-days <d>', 'keep archived frames this many days'),
+      .option('--retention-days <d>', 'keep archived frames this many days')
+      .option('--retention-size <size>', 'keep at most this much of its archived frames, e.g. 20GB (the oldest go first)'),
   ).action(async (id: string, flags: AddFlags) => {
     const input = addInput(id, flags);
     await withLibrary(flags, async (library) => {
@@ -198,6 +201,7 @@ function addInput(id: string, flags: AddFlags): CameraInput {
     enabled: !flags.disabled,
     archive_interval: flags.archiveInterval === undefined ? null : number('--archive-interval', flags.archiveInterval),
     retention_days: flags.retentionDays === undefined ? null : number('--retention-days', flags.retentionDays),
+    retention_bytes: flags.retentionSize === undefined ? null : (parseByteSize(flags.retentionSize) ?? invalidFlag('--retention-size', flags.retentionSize, 'a size such as 500MB or 20GB')),
   };
 }
 

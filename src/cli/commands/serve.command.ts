@@ -41,7 +41,10 @@ export function serveCommand(): Command {
       const app = await buildApp({ ...library, logger: library.logger });
       const address = await listen(app, config);
       // Workers start once the port is ours, so a server that cannot start takes no jobs.
-      if (config.workers) library.startWorkers();
+      if (config.workers) {
+        library.startWorkers();
+        await library.startArchiving();
+      }
       library.logger.info({ address, database: library.database.description, dataDir: config.dataDir, workers: config.workers, requeued }, `camtrove listening on ${address}`);
       const signal = await untilStopped();
       library.logger.info({ signal }, 'shutting down');

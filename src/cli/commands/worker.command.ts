@@ -4,12 +4,13 @@ import { addCommonOptions, configFrom, type CommonOptions } from '../context.js'
 import { untilStopped } from '../signals.js';
 
 export function workerCommand(): Command {
-  return addCommonOptions(new Command('worker').description('run analysis workers only, sharing the queue with other processes')).action(async (options: CommonOptions) => {
+  return addCommonOptions(new Command('worker').description('run analysis workers and continuous camera archiving, sharing the queue and the cameras with other processes')).action(async (options: CommonOptions) => {
     const library = await openLibrary(configFrom(options));
     try {
       library.media.ensureAvailable();
       await library.analyses.requeuePending();
       library.startWorkers();
+      await library.startArchiving();
       library.logger.info({ database: library.database.description, concurrency: library.config.concurrency }, 'camtrove worker started');
       const signal = await untilStopped();
       library.logger.info({ signal }, 'worker stopping; running analyses go back to the queue');

@@ -36,6 +36,9 @@ const MAX_HEADER_BYTES = 8192;
  */
 export class MjpegParser {
   private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes that came after `buffer`, not yet joined to it: a body of known length is joined once, when whole. */
+  private tail: Buffer[] = [];
+  private tailLength = 0;
   private readonly delimiter: Buffer | null;
   private state: 'boundary' | 'headers' | 'body' = 'boundary';
   private bodyLength: number | null = null;
@@ -46,10 +49,18 @@ export class MjpegParser {
     this.delimiter = options.boundary ? Buffer.from(options.boundary, 'latin1') : null;
   }
 
-  /** Feeds bytes; returns the JPEGs completed by them, oldest first. */
+  /**
+   * Feeds bytes; returns the JPEGs completed by them, oldest first. They are views into the
+   * parser's buffer (no copy per frame): one kept for long keeps that buffer alive, so copy it.
+   */
   push(chunk: Buffer): Buffer[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.tail.push(chunk);
+    this.tailLength += chunk.length;
     const frames: Buffer[] = [];
+    if (this.state === 'body' && this.bodyLength !== null && this.buffer.length + this.tailLength < this.bodyLength) return frames;
+    this.buffer = Buffer.concat([this.buffer, ...this.tail], this.buffer.length + this.tailLength);
+    this.tail = [];
+    this.tailLength = 0;
     if (!this.delimiter) this.scanMarkers(frames);
     else while (this.step(frames));
     return frames;
@@ -97,7 +108,7 @@ export class MjpegParser {
       if (this.buffer.length < this.bodyLength) return false;
       const body = this.buffer.subarray(0, this.bodyLength);
       if (isWholeJpeg(body)) {
-        frames.push(Buffer.from(body));
+        frames.push(body);
         this.buffer = this.buffer.subarray(this.bodyLength);
         this.state = 'boundary';
         return true;
@@ -111,7 +122,7 @@ export class MjpegParser {
       return false;
     }
     const body = trimPart(this.buffer.subarray(0, next));
-    if (isWholeJpeg(body)) frames.push(Buffer.from(body));
+    if (isWholeJpeg(body)) frames.push(body);
     else this.dropped += 1;
     this.buffer = this.buffer.subarray(next);
     this.state = 'boundary';
@@ -136,7 +147,7 @@ export class MjpegParser {
         this.buffer = this.buffer.subarray(start);
         return;
       }
-      frames.push(Buffer.from(this.buffer.subarray(start, end + 2)));
+      frames.push(this.buffer.subarray(start, end + 2));
       this.buffer = this.buffer.subarray(end + 2);
     }
   }

@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../adapters/clock.js';
+import type { CameraHealthRepository } from '../adapters/db/camera-health.repository.js';
+import type { Camera, CameraCredentials } from '../domain/cameras/camera.js';
+import { emptyCameraReport, type ArchiveOptions, type Archiver, type CameraReport } from './archiver.js';
+import { CameraHealthRecorder } from './camera-health-recorder.js';
+import type { CameraService } from './camera.service.js';
+import type { FrameRetention } from './frame-retention.js';
+import { KeyedLimiter, Limiter } from './limiter.js';
+
+export interface ContinuousArchiverOptions {
+  /** How often the camera list is read again (cameras added, changed, removed) and claims renewed. */
+  refreshMs: number;
+  /** How long a claim on a camera holds without renewal: another process takes over after it. */
+  claimMs: number;
+  healthMs: number;
+  retentionMs: number;
+  /** Per-fetch settings; each camera's interval is its own `archive_interval`. */
+  fetch: Omit<ArchiveOptions, 'durationMs' | 'intervalMs'>;
+}
+
+export const defaultContinuousOptions: Omit<ContinuousArchiverOptions, 'fetch'> = { refreshMs: 30_000, claimMs: 90_000, healthMs: 5000, retentionMs: 60_000 };
+
+interface Running {
+  stop: AbortController;
+  done: Promise<void>;
+  report: CameraReport;
+  /** The camera as it was when its loop started: a change restarts the loop. */
+  version: number;
+}
+
+/**
+ * Archives every enabled camera with an `archive_interval`, indefinitely, inside `serve` and
+ * `worker`. Each camera is claimed in the library before it is archived, and the claim is renewed
+ * on every refresh, so with many processes each camera is archived by exactly one (another takes
+ * it over once a claim lapses). Cameras added, changed, disabled or removed are picked up on the
+ * next refresh; health is written every few seconds and retention applied every minute.
+ */
+export class ContinuousArchiver {
+  private readonly running = new Map<string, Running>();
+  private readonly caps: { global: Limiter; hosts: KeyedLimiter };
+  private readonly recorder: CameraHealthRecorder;
+  private readonly archived = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private refreshing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly deps: { cameras: CameraService; health: CameraHealthRepository; archiver: Archiver; retention: FrameRetention; clock: Clock; logger: Logger; owner: string },
+    private readonly options: ContinuousArchiverOptions,
+  ) {
+    this.caps = { global: new Limiter(options.fetch.concurrency), hosts: new KeyedLimiter(options.fetch.perHost) };
+    this.recorder = new CameraHealthRecorder(deps.health, deps.clock, this.archived);
+  }
+
+  /** Starts the loops; the first refresh is awaited, so errors reading the cameras surface here. */
+  async start(): Promise<void> {
+    await this.refresh();
+    const every = (ms: number, work: () => Promise<unknown>, what: string) =>
+      this.timers.push(setInterval(() => void work().catch((error: unknown) => this.deps.logger.warn({ err: error }, `continuous archiving: ${what} failed`)), ms));
+    every(this.options.refreshMs, () => this.refresh(), 'reading the cameras');
+    every(this.options.healthMs, () => this.recorder.flush(this.reports()), 'writing camera health');
+    every(this.options.retentionMs, () => this.applyRetention(), 'applying retention');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    await this.refreshing;
+    await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
+    for (const cleanup of this.cleanups) await cleanup();
+  }
+
+  /** Work to do once stopped (closing the connections the drivers share). */
+  onStop(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
+  /** Cameras being archived by this process now. */
+  cameraIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.reconcile());
+    return this.refreshing;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const targets = await this.deps.cameras.scheduledTargets();
+    const wanted = new Map(targets.map((t) => [t.camera.id, t]));
+    for (const [id, running] of this.running) {
+      const target = wanted.get(id);
+      if (!target || target.camera.updatedAt !== running.version) await this.stopCamera(id);
+    }
+    const now = this.deps.clock.now();
+    for (const target of targets) {
+      const claimed = await this.deps.health.claim(target.camera.id, this.deps.owner, now + this.options.claimMs, now);
+      if (!claimed) {
+        if (this.running.has(target.camera.id)) await this.stopCamera(target.camera.id);
+        continue;
+      }
+      if (!this.running.has(target.camera.id)) this.startCamera(target);
+    }
+  }
+
+  private startCamera(target: { camera: Camera; credentials: CameraCredentials | null }): void {
+    const { camera } = target;
+    const intervalMs = camera.archiveInterval! * 1000;
+    const stop = new AbortController();
+    const report = emptyCameraReport(camera);
+    // Start times spread over the interval by the id, so cameras added together do not fire together.
+    const offset = [...camera.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % Math.max(1, intervalMs);
+    const start = Date.now() + offset;
+    this.archived.add(camera.id);
+    const done = this.deps.archiver
+      .archiveCamera(target, report, { start, end: Infinity }, { ...this.options.fetch, intervalMs, durationMs: Infinity }, { ...this.caps, signal: stop.signal })
+      .catch((error: unknown) => this.deps.logger.error({ err: error, camera: camera.id }, 'continuous archiving of a camera stopped with an error'));
+    this.running.set(camera.id, { stop, done, report, version: camera.updatedAt });
+    this.deps.logger.info({ camera: camera.id, interval_s: camera.archiveInterval }, 'archiving camera continuously');
+  }
+
+  private async stopCamera(id: string): Promise<void> {
+    const running = this.running.get(id);
+    if (!running) return;
+    running.stop.abort();
+    await running.done;
+    await this.recorder.flush([running.report]);
+    this.recorder.forget(id);
+    this.archived.delete(id);
+    this.running.delete(id);
+    await this.deps.health.release(id, this.deps.owner);
+    this.deps.logger.info({ camera: id }, 'stopped archiving camera');
+  }
+
+  private reports(): CameraReport[] {
+    return [...this.running.values()].map((r) => r.report);
+  }
+
+  private async applyRetention(): Promise<void> {
+    const cameras = (await this.deps.cameras.scheduledTargets()).map((t) => t.camera).filter((c) => this.running.has(c.id));
+    const { frames, blobs } = await this.deps.retention.sweep(cameras);
+    if (frames > 0 || blobs > 0) this.deps.logger.info({ frames, blobs }, 'retention: old frames deleted');
+  }
+}
