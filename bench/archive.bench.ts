@@ -120,7 +120,7 @@ export const archiveBenchmark: Benchmark = {
         figures.mjpegCores.push(mjpeg.cpuSeconds / mjpeg.seconds);
         figures.mjpegLost.push(m.missed + m.failed);
         log(
-          `round ${round}: snapshot ${fmt(s.kept / SECONDS, 0)} frames/s kept (${s.kept} of ${s.ticks} ticks, ${s.unchanged} unchanged, ${s.missed} missed, ${s.failed} failed), ` +
+          `round ${round}: frames of ${fmt(farm.frameBytes / 1024)} KiB on average; snapshot ${fmt(s.kept / SECONDS, 0)} frames/s kept (${s.kept} of ${s.ticks} ticks, ${s.unchanged} unchanged, ${s.missed} missed, ${s.failed} failed), ` +
             `${fmt(figures.cpuMs.at(-1)!, 3)} ms CPU/frame, peak RSS ${fmt(snap.peakMiB)} MiB (mean ${fmt(snap.earlyMiB)} early, ${fmt(snap.lateMiB)} late); ` +
             `plain GETs ${fmt(fetched.frames / fetched.seconds, 0)} frames/s at ${fmt(figures.baseCpuMs.at(-1)!, 3)} ms CPU/frame; ` +
             `MJPEG ${m.kept} kept of ${m.ticks} ticks (${m.missed} missed, ${m.failed} failed), ${fmt(mjpeg.cpuSeconds / mjpeg.seconds, 2)} cores`,

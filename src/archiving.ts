@@ -27,21 +27,25 @@ export async function startContinuousArchiving(
   timing: Partial<typeof defaultContinuousOptions> = {},
 ): Promise<ContinuousArchiver> {
   const { config, clock, logger } = deps;
-  const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { decodeSmallGray }] = await Promise.all([
+  const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { DecodePool }] = await Promise.all([
     import('./adapters/cameras/camera-http.js'),
     import('./adapters/cameras/camera-drivers.js'),
     import('./adapters/cameras/network-policy.js'),
-    import('./adapters/cameras/image-decoder.js'),
+    import('./adapters/cameras/decode-pool.js'),
   ]);
   const http = new CameraHttp({ connectionsPerHost: FETCH.perHost, policy: new NetworkPolicy(config.cameraNetworks) });
+  const decoder = new DecodePool();
+  await decoder.ready;
   const drivers = new CameraDrivers({ http, ffmpeg: () => deps.media.ensureAvailable().ffmpeg });
   const frames = new FrameRepository(deps.database.db);
-  const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decodeSmallGray(bytes), sinks: [new LibraryFrameSink(deps.files, frames, clock)] });
+  const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks: [new LibraryFrameSink(deps.files, frames, clock)] });
   const continuous = new ContinuousArchiver(
     { cameras: deps.cameras, health: new CameraHealthRepository(deps.database.db), archiver, retention: new FrameRetention(frames, deps.files, clock), clock, logger, owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}` },
     { ...defaultContinuousOptions, ...timing, fetch: { ...FETCH, diffPct: config.archiveDiff } },
   );
-  continuous.onStop(() => http.close());
+  continuous.onStop(async () => {
+    await Promise.all([http.close(), decoder.close()]);
+  });
   await continuous.start();
   return continuous;
 }

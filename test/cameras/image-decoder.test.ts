@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
-import { decodeSmallGray } from '../../src/adapters/cameras/image-decoder.js';
+import sharp from 'sharp';
+import { compareSize, decodeSmallGray } from '../../src/adapters/cameras/image-decoder.js';
 import { changedPercent, decideSave } from '../../src/domain/cameras/frame-change.js';
 import { makeFrames } from '../helpers/camera-simulator.js';
 
@@ -23,8 +24,18 @@ describe('change detection on real JPEGs', () => {
 
   it('decodes small and grey, and knows the frame size', async () => {
     const small = await decodeSmallGray(frames.jpegs[0]!);
-    assert.deepEqual([small.width, small.height, small.sourceWidth, small.sourceHeight, small.pixels.length], [160, 120, 640, 480, 160 * 120]);
-    assert.equal((await decodeSmallGray(frames.png)).sourceWidth, 640);
+    assert.deepEqual([small.width, small.height, small.sourceWidth, small.sourceHeight, small.pixels.length], [80, 60, 640, 480, 80 * 60]);
+    const png = await decodeSmallGray(frames.png);
+    assert.deepEqual([png.width, png.height, png.sourceWidth], [80, 60, 640]);
+    assert.deepEqual(compareSize(1920, 1080), { width: 120, height: 68 });
+    assert.deepEqual(compareSize(1280, 720), { width: 160, height: 90 });
+  });
+
+  it('gives the same picture whether a frame is read from its DC coefficients or decoded by sharp', async () => {
+    const progressive = await sharp(frames.jpegs[0]).jpeg({ progressive: true, quality: 90 }).toBuffer(); // sharp's path
+    const [fast, full] = await Promise.all([decodeSmallGray(frames.jpegs[0]!), decodeSmallGray(progressive)]);
+    assert.deepEqual([full.width, full.height], [fast.width, fast.height]);
+    assert.ok(changedPercent(fast, full) < 1, `the two paths differ on ${changedPercent(fast, full)} % of pixels`);
   });
 
   it('sees no change in a re-encoded unchanged scene, and a change when the picture moves', async () => {

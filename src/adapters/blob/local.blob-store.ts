@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, readdir } from 'node:fs/promises';
+import { close as closeFd, createReadStream, fsync, open as openFd, statSync, writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,9 @@ export class LocalBlobStore implements BlobStore {
   private readonly tempDir: string;
   /** Shard folders known to exist: a frame a millisecond should not cost a mkdir each. */
   private readonly knownDirs = new Set<string>();
+  /** Temp names of putBytes: unique to this store instance, then a counter. */
+  private readonly tempPrefix = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+  private tempCount = 0;
 
   constructor(private readonly root: string) {
     this.tempDir = join(root, 'tmp');
@@ -79,16 +82,12 @@ export class LocalBlobStore implements BlobStore {
     // Small enough to hash here: a camera frame takes a fraction of a millisecond.
     const id = sha256 ?? createHash('sha256').update(bytes).digest('hex');
     const finalPath = this.pathOf(id);
-    if (await exists(finalPath)) return { id, size: bytes.length, created: false };
-    const tempPath = join(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+    // A frame a millisecond: a lookup that throws ENOENT (with its stack) for every new blob costs more than the write.
+    if (statSync(finalPath, { throwIfNoEntry: false })) return { id, size: bytes.length, created: false };
+    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.part`);
     try {
-      const handle = await open(tempPath, 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      // One call: open, write, fsync, close, without a FileHandle per frame.
+      await writeFileFlushed(tempPath, bytes);
       await this.publish(tempPath, finalPath);
       return { id, size: bytes.length, created: true };
     } catch (error) {
@@ -131,11 +130,23 @@ async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null)) !== null;
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** fsync of a file or folder through plain descriptors (no FileHandle object: this runs once per stored frame). */
+function fsyncPath(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    openFd(path, 'r', (openError, fd) => {
+      if (openError) return reject(openError);
+      fsync(fd, (syncError) =>
+        closeFd(fd, (closeError) => {
+          const error = syncError ?? closeError;
+          if (error) reject(error);
+          else resolve();
+        }),
+      );
+    });
+  });
+}
+
+/** Writes a new file (failing if it exists) and fsyncs it before it resolves. */
+function writeFileFlushed(path: string, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => writeFileCallback(path, bytes, { flag: 'wx', flush: true }, (error) => (error ? reject(error) : resolve())));
 }

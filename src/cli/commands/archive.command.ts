@@ -66,17 +66,19 @@ export function archiveCommand(): Command {
       const targets = [...fromList.targets, ...registered];
       if (targets.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'no camera to archive');
       // Loaded here, not with the CLI: libvips and the HTTP client cost every other command start-up time and memory.
-      const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { decodeSmallGray }] = await Promise.all([
+      const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { DecodePool }] = await Promise.all([
         import('../../adapters/cameras/camera-http.js'),
         import('../../adapters/cameras/camera-drivers.js'),
         import('../../adapters/cameras/network-policy.js'),
-        import('../../adapters/cameras/image-decoder.js'),
+        import('../../adapters/cameras/decode-pool.js'),
       ]);
       const http = new CameraHttp({ connectionsPerHost: options.perHost, policy: new NetworkPolicy(library.config.cameraNetworks) });
+      const decoder = new DecodePool();
+      await decoder.ready;
       const drivers = new CameraDrivers({ http, ffmpeg: () => library.media.ensureAvailable().ffmpeg });
       const sinks: FrameSink[] = [new LibraryFrameSink(library.files, new FrameRepository(library.database.db), systemClock)];
       if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
-      const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decodeSmallGray(bytes), sinks });
+      const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks });
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
@@ -94,7 +96,7 @@ export function archiveCommand(): Command {
         progress.stop();
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
-        await http.close();
+        await Promise.all([http.close(), decoder.close()]);
       }
       const silent = reports.filter((r) => r.saved === 0);
       emit(flags.json, { cameras: reports.map(reportJson), interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));

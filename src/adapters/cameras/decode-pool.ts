@@ -1,0 +1,74 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { GrayImage } from '../../domain/cameras/frame-change.js';
+import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
+
+type DecodeReply = { id: number; image: GrayImage } | { id: number; error: { code: ErrorCode | null; message: string } } | { ready: true };
+
+/**
+ * Decodes frames for change detection on worker threads (one per core but the event loop's,
+ * at least one): a thousand cameras a second spend most of their CPU there, and on the event loop
+ * it would hold up every fetch and write. Each request goes to the thread with the fewest pending.
+ */
+export class DecodePool {
+  private readonly threads: { worker: Worker; pending: number }[] = [];
+  private readonly waiting = new Map<number, { resolve(image: GrayImage): void; reject(error: Error): void; thread: { pending: number } }>();
+  private nextId = 0;
+  /** Resolves once every thread has loaded its code: a run that waits for it does not start with a backlog. */
+  readonly ready: Promise<void>;
+
+  constructor(size = Math.max(1, Math.min(4, availableParallelism() - 1))) {
+    // The worker is TypeScript when this module is (tests and benchmarks run the sources through
+    // tsx, whose loader Node 20 does not carry into worker threads: the worker registers it itself).
+    const typescript = import.meta.url.endsWith('.ts');
+    const file = new URL(typescript ? './decode-worker.ts' : './decode-worker.js', import.meta.url);
+    const source = typescript ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })` : null;
+    const started: Promise<void>[] = [];
+    for (let k = 0; k < size; k += 1) {
+      const worker = source ? new Worker(source, { eval: true }) : new Worker(file);
+      // Idle threads do not keep the process alive; a pending decode has a fetch's socket or timer to keep it up.
+      worker.unref();
+      const thread = { worker, pending: 0 };
+      started.push(
+        new Promise((resolve, reject) => {
+          worker.on('message', (reply: DecodeReply) => ('ready' in reply ? resolve() : this.settle(reply)));
+          worker.once('error', reject);
+        }),
+      );
+      worker.on('error', (error) => this.failAll(error));
+      this.threads.push(thread);
+    }
+    this.ready = Promise.all(started).then(() => undefined);
+    // A thread that fails to start also fails every decode; this only keeps the rejection from being unhandled.
+    this.ready.catch(() => undefined);
+  }
+
+  decode(bytes: Buffer): Promise<GrayImage> {
+    const thread = this.threads.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const id = (this.nextId += 1);
+    thread.pending += 1;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, thread });
+      thread.worker.postMessage({ id, bytes });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    this.failAll(new Error('the decode pool was closed'));
+  }
+
+  private settle(reply: Exclude<DecodeReply, { ready: true }>): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    waiter.thread.pending -= 1;
+    if ('image' in reply) waiter.resolve(reply.image);
+    else waiter.reject(reply.error.code ? new CamtroveError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
