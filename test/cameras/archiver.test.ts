@@ -52,15 +52,19 @@ describe('archiver against simulated cameras', () => {
       target('trickle', `${cameras.url}/trickle`),
       target('truncated', `${cameras.url}/truncated`),
       target('huge', `${cameras.url}/huge`),
+      target('empty', `${cameras.url}/empty`),
+      target('loop', `${cameras.url}/loop`),
+      target('auth', `${cameras.url}/basic`),
       target('refused', `http://127.0.0.1:${refusedPort}/a.jpg`),
+      validateCamera({ id: 'garbage-stream', type: 'mjpeg', mjpeg_url: `${cameras.url}/mjpeg-garbage?fps=10` }, 0),
     ];
     const reports = await archiver().run(targets, options);
     const by = new Map(reports.map((r) => [r.id, r]));
-    for (const id of ['still', 'changing', 'png']) {
+    for (const id of ['still', 'changing', 'png', 'garbage-stream']) {
       const r = by.get(id)!;
       assert.deepEqual([r.ticks, r.saved, r.failed, r.missed], [6, 6, 0, 0], `${id}: ${JSON.stringify(r)}`);
     }
-    for (const id of ['html', 'error', 'hang', 'trickle', 'truncated', 'huge', 'refused']) {
+    for (const id of ['html', 'error', 'hang', 'trickle', 'truncated', 'huge', 'empty', 'loop', 'auth', 'refused']) {
       const r = by.get(id)!;
       assert.equal(r.saved, 0, id);
       assert.ok(r.failed >= 1 && r.lastError, `${id}: ${JSON.stringify(r)}`);
