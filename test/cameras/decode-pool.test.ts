@@ -22,4 +22,13 @@ describe('decode pool', () => {
   it('passes a decoder error back with its code', async () => {
     await assert.rejects(pool.decode(Buffer.from('<html>login</html>')), { code: 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE', message: /cannot be decoded/ });
   });
+
+  it('replaces a thread that dies, failing only what it had in hand', async () => {
+    const { jpegs } = await makeFrames(1);
+    const threads = (pool as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads;
+    await threads[0]!.worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const images = await Promise.all(Array.from({ length: 6 }, () => pool.decode(jpegs[0]!)));
+    assert.ok(images.every((image) => image.sourceWidth === 640), 'decodes go on after a thread died');
+  });
 });

@@ -5,41 +5,30 @@ import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
 
 type DecodeReply = { id: number; image: GrayImage } | { id: number; error: { code: ErrorCode | null; message: string } } | { ready: true };
 
+interface Thread {
+  worker: Worker;
+  pending: number;
+  started: Promise<void>;
+}
+
 /**
  * Decodes frames for change detection on worker threads (one per core but the event loop's,
  * at least one): a thousand cameras a second spend most of their CPU there, and on the event loop
  * it would hold up every fetch and write. Each request goes to the thread with the fewest pending.
+ * A thread that dies fails its own pending decodes and is replaced.
  */
 export class DecodePool {
-  private readonly threads: { worker: Worker; pending: number }[] = [];
-  private readonly waiting = new Map<number, { resolve(image: GrayImage): void; reject(error: Error): void; thread: { pending: number } }>();
+  private readonly threads: Thread[] = [];
+  private readonly waiting = new Map<number, { resolve(image: GrayImage): void; reject(error: Error): void; thread: Thread }>();
   private nextId = 0;
+  private closing = false;
   /** Resolves once every thread has loaded its code: a run that waits for it does not start with a backlog. */
   readonly ready: Promise<void>;
 
   constructor(size = Math.max(1, Math.min(4, availableParallelism() - 1))) {
-    // The worker is TypeScript when this module is (tests and benchmarks run the sources through
-    // tsx, whose loader Node 20 does not carry into worker threads: the worker registers it itself).
-    const typescript = import.meta.url.endsWith('.ts');
-    const file = new URL(typescript ? './decode-worker.ts' : './decode-worker.js', import.meta.url);
-    const source = typescript ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })` : null;
-    const started: Promise<void>[] = [];
-    for (let k = 0; k < size; k += 1) {
-      const worker = source ? new Worker(source, { eval: true }) : new Worker(file);
-      // Idle threads do not keep the process alive; a pending decode has a fetch's socket or timer to keep it up.
-      worker.unref();
-      const thread = { worker, pending: 0 };
-      started.push(
-        new Promise((resolve, reject) => {
-          worker.on('message', (reply: DecodeReply) => ('ready' in reply ? resolve() : this.settle(reply)));
-          worker.once('error', reject);
-        }),
-      );
-      worker.on('error', (error) => this.failAll(error));
-      this.threads.push(thread);
-    }
-    this.ready = Promise.all(started).then(() => undefined);
-    // A thread that fails to start also fails every decode; this only keeps the rejection from being unhandled.
+    for (let k = 0; k < size; k += 1) this.threads.push(this.spawn());
+    this.ready = Promise.all(this.threads.map((t) => t.started)).then(() => undefined);
+    // A thread that fails to start is replaced; this only keeps the rejection from being unhandled.
     this.ready.catch(() => undefined);
   }
 
@@ -54,8 +43,37 @@ export class DecodePool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
-    this.failAll(new Error('the decode pool was closed'));
+    for (const waiter of this.waiting.values()) waiter.reject(new Error('the decode pool was closed'));
+    this.waiting.clear();
+  }
+
+  private spawn(): Thread {
+    // The worker is TypeScript when this module is (tests and benchmarks run the sources through
+    // tsx, whose loader Node 20 does not carry into worker threads: the worker registers it itself).
+    const typescript = import.meta.url.endsWith('.ts');
+    const file = new URL(typescript ? './decode-worker.ts' : './decode-worker.js', import.meta.url);
+    const worker = typescript ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`, { eval: true }) : new Worker(file);
+    // Idle threads do not keep the process alive; a pending decode has a fetch's socket or timer to keep it up.
+    worker.unref();
+    let started!: () => void;
+    let failed!: (error: Error) => void;
+    const thread: Thread = { worker, pending: 0, started: new Promise((resolve, reject) => ((started = resolve), (failed = reject))) };
+    worker.on('message', (reply: DecodeReply) => ('ready' in reply ? started() : this.settle(reply)));
+    worker.once('error', (error) => failed(error));
+    worker.once('exit', (code) => {
+      if (this.closing) return;
+      const reason = new Error(`a decode thread stopped (exit code ${code})`);
+      failed(reason);
+      for (const [id, waiter] of this.waiting) {
+        if (waiter.thread !== thread) continue;
+        this.waiting.delete(id);
+        waiter.reject(reason);
+      }
+      this.threads[this.threads.indexOf(thread)] = this.spawn();
+    });
+    return thread;
   }
 
   private settle(reply: Exclude<DecodeReply, { ready: true }>): void {
@@ -65,10 +83,5 @@ export class DecodePool {
     waiter.thread.pending -= 1;
     if ('image' in reply) waiter.resolve(reply.image);
     else waiter.reject(reply.error.code ? new CamtroveError(reply.error.code, reply.error.message) : new Error(reply.error.message));
-  }
-
-  private failAll(error: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
   }
 }
