@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CamtroveError } from './errors.js';
-import { newAnalysisId, parseIdPrefix, pickUnique } from './ids.js';
+import { newAnalysisId, newFrameId, parseIdPrefix, pickUnique } from './ids.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -31,5 +31,15 @@ describe('id prefixes', () => {
     const a = newAnalysisId();
     assert.match(a, /^[0-9a-f]{32}$/);
     assert.notEqual(a, newAnalysisId());
+  });
+});
+
+describe('frame ids', () => {
+  it('are 32 hex that sort by capture time', () => {
+    const early = newFrameId(Date.UTC(2026, 0, 1));
+    const late = newFrameId(Date.UTC(2026, 0, 1) + 1);
+    assert.match(early, /^[0-9a-f]{32}$/);
+    assert.ok(early < late, `${early} < ${late}`);
+    assert.notEqual(newFrameId(0), newFrameId(0), 'unique within one millisecond');
   });
 });

@@ -35,7 +35,7 @@ export class LibraryFrameSink implements FrameSink {
   async save(frame: KeptFrame): Promise<void> {
     const blob = await this.files.storeBytes(frame.bytes, frame.sha256);
     const row = {
-      id: newFrameId(),
+      id: newFrameId(frame.capturedAtMicros / 1000),
       cameraId: frame.cameraId,
       capturedAtMicros: frame.capturedAtMicros,
       fileId: blob.id,

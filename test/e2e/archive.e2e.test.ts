@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
-import { Processes } from '../helpers/cli.js';
+import { Processes, waitUntil } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 describe('camtrove archive', () => {
@@ -87,5 +87,27 @@ describe('camtrove archive', () => {
     assert.match(table, /door\s+mjpeg.*\bok\b/);
     assert.match(table, /broken\s+snapshot.*failing ×\d/);
     assert.match(table, /FAILING\s+LAST ERROR\n.*broken\s+.*HTTP 500/);
+  });
+
+  it('camtrove serve archives cameras with an archive interval until it stops', async () => {
+    assert.equal((await camtrove(['cameras', 'add', 'porch', '--type', 'snapshot', '--url', `${cameras.url}/unique.jpg?cam=porch`, '--archive-interval', '1'])).code, 0);
+    const server = await processes.serve(env.env());
+    await server.process.waitForLog('"archiving camera continuously"', (l) => l.msg === 'archiving camera continuously' && l.camera === 'porch');
+    const framesOf = async () => {
+      const database = openDatabase(env.config());
+      try {
+        return (await database.db.selectFrom('frames').select('id').where('camera_id', '=', 'porch').execute()).length;
+      } finally {
+        await database.close();
+      }
+    };
+    await waitUntil('porch has frames', async () => (await framesOf()) >= 2);
+    const health = await (await fetch(`${server.url}/cameras/porch`)).json() as { health: { frames_saved: number; consecutive_failures: number } | null };
+    assert.ok(health.health && health.health.consecutive_failures === 0, JSON.stringify(health));
+    server.process.kill('SIGTERM');
+    assert.equal((await server.process.waitForExit()).code, 0);
+    const after = await framesOf();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await framesOf(), after, 'nothing is archived once the server stopped');
   });
 });

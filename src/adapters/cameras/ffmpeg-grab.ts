@@ -4,6 +4,7 @@ import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
 import { startProcess } from '../media/process-runner.js';
+import { startDeadline } from './deadline.js';
 
 export interface GrabOptions {
   deadlineMs: number;
@@ -19,20 +20,20 @@ export interface GrabOptions {
  * refused, connection refused, a timeout, an error status, a stream without video.
  */
 export async function grabJpegs(ffmpeg: string, args: readonly string[], options: GrabOptions): Promise<Buffer[]> {
-  const deadline = AbortSignal.timeout(options.deadlineMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  const child = startProcess(ffmpeg, args, { signal, graceMs: 500 });
+  const deadline = startDeadline(options.deadlineMs, options.signal);
+  const child = startProcess(ffmpeg, args, { signal: deadline.signal, graceMs: 500 });
   const parser = new MjpegParser({ boundary: null, maxPartBytes: options.maxBytes });
   const frames: Buffer[] = [];
   const read = (async () => {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) frames.push(...parser.push(chunk));
   })();
   const [outcome] = await Promise.allSettled([child.result, read]);
+  deadline.done();
   if (frames.length > 0) return frames;
   if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
   const stderr = outcome.status === 'fulfilled' ? outcome.value.stderrTail : [];
   const reason = redactUrl(stderrReason(stderr) ?? '');
-  if (deadline.aborted) throw new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no frame within ${formatDurationMs(options.deadlineMs)}${reason ? ` (${reason})` : ''}`);
+  if (deadline.passed()) throw new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no frame within ${formatDurationMs(options.deadlineMs)}${reason ? ` (${reason})` : ''}`);
   throw new CamtroveError(classify(reason), `${options.shown}: ${reason || 'ffmpeg produced no frame'}`);
 }
 

@@ -5,6 +5,7 @@ import { formatByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import type { CameraHttp } from './camera-http.js';
+import { startDeadline } from './deadline.js';
 import { grabJpegs } from './ffmpeg-grab.js';
 import type { CameraFrame, FrameRequest, FrameSource } from './frame-source.js';
 import { withCredentials, type VideoSourceDeps } from './rtsp-source.js';
@@ -75,10 +76,9 @@ export class HlsSource implements FrameSource {
   }
 
   private async fetchPlaylist(url: string, request: FrameRequest): Promise<HlsPlaylist> {
-    const deadline = AbortSignal.timeout(request.deadlineMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    const deadline = startDeadline(request.deadlineMs, request.signal);
     try {
-      const response = await this.deps.http.get({ url, credentials: this.credentials, signal, accept: 'application/vnd.apple.mpegurl, application/x-mpegurl, */*;q=0.1', headersTimeoutMs: request.deadlineMs, bodyTimeoutMs: request.deadlineMs });
+      const response = await this.deps.http.get({ url, credentials: this.credentials, signal: deadline.signal, accept: 'application/vnd.apple.mpegurl, application/x-mpegurl, */*;q=0.1', headersTimeoutMs: request.deadlineMs, bodyTimeoutMs: request.deadlineMs });
       const failed = await this.deps.http.statusError(response, { credentials: this.credentials }, this.shown);
       if (failed) throw failed;
       const chunks: Buffer[] = [];
@@ -98,7 +98,9 @@ export class HlsSource implements FrameSource {
       }
     } catch (error) {
       if (request.signal?.aborted && !(error instanceof CamtroveError)) throw error;
-      throw this.deps.http.explain(error, this.shown, { timedOut: deadline.aborted && !request.signal?.aborted, ms: request.deadlineMs, what: 'playlist' });
+      throw this.deps.http.explain(error, this.shown, { timedOut: deadline.passed() && !request.signal?.aborted, ms: request.deadlineMs, what: 'playlist' });
+    } finally {
+      deadline.done();
     }
   }
 }

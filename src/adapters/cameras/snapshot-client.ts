@@ -5,6 +5,7 @@ import { formatByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import type { CameraHttp } from './camera-http.js';
+import { startDeadline } from './deadline.js';
 import type { CameraFrame } from './frame-source.js';
 
 export interface SnapshotRequest {
@@ -28,16 +29,17 @@ export class SnapshotClient {
 
   async fetch(request: SnapshotRequest): Promise<CameraFrame> {
     const started = performance.now();
-    const deadline = AbortSignal.timeout(request.deadlineMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    const deadline = startDeadline(request.deadlineMs, request.signal);
     const shown = redactUrl(request.url);
     try {
-      const response = await this.http.get({ url: request.url, credentials: request.credentials, signal, accept: 'image/jpeg, image/png;q=0.9, */*;q=0.1', headersTimeoutMs: request.deadlineMs, bodyTimeoutMs: request.deadlineMs });
+      const response = await this.http.get({ url: request.url, credentials: request.credentials, signal: deadline.signal, accept: 'image/jpeg, image/png;q=0.9, */*;q=0.1', headersTimeoutMs: request.deadlineMs, bodyTimeoutMs: request.deadlineMs });
       const bytes = await this.readImage(response, request, shown);
       return { bytes, contentType: imageKind(bytes)!, latencyMs: performance.now() - started };
     } catch (error) {
       if (request.signal?.aborted && !(error instanceof CamtroveError)) throw error;
-      throw this.http.explain(error, shown, { timedOut: deadline.aborted && !request.signal?.aborted, ms: request.deadlineMs, what: 'complete image' });
+      throw this.http.explain(error, shown, { timedOut: deadline.passed() && !request.signal?.aborted, ms: request.deadlineMs, what: 'complete image' });
+    } finally {
+      deadline.done();
     }
   }
 

@@ -38,6 +38,9 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
   sqlite.pragma('synchronous = NORMAL');
   // Several processes (serve, worker, CLI) share the file: wait for a lock rather than fail.
   sqlite.pragma('busy_timeout = 10000');
+  // 16 MiB of pages instead of 2: archiving a thousand cameras writes into several indexes at once
+  // (frames by camera and time, files by hash), and with the default their pages keep being re-read.
+  sqlite.pragma('cache_size = -16384');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', description: file, close: () => db.destroy() };
 }

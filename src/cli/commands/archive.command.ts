@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -80,6 +81,8 @@ export function archiveCommand(): Command {
       if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
       const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks });
       const stop = new AbortController();
+      // Every camera waits on it between ticks, and every fetch in flight: far more than Node's warning threshold of 10.
+      setMaxListeners(0, stop.signal);
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
