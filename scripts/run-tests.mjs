@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 
 const DATABASE_FREE = [
   `src${sep}`,
-  ...['media', 'blob', 'eval', 'cameras'].map((dir) => join('test', dir) + sep),
+  ...['media', 'blob', 'eval', 'cameras', 'import'].map((dir) => join('test', dir) + sep),
   // camtrove segment without --save (segment-save.e2e.test.ts covers that on each database).
   join('test', 'e2e', 'segment.e2e.test.ts'),
 ];
