@@ -39,7 +39,7 @@ async function* walk(dir: Buffer, relativeDir: string, extensions: ReadonlySet<s
     yield { passed: { relative: relativeDir || '.', reason: `the folder cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` } };
     return;
   }
-  names.sort(Buffer.compare);
+  names.sort((a, b) => Buffer.compare(a, b));
   for (const name of names) {
     const text = name.toString('utf8');
     const relative = relativeDir ? `${relativeDir}/${text}` : text;
