@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { MjpegParser } from '../../src/domain/cameras/mjpeg-parser.js';
 
 const run = promisify(execFile);
 const RING = 24;
@@ -16,15 +17,7 @@ const MJPEG_FPS = 5;
 /** Frames one second apart of a moving test picture with sensor-like noise, about 34 KiB each (a 640×480 street camera at its default quality sends 30–40 KiB): each differs from the next in well over 1 % of its pixels. */
 async function renderRing(): Promise<Buffer[]> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=640x480:r=1,noise=alls=8:allf=t', '-frames:v', String(RING), '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
-  const frames: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i + 1 < stdout.length; i += 1) {
-    if (stdout[i] === 0xff && stdout[i + 1] === 0xd9) {
-      frames.push(stdout.subarray(start, i + 2));
-      start = i + 2;
-    }
-  }
-  return frames;
+  return new MjpegParser({ boundary: null, maxPartBytes: stdout.length }).push(stdout);
 }
 
 const ring = await renderRing();

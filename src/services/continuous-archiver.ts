@@ -25,8 +25,8 @@ interface Running {
   stop: AbortController;
   done: Promise<void>;
   report: CameraReport;
-  /** The camera as it was when its loop started: a change restarts the loop. */
-  version: number;
+  /** The camera as it was when its loop started: a change (a newer updatedAt) restarts the loop. */
+  camera: Camera;
 }
 
 /**
@@ -94,7 +94,7 @@ export class ContinuousArchiver {
     const wanted = new Map(targets.map((t) => [t.camera.id, t]));
     for (const [id, running] of this.running) {
       const target = wanted.get(id);
-      if (!target || target.camera.updatedAt !== running.version) await this.stopCamera(id);
+      if (!target || target.camera.updatedAt !== running.camera.updatedAt) await this.stopCamera(id);
     }
     const now = this.deps.clock.now();
     for (const target of targets) {
@@ -119,7 +119,7 @@ export class ContinuousArchiver {
     const done = this.deps.archiver
       .archiveCamera(target, report, { start, end: Infinity }, { ...this.options.fetch, intervalMs, durationMs: Infinity }, { ...this.caps, signal: stop.signal })
       .catch((error: unknown) => this.deps.logger.error({ err: error, camera: camera.id }, 'continuous archiving of a camera stopped with an error'));
-    this.running.set(camera.id, { stop, done, report, version: camera.updatedAt });
+    this.running.set(camera.id, { stop, done, report, camera });
     this.deps.logger.info({ camera: camera.id, interval_s: camera.archiveInterval }, 'archiving camera continuously');
   }
 
@@ -141,8 +141,8 @@ export class ContinuousArchiver {
   }
 
   private async applyRetention(): Promise<void> {
-    const cameras = (await this.deps.cameras.scheduledTargets()).map((t) => t.camera).filter((c) => this.running.has(c.id));
-    const { frames, blobs } = await this.deps.retention.sweep(cameras);
+    // The cameras as their loops run them: a change to retention restarts the loop, so these are current.
+    const { frames, blobs } = await this.deps.retention.sweep([...this.running.values()].map((r) => r.camera));
     if (frames > 0 || blobs > 0) this.deps.logger.info({ frames, blobs }, 'retention: old frames deleted');
   }
 }

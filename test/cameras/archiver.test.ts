@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeSmallGray } from '../../src/adapters/cameras/image-decoder.js';
 import { OutDirFrameSink } from '../../src/adapters/cameras/out-dir-sink.js';
@@ -10,6 +9,7 @@ import { CameraDrivers } from '../../src/adapters/cameras/camera-drivers.js';
 import { CameraHttp } from '../../src/adapters/cameras/camera-http.js';
 import { validateCamera } from '../../src/domain/cameras/camera.js';
 import { Archiver, type ArchiveOptions, type ArchiveTarget, type KeptFrame } from '../../src/services/archiver.js';
+import { freePort } from '../helpers/cli.js';
 import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
 import { startHlsCamera } from '../helpers/hls-camera.js';
 import { startRtspCamera } from '../helpers/rtsp-camera.js';
@@ -30,10 +30,8 @@ describe('archiver against simulated cameras', () => {
   before(async () => {
     frames = await makeFrames(3);
     cameras = await startCameraSimulator(frames);
-    const closed = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => closed.once('listening', resolve));
-    refusedPort = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    // Free a moment ago and nothing listens there: a connection is refused.
+    refusedPort = await freePort();
   });
   after(async () => {
     await http.close();

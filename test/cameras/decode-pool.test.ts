@@ -9,7 +9,7 @@ describe('decode pool', () => {
   after(() => pool.close());
 
   it('decodes on worker threads exactly as on the event loop, many at once', async () => {
-    await pool.ready;
+    await pool.ready();
     const { jpegs, png } = await makeFrames(4);
     const inputs = [...jpegs, png, ...jpegs];
     const [threaded, direct] = await Promise.all([Promise.all(inputs.map((bytes) => pool.decode(bytes))), Promise.all(inputs.map((bytes) => decodeSmallGray(bytes)))]);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CameraHttp } from '../../src/adapters/cameras/camera-http.js';
 import { SnapshotClient, type SnapshotRequest } from '../../src/adapters/cameras/snapshot-client.js';
+import { freePort } from '../helpers/cli.js';
 import { makeFrames, SIMULATED_PASSWORD, SIMULATED_USER, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
 
 describe('snapshot client against simulated cameras', () => {
@@ -69,10 +69,8 @@ describe('snapshot client against simulated cameras', () => {
   });
 
   it('reports a refused connection, and keeps working for healthy cameras while one hangs', async () => {
-    const closed = createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => closed.once('listening', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    // Free a moment ago and nothing listens there: a connection is refused.
+    const port = await freePort();
     await assert.rejects(client.fetch({ url: `http://127.0.0.1:${port}/a.jpg`, credentials: null, deadlineMs: 1000, maxBytes: 1024 }), { code: 'CAMTROVE_ERR_CAMERA_UNREACHABLE', message: /connection refused/ });
     const hung = fetchFrom('/hang', { deadlineMs: 1500 }).catch((error: Error) => error);
     const healthy = await Promise.all(Array.from({ length: 20 }, () => fetchFrom('/still.jpg')));

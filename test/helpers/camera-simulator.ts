@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
+import { MjpegParser } from '../../src/domain/cameras/mjpeg-parser.js';
 
 const run = promisify(execFile);
 
@@ -24,15 +25,8 @@ export interface SimulatedFrames {
 
 async function makeJpegs(count: number, size: string): Promise<Buffer[]> {
   const { stdout } = await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=5`, '-frames:v', String(count), '-q:v', '5', '-f', 'image2pipe', '-c:v', 'mjpeg', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
-  const jpegs: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i + 1 < stdout.length; i += 1) {
-    if (stdout[i] === 0xff && stdout[i + 1] === 0xd9) {
-      jpegs.push(stdout.subarray(start, i + 2));
-      start = i + 2;
-    }
-  }
-  return jpegs;
+  // ffmpeg's JPEGs one after another: the MJPEG parser reads them by their start and end markers.
+  return new MjpegParser({ boundary: null, maxPartBytes: stdout.length }).push(stdout);
 }
 
 export interface CameraSimulator {

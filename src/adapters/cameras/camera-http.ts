@@ -84,6 +84,21 @@ export class CameraHttp {
     return new CamtroveError('CAMTROVE_ERR_CAMERA_BAD_RESPONSE', `${shown}: HTTP ${statusCode}`);
   }
 
+  /** A response's body, refused with `tooLarge()` as soon as it passes `maxBytes` (the rest is not read). */
+  async readBody(response: Dispatcher.ResponseData, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of response.body) {
+      length += (chunk as Buffer).length;
+      if (length > maxBytes) {
+        response.body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, length);
+  }
+
   /** A transport error (refused, reset, timed out, refused by policy) as a CamtroveError naming the camera. */
   explain(error: unknown, shown: string, timeout: { timedOut: boolean; ms: number; what: string }): Error {
     if (error instanceof CamtroveError) return error;

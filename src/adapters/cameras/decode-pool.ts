@@ -22,17 +22,19 @@ export class DecodePool {
   private readonly waiting = new Map<number, { resolve(image: GrayImage): void; reject(error: Error): void; thread: Thread }>();
   private nextId = 0;
   private closing = false;
-  /** Resolves once every thread has loaded its code: a run that waits for it does not start with a backlog. */
-  readonly ready: Promise<void>;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism() - 1))) {
-    for (let k = 0; k < size; k += 1) this.threads.push(this.spawn());
-    this.ready = Promise.all(this.threads.map((t) => t.started)).then(() => undefined);
-    // A thread that fails to start is replaced; this only keeps the rejection from being unhandled.
-    this.ready.catch(() => undefined);
+  /** Threads start with the first decode (a process that never archives starts none), or with ready(). */
+  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
+
+  /** Starts the threads and resolves once each has loaded its code: a run that waits for it does not start with a backlog. */
+  ready(): Promise<void> {
+    this.start();
+    return Promise.all(this.threads.map((t) => t.started)).then(() => undefined);
   }
 
   decode(bytes: Buffer): Promise<GrayImage> {
+    if (this.closing) return Promise.reject(new Error('the decode pool was closed'));
+    this.start();
     const thread = this.threads.reduce((a, b) => (b.pending < a.pending ? b : a));
     const id = (this.nextId += 1);
     thread.pending += 1;
@@ -49,6 +51,10 @@ export class DecodePool {
     this.waiting.clear();
   }
 
+  private start(): void {
+    while (this.threads.length < this.size) this.threads.push(this.spawn());
+  }
+
   private spawn(): Thread {
     // The worker is TypeScript when this module is (tests and benchmarks run the sources through
     // tsx, whose loader Node 20 does not carry into worker threads: the worker registers it itself).
@@ -60,6 +66,8 @@ export class DecodePool {
     let started!: () => void;
     let failed!: (error: Error) => void;
     const thread: Thread = { worker, pending: 0, started: new Promise((resolve, reject) => ((started = resolve), (failed = reject))) };
+    // A thread that fails to start is replaced; this only keeps the rejection from being unhandled.
+    thread.started.catch(() => undefined);
     worker.on('message', (reply: DecodeReply) => ('ready' in reply ? started() : this.settle(reply)));
     worker.once('error', (error) => failed(error));
     worker.once('exit', (code) => {

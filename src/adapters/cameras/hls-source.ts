@@ -29,6 +29,8 @@ export class HlsSource implements FrameSource {
   /** The media playlist of a master playlist's best variant, once found. */
   private mediaUrl: string | null = null;
   private lastLive: { sequence: number; frame: Buffer } | null = null;
+  /** Segments handed to ffmpeg, over the source's life. */
+  decodes = 0;
 
   constructor(
     private readonly deps: VideoSourceDeps & { http: CameraHttp },
@@ -44,6 +46,7 @@ export class HlsSource implements FrameSource {
     const playlist = await this.mediaPlaylist(request);
     const frame = async (segmentUrl: string, seek: number, take: 'first' | 'rest') => {
       await this.deps.policy.check(segmentUrl);
+      this.decodes += 1;
       const input = new URL(segmentUrl).origin === new URL(this.url).origin ? withCredentials(segmentUrl, this.credentials) : segmentUrl;
       const frames = await grabJpegs(this.deps.ffmpeg(), segmentGrabArgs(input, { seek, take, timeoutMs: remaining() }), { deadlineMs: remaining(), maxBytes: request.maxBytes, signal: request.signal, shown: this.shown });
       return frames.at(-1)!;
@@ -81,18 +84,9 @@ export class HlsSource implements FrameSource {
       const response = await this.deps.http.get({ url, credentials: this.credentials, signal: deadline.signal, accept: 'application/vnd.apple.mpegurl, application/x-mpegurl, */*;q=0.1', headersTimeoutMs: request.deadlineMs, bodyTimeoutMs: request.deadlineMs });
       const failed = await this.deps.http.statusError(response, { credentials: this.credentials }, this.shown);
       if (failed) throw failed;
-      const chunks: Buffer[] = [];
-      let length = 0;
-      for await (const chunk of response.body) {
-        length += (chunk as Buffer).length;
-        if (length > MAX_PLAYLIST_BYTES) {
-          response.body.destroy();
-          throw new CamtroveError('CAMTROVE_ERR_CAMERA_BAD_RESPONSE', `${this.shown}: the playlist is larger than ${formatByteSize(MAX_PLAYLIST_BYTES)}; not a playlist?`);
-        }
-        chunks.push(chunk as Buffer);
-      }
+      const text = await this.deps.http.readBody(response, MAX_PLAYLIST_BYTES, () => new CamtroveError('CAMTROVE_ERR_CAMERA_BAD_RESPONSE', `${this.shown}: the playlist is larger than ${formatByteSize(MAX_PLAYLIST_BYTES)}; not a playlist?`));
       try {
-        return parsePlaylist(Buffer.concat(chunks).toString('utf8'), url);
+        return parsePlaylist(text.toString('utf8'), url);
       } catch (error) {
         throw new CamtroveError('CAMTROVE_ERR_CAMERA_BAD_RESPONSE', `${this.shown}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -52,17 +52,8 @@ export class SnapshotClient {
       response.body.destroy();
       throw bad(`the camera sent ${formatByteSize(declared)}, more than the ${formatByteSize(request.maxBytes)} a frame may be`);
     }
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of response.body) {
-      length += (chunk as Buffer).length;
-      if (length > request.maxBytes) {
-        response.body.destroy();
-        throw bad(`the camera sent more than the ${formatByteSize(request.maxBytes)} a frame may be`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const bytes = Buffer.concat(chunks, length);
+    const bytes = await this.http.readBody(response, request.maxBytes, () => bad(`the camera sent more than the ${formatByteSize(request.maxBytes)} a frame may be`));
+    const length = bytes.length;
     if (length === 0) throw bad('the camera answered with an empty body');
     const kind = imageKind(bytes);
     if (!kind) {

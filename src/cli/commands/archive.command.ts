@@ -4,15 +4,14 @@ import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { OutDirFrameSink } from '../../adapters/cameras/out-dir-sink.js';
 import { CameraHealthRepository } from '../../adapters/db/camera-health.repository.js';
-import { FrameRepository } from '../../adapters/db/frame.repository.js';
 import { systemClock } from '../../adapters/clock.js';
 import { validateCamera } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { formatByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
-import { Archiver, type ArchiveTarget, type CameraReport, type FrameSink } from '../../services/archiver.js';
+import { openArchiver } from '../../archiving.js';
+import type { ArchiveTarget, CameraReport } from '../../services/archiver.js';
 import { CameraHealthRecorder } from '../../services/camera-health-recorder.js';
-import { LibraryFrameSink } from '../../services/library-frame-sink.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 
@@ -66,20 +65,9 @@ export function archiveCommand(): Command {
       const registered = flags.camera.length > 0 || flags.tag ? await library.cameras.archiveTargets({ ids: flags.camera, tag: flags.tag }) : [];
       const targets = [...fromList.targets, ...registered];
       if (targets.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'no camera to archive');
-      // Loaded here, not with the CLI: libvips and the HTTP client cost every other command start-up time and memory.
-      const [{ CameraHttp }, { CameraDrivers }, { NetworkPolicy }, { DecodePool }] = await Promise.all([
-        import('../../adapters/cameras/camera-http.js'),
-        import('../../adapters/cameras/camera-drivers.js'),
-        import('../../adapters/cameras/network-policy.js'),
-        import('../../adapters/cameras/decode-pool.js'),
-      ]);
-      const http = new CameraHttp({ connectionsPerHost: options.perHost, policy: new NetworkPolicy(library.config.cameraNetworks) });
-      const decoder = new DecodePool();
-      await decoder.ready;
-      const drivers = new CameraDrivers({ http, ffmpeg: () => library.media.ensureAvailable().ffmpeg });
-      const sinks: FrameSink[] = [new LibraryFrameSink(library.files, new FrameRepository(library.database.db), systemClock)];
-      if (flags.out) sinks.push(new OutDirFrameSink(resolve(flags.out)));
-      const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks });
+      // The drivers load here, not with the CLI: every other command starts faster without them.
+      const { archiver, decoder, close } = await openArchiver({ ...library, clock: systemClock }, { perHost: options.perHost, extraSinks: flags.out ? [new OutDirFrameSink(resolve(flags.out))] : [] });
+      await decoder.ready();
       const stop = new AbortController();
       // Every camera waits on it between ticks, and every fetch in flight: far more than Node's warning threshold of 10.
       setMaxListeners(0, stop.signal);
@@ -99,7 +87,7 @@ export function archiveCommand(): Command {
         progress.stop();
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
-        await Promise.all([http.close(), decoder.close()]);
+        await close();
       }
       const silent = reports.filter((r) => r.saved === 0);
       emit(flags.json, { cameras: reports.map(reportJson), interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));
