@@ -26,6 +26,10 @@ import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
 import { CameraService } from './services/camera.service.js';
 import { startContinuousArchiving } from './archiving.js';
+import { ImportRepository } from './adapters/db/import.repository.js';
+import { LockRepository } from './adapters/db/lock.repository.js';
+import { localImportFiles } from './adapters/import/import-files.js';
+import { ImportService } from './services/import/import.service.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -40,6 +44,7 @@ export interface Library {
   analyses: AnalysisService;
   tokens: TokenService;
   cameras: CameraService;
+  imports: ImportService;
   segmenter: Segmenter;
   segmentations: SegmentationStore;
   runner: AnalysisRunner;
@@ -75,7 +80,20 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const tokens = new TokenService(new TokenRepository(database.db), clock);
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
   const segmenter = createSegmenter(config, media);
-  const segmentations = new SegmentationStore(files, new MediaRepository(database.db), new EventRepository(database.db), clock);
+  const mediaRepository = new MediaRepository(database.db);
+  const segmentations = new SegmentationStore(files, mediaRepository, new EventRepository(database.db), clock);
+  const imports = new ImportService({
+    imports: new ImportRepository(database.db),
+    locks: new LockRepository(database.db),
+    blobs,
+    media: mediaRepository,
+    cameras,
+    analyses,
+    tools: media,
+    quickProbe: () => Promise.resolve(null),
+    files: localImportFiles,
+    clock,
+  });
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -92,6 +110,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     analyses,
     tokens,
     cameras,
+    imports,
     segmenter,
     segmentations,
     runner,

@@ -5,6 +5,8 @@ import { archiveCommand } from './commands/archive.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { filesCommand } from './commands/files.command.js';
+import { importCommand } from './commands/import.command.js';
+import { jobsCommand } from './commands/jobs.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .addCommand(segmentCommand())
     .addCommand(camerasCommand())
     .addCommand(archiveCommand())
+    .addCommand(importCommand())
+    .addCommand(jobsCommand())
     .addCommand(tokenCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import { formatByteSize } from '../domain/byte-size.js';
 
 /** Prints `value` as JSON with --json, else the human text. */
@@ -13,3 +14,10 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 export { formatByteSize };
+
+/** A `--limit` value: a page of 1 to 1000 items. */
+export function parseLimit(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError('expected an integer from 1 to 1000');
+  return n;
+}

@@ -60,6 +60,14 @@ export class AnalysisService {
   }
 
   /**
+   * Starts the analysis on a file unless one is already pending, running or done (an import run
+   * again, or a second copy of the same bytes, must not segment a file twice). Returns its id.
+   */
+  async ensureStarted(analysis: string, fileId: string): Promise<string> {
+    return (await this.analyses.latestLive(fileId, analysis)) ?? (await this.start({ analysis, fileId })).id;
+  }
+
+  /**
    * Enqueues every PENDING analysis again. Enqueueing is idempotent by id, so this only repairs
    * analyses whose process stopped between saving the analysis and enqueueing its job.
    */

@@ -6,7 +6,7 @@ const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 /** Every field a camera can be given, snake_case: the body of POST /cameras and the flags of `camtrove cameras add`. */
 const cameraFields = {
   name: nullable(Type.String({ maxLength: 500, description: 'A name for people.' })),
-  type: Type.Union(cameraTypes.map((t) => Type.Literal(t)), { description: 'How frames are fetched: snapshot (snapshot_url), ip (ip, port, image_path, video_path), mjpeg (mjpeg_url), hls (m3u8_url), rtsp (rtsp_url).' }),
+  type: Type.Union(cameraTypes.map((t) => Type.Literal(t)), { description: 'How frames are fetched: snapshot (snapshot_url), ip (ip, port, image_path, video_path), mjpeg (mjpeg_url), hls (m3u8_url), rtsp (rtsp_url); import: a camera known only from imported files, with no address.' }),
   snapshot_url: nullable(Type.String({ description: 'http(s) URL of a JPEG or PNG.' })),
   ip: nullable(Type.String({ description: 'Host or IP address of an ip camera.' })),
   port: nullable(Type.Integer({ minimum: 1, maximum: 65535 })),

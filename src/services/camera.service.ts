@@ -59,6 +59,11 @@ export class CameraService {
     return camera;
   }
 
+  /** The camera with this id, or null. */
+  find(id: string): Promise<Camera | null> {
+    return this.cameras.get(id);
+  }
+
   async get(id: string): Promise<Camera> {
     const camera = await this.cameras.get(id);
     if (!camera) throw notFound(id);

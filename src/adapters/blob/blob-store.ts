@@ -28,6 +28,17 @@ export interface BlobStore {
   put(content: Readable, options?: PutOptions): Promise<StoredBlob>;
   /** Stores bytes already in memory (a camera frame): no stream, one write. `sha256` spares hashing them again when the caller has. */
   putBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob>;
+  /**
+   * Stores a file already hashed by the caller, copied (in the kernel where the file system can)
+   * rather than streamed through the process. The caller checks that the file did not change
+   * while it was hashed and copied; the size is checked here.
+   */
+  putFile(path: string | Buffer, sha256: string, size: number): Promise<StoredBlob>;
+  /**
+   * Refers to a file where it is instead of copying it (`import --link`): the blob reads the file,
+   * so moving, changing or deleting it breaks the blob. The caller has hashed it.
+   */
+  linkFile(path: string, sha256: string): Promise<StoredBlob & { linked: boolean }>;
   /** Size in bytes, or null when the blob is absent. */
   size(id: string): Promise<number | null>;
   /** Reads the blob, or the inclusive byte range [start, end] of it. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { close as closeFd, createReadStream, fsync, open as openFd, statSync, writeFile as writeFileCallback } from 'node:fs';
-import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { close as closeFd, constants as fsConstants, createReadStream, fsync, open as openFd, statSync, writeFile as writeFileCallback } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat, readdir, symlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CamtroveError } from '../../domain/errors.js';
@@ -90,6 +90,40 @@ export class LocalBlobStore implements BlobStore {
       await writeFileFlushed(tempPath, bytes);
       await this.publish(tempPath, finalPath);
       return { id, size: bytes.length, created: true };
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  async putFile(path: string | Buffer, sha256: string, size: number): Promise<StoredBlob> {
+    const finalPath = this.pathOf(sha256);
+    if (await exists(finalPath)) return { id: sha256, size, created: false };
+    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.part`);
+    try {
+      // copy_file_range: no bytes through this process, a reflink on file systems that share extents.
+      await copyFile(path, tempPath, fsConstants.COPYFILE_EXCL);
+      const copied = (await stat(tempPath)).size;
+      if (copied !== size) throw new Error(`the file changed while it was copied (${size} bytes hashed, ${copied} copied)`);
+      await fsyncPath(tempPath);
+      await this.publish(tempPath, finalPath);
+      return { id: sha256, size, created: true };
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  async linkFile(path: string, sha256: string): Promise<StoredBlob & { linked: boolean }> {
+    const finalPath = this.pathOf(sha256);
+    const info = await stat(finalPath).catch(() => null);
+    const size = (await stat(path)).size;
+    if (info) return { id: sha256, size, created: false, linked: false };
+    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.link`);
+    try {
+      await symlink(resolve(path), tempPath);
+      await this.publish(tempPath, finalPath);
+      return { id: sha256, size, created: true, linked: true };
     } catch (error) {
       await rm(tempPath, { force: true });
       throw error;

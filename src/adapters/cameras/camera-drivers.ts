@@ -35,6 +35,8 @@ export class CameraDrivers {
         return new HlsSource(this.deps, url, credentials);
       case 'rtsp':
         return new RtspSource(this.deps, url, credentials);
+      case 'import':
+        throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', `camera ${camera.id} is known only from imported files; it has no address to archive frames from`);
     }
   }
 

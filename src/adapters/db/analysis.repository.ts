@@ -70,6 +70,20 @@ export class AnalysisRepository {
     return toPage((await query.execute()).map(toRecord), options.limit);
   }
 
+  /** The newest analysis of this name on the file that is pending, running or succeeded: one that needs no repeating. */
+  async latestLive(fileId: string, analysis: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('analyses')
+      .select('id')
+      .where('file_id', '=', fileId)
+      .where('analysis', '=', analysis)
+      .where('state', 'in', ['PENDING', 'STARTED', 'SUCCESS'])
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
   /** Whether a pending or running analysis reads this file. */
   async fileInUse(fileId: string): Promise<boolean> {
     const row = await this.db.selectFrom('analyses').select('id').where('file_id', '=', fileId).where('state', 'in', UNFINISHED).limit(1).executeTakeFirst();

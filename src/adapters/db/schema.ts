@@ -61,6 +61,8 @@ export interface MediaTable {
   height: number | null;
   fps: number | null;
   video_codec: string | null;
+  latitude: number | null;
+  longitude: number | null;
   /** VideoInfo as JSON. */
   info: string;
   created_at: number;
@@ -140,6 +142,52 @@ export interface CameraHealthTable {
   updated_at: number;
 }
 
+export interface ImportJobsTable {
+  id: string;
+  /** SHA-256 of the canonical request: the same import run again finds its job by it. */
+  request_key: string;
+  /** The request (folders, pattern, settings) as JSON. */
+  request: string;
+  segment: number;
+  shard_size: number;
+  item_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ImportItemsTable {
+  job_id: string;
+  seq: number;
+  shard: number;
+  path: string;
+  /** SHA-256 of the path's bytes. */
+  path_key: string;
+  size: number;
+  mtime_ms: number;
+  camera_name: string | null;
+  camera_id: string | null;
+  captured_at: number | null;
+  time_source: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  file_id: string | null;
+  state: string;
+  outcome: string | null;
+  analysis_id: string | null;
+  error: string | null;
+  updated_at: number;
+}
+
+export interface LocksTable {
+  name: string;
+  holder: string;
+  host: string;
+  pid: number;
+  purpose: string;
+  acquired_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
@@ -150,4 +198,7 @@ export interface Database {
   analyses: AnalysesTable;
   jobs: JobsTable;
   tokens: TokensTable;
+  import_jobs: ImportJobsTable;
+  import_items: ImportItemsTable;
+  locks: LocksTable;
 }

@@ -174,8 +174,10 @@ export function camerasCommand(): Command {
 function addInput(id: string, flags: AddFlags): CameraInput {
   const type = cameraType(flags.type);
   const url = flags.url ?? null;
-  const urlField = { snapshot: 'snapshot_url', ip: null, mjpeg: 'mjpeg_url', hls: 'm3u8_url', rtsp: 'rtsp_url' }[type];
-  if (url !== null && urlField === null) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'an ip camera is given by --ip, --port and --image-path or --video-path, not --url');
+  const urlField = { snapshot: 'snapshot_url', ip: null, mjpeg: 'mjpeg_url', hls: 'm3u8_url', rtsp: 'rtsp_url', import: null }[type];
+  if (url !== null && urlField === null) {
+    throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', type === 'ip' ? 'an ip camera is given by --ip, --port and --image-path or --video-path, not --url' : 'an import camera has no address (its footage comes from imported files), so no --url');
+  }
   const latitude = flags.lat === undefined ? null : number('--lat', flags.lat);
   const longitude = flags.lon === undefined ? null : number('--lon', flags.lon);
   return {

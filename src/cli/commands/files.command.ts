@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { fileBody } from '../../http/routes/file.routes.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
-import { emit, formatByteSize, table } from '../output.js';
+import { emit, formatByteSize, parseLimit, table } from '../output.js';
 import { progressBar } from '../progress.js';
 
 export function filesCommand(): Command {
@@ -74,8 +74,3 @@ function collectFile(path: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), path];
 }
 
-function parseLimit(value: string): number {
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError('expected an integer from 1 to 1000');
-  return n;
-}

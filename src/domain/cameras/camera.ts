@@ -1,7 +1,10 @@
 import { CamtroveError } from '../errors.js';
 
-/** How camtrove reaches a camera: a still over HTTP, an MJPEG stream, an HLS playlist or RTSP. */
-export const cameraTypes = ['snapshot', 'ip', 'mjpeg', 'hls', 'rtsp'] as const;
+/**
+ * How camtrove reaches a camera: a still over HTTP, an MJPEG stream, an HLS playlist or RTSP; or
+ * `import`, a camera known only from imported files (it has no address and is never archived).
+ */
+export const cameraTypes = ['snapshot', 'ip', 'mjpeg', 'hls', 'rtsp', 'import'] as const;
 export type CameraType = (typeof cameraTypes)[number];
 
 export interface CameraCredentials {
@@ -186,6 +189,7 @@ export function validateCamera(input: CameraInput, now: number, existing?: Pick<
     camera.auth = credentials.scheme;
   }
   if (!sourceUrl(camera)) throw invalid(id, missingAddress(camera.type));
+  if (camera.type === 'import' && camera.archiveInterval !== null) throw invalid(id, 'an import camera has no address to archive from, so no archive_interval');
   return { camera, credentials };
 }
 
@@ -201,6 +205,8 @@ function missingAddress(type: CameraType): string {
       return 'an hls camera needs m3u8_url';
     case 'rtsp':
       return 'an rtsp camera needs rtsp_url';
+    case 'import':
+      return 'an import camera needs no address';
   }
 }
 
@@ -217,7 +223,7 @@ function isTimeZone(zone: string): boolean {
  * The address frames come from, as one URL: what makes two listings the same camera. An `ip`
  * camera's is http://ip:port/image_path (or its video_path when it has no image path).
  */
-export function sourceUrl(camera: Pick<Camera, 'type' | 'snapshotUrl' | 'ip' | 'port' | 'imagePath' | 'videoPath' | 'mjpegUrl' | 'm3u8Url' | 'rtspUrl'>): string | null {
+export function sourceUrl(camera: Pick<Camera, 'id' | 'type' | 'snapshotUrl' | 'ip' | 'port' | 'imagePath' | 'videoPath' | 'mjpegUrl' | 'm3u8Url' | 'rtspUrl'>): string | null {
   switch (camera.type) {
     case 'snapshot':
       return camera.snapshotUrl;
@@ -227,6 +233,9 @@ export function sourceUrl(camera: Pick<Camera, 'type' | 'snapshotUrl' | 'ip' | '
       return camera.m3u8Url;
     case 'rtsp':
       return camera.rtspUrl;
+    case 'import':
+      // Addresses are unique in the library; an import camera's stands for its files.
+      return `import:${encodeURIComponent(camera.id)}`;
     case 'ip': {
       const path = camera.imagePath ?? camera.videoPath;
       if (!camera.ip || path === null) return null;

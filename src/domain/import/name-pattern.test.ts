@@ -10,6 +10,8 @@ describe('file-name patterns', () => {
     assert.deepEqual(read(DEFAULT_NAME_PATTERN, 'site04/CAM7-survey-1476014557.mp4'), { camera: 'CAM7', capturedAtMs: 1476014557000, latitude: null, longitude: null });
     assert.equal(read(DEFAULT_NAME_PATTERN, 'site04/CAM7-survey-1476014557123.mp4')!.capturedAtMs, 1476014557123);
     assert.equal(read(DEFAULT_NAME_PATTERN, 'site04/notes.txt'), null, 'no match: skipped, not an error');
+    assert.equal(read(DEFAULT_NAME_PATTERN, 'CAM7-survey-1476014557.MP4')!.camera, 'CAM7', 'a file at the top of the folder, any extension case');
+    assert.equal(read(DEFAULT_NAME_PATTERN, 'a-b/CAM7-survey-1476014557.mov')!.camera, 'CAM7', 'the camera comes from the file name, not a folder');
   });
 
   it('accepts Python and JavaScript named groups alike, and back-references', () => {

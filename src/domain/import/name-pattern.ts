@@ -15,8 +15,12 @@ export interface PathFacts {
   longitude: number | null;
 }
 
-/** The default: `<folder>/<camera>-<anything>-<epoch>.mp4`, as field recorders name their files. */
-export const DEFAULT_NAME_PATTERN = String.raw`.*/(?P<camera>\w+?)\-.*\-(?P<epoch>\d+)\.mp4`;
+/**
+ * The default: `[folders/]<camera>-<anything>-<epoch>.<ext>`, as field recorders name their files.
+ * The folder part is optional, so files at the top of the imported folder match too, and the
+ * extension is whichever `--ext` let through (in any case).
+ */
+export const DEFAULT_NAME_PATTERN = String.raw`(?:.*/)?(?P<camera>\w+?)-[^/]*-(?P<epoch>\d+)\.\w+$`;
 
 const EARLIEST_MS = Date.UTC(1970, 0, 1);
 const LATEST_MS = Date.UTC(2100, 0, 1);

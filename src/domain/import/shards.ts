@@ -1,5 +1,10 @@
+import type { AnalysisState } from '../analysis-state.js';
+
 /** Where one file of an import job is: found, its bytes stored, being segmented, done, or failed (with a reason elsewhere). */
 export type ImportItemState = 'discovered' | 'stored' | 'segmenting' | 'segmented' | 'failed';
+
+/** What an item's own row records; segmentation's progress is its analysis's state. */
+export type ImportItemRowState = 'discovered' | 'stored' | 'failed';
 
 export type ShardStatus = 'missing' | 'stored' | 'processing' | 'complete' | 'failed';
 export type ImportJobStatus = 'shards_missing' | 'processing' | 'complete' | 'complete_with_failures';
@@ -14,29 +19,43 @@ export interface ShardSummary {
 
 export const DEFAULT_SHARD_SIZE = 2048;
 
-/** Splits items, in order, into shards of at most `size`. */
-export function splitIntoShards<T>(items: readonly T[], size = DEFAULT_SHARD_SIZE): T[][] {
+/**
+ * The shard of the item numbered `seq` (from 0) in its job: items fill shards of `size` in order,
+ * so a job that grows on a later run fills its last shard before starting a new one.
+ */
+export function shardOf(seq: number, size = DEFAULT_SHARD_SIZE): number {
   if (!Number.isInteger(size) || size < 1) throw new Error(`the shard size must be a whole number of at least 1, not ${size}`);
-  const shards: T[][] = [];
-  for (let at = 0; at < items.length; at += size) shards.push(items.slice(at, at + size));
-  return shards;
+  return Math.floor(seq / size);
 }
 
 /**
- * A shard's status from its files' states: `missing` while any file is not stored yet, `stored`
- * when all are and none is being segmented, `processing` while segmentation runs, then `complete`,
- * or `failed` when every file is finished and at least one failed. Without segmentation a stored
- * file is finished.
+ * An item's state from its row and its segmentation: a stored file is being segmented while its
+ * analysis is pending or running, and failed when that analysis failed or was cancelled. A stored
+ * file of a job that segments, whose analysis is not started yet, is still `stored`.
  */
-export function summarizeShard(states: readonly ImportItemState[], segment: boolean): ShardSummary {
-  const count = (state: ImportItemState) => states.filter((s) => s === state).length;
+export function itemState(row: ImportItemRowState, analysis: AnalysisState | null, segment: boolean): ImportItemState {
+  if (row !== 'stored' || !segment || analysis === null) return row;
+  if (analysis === 'SUCCESS') return 'segmented';
+  if (analysis === 'FAILURE' || analysis === 'CANCELLED') return 'failed';
+  return 'segmenting';
+}
+
+/**
+ * A shard's status from how many of its files are in each state: `missing` while any file is not
+ * stored yet, `stored` when all are and none is being segmented, `processing` while segmentation
+ * runs, then `complete`, or `failed` when every file is finished and at least one failed. Without
+ * segmentation a stored file is finished.
+ */
+export function summarizeShard(counts: Partial<Record<ImportItemState, number>>, segment: boolean): ShardSummary {
+  const count = (state: ImportItemState) => counts[state] ?? 0;
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const failed = count('failed');
   const done = segment ? count('segmented') : count('stored') + count('segmented');
   let status: ShardStatus;
   if (count('discovered') > 0) status = 'missing';
-  else if (done + failed === states.length) status = failed > 0 ? 'failed' : 'complete';
+  else if (done + failed === total) status = failed > 0 ? 'failed' : 'complete';
   else status = count('segmenting') > 0 || count('segmented') > 0 ? 'processing' : 'stored';
-  return { item_count: states.length, status, done, failed };
+  return { item_count: total, status, done, failed };
 }
 
 /** A job's status from its shards': any shard missing files first, then any still at work, then whether anything failed. */

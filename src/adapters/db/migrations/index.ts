@@ -4,6 +4,7 @@ import * as mediaEvents from './2026-11-22-002-media-events.js';
 import * as cameras from './2026-11-30-003-cameras.js';
 import * as frames from './2026-11-30-004-frames.js';
 import * as cameraHealth from './2026-11-30-005-camera-health.js';
+import * as importJobs from './2026-12-01-006-import-jobs.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-003-cameras': cameras,
   '2026-11-30-004-frames': frames,
   '2026-11-30-005-camera-health': cameraHealth,
+  '2026-12-01-006-import-jobs': importJobs,
 };

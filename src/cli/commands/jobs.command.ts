@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import type { ImportJobView } from '../../services/import/import.service.js';
+import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { emit, parseLimit, table } from '../output.js';
+import { untilStopped } from '../signals.js';
+
+const WATCH_MS = 1000;
+const FINISHED = new Set(['complete', 'complete_with_failures']);
+
+export function jobsCommand(): Command {
+  const jobs = new Command('jobs').description('import jobs: list them, and follow one shard by shard');
+
+  addCommonOptions(jobs.command('ls').description('list import jobs, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
+    .action(async (options: CommonOptions & { limit: number; after?: string }) => {
+      await withLibrary(options, async (library) => {
+        const page = await library.imports.listJobs({ limit: options.limit, after: options.after ?? null });
+        emit(options.json, { jobs: page.items, next: page.next }, () =>
+          page.items.length === 0
+            ? 'no import jobs yet: import a folder with `camtrove import <folder>`'
+            : table(['JOB', 'CREATED', 'FILES', 'SHARDS', 'STATUS'], page.items.map((j) => [j.job_id, j.created.slice(0, 19).replace('T', ' '), String(j.item_count), String(j.shard_count), j.status])) +
+              (page.next ? `\nmore: camtrove jobs ls --after ${page.next}` : ''),
+        );
+      });
+    });
+
+  addCommonOptions(jobs.command('show').description('one import job: its status, its shards and its failures').argument('<id>', 'the job id').option('--watch', 'redraw every second until the job is complete (Ctrl-C stops watching, not the job)'))
+    .action(async (id: string, options: CommonOptions & { watch?: boolean }) => {
+      await withLibrary(options, async (library) => {
+        let view = await library.imports.getJob(id);
+        if (!options.watch) {
+          emit(options.json, view, () => jobText(view));
+          return;
+        }
+        const stopped = untilStopped();
+        let last = '';
+        for (;;) {
+          const text = options.json ? JSON.stringify(view) : jobText(view);
+          if (text !== last) {
+            // A terminal is redrawn in place; a pipe gets each new state once.
+            if (!options.json && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
+            process.stdout.write(`${text}\n`);
+            last = text;
+          }
+          if (FINISHED.has(view.status)) return;
+          const stop = await Promise.race([stopped.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), WATCH_MS).unref())]);
+          if (stop) return;
+          view = await library.imports.getJob(id);
+        }
+      });
+    });
+
+  return jobs;
+}
+
+function jobText(view: ImportJobView): string {
+  const { request, counts } = view;
+  const bar = (done: number, failed: number, total: number, width = 30) => {
+    const filled = total === 0 ? width : Math.round(((done + failed) / total) * width);
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+  };
+  const span = request.earliest_date ? `${request.earliest_date} … ${request.latest_date}` : 'no capture times yet';
+  const lines = [
+    `job ${view.job_id}: ${view.status}`,
+    `  ${bar(counts.done, counts.failed, counts.item_count)} ${counts.done} done, ${counts.failed} failed of ${counts.item_count} files`,
+    `  folders: ${request.folders.join(', ')}`,
+    `  cameras: ${request.cameras.length === 0 ? '-' : request.cameras.join(', ')}`,
+    `  captured: ${span}`,
+    `  segmentation: ${request.segment ? 'yes' : 'no'}; created ${view.created}, updated ${view.updated}`,
+    '',
+    table(['SHARD', 'FILES', 'STATUS', 'DONE', 'FAILED', ''], Object.entries(view.shard_map).map(([shard, s]) => [shard, String(s.item_count), s.status, String(s.done), String(s.failed), bar(s.done, s.failed, s.item_count, 20)])),
+  ];
+  if (view.errors.length > 0) lines.push('', 'failed:', ...view.errors.map((e) => `  ${e.path}: ${e.reason}`));
+  return lines.join('\n');
+}

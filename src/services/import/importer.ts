@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../adapters/clock.js';
+import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ImportOutcome, ImportRepository } from '../../adapters/db/import.repository.js';
+import type { FileDigest } from '../../adapters/import/file-hasher.js';
+import type { WalkEntry } from '../../adapters/import/folder-walker.js';
+import type { TimeSource } from '../../domain/import/capture-time.js';
+import { importRequestKey, type ImportRequest } from '../../domain/import/import-request.js';
+import { compileNamePattern, readPathFacts, type NamePattern } from '../../domain/import/name-pattern.js';
+import { shardOf } from '../../domain/import/shards.js';
+import { CamtroveError } from '../../domain/errors.js';
+import type { ImportTarget } from './import-target.js';
+
+/** The file system as the importer sees it. */
+export interface ImportFiles {
+  walk(folder: string, extensions: ReadonlySet<string>): AsyncIterable<WalkEntry>;
+  /** Throws as fs.stat does (ENOENT, EACCES). */
+  stat(path: string | Buffer): Promise<{ size: number; mtimeMs: number; ctimeMs: number }>;
+  hash(path: string | Buffer, onBytes: (bytes: number) => void): Promise<FileDigest>;
+}
+
+export type ImportFileStatus = 'imported' | 'already_imported' | 'duplicate' | 'skipped' | 'failed' | 'would_import';
+
+/** One file's record, as `--csv` writes it. */
+export interface ImportFileReport {
+  path: string;
+  status: ImportFileStatus;
+  reason: string | null;
+  camera: string | null;
+  capturedAt: number | null;
+  timeSource: TimeSource | null;
+  size: number;
+  latitude: number | null;
+  longitude: number | null;
+  fileId: string | null;
+  shard: number | null;
+}
+
+export interface ImportReport {
+  jobId: string | null;
+  imported: number;
+  alreadyImported: number;
+  duplicates: number;
+  skipped: number;
+  failed: number;
+  errors: { path: string; reason: string }[];
+  /** Files whose segmentation is queued, running or done. */
+  segmentations: number;
+  /** The run was stopped (a signal) before every file was tried; running it again continues. */
+  interrupted: boolean;
+  files: ImportFileReport[];
+}
+
+export interface ImportProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportRunOptions {
+  concurrency: number;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops taking new files; those under way finish. */
+  signal?: AbortSignal;
+}
+
+/** A file found in the folders, with what its name says. */
+interface PlannedFile {
+  path: string | Buffer;
+  display: string;
+  facts: ImportItemFacts;
+  /** Why the file cannot be imported as named (a time out of range…), or null. */
+  error: string | null;
+}
+
+interface Plan {
+  files: PlannedFile[];
+  skipped: ImportFileReport[];
+}
+
+interface Work {
+  file: PlannedFile;
+  item: { seq: number; shard: number };
+}
+
+/**
+ * Imports folders of video: finds the files, reads camera, time and place from their names, and
+ * hands each one, hashed, to the target (the library by default). The run is a job in the library
+ * database: running the same import again continues it, taking only files that are new, changed
+ * or failed, so a run stopped at any moment (even by kill -9) loses nothing and imports nothing twice.
+ */
+export class Importer {
+  constructor(
+    private readonly deps: {
+      files: ImportFiles;
+      imports: ImportRepository;
+      target: ImportTarget;
+      clock: Clock;
+      newJobId: () => string;
+    },
+  ) {}
+
+  /** Checks the request before any work: the regex, and each folder (that it is a folder). */
+  static compile(request: ImportRequest): NamePattern {
+    try {
+      return compileNamePattern(request.regex, { cameraGiven: request.camera !== null });
+    } catch (error) {
+      throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', (error as Error).message);
+    }
+  }
+
+  async run(request: ImportRequest, options: ImportRunOptions): Promise<ImportReport> {
+    const plan = await planImport(request, this.deps.files);
+    const now = this.deps.clock.now();
+    const job = (await this.deps.imports.jobForRequest(importRequestKey(request))) ?? (await this.createJob(request, now));
+    const known = new Map((await this.deps.imports.items(job.id)).map((item) => [item.pathKey, item] as const));
+
+    const reports: ImportFileReport[] = [...plan.skipped];
+    const work: Work[] = [];
+    const fresh: PlannedFile[] = [];
+    const resegment: ImportItemWithAnalysis[] = [];
+    for (const file of plan.files) {
+      const item = known.get(file.facts.pathKey);
+      if (!item) {
+        fresh.push(file);
+      } else if (item.state === 'stored' && item.size === file.facts.size && item.mtimeMs === file.facts.mtimeMs && file.error === null) {
+        reports.push(storedReport(item, 'already_imported'));
+        if (request.segment && needsSegmentation(item)) resegment.push(item);
+      } else {
+        await this.deps.imports.rediscover(job.id, item.seq, file.facts, now);
+        work.push({ file, item });
+      }
+    }
+    const appended = await this.deps.imports.appendItems(job, fresh.map((f) => f.facts), (seq) => shardOf(seq, job.shardSize), now);
+    appended.forEach((item, k) => work.push({ file: fresh[k]!, item }));
+    work.sort((a, b) => a.item.seq - b.item.seq);
+
+    for (const item of resegment) await this.deps.target.segment?.(job.id, item.seq, item.fileId!);
+    const run = new ImportRun(this.deps, job.id, work, options);
+    reports.push(...(await run.execute()));
+    const segmentations = request.segment ? (await this.deps.imports.items(job.id)).filter((i) => i.analysisId !== null).length : 0;
+    return summarize(job.id, reports, segmentations, options.signal?.aborted ?? false);
+  }
+
+  private async createJob(request: ImportRequest, now: number): Promise<ImportJobRecord> {
+    return this.deps.imports.createJob({ id: this.deps.newJobId(), requestKey: importRequestKey(request), request: { ...request }, segment: request.segment, shardSize: request.shardSize, createdAt: now });
+  }
+}
+
+/** Walks the folders and reads each matching file's name. */
+async function planImport(request: ImportRequest, files: ImportFiles): Promise<Plan> {
+  const pattern = Importer.compile(request);
+  const extensions = new Set(request.extensions);
+  const plan: Plan = { files: [], skipped: [] };
+  const seen = new Set<string>();
+  for (const folder of request.folders) {
+    for await (const entry of files.walk(folder, extensions)) {
+      if ('passed' in entry) {
+        plan.skipped.push(skippedReport(`${folder}/${entry.passed.relative}`, entry.passed.reason));
+        continue;
+      }
+      const { file } = entry;
+      const display = `${folder}/${file.relative}`;
+      const pathKey = createHash('sha256').update(typeof file.path === 'string' ? Buffer.from(file.path) : file.path).digest('hex');
+      // Folders given twice, or one inside another: each file once.
+      if (seen.has(pathKey)) continue;
+      seen.add(pathKey);
+      let error: string | null = null;
+      let facts: ReturnType<typeof readPathFacts> = null;
+      try {
+        facts = readPathFacts(pattern, file.relative, { timeFormat: request.timeFormat, timeZone: request.timeZone });
+        if (facts === null) {
+          plan.skipped.push(skippedReport(display, `the name does not match the regex ${request.regex}`, file.size));
+          continue;
+        }
+      } catch (reason) {
+        error = (reason as Error).message;
+      }
+      const named = request.camera ?? facts?.camera ?? null;
+      if (error === null && named === null) error = 'the regex matched, but its camera group is empty';
+      plan.files.push({
+        path: file.path,
+        display,
+        error,
+        facts: {
+          path: display,
+          pathKey,
+          size: file.size,
+          mtimeMs: Math.round(file.mtimeMs),
+          cameraName: named === null ? null : `${named}${request.cameraNameSuffix}`,
+          capturedAt: facts?.capturedAtMs ?? null,
+          timeSource: facts?.capturedAtMs != null ? 'name' : null,
+          latitude: facts?.latitude ?? null,
+          longitude: facts?.longitude ?? null,
+        },
+      });
+    }
+  }
+  return plan;
+}
+
+/** What an import would do, without writing anything: every file with its camera, time and size. */
+export async function previewImport(request: ImportRequest, files: ImportFiles): Promise<ImportReport> {
+  const plan = await planImport(request, files);
+  const planned = plan.files.map((f) => fileReport(f, f.error === null ? 'would_import' : 'failed', f.error));
+  return summarize(null, [...planned, ...plan.skipped], 0, false);
+}
+
+/** One run over the files to import, `concurrency` at a time. */
+class ImportRun {
+  private readonly cameras = new Map<string, Promise<string>>();
+  /** The first file of the run with given bytes: resolves true once they are stored. */
+  private readonly firstWithBytes = new Map<string, Promise<boolean>>();
+  private readonly progress: ImportProgress;
+  private fatal: CamtroveError | null = null;
+
+  constructor(
+    private readonly deps: { files: ImportFiles; imports: ImportRepository; target: ImportTarget; clock: Clock },
+    private readonly jobId: string,
+    private readonly work: Work[],
+    private readonly options: ImportRunOptions,
+  ) {
+    this.progress = { filesDone: 0, filesTotal: work.length, bytesDone: 0, bytesTotal: work.reduce((sum, w) => sum + w.file.facts.size, 0) };
+  }
+
+  async execute(): Promise<ImportFileReport[]> {
+    const reports: ImportFileReport[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < this.work.length && this.fatal === null && !this.options.signal?.aborted) {
+        const work = this.work[next++]!;
+        reports.push(await this.importOne(work));
+        this.progress.filesDone += 1;
+        this.options.onProgress?.({ ...this.progress });
+      }
+    };
+    this.options.onProgress?.({ ...this.progress });
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency, this.work.length)) }, worker));
+    if (this.fatal !== null) throw this.fatal;
+    return reports;
+  }
+
+  private async importOne({ file, item }: Work): Promise<ImportFileReport> {
+    const fail = async (reason: string) => {
+      await this.deps.imports.markFailed(this.jobId, item.seq, reason, this.deps.clock.now());
+      return { ...fileReport(file, 'failed', reason), shard: item.shard };
+    };
+    if (file.error !== null) return fail(file.error);
+    let bytesCounted = 0;
+    try {
+      const before = await this.deps.files.stat(file.path);
+      if (before.size === 0) return await fail('the file is empty (0 bytes)');
+      const cameraId = await this.cameraId(file.facts.cameraName!);
+      const digest = await this.deps.files.hash(file.path, (bytes) => {
+        bytesCounted += bytes;
+        this.progress.bytesDone += bytes;
+      });
+      const changed = async () => {
+        const now = await this.deps.files.stat(file.path).catch(() => null);
+        if (!now) throw new Error('the file was deleted while it was imported');
+        if (now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs || digest.size !== before.size) {
+          throw new Error(`the file changed while it was imported (${before.size} bytes, then ${now.size}); run the import again once it is complete`);
+        }
+      };
+      await changed();
+      const duplicate = await this.claimBytes(digest.sha256);
+      let stored = false;
+      try {
+        const posted = await this.deps.target.postVideoContent({
+          jobId: this.jobId,
+          seq: item.seq,
+          path: file.path,
+          displayPath: file.display,
+          cameraName: file.facts.cameraName!,
+          cameraId,
+          timeFromName: file.facts.capturedAt,
+          mtimeMs: file.facts.mtimeMs,
+          latitude: file.facts.latitude,
+          longitude: file.facts.longitude,
+          sha256: digest.sha256,
+          size: digest.size,
+          duplicate,
+          unchanged: changed,
+        });
+        stored = true;
+        return { ...fileReport(file, posted.outcome, null), capturedAt: posted.capturedAt, timeSource: posted.timeSource, fileId: digest.sha256, shard: item.shard };
+      } finally {
+        if (!duplicate) this.settleBytes(digest.sha256, stored);
+      }
+    } catch (error) {
+      // The bytes of a file that failed part-way do not count as done.
+      this.progress.bytesDone += file.facts.size - bytesCounted;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        this.fatal = new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code}) while storing ${file.display}; nothing of that file was kept, and everything stored before is intact. Free space and run the same import again to continue.`);
+        return { ...fileReport(file, 'failed', 'the disk is full'), shard: item.shard };
+      }
+      return fail(failureReason(error));
+    }
+  }
+
+  private cameraId(name: string): Promise<string> {
+    let id = this.cameras.get(name);
+    if (!id) {
+      id = this.deps.target.registerCamera(name).then((r) => r.cameraId);
+      // A failure is not remembered: the next file of that camera tries again.
+      id.catch(() => this.cameras.delete(name));
+      this.cameras.set(name, id);
+    }
+    return id;
+  }
+
+  private readonly settlers = new Map<string, (stored: boolean) => void>();
+
+  /**
+   * True when another file of this run has the same bytes and stored them; a file with bytes
+   * first seen waits for nothing and becomes the one others wait for.
+   */
+  private async claimBytes(sha256: string): Promise<boolean> {
+    for (;;) {
+      const first = this.firstWithBytes.get(sha256);
+      if (!first) {
+        this.firstWithBytes.set(sha256, new Promise((resolve) => this.settlers.set(sha256, resolve)));
+        return false;
+      }
+      if (await first) return true;
+      // The first copy failed: this one takes its place unless another already has.
+      if (this.firstWithBytes.get(sha256) === first) this.firstWithBytes.delete(sha256);
+    }
+  }
+
+  private settleBytes(sha256: string, stored: boolean): void {
+    this.settlers.get(sha256)?.(stored);
+    this.settlers.delete(sha256);
+  }
+}
+
+function needsSegmentation(item: ImportItemWithAnalysis): boolean {
+  return item.fileId !== null && (item.analysisId === null || item.analysisState === 'FAILURE' || item.analysisState === 'CANCELLED');
+}
+
+function failureReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: the file cannot be read';
+    case 'ENOENT':
+      return 'the file was deleted before it was imported';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return e instanceof Error ? e.message : String(error);
+  }
+}
+
+function fileReport(file: PlannedFile, status: ImportFileStatus, reason: string | null): ImportFileReport {
+  const f = file.facts;
+  return { path: file.display, status, reason, camera: f.cameraName, capturedAt: f.capturedAt, timeSource: f.timeSource, size: f.size, latitude: f.latitude, longitude: f.longitude, fileId: null, shard: null };
+}
+
+function storedReport(item: ImportItemWithAnalysis, status: ImportOutcome): ImportFileReport {
+  return { path: item.path, status, reason: null, camera: item.cameraName, capturedAt: item.capturedAt, timeSource: item.timeSource, size: item.size, latitude: item.latitude, longitude: item.longitude, fileId: item.fileId, shard: item.shard };
+}
+
+function skippedReport(path: string, reason: string, size = 0): ImportFileReport {
+  return { path, status: 'skipped', reason, camera: null, capturedAt: null, timeSource: null, size, latitude: null, longitude: null, fileId: null, shard: null };
+}
+
+function summarize(jobId: string | null, files: ImportFileReport[], segmentations: number, interrupted: boolean): ImportReport {
+  const count = (status: ImportFileStatus) => files.filter((f) => f.status === status).length;
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    jobId,
+    imported: count('imported'),
+    alreadyImported: count('already_imported'),
+    duplicates: count('duplicate'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    errors: files.filter((f) => f.status === 'failed').map((f) => ({ path: f.path, reason: f.reason ?? 'unknown' })),
+    segmentations,
+    interrupted,
+    files,
+  };
+}

@@ -1,0 +1,103 @@
+import type { BlobStore } from '../../adapters/blob/blob-store.js';
+import type { Clock } from '../../adapters/clock.js';
+import type { ImportRepository } from '../../adapters/db/import.repository.js';
+import type { MediaRepository } from '../../adapters/db/media.repository.js';
+import type { MediaTools } from '../../adapters/media/ffmpeg.js';
+import { chooseCaptureTime } from '../../domain/import/capture-time.js';
+import { importCameraId } from '../../domain/import/import-request.js';
+import { CamtroveError } from '../../domain/errors.js';
+import { safeFileName } from '../../domain/file-name.js';
+import type { VideoInfo } from '../../domain/video-info.js';
+import type { AnalysisService } from '../analysis.service.js';
+import type { CameraService } from '../camera.service.js';
+import type { ImportTarget, ImportVideo, PostedVideo } from './import-target.js';
+import mime from 'mime-types';
+
+export interface LibraryImportTargetDeps {
+  blobs: BlobStore;
+  imports: ImportRepository;
+  media: MediaRepository;
+  cameras: CameraService;
+  analyses: AnalysisService;
+  tools: Pick<MediaTools, 'probe'>;
+  /** An in-process probe for common containers; null sends the file to ffprobe. */
+  quickProbe: (path: string) => Promise<VideoInfo | null>;
+  clock: Clock;
+  segment: boolean;
+  /** Refer to files where they are instead of copying them. */
+  link: boolean;
+}
+
+/**
+ * The default import target, the local library: the bytes go into the blob store (copied, unless
+ * they are there already), the media gets its camera, time, place and probe facts, the item is
+ * recorded in the same transaction, and segmentation is queued.
+ */
+export class LibraryImportTarget implements ImportTarget {
+  constructor(private readonly deps: LibraryImportTargetDeps) {}
+
+  async registerCamera(name: string): Promise<{ cameraId: string }> {
+    const id = importCameraId(name);
+    const existing = await this.deps.cameras.find(id);
+    if (existing) return { cameraId: existing.id };
+    try {
+      await this.deps.cameras.add({ id, type: 'import', name });
+    } catch (error) {
+      // Another process registered it at the same moment.
+      if (!(await this.deps.cameras.find(id))) throw error;
+    }
+    return { cameraId: id };
+  }
+
+  async postVideoContent(video: ImportVideo): Promise<PostedVideo> {
+    const { blobs } = this.deps;
+    // A name that is not UTF-8 cannot be a link target we can record; such files are copied.
+    const blob = this.deps.link && typeof video.path === 'string' ? await blobs.linkFile(video.path, video.sha256) : await blobs.putFile(video.path, video.sha256, video.size);
+    let info: VideoInfo;
+    try {
+      await video.unchanged();
+      info = (await this.deps.media.get(video.sha256))?.info ?? (await this.probe(video.sha256));
+    } catch (error) {
+      // Bytes nobody refers to: a changed file's, or a file that is not a video.
+      if (blob.created) await blobs.delete(video.sha256);
+      throw error;
+    }
+    const { capturedAt, source } = chooseCaptureTime(video.timeFromName, info.creationTime, video.mtimeMs);
+    const name = safeFileName(video.displayPath.split('/').pop() ?? '') || video.sha256.slice(0, 12);
+    const now = this.deps.clock.now();
+    const outcome = await this.deps.imports.recordStored({
+      jobId: video.jobId,
+      seq: video.seq,
+      file: { id: video.sha256, size: video.size, name, contentType: mime.lookup(name) || 'application/octet-stream', createdAt: now },
+      cameraId: video.cameraId,
+      capturedAt,
+      timeSource: source,
+      latitude: video.latitude,
+      longitude: video.longitude,
+      info,
+      duplicate: video.duplicate,
+      now,
+    });
+    const analysisId = this.deps.segment ? await this.segment(video.jobId, video.seq, video.sha256) : null;
+    return { outcome, capturedAt, timeSource: source, analysisId };
+  }
+
+  /** Queues the file's segmentation unless one is pending, running or done, and links it to the item. */
+  async segment(jobId: string, seq: number, fileId: string): Promise<string> {
+    const analysisId = await this.deps.analyses.ensureStarted('segment', fileId);
+    await this.deps.imports.linkAnalysis(jobId, seq, analysisId, this.deps.clock.now());
+    return analysisId;
+  }
+
+  private async probe(fileId: string): Promise<VideoInfo> {
+    const copy = await this.deps.blobs.localCopy(fileId);
+    try {
+      return (await this.deps.quickProbe(copy.path)) ?? (await this.deps.tools.probe(copy.path));
+    } catch (error) {
+      if (error instanceof CamtroveError) throw error;
+      throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `not a readable video: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await copy.release();
+    }
+  }
+}
