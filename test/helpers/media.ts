@@ -45,3 +45,15 @@ export async function makeMotionClip(path: string, options: { seconds?: number; 
   await run('ffmpeg', ['-v', 'error', '-y', '-i', unrotated, '-c', 'copy', '-metadata:s:v:0', `rotate=${options.rotate}`, path]);
   return path;
 }
+
+/**
+ * The bytes of an MP4 made unique by a trailing `free` box carrying `tag`: still a valid file that
+ * plays the same, so a test can have thousands of distinct videos from one render.
+ */
+export function uniqueMp4(base: Buffer, tag: string): Buffer {
+  const payload = Buffer.from(tag, 'utf8');
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + payload.length, 0);
+  header.write('free', 4, 'latin1');
+  return Buffer.concat([base, header, payload]);
+}

@@ -246,6 +246,8 @@ class ImportRun {
       return { ...fileReport(file, 'failed', reason), shard: item.shard };
     };
     if (file.error !== null) return fail(file.error);
+    // Taken before any await, so turns follow the order files are taken in (see takeTurn).
+    const turn = this.takeTurn(file.facts.size);
     let bytesCounted = 0;
     try {
       const before = await this.deps.files.stat(file.path);
@@ -263,7 +265,19 @@ class ImportRun {
         }
       };
       await changed();
-      const duplicate = await this.claimBytes(digest.sha256);
+      await turn.previous;
+      let waitFor = this.claimBytes(digest.sha256);
+      turn.done();
+      let duplicate = false;
+      while (waitFor !== null) {
+        if (await waitFor) {
+          duplicate = true;
+          break;
+        }
+        // The first copy failed: this one takes its place unless another already has.
+        if (this.firstWithBytes.get(digest.sha256) === waitFor) this.firstWithBytes.delete(digest.sha256);
+        waitFor = this.claimBytes(digest.sha256);
+      }
       let stored = false;
       try {
         const posted = await this.deps.target.postVideoContent({
@@ -296,6 +310,8 @@ class ImportRun {
         return { ...fileReport(file, 'failed', 'the disk is full'), shard: item.shard };
       }
       return fail(failureReason(error));
+    } finally {
+      turn.done();
     }
   }
 
@@ -311,22 +327,33 @@ class ImportRun {
   }
 
   private readonly settlers = new Map<string, (stored: boolean) => void>();
+  /** Per file size, the turn of the last file taken with that size. */
+  private readonly turns = new Map<number, Promise<void>>();
 
   /**
-   * True when another file of this run has the same bytes and stored them; a file with bytes
-   * first seen waits for nothing and becomes the one others wait for.
+   * Files of equal size claim their bytes in the order they were taken (name order), so of several
+   * copies the first by name is the one imported, with its name's camera and time, and the others
+   * are its duplicates, however the hashing races. Copies always have equal sizes; files of other
+   * sizes never wait for each other.
    */
-  private async claimBytes(sha256: string): Promise<boolean> {
-    for (;;) {
-      const first = this.firstWithBytes.get(sha256);
-      if (!first) {
-        this.firstWithBytes.set(sha256, new Promise((resolve) => this.settlers.set(sha256, resolve)));
-        return false;
-      }
-      if (await first) return true;
-      // The first copy failed: this one takes its place unless another already has.
-      if (this.firstWithBytes.get(sha256) === first) this.firstWithBytes.delete(sha256);
-    }
+  private takeTurn(size: number): { previous: Promise<void>; done: () => void } {
+    const previous = this.turns.get(size) ?? Promise.resolve();
+    let done!: () => void;
+    const own = new Promise<void>((resolve) => (done = resolve));
+    // A file that gives up early ends its turn early, but the next still waits for the ones before.
+    this.turns.set(size, previous.then(() => own));
+    return { previous, done };
+  }
+
+  /**
+   * Claims bytes for this file: null when it is the first with them (it stores them, then settles
+   * the claim), else the first's claim, which resolves true once that file stored them.
+   */
+  private claimBytes(sha256: string): Promise<boolean> | null {
+    const first = this.firstWithBytes.get(sha256);
+    if (first) return first;
+    this.firstWithBytes.set(sha256, new Promise((resolve) => this.settlers.set(sha256, resolve)));
+    return null;
   }
 
   private settleBytes(sha256: string, stored: boolean): void {
