@@ -20,8 +20,12 @@ export interface ImportJobRecord {
   updatedAt: number;
 }
 
-/** How a stored file's bytes got into the library. */
-export type ImportOutcome = 'imported' | 'already_imported' | 'duplicate';
+/**
+ * How a stored file's bytes got where they go: into the library (imported), found there already
+ * (already_imported), brought by another file of the job (duplicate), or sent elsewhere by a hook
+ * (posted; camtrove does not segment those).
+ */
+export type ImportOutcome = 'imported' | 'already_imported' | 'duplicate' | 'posted';
 
 /** What the importer knows about a file before storing it. */
 export interface ImportItemFacts {
@@ -54,10 +58,11 @@ export interface ImportItemWithAnalysis extends ImportItemRecord {
   analysisState: AnalysisState | null;
 }
 
-/** How many items of a shard are in one (row state, analysis state) pair. */
+/** How many items of a shard are in one (row state, outcome, analysis state) combination. */
 export interface ShardStateCount {
   shard: number;
   state: ImportItemRowState;
+  outcome: ImportOutcome | null;
   analysisState: AnalysisState | null;
   count: number;
 }
@@ -182,6 +187,16 @@ export class ImportRepository {
     });
   }
 
+  /** Records a file a hook sent somewhere else: the job counts it, the library holds no copy. */
+  async recordPosted(posted: { jobId: string; seq: number; fileId: string; cameraId: string; capturedAt: number; timeSource: TimeSource; now: number }): Promise<void> {
+    await this.db
+      .updateTable('import_items')
+      .set({ state: 'stored', outcome: 'posted', file_id: posted.fileId, camera_id: posted.cameraId, captured_at: posted.capturedAt, time_source: posted.timeSource, error: null, updated_at: posted.now })
+      .where('job_id', '=', posted.jobId)
+      .where('seq', '=', posted.seq)
+      .execute();
+  }
+
   async linkAnalysis(jobId: string, seq: number, analysisId: string, now: number): Promise<void> {
     await this.db.updateTable('import_items').set({ analysis_id: analysisId, updated_at: now }).where('job_id', '=', jobId).where('seq', '=', seq).execute();
   }
@@ -191,12 +206,12 @@ export class ImportRepository {
     const rows = await this.db
       .selectFrom('import_items as i')
       .leftJoin('analyses as a', 'a.id', 'i.analysis_id')
-      .select((eb) => ['i.shard', 'i.state', 'a.state as analysis_state', eb.fn.countAll<number>().as('count')])
+      .select((eb) => ['i.shard', 'i.state', 'i.outcome', 'a.state as analysis_state', eb.fn.countAll<number>().as('count')])
       .where('i.job_id', '=', jobId)
-      .groupBy(['i.shard', 'i.state', 'a.state'])
+      .groupBy(['i.shard', 'i.state', 'i.outcome', 'a.state'])
       .orderBy('i.shard')
       .execute();
-    return rows.map((r) => ({ shard: r.shard, state: r.state as ImportItemRowState, analysisState: (r.analysis_state ?? null) as AnalysisState | null, count: Number(r.count) }));
+    return rows.map((r) => ({ shard: r.shard, state: r.state as ImportItemRowState, outcome: r.outcome as ImportOutcome | null, analysisState: (r.analysis_state ?? null) as AnalysisState | null, count: Number(r.count) }));
   }
 
   /** The cameras and the time span of a job's files. */

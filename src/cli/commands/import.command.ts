@@ -8,7 +8,9 @@ import { CamtroveError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../domain/import/import-request.js';
 import { DEFAULT_NAME_PATTERN } from '../../domain/import/name-pattern.js';
 import { DEFAULT_SHARD_SIZE } from '../../domain/import/shards.js';
+import { loadHookModule, readHookData } from '../../adapters/import/hook-loader.js';
 import { localImportFiles } from '../../adapters/import/import-files.js';
+import { checkHookModule, type ImportHooks } from '../../services/import/import-hooks.js';
 import { dryRunImport } from '../../services/import/import.service.js';
 import type { ImportFileReport, ImportReport } from '../../services/import/importer.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
@@ -28,6 +30,9 @@ interface ImportFlags extends CommonOptions {
   dryRun?: boolean;
   csv?: string;
   link?: boolean;
+  hooks?: string;
+  hookDataJson?: string;
+  hookDataJsonFile?: string;
 }
 
 export const DEFAULT_EXTENSIONS = 'mp4,mov,m4v,avi,mkv,webm,mts,m2ts,ts,3gp,mpg,mpeg,wmv,flv';
@@ -47,6 +52,9 @@ export function importCommand(): Command {
       .option('--ext <list>', 'file extensions to import, any case', DEFAULT_EXTENSIONS)
       .option('--tz <zone>', 'IANA time zone of times in the names that carry no offset (default: UTC)')
       .option('--time-format <fmt>', 'how the timestamp group is written, strftime codes (%Y %m %d %H %M %S %f %b %y %z); default ISO 8601')
+      .option('--hooks <module>', 'a hook module (.js, .mjs or .ts) that replaces or extends where files go; see docs/import-hooks.md')
+      .option('--hook-data-json <json>', 'data for the hook module (its setHookData validates it)')
+      .option('--hook-data-json-file <file>', 'the same, read from a JSON file')
       .option('--concurrency <n>', 'files hashed and stored at once', '4')
       .option('--shard-size <n>', 'files per shard of the import job', String(DEFAULT_SHARD_SIZE))
       .option('--no-segment', 'only store the files; queue no motion segmentation')
@@ -67,14 +75,18 @@ export function importCommand(): Command {
       link: flags.link ?? false,
     };
     const concurrency = positiveInteger('--concurrency', flags.concurrency);
-    const report = flags.dryRun ? await dryRunImport(request, localImportFiles) : await withLibrary(flags, async (library) => {
+    const hookOptions = {
+      hookData: await readHookData({ json: flags.hookDataJson, file: flags.hookDataJsonFile }),
+      ...(flags.hooks ? await hookModule(flags.hooks) : {}),
+    };
+    const report = flags.dryRun ? await dryRunImport(request, localImportFiles, hookOptions) : await withLibrary(flags, async (library) => {
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
       const bar = importProgressBar();
       try {
-        return await library.imports.run(request, { concurrency, signal: stop.signal, onProgress: (p) => bar.update(p) });
+        return await library.imports.run(request, { ...hookOptions, concurrency, signal: stop.signal, onProgress: (p) => bar.update(p) });
       } finally {
         bar.stop();
         process.off('SIGINT', interrupt);
@@ -163,6 +175,11 @@ function dryRunText(report: ImportReport): string {
   const toImport = report.files.filter((f) => f.status === 'would_import');
   const bytes = toImport.reduce((sum, f) => sum + f.size, 0);
   return [table(['ACTION', 'CAMERA', 'TIME (UTC)', 'SIZE', 'PATH'], rows), '', `dry run: ${toImport.length} files (${formatByteSize(bytes)}) would be imported, ${report.skipped} skipped, ${report.failed} cannot be; nothing was written`].join('\n');
+}
+
+async function hookModule(path: string): Promise<{ hooks: { module: ImportHooks; name: string } }> {
+  const { exports, name } = await loadHookModule(path);
+  return { hooks: { module: checkHookModule(exports, name), name } };
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -39,6 +39,9 @@ export function importRequestKey(request: ImportRequest): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+/** An import job id: camtrove's are 32 hex; a hook module may choose its own of this form. */
+export const IMPORT_JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const CAMERA_ID_CHARACTERS = /[^A-Za-z0-9._@+-]+/g;
 
 /**

@@ -34,6 +34,13 @@ describe('file-name patterns', () => {
     assert.equal(read(pattern, 'cam@20261130T140506.mp4')!.capturedAtMs, Date.UTC(2026, 10, 30, 14, 5, 6), 'compact form, no zone: UTC');
     assert.equal(read(pattern, 'cam@2026-07-01 12:00:00.mp4', { timeZone: 'America/New_York' })!.capturedAtMs, Date.UTC(2026, 6, 1, 16), 'summer: UTC-4');
     assert.equal(read(pattern, 'cam@2026-01-15 12:00:00.mp4', { timeZone: 'America/New_York' })!.capturedAtMs, Date.UTC(2026, 0, 15, 17), 'winter: UTC-5');
+    // 2026-03-08 02:30 does not exist in New York (2:00 → 3:00): read with the offset before the jump.
+    assert.equal(read(pattern, 'cam@2026-03-08 02:30:00.mp4', { timeZone: 'America/New_York' })!.capturedAtMs, Date.UTC(2026, 2, 8, 7, 30));
+    // 2026-11-01 01:30 happens twice (2:00 → 1:00): the first, still on summer time.
+    assert.equal(read(pattern, 'cam@2026-11-01 01:30:00.mp4', { timeZone: 'America/New_York' })!.capturedAtMs, Date.UTC(2026, 10, 1, 5, 30));
+    // East of UTC too: Berlin repeats 02:00–03:00 on 2026-10-25; the first 02:30 is CEST (UTC+2).
+    assert.equal(read(pattern, 'cam@2026-10-25 02:30:00.mp4', { timeZone: 'Europe/Berlin' })!.capturedAtMs, Date.UTC(2026, 9, 25, 0, 30));
+    assert.equal(read(pattern, 'cam@2026-03-29 02:30:00.mp4', { timeZone: 'Europe/Berlin' })!.capturedAtMs, Date.UTC(2026, 2, 29, 1, 30), 'skipped hour, offset from before (CET)');
     assert.throws(() => read(pattern, 'cam@yesterday.mp4'), /the timestamp "yesterday" is not ISO 8601 .*give --time-format/);
     assert.throws(() => read(pattern, 'cam@2026-02-30T10:00:00Z.mp4'), /not a real date and time/);
   });

@@ -28,6 +28,8 @@ describe('import shards', () => {
     assert.equal(itemState('stored', 'CANCELLED', true), 'failed');
     assert.equal(itemState('stored', 'FAILURE', false), 'stored', 'a job that does not segment ignores analyses');
     assert.equal(itemState('failed', 'SUCCESS', true), 'failed');
+    assert.equal(itemState('stored', null, true, true), 'posted', 'a file a hook sent elsewhere is finished');
+    assert.deepEqual(summarizeShard(tally(['posted', 'segmented']), true), { item_count: 2, status: 'complete', done: 2, failed: 0 });
   });
 
   it('gives a shard its status from its files', () => {

@@ -1,7 +1,10 @@
 import type { AnalysisState } from '../analysis-state.js';
 
-/** Where one file of an import job is: found, its bytes stored, being segmented, done, or failed (with a reason elsewhere). */
-export type ImportItemState = 'discovered' | 'stored' | 'segmenting' | 'segmented' | 'failed';
+/**
+ * Where one file of an import job is: found, its bytes stored, being segmented, done, or failed
+ * (with a reason elsewhere); or posted, sent elsewhere by a hook (finished: camtrove does not segment it).
+ */
+export type ImportItemState = 'discovered' | 'stored' | 'segmenting' | 'segmented' | 'posted' | 'failed';
 
 /** What an item's own row records; segmentation's progress is its analysis's state. */
 export type ImportItemRowState = 'discovered' | 'stored' | 'failed';
@@ -33,7 +36,8 @@ export function shardOf(seq: number, size = DEFAULT_SHARD_SIZE): number {
  * analysis is pending or running, and failed when that analysis failed or was cancelled. A stored
  * file of a job that segments, whose analysis is not started yet, is still `stored`.
  */
-export function itemState(row: ImportItemRowState, analysis: AnalysisState | null, segment: boolean): ImportItemState {
+export function itemState(row: ImportItemRowState, analysis: AnalysisState | null, segment: boolean, posted = false): ImportItemState {
+  if (row === 'stored' && posted) return 'posted';
   if (row !== 'stored' || !segment || analysis === null) return row;
   if (analysis === 'SUCCESS') return 'segmented';
   if (analysis === 'FAILURE' || analysis === 'CANCELLED') return 'failed';
@@ -50,7 +54,7 @@ export function summarizeShard(counts: Partial<Record<ImportItemState, number>>,
   const count = (state: ImportItemState) => counts[state] ?? 0;
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const failed = count('failed');
-  const done = segment ? count('segmented') : count('stored') + count('segmented');
+  const done = count('posted') + count('segmented') + (segment ? 0 : count('stored'));
   let status: ShardStatus;
   if (count('discovered') > 0) status = 'missing';
   else if (done + failed === total) status = failed > 0 ? 'failed' : 'complete';

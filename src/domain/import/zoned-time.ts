@@ -9,6 +9,8 @@ export interface WallTime {
   millisecond: number;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Offset of `zone` from UTC at instant `utcMs`, in ms (east positive). */
 function offsetMs(zone: string, utcMs: number): number {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(utcMs));
@@ -24,7 +26,12 @@ function offsetMs(zone: string, utcMs: number): number {
 export function wallTimeToEpochMs(time: WallTime, zone: string | null): number {
   const naive = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second, time.millisecond);
   if (!zone) return naive;
-  const first = naive - offsetMs(zone, naive);
-  const second = naive - offsetMs(zone, first);
-  return Math.min(first, second);
+  // The zone's offsets a day before and a day after: a change of offset lies between them, if any.
+  const before = naive - offsetMs(zone, naive - DAY_MS);
+  const after = naive - offsetMs(zone, naive + DAY_MS);
+  const shows = (instant: number) => instant + offsetMs(zone, instant) === naive;
+  if (shows(before) && shows(after)) return Math.min(before, after);
+  if (shows(after)) return after;
+  // Shown by `before` only, or by neither (a skipped hour): the offset from before the change.
+  return before;
 }

@@ -5,6 +5,7 @@ import type { TimeSource } from '../../domain/import/capture-time.js';
 export interface ImportVideo {
   jobId: string;
   seq: number;
+  shard: number;
   /** To read the file (bytes when its name is not UTF-8). */
   path: string | Buffer;
   /** The path for people and records. */

@@ -7,13 +7,14 @@ import type { Page } from '../../adapters/db/pagination.js';
 import type { MediaTools } from '../../adapters/media/ffmpeg.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId } from '../../domain/ids.js';
-import type { ImportRequest } from '../../domain/import/import-request.js';
+import { IMPORT_JOB_ID, type ImportRequest } from '../../domain/import/import-request.js';
 import { itemState, summarizeJob, summarizeShard, type ImportItemState, type ImportJobStatus, type ShardSummary } from '../../domain/import/shards.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { AnalysisService } from '../analysis.service.js';
 import type { CameraService } from '../camera.service.js';
 import { acquireLibraryLock } from '../library-lock.js';
 import { Importer, previewImport, type ImportFiles, type ImportReport, type ImportRunOptions } from './importer.js';
+import { giveHookData, HookedImport, type ImportHooks } from './import-hooks.js';
 import { LibraryImportTarget } from './library-import-target.js';
 
 /** A job as `GET /api/jobs` lists it. */
@@ -38,6 +39,14 @@ export interface ImportJobView {
   errors: { path: string; reason: string }[];
 }
 
+/** A hook module for the run, loaded by the caller, and its data. */
+export interface HookOptions {
+  hooks?: { module: ImportHooks; name: string };
+  hookData?: unknown;
+  /** Where hooks' log lines go (stderr by default). */
+  log?: (line: string) => void;
+}
+
 export interface ImportServiceDeps {
   imports: ImportRepository;
   locks: LockRepository;
@@ -59,8 +68,10 @@ export class ImportService {
   constructor(private readonly deps: ImportServiceDeps) {}
 
   /** Imports, holding the library's import lock: a second import at the same time fails naming the first. */
-  async run(request: ImportRequest, options: ImportRunOptions): Promise<ImportReport> {
+  async run(request: ImportRequest, options: ImportRunOptions & HookOptions): Promise<ImportReport> {
     await checkImportRequest(request, this.deps.files);
+    const hooked = this.hooked(request, options);
+    await hooked.start();
     const lock = await acquireLibraryLock(this.deps.locks, IMPORT_LOCK, `import of ${request.folders.join(', ')}`, this.deps.clock, (holder) =>
       `another import into this library is running (${holder.purpose}, pid ${holder.pid} on ${holder.host}, since ${new Date(holder.acquiredAt).toISOString()}); wait for it to finish, or stop it and run this again`,
     );
@@ -69,7 +80,7 @@ export class ImportService {
     options.signal?.addEventListener('abort', onStop, { once: true });
     lock.lost.addEventListener('abort', onStop, { once: true });
     try {
-      const report = await this.importer(request).run(request, { ...options, signal: stop.signal });
+      const report = await this.importer(hooked).run(request, { ...options, signal: stop.signal });
       if (lock.lost.aborted) throw lock.lost.reason;
       return report;
     } finally {
@@ -90,7 +101,7 @@ export class ImportService {
   }
 
   async getJob(id: string): Promise<ImportJobView> {
-    const job = /^[0-9a-f]{32}$/.test(id) ? await this.deps.imports.getJob(id) : null;
+    const job = IMPORT_JOB_ID.test(id) ? await this.deps.imports.getJob(id) : null;
     if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
     const [shards, extent, errors] = await Promise.all([this.shards(job), this.deps.imports.jobExtent(job.id), this.deps.imports.failures(job.id, MAX_ERRORS_SHOWN)]);
     const summaries = Object.values(shards);
@@ -113,17 +124,32 @@ export class ImportService {
     const byShard = new Map<number, Partial<Record<ImportItemState, number>>>();
     for (const row of await this.deps.imports.shardStateCounts(job.id)) {
       const counts = byShard.get(row.shard) ?? {};
-      const state = itemState(row.state, row.analysisState, job.segment);
+      const state = itemState(row.state, row.analysisState, job.segment, row.outcome === 'posted');
       counts[state] = (counts[state] ?? 0) + row.count;
       byShard.set(row.shard, counts);
     }
     return Object.fromEntries([...byShard].sort(([a], [b]) => a - b).map(([shard, counts]) => [String(shard), summarizeShard(counts, job.segment)]));
   }
 
-  private importer(request: ImportRequest): Importer {
+  /** The run's hooks: the module's functions where it has them, the library's everywhere else. */
+  private hooked(request: ImportRequest, options: HookOptions): HookedImport {
     const { deps } = this;
-    const target = new LibraryImportTarget({ ...deps, segment: request.segment, link: request.link });
-    return new Importer({ files: deps.files, imports: deps.imports, target, clock: deps.clock, newJobId: newAnalysisId });
+    const library = new LibraryImportTarget({ ...deps, segment: request.segment, link: request.link });
+    return new HookedImport(options.hooks?.module ?? {}, library, {
+      request,
+      hookData: options.hookData ?? null,
+      moduleName: options.hooks?.name ?? null,
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      recordPosted: async (video, posted) => {
+        await deps.imports.recordPosted({ jobId: video.jobId, seq: video.seq, fileId: video.sha256, cameraId: video.cameraId, ...posted, now: deps.clock.now() });
+        return { ...posted, outcome: 'posted', analysisId: null };
+      },
+    });
+  }
+
+  private importer(hooked: HookedImport): Importer {
+    const { deps } = this;
+    return new Importer({ files: deps.files, imports: deps.imports, target: hooked, hooks: hooked, clock: deps.clock, newJobId: newAnalysisId });
   }
 }
 
@@ -139,9 +165,15 @@ export async function checkImportRequest(request: ImportRequest, files: Pick<Imp
   if (request.extensions.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', 'no file extension to import was given');
 }
 
-/** What an import would do, reading the folders and writing nothing (no library is opened). */
-export async function dryRunImport(request: ImportRequest, files: ImportServiceDeps['files']): Promise<ImportReport> {
+/**
+ * What an import would do, reading the folders and writing nothing (no library is opened). A hook
+ * module is given its data, so data it would refuse is refused here too.
+ */
+export async function dryRunImport(request: ImportRequest, files: ImportServiceDeps['files'], options: HookOptions = {}): Promise<ImportReport> {
   await checkImportRequest(request, files);
+  const unused = () => Promise.reject(new Error('a dry run posts nothing'));
+  const defaults = { registerCamera: unused, postVideoContent: unused, assignJobIds: unused, registerJobs: unused };
+  await giveHookData(options.hooks?.module ?? {}, { hookData: options.hookData ?? null, request, defaults, log: options.log ?? (() => undefined) }, options.hooks?.name ?? null);
   return previewImport(request, files);
 }
 

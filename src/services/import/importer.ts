@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../adapters/clock.js';
-import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ImportOutcome, ImportRepository } from '../../adapters/db/import.repository.js';
+import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ImportRepository } from '../../adapters/db/import.repository.js';
 import type { FileDigest } from '../../adapters/import/file-hasher.js';
 import type { WalkEntry } from '../../adapters/import/folder-walker.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
@@ -8,6 +8,7 @@ import { importRequestKey, type ImportRequest } from '../../domain/import/import
 import { compileNamePattern, readPathFacts, type NamePattern } from '../../domain/import/name-pattern.js';
 import { shardOf } from '../../domain/import/shards.js';
 import { CamtroveError } from '../../domain/errors.js';
+import type { HookItem, HookJob } from './import-hooks.js';
 import type { ImportTarget } from './import-target.js';
 
 /** The file system as the importer sees it. */
@@ -78,9 +79,22 @@ interface Plan {
   skipped: ImportFileReport[];
 }
 
+/** Where a file is recorded: its job, its number in it, its shard. */
+interface ItemRef {
+  jobId: string;
+  seq: number;
+  shard: number;
+}
+
 interface Work {
   file: PlannedFile;
-  item: { seq: number; shard: number };
+  item: ItemRef;
+}
+
+/** How the run's hooks choose the job of new files and hear about it (see import-hooks.ts). */
+export interface ImportJobHooks {
+  assignJobId(items: HookItem[], proposed: string): Promise<string>;
+  registerJobs(jobs: HookJob[]): Promise<void>;
 }
 
 /**
@@ -95,6 +109,7 @@ export class Importer {
       files: ImportFiles;
       imports: ImportRepository;
       target: ImportTarget;
+      hooks: ImportJobHooks;
       clock: Clock;
       newJobId: () => string;
     },
@@ -112,11 +127,12 @@ export class Importer {
   async run(request: ImportRequest, options: ImportRunOptions): Promise<ImportReport> {
     const plan = await planImport(request, this.deps.files);
     const now = this.deps.clock.now();
-    const job = (await this.deps.imports.jobForRequest(importRequestKey(request))) ?? (await this.createJob(request, now));
-    const known = new Map((await this.deps.imports.items(job.id)).map((item) => [item.pathKey, item] as const));
+    const requestKey = importRequestKey(request);
+    const previous = await this.deps.imports.jobForRequest(requestKey);
+    const known = new Map(previous ? (await this.deps.imports.items(previous.id)).map((item) => [item.pathKey, item] as const) : []);
 
     const reports: ImportFileReport[] = [...plan.skipped];
-    const work: Work[] = [];
+    const queued = new Map<string, ItemRef>();
     const fresh: PlannedFile[] = [];
     const resegment: ImportItemWithAnalysis[] = [];
     for (const file of plan.files) {
@@ -127,23 +143,36 @@ export class Importer {
         reports.push(storedReport(item, 'already_imported'));
         if (request.segment && needsSegmentation(item)) resegment.push(item);
       } else {
-        await this.deps.imports.rediscover(job.id, item.seq, file.facts, now);
-        work.push({ file, item });
+        // Changed since it was stored, or failed before: imported again, in its job.
+        await this.deps.imports.rediscover(item.jobId, item.seq, file.facts, now);
+        queued.set(file.facts.pathKey, item);
       }
     }
-    const appended = await this.deps.imports.appendItems(job, fresh.map((f) => f.facts), (seq) => shardOf(seq, job.shardSize), now);
-    appended.forEach((item, k) => work.push({ file: fresh[k]!, item }));
-    work.sort((a, b) => a.item.seq - b.item.seq);
 
-    for (const item of resegment) await this.deps.target.segment?.(job.id, item.seq, item.fileId!);
-    const run = new ImportRun(this.deps, job.id, work, options);
+    const proposed = previous?.id ?? this.deps.newJobId();
+    const jobId = fresh.length > 0 || !previous ? await this.deps.hooks.assignJobId(fresh.map(hookItem), proposed) : proposed;
+    const job = jobId === previous?.id ? previous : ((await this.deps.imports.getJob(jobId)) ?? (await this.createJob(request, jobId, requestKey, now)));
+    const appended = await this.deps.imports.appendItems(job, fresh.map((f) => f.facts), (seq) => shardOf(seq, job.shardSize), now);
+    appended.forEach((item, k) => queued.set(fresh[k]!.facts.pathKey, item));
+    if (appended.length > 0) await this.deps.hooks.registerJobs([await this.hookJob(job.id, appended.map((item, k) => ({ ...hookItem(fresh[k]!), shard: item.shard })))]);
+
+    for (const item of resegment) await this.deps.target.segment?.(item.jobId, item.seq, item.fileId!);
+    // In name order, whichever job each file is in.
+    const work = plan.files.filter((f) => queued.has(f.facts.pathKey)).map((file) => ({ file, item: queued.get(file.facts.pathKey)! }));
+    const run = new ImportRun(this.deps, work, options);
     reports.push(...(await run.execute()));
     const segmentations = request.segment ? (await this.deps.imports.items(job.id)).filter((i) => i.analysisId !== null).length : 0;
     return summarize(job.id, reports, segmentations, options.signal?.aborted ?? false);
   }
 
-  private async createJob(request: ImportRequest, now: number): Promise<ImportJobRecord> {
-    return this.deps.imports.createJob({ id: this.deps.newJobId(), requestKey: importRequestKey(request), request: { ...request }, segment: request.segment, shardSize: request.shardSize, createdAt: now });
+  private async createJob(request: ImportRequest, id: string, requestKey: string, now: number): Promise<ImportJobRecord> {
+    return this.deps.imports.createJob({ id, requestKey, request: { ...request }, segment: request.segment, shardSize: request.shardSize, createdAt: now });
+  }
+
+  private async hookJob(jobId: string, items: HookJob['items']): Promise<HookJob> {
+    const shards: Record<string, number> = {};
+    for (const row of await this.deps.imports.shardStateCounts(jobId)) shards[String(row.shard)] = (shards[String(row.shard)] ?? 0) + row.count;
+    return { jobId, itemCount: Object.values(shards).reduce((sum, n) => sum + n, 0), shards, items };
   }
 }
 
@@ -216,7 +245,6 @@ class ImportRun {
 
   constructor(
     private readonly deps: { files: ImportFiles; imports: ImportRepository; target: ImportTarget; clock: Clock },
-    private readonly jobId: string,
     private readonly work: Work[],
     private readonly options: ImportRunOptions,
   ) {
@@ -242,7 +270,7 @@ class ImportRun {
 
   private async importOne({ file, item }: Work): Promise<ImportFileReport> {
     const fail = async (reason: string) => {
-      await this.deps.imports.markFailed(this.jobId, item.seq, reason, this.deps.clock.now());
+      await this.deps.imports.markFailed(item.jobId, item.seq, reason, this.deps.clock.now());
       return { ...fileReport(file, 'failed', reason), shard: item.shard };
     };
     if (file.error !== null) return fail(file.error);
@@ -281,8 +309,9 @@ class ImportRun {
       let stored = false;
       try {
         const posted = await this.deps.target.postVideoContent({
-          jobId: this.jobId,
+          jobId: item.jobId,
           seq: item.seq,
+          shard: item.shard,
           path: file.path,
           displayPath: file.display,
           cameraName: file.facts.cameraName!,
@@ -297,7 +326,8 @@ class ImportRun {
           unchanged: changed,
         });
         stored = true;
-        return { ...fileReport(file, posted.outcome, null), capturedAt: posted.capturedAt, timeSource: posted.timeSource, fileId: digest.sha256, shard: item.shard };
+        // Sent elsewhere by a hook or stored here, the file is imported.
+        return { ...fileReport(file, posted.outcome === 'posted' ? 'imported' : posted.outcome, null), capturedAt: posted.capturedAt, timeSource: posted.timeSource, fileId: digest.sha256, shard: item.shard };
       } finally {
         if (!duplicate) this.settleBytes(digest.sha256, stored);
       }
@@ -362,8 +392,13 @@ class ImportRun {
   }
 }
 
+function hookItem(file: PlannedFile): HookItem {
+  const f = file.facts;
+  return { path: f.path, cameraName: f.cameraName, timestamp: f.capturedAt === null ? null : new Date(f.capturedAt).toISOString(), location: f.latitude === null || f.longitude === null ? null : { lat: f.latitude, lng: f.longitude }, size: f.size };
+}
+
 function needsSegmentation(item: ImportItemWithAnalysis): boolean {
-  return item.fileId !== null && (item.analysisId === null || item.analysisState === 'FAILURE' || item.analysisState === 'CANCELLED');
+  return item.fileId !== null && item.outcome !== 'posted' && (item.analysisId === null || item.analysisState === 'FAILURE' || item.analysisState === 'CANCELLED');
 }
 
 function failureReason(error: unknown): string {
@@ -386,7 +421,7 @@ function fileReport(file: PlannedFile, status: ImportFileStatus, reason: string 
   return { path: file.display, status, reason, camera: f.cameraName, capturedAt: f.capturedAt, timeSource: f.timeSource, size: f.size, latitude: f.latitude, longitude: f.longitude, fileId: null, shard: null };
 }
 
-function storedReport(item: ImportItemWithAnalysis, status: ImportOutcome): ImportFileReport {
+function storedReport(item: ImportItemWithAnalysis, status: ImportFileStatus): ImportFileReport {
   return { path: item.path, status, reason: null, camera: item.cameraName, capturedAt: item.capturedAt, timeSource: item.timeSource, size: item.size, latitude: item.latitude, longitude: item.longitude, fileId: item.fileId, shard: item.shard };
 }
 

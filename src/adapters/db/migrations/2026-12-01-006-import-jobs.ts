@@ -6,12 +6,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('media').addColumn('latitude', 'double precision').execute();
   await db.schema.alterTable('media').addColumn('longitude', 'double precision').execute();
 
-  // An import job: one folder (or several) imported with one set of settings. Running the same
+  // An import job: one folder (or several) imported with one set of settings. Its id is camtrove's
+  // (32 hex) or one a hook module chose (up to 64 characters). Running the same
   // import again continues the same job (`request_key` finds it), adding what is new and retrying
   // what failed, so a job is "this footage" and its id stays stable across runs.
   await db.schema
     .createTable('import_jobs')
-    .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('request_key', 'varchar(64)', (c) => c.notNull())
     .addColumn('request', 'text', (c) => c.notNull())
     .addColumn('segment', 'integer', (c) => c.notNull())
@@ -30,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // duplicate (another file of the job has the same bytes).
   await db.schema
     .createTable('import_items')
-    .addColumn('job_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('shard', 'integer', (c) => c.notNull())
     .addColumn('path', 'text', (c) => c.notNull())
