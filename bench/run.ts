@@ -5,12 +5,13 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fmt, nowMs, projectRoot, runCommand, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { archiveBenchmark } from './archive.bench.js';
 import { hashingBenchmark } from './hashing.bench.js';
+import { importBenchmark } from './import.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { describe, it } from 'node:test';
@@ -43,6 +45,27 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
         assert.deepEqual(Buffer.concat(chunks), data);
         assert.deepEqual(await leftovers(), []);
       } finally {
+        await dispose();
+      }
+    });
+
+    it('stores a file already hashed, once, and refuses one whose size is not what was hashed', async () => {
+      const { store, leftovers, dispose } = await open();
+      const dir = await mkdtemp(join(tmpdir(), 'camtrove-putfile-'));
+      try {
+        const data = randomBytes(200_000);
+        const path = join(dir, 'clip.mp4');
+        await writeFile(path, data);
+        assert.deepEqual(await store.putFile(path, sha256(data), data.length), { id: sha256(data), size: data.length, created: true });
+        assert.deepEqual(await store.putFile(path, sha256(data), data.length), { id: sha256(data), size: data.length, created: false });
+        assert.deepEqual(await readFile(await store.localCopy(sha256(data)).then((c) => c.path)), data);
+        const other = randomBytes(1000);
+        await writeFile(path, other);
+        await assert.rejects(store.putFile(path, sha256(other), 999), /the file changed while it was copied \(999 bytes hashed, 1000 copied\)/);
+        assert.equal(await store.size(sha256(other)), null);
+        assert.deepEqual(await leftovers(), []);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
         await dispose();
       }
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -145,6 +145,19 @@ describe(`camtrove import (${dialectName})`, () => {
       ],
     );
     assert.ok(rows.every((r) => /^[0-9a-f]{64}$/.test(r.file_id!) && Number(r.size) > 0 && r.shard === '0'));
+  });
+
+  it('--link refers to the files where they are instead of copying them', async () => {
+    const folder = join(env.dir, 'in-place');
+    await mkdir(folder, { recursive: true });
+    const original = join(folder, 'CAM3-x-1700000500.mp4');
+    await writeFile(original, uniqueMp4(base, 'linked'));
+    const run = await processes.run(['import', folder, '--link', '--no-segment', '--json'], env.env(), { timeoutMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const fileId = await inLibrary(async ({ imports }) => (await imports.items((JSON.parse(run.stdout) as ImportJson).job_id))[0]!.fileId!);
+    const blob = join(env.dir, 'data', 'blobs', fileId.slice(0, 2), fileId.slice(2, 4), fileId);
+    assert.equal(await readlink(blob), original);
+    assert.deepEqual(await readFile(blob), await readFile(original), 'the blob reads the original');
   });
 
   it('--dry-run shows camera, time and size and writes nothing, not even a library', async () => {

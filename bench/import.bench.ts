@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fmt, median, MiB, projectRoot, ratio, runCommand, settleDisk, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
+import { makeTempDir, sizeFromEnv } from './lib/files.js';
+import { readMemory } from './lib/server.js';
+
+const camtrove = join(projectRoot, 'bin', 'camtrove.js');
+
+/**
+ * `camtrove import --no-segment` of (a) many small videos, against the goal of 300 files/s, with
+ * `cp -r` + `sync` of the same folder for scale, and a second run of the same import (nothing new);
+ * (b) a few multi-GB videos, against reading and SHA-256-hashing the same files in one pass
+ * (`sha256sum`), goal 0.8. Every round imports into a new library. Files are made here: one small
+ * MP4 rendered by ffmpeg, made unique by a trailing `free` box (a valid MP4 that plays the same),
+ * and big ones whose `free` box holds random bytes.
+ */
+export const importBenchmark: Benchmark = {
+  name: 'import',
+  description: 'camtrove import: small files per second, big files against sha256sum',
+  needsBuild: true,
+  async run({ rounds, log }) {
+    const count = countFromEnv('BENCH_IMPORT_FILES', 10_000);
+    const bigSize = sizeFromEnv('BENCH_IMPORT_BIG_MIB', 2048);
+    const bigCount = countFromEnv('BENCH_IMPORT_BIG_FILES', 3);
+    const dir = await makeTempDir('import');
+    try {
+      const base = join(dir.path, 'base.mp4');
+      await runCommand('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', base]);
+      const baseBytes = await readFile(base);
+      const small = join(dir.path, 'small');
+      log(`writing ${count} small videos (${fmt(baseBytes.length / 1024)} KiB each, 20 cameras)`);
+      for (let camera = 0; camera < 20; camera += 1) await mkdir(join(small, `site${camera}`), { recursive: true });
+      for (let k = 0; k < count; k += 1) {
+        await writeFile(join(small, `site${k % 20}`, `CAM${k % 20}-survey-${1_700_000_000 + k}.mp4`), withFreeBox(baseBytes, Buffer.from(`file ${k}`)));
+      }
+      const big = join(dir.path, 'big');
+      await mkdir(big);
+      log(`writing ${bigCount} videos of ${bigSize / MiB} MiB`);
+      const bigFiles: string[] = [];
+      for (let k = 0; k < bigCount; k += 1) {
+        const path = join(big, `CAM${k}-long-${1_700_000_000 + k}.mp4`);
+        await writeBigVideo(path, baseBytes, bigSize);
+        bigFiles.push(path);
+      }
+
+      const smallRuns: number[] = [];
+      const againRuns: number[] = [];
+      const cpRuns: number[] = [];
+      const bigRuns: number[] = [];
+      const sumRuns: number[] = [];
+      let peakRssKiB = 0;
+      for (let round = 1; round <= rounds; round += 1) {
+        const data = join(dir.path, `library-${round}`);
+        await settleDisk();
+        const first = await timed(() => importFolder(small, data));
+        if (first.value.report.imported !== count) throw new Error(`imported ${first.value.report.imported} of ${count} small files: ${JSON.stringify(first.value.report).slice(0, 500)}`);
+        const again = await timed(() => importFolder(small, data));
+        if (again.value.report.already_imported !== count) throw new Error(`the second run found ${again.value.report.already_imported} of ${count} already imported`);
+        await settleDisk();
+        const copy = join(dir.path, `copy-${round}`);
+        const cp = await timed(async () => {
+          await runCommand('cp', ['-r', small, copy]);
+          await runCommand('sync', []);
+        });
+        await rm(copy, { recursive: true });
+
+        await settleDisk();
+        const bigData = join(dir.path, `big-library-${round}`);
+        const bigImport = await timed(() => importFolder(big, bigData));
+        if (bigImport.value.report.imported !== bigCount) throw new Error(`imported ${bigImport.value.report.imported} of ${bigCount} big files`);
+        peakRssKiB = Math.max(peakRssKiB, bigImport.value.peakRssKiB);
+        await settleDisk();
+        const sum = await timed(() => runCommand('sha256sum', bigFiles));
+        await rm(data, { recursive: true });
+        await rm(bigData, { recursive: true });
+
+        smallRuns.push(first.ms);
+        againRuns.push(again.ms);
+        cpRuns.push(cp.ms);
+        bigRuns.push(bigImport.ms);
+        sumRuns.push(sum.ms);
+        const bigMiB = (bigSize * bigCount) / MiB;
+        log(
+          `round ${round}: ${fmt(count / (first.ms / 1000))} files/s (again ${fmt(count / (again.ms / 1000))}, cp -r + sync ${fmt(count / (cp.ms / 1000))}); ` +
+            `big ${fmt(bigMiB / (bigImport.ms / 1000))} MiB/s (sha256sum ${fmt(bigMiB / (sum.ms / 1000))}), import peak RSS ${fmt(bigImport.value.peakRssKiB / 1024)} MiB`,
+        );
+      }
+      const perSecond = (ms: number[]) => count / (median(ms) / 1000);
+      const bigRate = (ms: number[]) => (bigSize * bigCount) / MiB / (median(ms) / 1000);
+      const rows: SummaryRow[] = [
+        { benchmark: 'import', metric: `${count} small files, files/s`, value: fmt(perSecond(smallRuns)), baseline: `cp -r + sync ${fmt(perSecond(cpRuns))}`, ratio: ratio(perSecond(smallRuns), perSecond(cpRuns)), goal: '≥ 300 files/s', met: perSecond(smallRuns) >= 300 },
+        { benchmark: 'import', metric: 'the same import again (nothing new), files/s', value: fmt(perSecond(againRuns)), baseline: `first run ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(againRuns), perSecond(smallRuns)), goal: '', met: null },
+        { benchmark: 'import', metric: `${bigCount} × ${bigSize / MiB} MiB, MiB/s`, value: fmt(bigRate(bigRuns)), baseline: `sha256sum ${fmt(bigRate(sumRuns))}`, ratio: ratio(bigRate(bigRuns), bigRate(sumRuns)), goal: '≥ 0.8×', met: bigRate(bigRuns) / bigRate(sumRuns) >= 0.8 },
+        { benchmark: 'import', metric: 'peak RSS importing the big files, MiB', value: fmt(peakRssKiB / 1024), baseline: '', ratio: '', goal: '', met: null },
+      ];
+      return rows;
+    } finally {
+      await dir.remove();
+    }
+  },
+};
+
+interface ImportReport {
+  imported: number;
+  already_imported: number;
+}
+
+/** Runs `camtrove import DIR --no-segment --json` on a library of its own, sampling its memory. */
+async function importFolder(folder: string, data: string): Promise<{ report: ImportReport; peakRssKiB: number }> {
+  const child = spawn(process.execPath, [camtrove, 'import', folder, '--no-segment', '--json', '--data', data], {
+    env: { ...process.env, CAMTROVE_DATABASE_URL: '', CAMTROVE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  let peakRssKiB = 0;
+  const sampler = setInterval(() => {
+    const memory = child.pid ? readMemory(child.pid) : null;
+    if (memory) peakRssKiB = Math.max(peakRssKiB, memory.hwmKiB);
+  }, 50);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`camtrove import ${folder} exited with ${code}: ${stderr.trim()}\n${stdout.slice(0, 1000)}`);
+  return { report: JSON.parse(stdout) as ImportReport, peakRssKiB };
+}
+
+/** `base` followed by a `free` box holding `payload`: a valid MP4 that plays like `base`. */
+function withFreeBox(base: Buffer, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + payload.length, 0);
+  header.write('free', 4, 'latin1');
+  return Buffer.concat([base, header, payload]);
+}
+
+/** A video of `size` bytes: `base`, then a `free` box of random bytes (64-bit size when it needs one). */
+async function writeBigVideo(path: string, base: Buffer, size: number): Promise<void> {
+  const out = createWriteStream(path, { flags: 'wx' });
+  const boxSize = size - base.length;
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0);
+  header.write('free', 4, 'latin1');
+  header.writeBigUInt64BE(BigInt(boxSize), 8);
+  out.write(base);
+  out.write(header);
+  let left = boxSize - header.length;
+  while (left > 0) {
+    const n = Math.min(left, 4 * MiB);
+    if (!out.write(randomBytes(n))) await once(out, 'drain');
+    left -= n;
+  }
+  out.end();
+  await once(out, 'close');
+}
+
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 1_000_000) throw new Error(`${name} must be a whole number from 1 to 1,000,000, not ${JSON.stringify(raw)}`);
+  return value;
+}
