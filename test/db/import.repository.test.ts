@@ -55,7 +55,7 @@ describe(`import jobs and locks in the database (${dialectName})`, () => {
     // The library knew the media already, without a camera: the import fills the camera in.
     await media.upsert({ id: fileId, info, now: 1 });
     const file = { id: fileId, size: 110, name: 'a.mp4', contentType: 'video/mp4', createdAt: 5 };
-    const stored = { jobId: job.id, seq: 0, file, cameraId: 'CAM1', capturedAt: 42_000, timeSource: 'name' as const, latitude: 48.5, longitude: -2.25, info, duplicate: false, now: 2000 };
+    const stored = { jobId: job.id, seq: 0, file, cameraId: 'CAM1', capturedAt: 42_000, timeSource: 'name' as const, latitude: 48.5, longitude: -2.25, info, duplicate: false, bytesWereNew: false, now: 2000 };
     assert.equal(await imports.recordStored(stored), 'already_imported');
     assert.equal(await imports.recordStored({ ...stored, seq: 1, duplicate: true }), 'duplicate');
     const kept = (await media.get(fileId))!;

@@ -19,14 +19,20 @@ export class FileRepository {
    * inserted it (of concurrent callers with the same id, exactly one did).
    */
   async insertIfAbsent(file: FileRecord): Promise<{ file: FileRecord; inserted: boolean }> {
+    const inserted = await this.ensure(file);
+    const stored = await this.get(file.id);
+    if (!stored) throw new Error(`file ${file.id} vanished right after insert`);
+    return { file: stored, inserted };
+  }
+
+  /** Inserts the file unless its id exists, without reading it back; true when this call inserted it. */
+  async ensure(file: FileRecord): Promise<boolean> {
     const result = await this.db
       .insertInto('files')
       .values({ id: file.id, size: file.size, name: file.name, content_type: file.contentType, created_at: file.createdAt })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
-    const stored = await this.get(file.id);
-    if (!stored) throw new Error(`file ${file.id} vanished right after insert`);
-    return { file: stored, inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async get(id: string): Promise<FileRecord | null> {

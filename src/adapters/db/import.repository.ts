@@ -79,6 +79,8 @@ export interface StoredItem {
   info: VideoInfo;
   /** Another file of this run already brought these bytes. */
   duplicate: boolean;
+  /** The blob store did not have these bytes before this file. */
+  bytesWereNew: boolean;
   now: number;
 }
 
@@ -166,8 +168,11 @@ export class ImportRepository {
    */
   async recordStored(stored: StoredItem): Promise<ImportOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      await new FileRepository(trx).insertIfAbsent(stored.file);
-      const { existed } = await new MediaRepository(trx).insertOrFillIn({
+      await new FileRepository(trx).ensure(stored.file);
+      const media = new MediaRepository(trx);
+      // Bytes that were not in the blob store cannot have had media (a media row outliving its file aside: those are imported anew).
+      const existed = !stored.bytesWereNew && (await media.exists(stored.file.id));
+      await media.insertOrFillIn({
         id: stored.file.id,
         cameraId: stored.cameraId,
         capturedAt: stored.capturedAt,

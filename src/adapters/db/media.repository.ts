@@ -38,8 +38,7 @@ export class MediaRepository {
    * Inserts the media, or completes a stored one: its camera, time and place are filled in where
    * they are unknown and never overwritten (an import must not rewrite what the library already says).
    */
-  async insertOrFillIn(media: { id: string; cameraId: string | null; capturedAt: number | null; latitude: number | null; longitude: number | null; info: VideoInfo; now: number }): Promise<{ media: MediaRecord; existed: boolean }> {
-    const existed = (await this.db.selectFrom('media').select('id').where('id', '=', media.id).executeTakeFirst()) !== undefined;
+  async insertOrFillIn(media: { id: string; cameraId: string | null; capturedAt: number | null; latitude: number | null; longitude: number | null; info: VideoInfo; now: number }): Promise<void> {
     const facts = probeFacts(media.info, media.now);
     await this.db
       .insertInto('media')
@@ -53,7 +52,10 @@ export class MediaRepository {
         }),
       )
       .execute();
-    return { media: await this.mustGet(media.id), existed };
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('media').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
 
   async get(id: string): Promise<MediaRecord | null> {

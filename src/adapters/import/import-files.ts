@@ -8,7 +8,7 @@ export const localImportFiles = {
   hash: hashFile,
   async stat(path: string | Buffer) {
     const info = await stat(path);
-    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs };
+    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
   },
   async isFolder(path: string): Promise<boolean> {
     return (await stat(path).catch(() => null))?.isDirectory() ?? false;

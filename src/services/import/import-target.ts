@@ -19,6 +19,8 @@ export interface ImportVideo {
   longitude: number | null;
   sha256: string;
   size: number;
+  /** The content, when the file was small enough to read whole (store these bytes, not the file). */
+  bytes: Buffer | null;
   /** Another file of this run brought the same bytes (and they are stored by now). */
   duplicate: boolean;
   /**

@@ -55,7 +55,7 @@ export interface ImportServiceDeps {
   cameras: CameraService;
   analyses: AnalysisService;
   tools: Pick<MediaTools, 'probe'>;
-  quickProbe: (path: string) => Promise<VideoInfo | null>;
+  quickProbe: (input: { path: string } | { bytes: Buffer }) => Promise<VideoInfo | null>;
   files: ImportFiles & { isFolder(path: string): Promise<boolean> };
   clock: Clock;
 }

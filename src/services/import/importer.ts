@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../adapters/clock.js';
 import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ImportRepository } from '../../adapters/db/import.repository.js';
-import type { FileDigest } from '../../adapters/import/file-hasher.js';
+import { sameStamp, type FileStamp, type HashedFile } from '../../adapters/import/file-hasher.js';
 import type { WalkEntry } from '../../adapters/import/folder-walker.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
 import { importRequestKey, type ImportRequest } from '../../domain/import/import-request.js';
@@ -15,8 +15,8 @@ import type { ImportTarget } from './import-target.js';
 export interface ImportFiles {
   walk(folder: string, extensions: ReadonlySet<string>): AsyncIterable<WalkEntry>;
   /** Throws as fs.stat does (ENOENT, EACCES). */
-  stat(path: string | Buffer): Promise<{ size: number; mtimeMs: number; ctimeMs: number }>;
-  hash(path: string | Buffer, onBytes: (bytes: number) => void): Promise<FileDigest>;
+  stat(path: string | Buffer): Promise<FileStamp>;
+  hash(path: string | Buffer, options: { keepBelow: number; onBytes?: (bytes: number) => void }): Promise<HashedFile>;
 }
 
 export type ImportFileStatus = 'imported' | 'already_imported' | 'duplicate' | 'skipped' | 'failed' | 'would_import';
@@ -64,6 +64,12 @@ export interface ImportRunOptions {
   /** Stops taking new files; those under way finish. */
   signal?: AbortSignal;
 }
+
+/**
+ * Files smaller than this are read into memory once, then stored and probed from there: for
+ * camera clips of a few MiB that saves opening each file three more times.
+ */
+const KEEP_IN_MEMORY_BELOW = 16 << 20;
 
 /** A file found in the folders, with what its name says. */
 interface PlannedFile {
@@ -278,21 +284,28 @@ class ImportRun {
     const turn = this.takeTurn(file.facts.size);
     let bytesCounted = 0;
     try {
-      const before = await this.deps.files.stat(file.path);
-      if (before.size === 0) return await fail('the file is empty (0 bytes)');
-      const cameraId = await this.cameraId(file.facts.cameraName!);
-      const digest = await this.deps.files.hash(file.path, (bytes) => {
-        bytesCounted += bytes;
-        this.progress.bytesDone += bytes;
+      const digest = await this.deps.files.hash(file.path, {
+        keepBelow: KEEP_IN_MEMORY_BELOW,
+        onBytes: (bytes) => {
+          bytesCounted += bytes;
+          this.progress.bytesDone += bytes;
+        },
       });
+      if (digest.size === 0) return await fail('the file is empty (0 bytes)');
+      const changedMessage = (now: FileStamp) => `the file changed while it was imported (${file.facts.size} bytes, then ${now.size}); run the import again once it is complete`;
+      // Changed since the folder was walked, or while it was read: a recorder still writing it.
+      const walked = digest.before.size === file.facts.size && Math.round(digest.before.mtimeMs) === file.facts.mtimeMs;
+      if (!walked || !sameStamp(digest.before, digest.after) || digest.size !== digest.before.size) {
+        return await fail(changedMessage({ ...digest.after, size: Math.max(digest.after.size, digest.size) }));
+      }
+      // Bytes read into memory are what gets stored; a file copied by path is checked again once copied.
       const changed = async () => {
+        if (digest.bytes) return;
         const now = await this.deps.files.stat(file.path).catch(() => null);
         if (!now) throw new Error('the file was deleted while it was imported');
-        if (now.size !== before.size || now.mtimeMs !== before.mtimeMs || now.ctimeMs !== before.ctimeMs || digest.size !== before.size) {
-          throw new Error(`the file changed while it was imported (${before.size} bytes, then ${now.size}); run the import again once it is complete`);
-        }
+        if (!sameStamp(now, digest.before)) throw new Error(changedMessage(now));
       };
-      await changed();
+      const cameraId = await this.cameraId(file.facts.cameraName!);
       await turn.previous;
       let waitFor = this.claimBytes(digest.sha256);
       turn.done();
@@ -322,6 +335,7 @@ class ImportRun {
           longitude: file.facts.longitude,
           sha256: digest.sha256,
           size: digest.size,
+          bytes: digest.bytes,
           duplicate,
           unchanged: changed,
         });

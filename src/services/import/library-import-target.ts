@@ -21,7 +21,7 @@ export interface LibraryImportTargetDeps {
   analyses: AnalysisService;
   tools: Pick<MediaTools, 'probe'>;
   /** An in-process probe for common containers; null sends the file to ffprobe. */
-  quickProbe: (path: string) => Promise<VideoInfo | null>;
+  quickProbe: (input: { path: string } | { bytes: Buffer }) => Promise<VideoInfo | null>;
   clock: Clock;
   segment: boolean;
   /** Refer to files where they are instead of copying them. */
@@ -51,12 +51,12 @@ export class LibraryImportTarget implements ImportTarget {
 
   async postVideoContent(video: ImportVideo): Promise<PostedVideo> {
     const { blobs } = this.deps;
-    // A name that is not UTF-8 cannot be a link target we can record; such files are copied.
-    const blob = this.deps.link && typeof video.path === 'string' ? await blobs.linkFile(video.path, video.sha256) : await blobs.putFile(video.path, video.sha256, video.size);
+    const blob = await this.store(video);
     let info: VideoInfo;
     try {
       await video.unchanged();
-      info = (await this.deps.media.get(video.sha256))?.info ?? (await this.probe(video.sha256));
+      // New bytes have no media yet; known ones usually have, probed already.
+      info = (blob.created ? null : (await this.deps.media.get(video.sha256))?.info) ?? (await this.probe(video));
     } catch (error) {
       // Bytes nobody refers to: a changed file's, or a file that is not a video.
       if (blob.created) await blobs.delete(video.sha256);
@@ -76,6 +76,7 @@ export class LibraryImportTarget implements ImportTarget {
       longitude: video.longitude,
       info,
       duplicate: video.duplicate,
+      bytesWereNew: blob.created,
       now,
     });
     const analysisId = this.deps.segment ? await this.segment(video.jobId, video.seq, video.sha256) : null;
@@ -89,10 +90,21 @@ export class LibraryImportTarget implements ImportTarget {
     return analysisId;
   }
 
-  private async probe(fileId: string): Promise<VideoInfo> {
-    const copy = await this.deps.blobs.localCopy(fileId);
+  /** Links the file, or writes the bytes already read, or copies the file. */
+  private store(video: ImportVideo) {
+    const { blobs } = this.deps;
+    // A name that is not UTF-8 cannot be a link target we can record; such files are copied.
+    if (this.deps.link && typeof video.path === 'string') return blobs.linkFile(video.path, video.sha256);
+    return video.bytes ? blobs.putBytes(video.bytes, video.sha256) : blobs.putFile(video.path, video.sha256, video.size);
+  }
+
+  /** Probes in process when the container allows (from the bytes read, if any), else with ffprobe on the stored blob. */
+  private async probe(video: ImportVideo): Promise<VideoInfo> {
+    const quick = video.bytes ? await this.deps.quickProbe({ bytes: video.bytes }) : null;
+    if (quick) return quick;
+    const copy = await this.deps.blobs.localCopy(video.sha256);
     try {
-      return (await this.deps.quickProbe(copy.path)) ?? (await this.deps.tools.probe(copy.path));
+      return (video.bytes ? null : await this.deps.quickProbe({ path: copy.path })) ?? (await this.deps.tools.probe(copy.path));
     } catch (error) {
       if (error instanceof CamtroveError) throw error;
       throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `not a readable video: ${error instanceof Error ? error.message : String(error)}`);
