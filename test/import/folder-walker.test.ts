@@ -19,6 +19,11 @@ describe('walking a folder for videos', () => {
     await writeFile(Buffer.concat([Buffer.from(join(root, 'site04', 'cam')), Buffer.from([0xe9]), Buffer.from('-x-1476016000.mp4')]), 'dddd');
     await symlink(join(root, 'site04'), join(root, 'site04', 'day2', 'back-up'));
     await symlink(join(root, 'nowhere'), join(root, 'broken.mp4'));
+    // What macOS leaves on a card: metadata beside each video, and a trash folder.
+    await writeFile(join(root, 'site04', '._CAM7-survey-1476014557.mp4'), 'resource fork');
+    await writeFile(join(root, 'site04', '.DS_Store'), 'finder');
+    await mkdir(join(root, '.Trashes'));
+    await writeFile(join(root, '.Trashes', 'CAM7-deleted-1476010000.mp4'), 'deleted');
   });
   after(() => rm(root, { recursive: true, force: true }));
 
@@ -36,7 +41,9 @@ describe('walking a folder for videos', () => {
     assert.equal(await readFile(latin.path, 'utf8'), 'dddd', 'and the file can be read by it');
     assert.equal(typeof files[0]!.path, 'string');
     assert.deepEqual(passed.map((p) => [p.relative, p.reason]), [
+      ['.Trashes', 'hidden (names starting with "." are not imported)'],
       ['broken.mp4', 'a broken symbolic link (or deleted while the folder was read)'],
+      ['site04/._CAM7-survey-1476014557.mp4', 'a hidden file (names starting with "." are not imported)'],
       ['site04/day2/back-up', 'a link to a folder already walked (a symbolic link loop?)'],
     ]);
   });

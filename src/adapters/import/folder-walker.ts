@@ -30,20 +30,28 @@ export async function* walkFolder(root: string, extensions: ReadonlySet<string>)
 }
 
 async function* walk(dir: Buffer, relativeDir: string, extensions: ReadonlySet<string>, visited: Set<string>): AsyncGenerator<WalkEntry> {
-  let names: Buffer[];
+  let entries: { name: Buffer; plainFile: boolean }[];
   try {
     const handle = await opendir(dir, { encoding: 'buffer' as BufferEncoding });
-    names = [];
-    for await (const entry of handle) names.push(entry.name as unknown as Buffer);
+    entries = [];
+    for await (const entry of handle) entries.push({ name: entry.name as unknown as Buffer, plainFile: entry.isFile() });
   } catch (error) {
     yield { passed: { relative: relativeDir || '.', reason: `the folder cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` } };
     return;
   }
-  names.sort((a, b) => Buffer.compare(a, b));
-  for (const name of names) {
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  for (const { name, plainFile } of entries) {
     const text = name.toString('utf8');
+    const wanted = hasExtension(text, extensions);
+    // Most of a card is often other files: those need no stat.
+    if (plainFile && !wanted) continue;
     const relative = relativeDir ? `${relativeDir}/${text}` : text;
     const path = Buffer.concat([dir, Buffer.from('/'), name]);
+    if (text.startsWith('.')) {
+      // macOS leaves "._name.mp4" metadata beside each video on cards it touched, and ".Trashes" holds deleted ones.
+      if (!plainFile || wanted) yield { passed: { relative, reason: plainFile ? 'a hidden file (names starting with "." are not imported)' : 'hidden (names starting with "." are not imported)' } };
+      continue;
+    }
     let info;
     try {
       info = await stat(path);
@@ -62,10 +70,13 @@ async function* walk(dir: Buffer, relativeDir: string, extensions: ReadonlySet<s
       yield* walk(path, relative, extensions, visited);
       continue;
     }
-    if (!info.isFile()) continue;
-    const dot = text.lastIndexOf('.');
-    if (dot < 0 || !extensions.has(text.slice(dot + 1).toLowerCase())) continue;
+    if (!info.isFile() || !wanted) continue;
     const asText = path.toString('utf8');
     yield { file: { path: Buffer.from(asText, 'utf8').equals(path) ? asText : path, relative, size: info.size, mtimeMs: info.mtimeMs } };
   }
+}
+
+function hasExtension(name: string, extensions: ReadonlySet<string>): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && extensions.has(name.slice(dot + 1).toLowerCase());
 }
