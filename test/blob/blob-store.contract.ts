@@ -70,6 +70,27 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
       }
     });
 
+    it('copies a file while it is hashed, then commits it under its hash or discards it', async () => {
+      const { store, leftovers, dispose } = await open();
+      const dir = await mkdtemp(join(tmpdir(), 'camtrove-stage-'));
+      try {
+        const data = randomBytes(300_000);
+        const path = join(dir, 'long.mp4');
+        await writeFile(path, data);
+        const first = store.stageFile(path);
+        assert.deepEqual(await first.commit(sha256(data), data.length), { id: sha256(data), size: data.length, created: true });
+        await first.discard();
+        assert.equal(await store.size(sha256(data)), data.length, 'a discard after the commit keeps the blob');
+        assert.deepEqual(await store.stageFile(path).commit(sha256(data), data.length), { id: sha256(data), size: data.length, created: false });
+        await store.stageFile(path).discard();
+        await assert.rejects(store.stageFile(join(dir, 'absent.mp4')).commit('0'.repeat(64), 1), /ENOENT/);
+        assert.deepEqual(await leftovers(), [], 'no copy left behind');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+        await dispose();
+      }
+    });
+
     it('stores identical bytes once', async () => {
       const { store, dispose } = await open();
       try {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -145,6 +146,18 @@ describe(`camtrove import (${dialectName})`, () => {
       ],
     );
     assert.ok(rows.every((r) => /^[0-9a-f]{64}$/.test(r.file_id!) && Number(r.size) > 0 && r.shard === '0'));
+  });
+
+  it('copies a large file while hashing it, and stores exactly its bytes', async () => {
+    const folder = join(env.dir, 'long');
+    await mkdir(folder, { recursive: true });
+    const bytes = uniqueMp4(base, 'x'.repeat(24 << 20));
+    await writeFile(join(folder, 'CAM4-long-1700000600.mp4'), bytes);
+    const run = await processes.run(['import', folder, '--no-segment', '--json'], env.env(), { timeoutMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const fileId = createHash('sha256').update(bytes).digest('hex');
+    assert.deepEqual(await readFile(join(env.dir, 'data', 'blobs', fileId.slice(0, 2), fileId.slice(2, 4), fileId)), bytes);
+    assert.deepEqual(await filesBelow(join(env.dir, 'data', 'blobs', 'tmp')), [], 'no copy left in the temp folder');
   });
 
   it('--link refers to the files where they are instead of copying them', async () => {

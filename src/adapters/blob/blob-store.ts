@@ -14,6 +14,13 @@ export interface PutOptions {
   onProgress?: (bytesSoFar: number) => void;
 }
 
+/** A copy of a file on its way into the store; see BlobStore.stageFile. */
+export interface StagedBlob {
+  /** Publishes the copy as `sha256`; fails when it does not have `size` bytes (the file changed). */
+  commit(sha256: string, size: number): Promise<StoredBlob>;
+  discard(): Promise<void>;
+}
+
 /** A local path to hand to ffmpeg; `release()` when done (a remote store deletes its download). */
 export interface LocalCopy {
   path: string;
@@ -34,6 +41,12 @@ export interface BlobStore {
    * while it was hashed and copied; the size is checked here.
    */
   putFile(path: string | Buffer, sha256: string, size: number): Promise<StoredBlob>;
+  /**
+   * Starts copying a file before its hash is known, so the copy runs while the caller hashes it:
+   * `commit` stores it under the hash (or drops it when those bytes are stored already), `discard`
+   * drops it. One of the two must be called.
+   */
+  stageFile(path: string | Buffer): StagedBlob;
   /**
    * Refers to a file where it is instead of copying it (`import --link`): the blob reads the file,
    * so moving, changing or deleting it breaks the blob. The caller has hashed it.

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CamtroveError } from '../../domain/errors.js';
-import type { BlobStore, LocalCopy, PutOptions, StoredBlob } from './blob-store.js';
+import type { BlobStore, LocalCopy, PutOptions, StagedBlob, StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
 import { createStreamHash } from './threaded-sha256.js';
 
@@ -97,21 +97,42 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async putFile(path: string | Buffer, sha256: string, size: number): Promise<StoredBlob> {
-    const finalPath = this.pathOf(sha256);
-    if (await exists(finalPath)) return { id: sha256, size, created: false };
+    if (await exists(this.pathOf(sha256))) return { id: sha256, size, created: false };
+    return this.stageFile(path).commit(sha256, size);
+  }
+
+  stageFile(path: string | Buffer): StagedBlob {
     const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.part`);
-    try {
-      // copy_file_range: no bytes through this process, a reflink on file systems that share extents.
+    // copy_file_range: no bytes through this process, a reflink on file systems that share extents.
+    const copied = (async () => {
       await copyFile(path, tempPath, fsConstants.COPYFILE_EXCL);
-      const copied = (await stat(tempPath)).size;
-      if (copied !== size) throw new Error(`the file changed while it was copied (${size} bytes hashed, ${copied} copied)`);
       await fsyncPath(tempPath);
-      await this.publish(tempPath, finalPath);
-      return { id: sha256, size, created: true };
-    } catch (error) {
-      await rm(tempPath, { force: true });
-      throw error;
-    }
+      return (await stat(tempPath)).size;
+    })();
+    // Reported by commit or swallowed by discard; never unhandled.
+    copied.catch(() => undefined);
+    const drop = () => rm(tempPath, { force: true });
+    return {
+      commit: async (sha256, size) => {
+        try {
+          const bytes = await copied;
+          if (await exists(this.pathOf(sha256))) {
+            await drop();
+            return { id: sha256, size, created: false };
+          }
+          if (bytes !== size) throw new Error(`the file changed while it was copied (${size} bytes hashed, ${bytes} copied)`);
+          await this.publish(tempPath, this.pathOf(sha256));
+          return { id: sha256, size, created: true };
+        } catch (error) {
+          await drop();
+          throw error;
+        }
+      },
+      discard: async () => {
+        await copied.catch(() => undefined);
+        await drop();
+      },
+    };
   }
 
   async linkFile(path: string, sha256: string): Promise<StoredBlob & { linked: boolean }> {

@@ -1,3 +1,4 @@
+import type { StagedBlob } from '../../adapters/blob/blob-store.js';
 import { IMPORT_JOB_ID, type ImportRequest } from '../../domain/import/import-request.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { ImportTarget, ImportVideo, PostedVideo } from './import-target.js';
@@ -138,6 +139,11 @@ export class HookedImport implements ImportTarget {
     await video.unchanged();
     const capturedAt = video.timeFromName ?? Math.round(video.mtimeMs);
     return this.options.recordPosted(video, { capturedAt, timeSource: video.timeFromName !== null ? 'name' : 'mtime' });
+  }
+
+  stage(path: string | Buffer): StagedBlob | null {
+    // A hook's own postVideoContent may never store the file: no copy ahead of it.
+    return this.hooks.postVideoContent ? null : (this.library.stage?.(path) ?? null);
   }
 
   segment(jobId: string, seq: number, fileId: string): Promise<string> {

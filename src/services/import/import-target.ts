@@ -1,3 +1,4 @@
+import type { StagedBlob } from '../../adapters/blob/blob-store.js';
 import type { ImportOutcome } from '../../adapters/db/import.repository.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
 
@@ -21,6 +22,8 @@ export interface ImportVideo {
   size: number;
   /** The content, when the file was small enough to read whole (store these bytes, not the file). */
   bytes: Buffer | null;
+  /** A copy of a large file the target began while it was hashed (see `stage`), to commit or leave. */
+  staged: StagedBlob | null;
   /** Another file of this run brought the same bytes (and they are stored by now). */
   duplicate: boolean;
   /**
@@ -47,6 +50,11 @@ export interface PostedVideo {
 export interface ImportTarget {
   registerCamera(name: string): Promise<{ cameraId: string }>;
   postVideoContent(video: ImportVideo): Promise<PostedVideo>;
+  /**
+   * For targets that copy files: begins copying a large file before it is hashed, so copying and
+   * hashing overlap. The importer discards the copy if it is not committed.
+   */
+  stage?(path: string | Buffer): StagedBlob | null;
   /** For targets that segment: queues segmentation of a file stored earlier whose segmentation is missing or failed. */
   segment?(jobId: string, seq: number, fileId: string): Promise<string>;
 }

@@ -283,6 +283,8 @@ class ImportRun {
     // Taken before any await, so turns follow the order files are taken in (see takeTurn).
     const turn = this.takeTurn(file.facts.size);
     let bytesCounted = 0;
+    // A large file's copy begins now and runs while it is hashed.
+    const staged = file.facts.size >= KEEP_IN_MEMORY_BELOW ? (this.deps.target.stage?.(file.path) ?? null) : null;
     try {
       const digest = await this.deps.files.hash(file.path, {
         keepBelow: KEEP_IN_MEMORY_BELOW,
@@ -336,6 +338,7 @@ class ImportRun {
           sha256: digest.sha256,
           size: digest.size,
           bytes: digest.bytes,
+          staged,
           duplicate,
           unchanged: changed,
         });
@@ -356,6 +359,7 @@ class ImportRun {
       return fail(failureReason(error));
     } finally {
       turn.done();
+      await staged?.discard();
     }
   }
 

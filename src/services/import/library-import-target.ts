@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../adapters/blob/blob-store.js';
+import type { BlobStore, StagedBlob } from '../../adapters/blob/blob-store.js';
 import type { Clock } from '../../adapters/clock.js';
 import type { ImportRepository } from '../../adapters/db/import.repository.js';
 import type { MediaRepository } from '../../adapters/db/media.repository.js';
@@ -90,12 +90,21 @@ export class LibraryImportTarget implements ImportTarget {
     return analysisId;
   }
 
-  /** Links the file, or writes the bytes already read, or copies the file. */
+  stage(path: string | Buffer): StagedBlob | null {
+    return this.links(path) ? null : this.deps.blobs.stageFile(path);
+  }
+
+  /** Links the file, or writes the bytes already read, or commits the copy begun while it was hashed, or copies it now. */
   private store(video: ImportVideo) {
     const { blobs } = this.deps;
-    // A name that is not UTF-8 cannot be a link target we can record; such files are copied.
-    if (this.deps.link && typeof video.path === 'string') return blobs.linkFile(video.path, video.sha256);
-    return video.bytes ? blobs.putBytes(video.bytes, video.sha256) : blobs.putFile(video.path, video.sha256, video.size);
+    if (this.links(video.path)) return blobs.linkFile(video.path as string, video.sha256);
+    if (video.bytes) return blobs.putBytes(video.bytes, video.sha256);
+    return video.staged ? video.staged.commit(video.sha256, video.size) : blobs.putFile(video.path, video.sha256, video.size);
+  }
+
+  /** Whether a file is linked rather than copied: with --link, unless its name is not UTF-8 (no link target could be recorded). */
+  private links(path: string | Buffer): boolean {
+    return this.deps.link && typeof path === 'string';
   }
 
   /** Probes in process when the container allows (from the bytes read, if any), else with ffprobe on the stored blob. */
