@@ -29,6 +29,7 @@ import { startContinuousArchiving } from './archiving.js';
 import { ImportRepository } from './adapters/db/import.repository.js';
 import { LockRepository } from './adapters/db/lock.repository.js';
 import { localImportFiles } from './adapters/import/import-files.js';
+import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
 import { ImportService } from './services/import/import.service.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
@@ -90,7 +91,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     cameras,
     analyses,
     tools: media,
-    quickProbe: () => Promise.resolve(null),
+    quickProbe: (input) => ('bytes' in input ? quickProbeBytes(input.bytes) : quickProbe(input.path)),
     files: localImportFiles,
     clock,
   });
