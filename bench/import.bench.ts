@@ -122,7 +122,8 @@ async function importFolder(folder: string, data: string): Promise<{ report: Imp
   let peakRssKiB = 0;
   const sampler = setInterval(() => {
     const memory = child.pid ? readMemory(child.pid) : null;
-    if (memory) peakRssKiB = Math.max(peakRssKiB, memory.rssKiB);
+    // A process that has just exited reads as NaN.
+    if (memory && Number.isFinite(memory.rssKiB)) peakRssKiB = Math.max(peakRssKiB, memory.rssKiB);
   }, 50);
   const [code] = (await once(child, 'close')) as [number | null];
   clearInterval(sampler);
