@@ -86,7 +86,7 @@ export function importCommand(): Command {
       process.once('SIGTERM', interrupt);
       const bar = importProgressBar();
       try {
-        return await library.imports.run(request, { ...hookOptions, concurrency, signal: stop.signal, onProgress: (p) => bar.update(p) });
+        return await library.imports.run(request, { ...hookOptions, concurrency, signal: stop.signal, onScan: (n) => bar.scanned(n), onProgress: (p) => bar.update(p) });
       } finally {
         bar.stop();
         process.off('SIGINT', interrupt);

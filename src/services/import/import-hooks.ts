@@ -146,8 +146,9 @@ export class HookedImport implements ImportTarget {
     return this.hooks.postVideoContent ? null : (this.library.stage?.(path) ?? null);
   }
 
+  /** Segmentation of a file stored in the library earlier (files a hook sent elsewhere never come here). */
   segment(jobId: string, seq: number, fileId: string): Promise<string> {
-    if (this.hooks.postVideoContent || !this.library.segment) return Promise.reject(new Error('files posted by a hook are not segmented by camtrove'));
+    if (!this.library.segment) return Promise.reject(new Error('this import target does not segment'));
     return this.library.segment(jobId, seq, fileId);
   }
 

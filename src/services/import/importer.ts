@@ -60,6 +60,8 @@ export interface ImportProgress {
 
 export interface ImportRunOptions {
   concurrency: number;
+  /** While the folders are walked: files found so far (every 1,000, and once at the end). */
+  onScan?: (found: number) => void;
   onProgress?: (progress: ImportProgress) => void;
   /** Stops taking new files; those under way finish. */
   signal?: AbortSignal;
@@ -70,6 +72,8 @@ export interface ImportRunOptions {
  * camera clips of a few MiB that saves opening each file three more times.
  */
 const KEEP_IN_MEMORY_BELOW = 16 << 20;
+
+const SCAN_REPORT_EVERY = 1000;
 
 /** A file found in the folders, with what its name says. */
 interface PlannedFile {
@@ -131,7 +135,7 @@ export class Importer {
   }
 
   async run(request: ImportRequest, options: ImportRunOptions): Promise<ImportReport> {
-    const plan = await planImport(request, this.deps.files);
+    const plan = await planImport(request, this.deps.files, options.onScan);
     const now = this.deps.clock.now();
     const requestKey = importRequestKey(request);
     const previous = await this.deps.imports.jobForRequest(requestKey);
@@ -183,7 +187,7 @@ export class Importer {
 }
 
 /** Walks the folders and reads each matching file's name. */
-async function planImport(request: ImportRequest, files: ImportFiles): Promise<Plan> {
+async function planImport(request: ImportRequest, files: ImportFiles, onScan?: (found: number) => void): Promise<Plan> {
   const pattern = Importer.compile(request);
   const extensions = new Set(request.extensions);
   const plan: Plan = { files: [], skipped: [] };
@@ -200,6 +204,7 @@ async function planImport(request: ImportRequest, files: ImportFiles): Promise<P
       // Folders given twice, or one inside another: each file once.
       if (seen.has(pathKey)) continue;
       seen.add(pathKey);
+      if (seen.size % SCAN_REPORT_EVERY === 0) onScan?.(seen.size);
       let error: string | null = null;
       let facts: ReturnType<typeof readPathFacts> = null;
       try {
@@ -231,6 +236,7 @@ async function planImport(request: ImportRequest, files: ImportFiles): Promise<P
       });
     }
   }
+  onScan?.(seen.size);
   return plan;
 }
 
