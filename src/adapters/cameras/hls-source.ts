@@ -12,8 +12,12 @@ import { withCredentials, type VideoSourceDeps } from './rtsp-source.js';
 
 /** A playlist is text of a few kilobytes; anything near this is not one. */
 const MAX_PLAYLIST_BYTES = 1024 * 1024;
-/** How far before a live segment's end its newest picture is looked for. */
-const LIVE_TAIL_SECONDS = 0.5;
+/**
+ * How far before a segment's end its last picture is looked for: a playlist's durations are
+ * rounded and the last frame starts up to a frame interval before the end, so a seek into the
+ * final moments can find no picture at all.
+ */
+const TAIL_SECONDS = 0.5;
 
 /**
  * An HLS camera. Live playlists: the newest segment's last picture (a segment already used gives
@@ -54,12 +58,12 @@ export class HlsSource implements FrameSource {
     let bytes: Buffer;
     if (playlist.ended) {
       const { segment, offset } = vodPosition(playlist.segments, (Date.now() - this.openedAt) / 1000);
-      bytes = await frame(segment.url, offset, 'first');
+      bytes = await frame(segment.url, Math.min(offset, Math.max(0, segment.duration - TAIL_SECONDS)), 'first');
     } else {
       const newest = playlist.segments.at(-1)!;
       if (this.lastLive?.sequence === newest.sequence) bytes = this.lastLive.frame;
       else {
-        bytes = await frame(newest.url, Math.max(0, newest.duration - LIVE_TAIL_SECONDS), 'rest');
+        bytes = await frame(newest.url, Math.max(0, newest.duration - TAIL_SECONDS), 'rest');
         this.lastLive = { sequence: newest.sequence, frame: bytes };
       }
     }

@@ -20,7 +20,9 @@ export type CameraListFormat = 'json' | 'csv';
 /** Field names are matched without regard to case: cameraID, CameraId and cameraid are one field. */
 const idFields = ['cameraid', 'id', 'camera_id'] as const;
 const typeFields = ['type', 'camera_type'] as const;
-const listedTypes = ['non_ip', 'ip', 'stream', ...cameraTypes.filter((type) => type !== 'ip')];
+// Camera lists describe network cameras: `import` (a camera known only from imported files) is not one of their types.
+const listedCameraTypes = cameraTypes.filter((type) => type !== 'import');
+const listedTypes = ['non_ip', 'ip', 'stream', ...listedCameraTypes.filter((type) => type !== 'ip')];
 
 /** A camera as the list gives it, before its fields are read; `problem` is wrong with the row as a whole. */
 interface ListRow {
@@ -290,13 +292,13 @@ function readType(read: FieldReader, address: Address): CameraType | undefined {
     return undefined;
   }
   const [first, second] = given;
-  const isOwn = (name: string): boolean => cameraTypes.some((type) => type === name);
+  const isOwn = (name: string): boolean => listedCameraTypes.some((type) => type === name);
   if (first !== undefined && second !== undefined && (typeKinds.get(first.name) !== typeKinds.get(second.name) || (first.name !== second.name && isOwn(first.name) && isOwn(second.name)))) {
     read.reasons.push(`${first.label} ${JSON.stringify(first.text)} and ${second.label} ${JSON.stringify(second.text)} disagree`);
     return undefined;
   }
   // camtrove's own name says more than CAM2's (hls rather than stream), so it wins.
-  const own = cameraTypes.find((type) => given.some(({ name }) => name === type));
+  const own = listedCameraTypes.find((type) => given.some(({ name }) => name === type));
   if (own !== undefined) return own;
   if (first?.name === 'non_ip') return 'snapshot';
   const stream = streamType(address);
