@@ -88,8 +88,9 @@ describe(`camtrove import --hooks (${dialectName})`, () => {
       [['--hook-data-json', '{}'], /hook data was given .* but no --hooks module reads it/],
       [['--hooks', join(env.dir, 'nowhere.mjs')], /the hook module .*nowhere\.mjs does not exist/],
     ];
-    for (const [args, message] of cases) {
-      for (const dry of [[], ['--dry-run']]) {
+    for (const [k, [args, message]] of cases.entries()) {
+      // A dry run refuses the same way (checked on the first case: each run loads the module again).
+      for (const dry of k === 0 ? [[], ['--dry-run']] : [[]]) {
         const run = await processes.run(['import', folder, ...args, ...dry], env.env());
         assert.equal(run.code, 1, `${args.join(' ')} ${dry.join(' ')}: ${run.stderr}`);
         assert.match(run.stderr, message);

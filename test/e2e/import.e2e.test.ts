@@ -10,7 +10,7 @@ import { ImportRepository } from '../../src/adapters/db/import.repository.js';
 import { MediaRepository } from '../../src/adapters/db/media.repository.js';
 import { openLibrary } from '../../src/main.js';
 import { filesBelow } from '../helpers/api.js';
-import { Processes } from '../helpers/cli.js';
+import { Processes, waitUntil } from '../helpers/cli.js';
 import { makeVideo, uniqueMp4 } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
@@ -185,6 +185,23 @@ describe(`camtrove import (${dialectName})`, () => {
     assert.match(run.stdout, /skipped\s+-.*unnamed\.mp4: the name does not match the regex/);
     assert.match(run.stdout, /dry run: 1 files .* would be imported, 1 skipped, 0 cannot be; nothing was written/);
     assert.equal(existsSync(data), false);
+  });
+
+  it('jobs show --watch follows a job until its segmentation is done', { timeout: 120_000 }, async () => {
+    const folder = join(env.dir, 'watched');
+    await mkdir(folder, { recursive: true });
+    for (let k = 0; k < 3; k += 1) await writeFile(join(folder, `CAM6-x-${1_700_000_700 + k}.mp4`), uniqueMp4(base, `watch-${k}`));
+    const run = await processes.run(['import', folder, '--json'], env.env(), { timeoutMs: 60_000 });
+    const { job_id: jobId } = JSON.parse(run.stdout) as ImportJson;
+    const watch = processes.start(['jobs', 'show', jobId, '--watch'], env.env());
+    await waitUntil('the watch to show the job waiting for segmentation', () => /: (processing|complete)\n/.test(watch.stdout) || !watch.running);
+    assert.match(watch.stdout, new RegExp(`job ${jobId}: processing\n`), 'nothing segments it before a worker runs');
+    const worker = await processes.worker(env.env());
+    const exit = await watch.waitForExit(90_000);
+    worker.kill('SIGTERM');
+    await worker.waitForExit();
+    assert.equal(exit.code, 0, watch.stderr);
+    assert.match(watch.stdout, new RegExp(`job ${jobId}: complete\n.*3 done, 0 failed of 3 files`), 'it ends once the job is complete');
   });
 
   it('lists jobs and shows one shard by shard, in the CLI and over HTTP', async () => {

@@ -31,7 +31,12 @@ export function jobsCommand(): Command {
           emit(options.json, view, () => jobText(view));
           return;
         }
-        const stopped = untilStopped();
+        let stopping = false;
+        let wake: (() => void) | null = null;
+        void untilStopped().then(() => {
+          stopping = true;
+          wake?.();
+        });
         let last = '';
         for (;;) {
           const text = options.json ? JSON.stringify(view) : jobText(view);
@@ -42,8 +47,15 @@ export function jobsCommand(): Command {
             last = text;
           }
           if (FINISHED.has(view.status)) return;
-          const stop = await Promise.race([stopped.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), WATCH_MS).unref())]);
-          if (stop) return;
+          // A timer that keeps the process alive until the next look (or Ctrl-C).
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, WATCH_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (stopping) return;
           view = await library.imports.getJob(id);
         }
       });

@@ -125,7 +125,7 @@ export class Importer {
     },
   ) {}
 
-  /** Checks the request before any work: the regex, and each folder (that it is a folder). */
+  /** Compiles the request's regex, or throws INVALID_IMPORT naming what is wrong with it. */
   static compile(request: ImportRequest): NamePattern {
     try {
       return compileNamePattern(request.regex, { cameraGiven: request.camera !== null });
