@@ -69,7 +69,8 @@ describe('camtrove archive', () => {
     const listed = JSON.parse((await camtrove(['cameras', 'ls', '--json'])).stdout) as { cameras: { id: string; health: Record<string, unknown> | null }[] };
     const health = new Map(listed.cameras.map((c) => [c.id, c.health]));
     const door = health.get('door')!;
-    assert.ok(Number(door.frames_saved) >= 3, JSON.stringify(door));
+    // Four ticks in 2 s; a frame too like the last kept one counts as skipped (--diff 1), so under load the split varies.
+    assert.ok(Number(door.frames_saved) >= 1 && Number(door.frames_saved) + Number(door.frames_skipped) >= 3, JSON.stringify(door));
     assert.equal(door.consecutive_failures, 0);
     assert.match(String(door.last_success_at), /^\d{4}-\d\d-\d\dT/);
     const broken = health.get('broken')!;
