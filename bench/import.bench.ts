@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fmt, median, MiB, projectRoot, ratio, runCommand, settleDisk, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
-import { makeTempDir, sizeFromEnv } from './lib/files.js';
+import { uniqueMp4 } from '../test/helpers/media.js';
+import { makeTempDir, sizeFromEnv, writeRandomFile } from './lib/files.js';
 import { readMemory } from './lib/server.js';
 
 const camtrove = join(projectRoot, 'bin', 'camtrove.js');
@@ -35,7 +34,7 @@ export const importBenchmark: Benchmark = {
       log(`writing ${count} small videos (${fmt(baseBytes.length / 1024)} KiB each, 20 cameras)`);
       for (let camera = 0; camera < 20; camera += 1) await mkdir(join(small, `site${camera}`), { recursive: true });
       for (let k = 0; k < count; k += 1) {
-        await writeFile(join(small, `site${k % 20}`, `CAM${k % 20}-survey-${1_700_000_000 + k}.mp4`), withFreeBox(baseBytes, Buffer.from(`file ${k}`)));
+        await writeFile(join(small, `site${k % 20}`, `CAM${k % 20}-survey-${1_700_000_000 + k}.mp4`), uniqueMp4(baseBytes, `file ${k}`));
       }
       const big = join(dir.path, 'big');
       await mkdir(big);
@@ -131,32 +130,13 @@ async function importFolder(folder: string, data: string): Promise<{ report: Imp
   return { report: JSON.parse(stdout) as ImportReport, peakRssKiB };
 }
 
-/** `base` followed by a `free` box holding `payload`: a valid MP4 that plays like `base`. */
-function withFreeBox(base: Buffer, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt32BE(8 + payload.length, 0);
-  header.write('free', 4, 'latin1');
-  return Buffer.concat([base, header, payload]);
-}
-
-/** A video of `size` bytes: `base`, then a `free` box of random bytes (64-bit size when it needs one). */
+/** A video of `size` bytes: `base`, then a `free` box (64-bit size) of random bytes. */
 async function writeBigVideo(path: string, base: Buffer, size: number): Promise<void> {
-  const out = createWriteStream(path, { flags: 'wx' });
-  const boxSize = size - base.length;
   const header = Buffer.alloc(16);
   header.writeUInt32BE(1, 0);
   header.write('free', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(boxSize), 8);
-  out.write(base);
-  out.write(header);
-  let left = boxSize - header.length;
-  while (left > 0) {
-    const n = Math.min(left, 4 * MiB);
-    if (!out.write(randomBytes(n))) await once(out, 'drain');
-    left -= n;
-  }
-  out.end();
-  await once(out, 'close');
+  header.writeBigUInt64BE(BigInt(size - base.length), 8);
+  await writeRandomFile(path, size - base.length - header.length, Buffer.concat([base, header]));
 }
 
 function countFromEnv(name: string, fallback: number): number {

@@ -12,9 +12,10 @@ export async function makeTempDir(label: string): Promise<{ path: string; remove
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** Writes `size` random bytes (incompressible, like video) in 4 MiB chunks. */
-export async function writeRandomFile(path: string, size: number): Promise<void> {
+/** Writes `prefix`, then `size` random bytes (incompressible, like video) in 4 MiB chunks. */
+export async function writeRandomFile(path: string, size: number, prefix?: Buffer): Promise<void> {
   const out = createWriteStream(path, { flags: 'wx' });
+  if (prefix) out.write(prefix);
   let left = size;
   while (left > 0) {
     const n = Math.min(left, 4 * MiB);

@@ -10,19 +10,11 @@ import { ImportRepository } from '../../src/adapters/db/import.repository.js';
 import { LockRepository } from '../../src/adapters/db/lock.repository.js';
 import { openLibrary } from '../../src/main.js';
 import { filesBelow } from '../helpers/api.js';
+import type { ImportJson } from '../helpers/import.js';
 import { Processes, waitUntil } from '../helpers/cli.js';
 import { makeVideo, uniqueMp4 } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
-interface ImportJson {
-  job_id: string;
-  imported: number;
-  already_imported: number;
-  duplicates: number;
-  skipped: number;
-  failed: number;
-  errors: { path: string; reason: string }[];
-}
 
 const isRoot = process.getuid?.() === 0;
 

@@ -7,19 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { openLibrary } from '../../src/main.js';
 import { filesBelow } from '../helpers/api.js';
+import type { ImportJson } from '../helpers/import.js';
 import { Processes } from '../helpers/cli.js';
 import { makeVideo, uniqueMp4 } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
 const exampleHook = join(import.meta.dirname, '..', '..', 'examples', 'import-hooks', 'notify.ts');
 
-interface ImportJson {
-  job_id: string;
-  imported: number;
-  already_imported: number;
-  failed: number;
-  errors: { path: string; reason: string }[];
-}
 
 describe(`camtrove import --hooks (${dialectName})`, () => {
   const processes = new Processes();

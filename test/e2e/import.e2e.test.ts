@@ -10,21 +10,11 @@ import { ImportRepository } from '../../src/adapters/db/import.repository.js';
 import { MediaRepository } from '../../src/adapters/db/media.repository.js';
 import { openLibrary } from '../../src/main.js';
 import { filesBelow } from '../helpers/api.js';
+import type { ImportJson } from '../helpers/import.js';
 import { Processes, waitUntil } from '../helpers/cli.js';
 import { makeVideo, uniqueMp4 } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
-interface ImportJson {
-  job_id: string;
-  imported: number;
-  already_imported: number;
-  duplicates: number;
-  skipped: number;
-  failed: number;
-  errors: { path: string; reason: string }[];
-  segmentations: number;
-  interrupted: boolean;
-}
 
 describe(`camtrove import (${dialectName})`, () => {
   const processes = new Processes();

@@ -1,4 +1,5 @@
 import { CamtroveError } from '../errors.js';
+import { isTimeZone } from '../time-zone.js';
 
 /**
  * How camtrove reaches a camera: a still over HTTP, an MJPEG stream, an HLS playlist or RTSP; or
@@ -207,15 +208,6 @@ function missingAddress(type: CameraType): string {
       return 'an rtsp camera needs rtsp_url';
     case 'import':
       return 'an import camera needs no address';
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -9,6 +9,7 @@ import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId } from '../../domain/ids.js';
 import { IMPORT_JOB_ID, type ImportRequest } from '../../domain/import/import-request.js';
 import { itemState, summarizeJob, summarizeShard, type ImportItemState, type ImportJobStatus, type ShardSummary } from '../../domain/import/shards.js';
+import { isTimeZone } from '../../domain/time-zone.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { AnalysisService } from '../analysis.service.js';
 import type { CameraService } from '../camera.service.js';
@@ -175,13 +176,4 @@ export async function dryRunImport(request: ImportRequest, files: ImportServiceD
   const defaults = { registerCamera: unused, postVideoContent: unused, assignJobIds: unused, registerJobs: unused };
   await giveHookData(options.hooks?.module ?? {}, { hookData: options.hookData ?? null, request, defaults, log: options.log ?? (() => undefined) }, options.hooks?.name ?? null);
   return previewImport(request, files);
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
