@@ -561,15 +561,18 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
 
       const runs = new Map<string, string[]>();
       const handler = (worker: string) => async (job: RunningJob) => {
-        runs.set(job.id, [...(runs.get(job.id) ?? []), worker]);
+        // The attempt tells a double claim (two first attempts) from a lease taken over (attempt 2).
+        runs.set(job.id, [...(runs.get(job.id) ?? []), `${worker}#${job.attempt}`]);
         await untilAborted(job.signal, 10);
       };
-      // Frequent heartbeats, so lease renewals keep crossing claims of new jobs.
+      // Frequent heartbeats, so lease renewals keep crossing claims of new jobs; a lease long
+      // enough that a stalled event loop on a loaded machine cannot lose it.
       const heartbeatMs = 5;
+      const leaseMs = waitMs;
       const workers = [
-        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, handle: handler('here-1') }),
-        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, handle: handler('here-2') }),
-        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, handle: handler('there') }, { on: other.queue }),
+        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, leaseMs, handle: handler('here-1') }),
+        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, leaseMs, handle: handler('here-2') }),
+        startWorker({ concurrency: { alpha: 2 }, heartbeatMs, leaseMs, handle: handler('there') }, { on: other.queue }),
       ];
       for (const id of ids) await waitForState(queue, id, 'completed');
       await sleep(settleMs);
@@ -578,7 +581,7 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       const twice = [...runs].filter(([, by]) => by.length !== 1);
       assert.deepEqual(twice, [], 'jobs run more than once');
       for (const id of ids) assert.deepEqual(pick(await queue.get(id)), { state: 'completed', attempts: 1 });
-      const byWorker = [...runs.values()].flat();
+      const byWorker = [...runs.values()].flat().map((run) => run.split('#')[0]);
       for (const worker of ['here-1', 'here-2', 'there']) assert.ok(byWorker.includes(worker), `worker ${worker} took no job`);
       assert.deepEqual(workers.flatMap((w) => [...w.failed, ...w.retries]), []);
     });

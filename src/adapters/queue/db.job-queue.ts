@@ -220,7 +220,10 @@ class DbQueueWorker implements QueueWorker {
       .limit(limit);
     // SQLite runs one writer at a time, so the single statement is already exclusive there.
     if (this.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+    // The candidates are materialized first: as a plain IN (subquery), PostgreSQL may run the
+    // locking subquery again while rechecking a row another worker changed, and claim past the limit.
     return this.db
+      .with((cte) => cte('candidates').materialized(), () => candidates)
       .updateTable('jobs')
       .set({
         state: 'active',
@@ -228,7 +231,7 @@ class DbQueueWorker implements QueueWorker {
         lease_owner: this.owner,
         lease_until: now + this.options.leaseMs,
       })
-      .where('id', 'in', candidates)
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
       .returningAll()
       .execute();
   }
