@@ -30,7 +30,8 @@ import { ImportRepository } from './adapters/db/import.repository.js';
 import { LockRepository } from './adapters/db/lock.repository.js';
 import { localImportFiles } from './adapters/import/import-files.js';
 import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
-import { ImportService } from './services/import/import.service.js';
+import { ImportHost } from './services/import/import-host.js';
+import { ImportService, type ImportServiceDeps } from './services/import/import.service.js';
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -46,6 +47,8 @@ export interface Library {
   tokens: TokenService;
   cameras: CameraService;
   imports: ImportService;
+  /** The server side of `camtrove import --server`. */
+  importHost: ImportHost;
   segmenter: Segmenter;
   segmentations: SegmentationStore;
   runner: AnalysisRunner;
@@ -83,7 +86,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const segmenter = createSegmenter(config, media);
   const mediaRepository = new MediaRepository(database.db);
   const segmentations = new SegmentationStore(files, mediaRepository, new EventRepository(database.db), clock);
-  const imports = new ImportService({
+  const importDeps: ImportServiceDeps = {
     imports: new ImportRepository(database.db),
     locks: new LockRepository(database.db),
     blobs,
@@ -94,7 +97,9 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     quickProbe: (input) => ('bytes' in input ? quickProbeBytes(input.bytes) : quickProbe(input.path)),
     files: localImportFiles,
     clock,
-  });
+  };
+  const imports = new ImportService(importDeps);
+  const importHost = new ImportHost({ ...importDeps, maxUploadBytes: config.maxUploadBytes });
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -112,6 +117,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     tokens,
     cameras,
     imports,
+    importHost,
     segmenter,
     segmentations,
     runner,

@@ -19,6 +19,8 @@ export const errorCatalogue = {
   CAMTROVE_ERR_LOCKED: { status: 409, retryable: true, summary: 'Another process holds the lock this work needs (one import into a library at a time); the message names it (host, pid, what it does).' },
   CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND: { status: 404, retryable: false, summary: 'No import job has this id.' },
   CAMTROVE_ERR_INVALID_IMPORT: { status: 400, retryable: false, summary: 'An import cannot start as asked: a folder that does not exist, an invalid regex, a regex without a camera group, a bad flag value.' },
+  CAMTROVE_ERR_CONTENT_MISMATCH: { status: 422, retryable: false, summary: 'Bytes sent under a SHA-256 hash to `import --server` have another hash: the file changed while it was sent, or it was damaged on the way. Nothing was stored.' },
+  CAMTROVE_ERR_SERVER_UNREACHABLE: { status: 502, retryable: true, summary: 'The camtrove server given to `import --server` could not be reached, or answered something that is not camtrove (a proxy\'s error page).' },
   CAMTROVE_ERR_DISK_FULL: { status: 507, retryable: true, summary: 'The disk holding the library is full; the file being stored was not kept, and the run stopped. Free space and run it again.' },
   CAMTROVE_ERR_ANALYSIS_NOT_FOUND: { status: 404, retryable: false, summary: 'No analysis has this id (or id prefix).' },
   CAMTROVE_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, summary: 'No endpoint answers this method and path.' },

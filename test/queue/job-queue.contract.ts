@@ -43,6 +43,7 @@ interface WorkerSpec {
   handle: (job: RunningJob) => Promise<void>;
   timeoutMs?: number;
   heartbeatMs?: number;
+  leaseMs?: number;
   backoff?: BackoffPolicy;
 }
 

@@ -12,6 +12,8 @@ export interface PutOptions {
   /** Stop and store nothing once more than this many bytes arrive. */
   maxBytes?: number;
   onProgress?: (bytesSoFar: number) => void;
+  /** The SHA-256 the content must have: other bytes are not stored, and the put fails with CONTENT_MISMATCH. */
+  sha256?: string;
 }
 
 /** A copy of a file on its way into the store; see BlobStore.stageFile. */

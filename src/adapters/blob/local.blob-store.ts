@@ -63,6 +63,9 @@ export class LocalBlobStore implements BlobStore {
       // The sink fsyncs before it finishes: the bytes are on disk before the rename publishes them.
       await pipeline(content, meter, createDurableFileSink(tempPath));
       const id = await hash.digest();
+      if (options.sha256 !== undefined && options.sha256 !== id) {
+        throw new CamtroveError('CAMTROVE_ERR_CONTENT_MISMATCH', `the ${size} bytes received have SHA-256 ${id}, not the ${options.sha256} they were sent as; nothing was stored`);
+      }
       const finalPath = this.pathOf(id);
       if (await exists(finalPath)) {
         await rm(tempPath, { force: true });

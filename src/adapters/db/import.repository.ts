@@ -117,14 +117,15 @@ export class ImportRepository {
     return toPage((await query.execute()).map(toJob), options.limit);
   }
 
-  /** Every item of a job, in order, with its segmentation's state. */
-  async items(jobId: string): Promise<ImportItemWithAnalysis[]> {
+  /** A job's items in order, with their segmentation's state: every one, or `limit` after the item numbered `after`. */
+  async items(jobId: string, page?: { after: number; limit: number }): Promise<ImportItemWithAnalysis[]> {
     const rows = await this.db
       .selectFrom('import_items as i')
       .leftJoin('analyses as a', 'a.id', 'i.analysis_id')
       .selectAll('i')
       .select('a.state as analysis_state')
       .where('i.job_id', '=', jobId)
+      .$if(page !== undefined, (qb) => qb.where('i.seq', '>', page!.after).limit(page!.limit))
       .orderBy('i.seq')
       .execute();
     return rows.map((row) => ({ ...toItem(row), analysisState: (row.analysis_state ?? null) as AnalysisState | null }));

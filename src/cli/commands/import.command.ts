@@ -10,9 +10,11 @@ import { DEFAULT_NAME_PATTERN } from '../../domain/import/name-pattern.js';
 import { DEFAULT_SHARD_SIZE } from '../../domain/import/shards.js';
 import { loadHookModule, readHookData } from '../../adapters/import/hook-loader.js';
 import { localImportFiles } from '../../adapters/import/import-files.js';
+import { RemoteLibrary } from '../../adapters/import/remote-library.js';
+import { systemClock } from '../../adapters/clock.js';
 import { checkHookModule, type ImportHooks } from '../../services/import/import-hooks.js';
-import { dryRunImport } from '../../services/import/import.service.js';
-import type { ImportFileReport, ImportReport } from '../../services/import/importer.js';
+import { dryRunImport, runImport } from '../../services/import/import-run.js';
+import type { ImportFileReport, ImportReport, ImportRunOptions } from '../../services/import/importer.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 import { importProgressBar } from '../progress.js';
@@ -33,6 +35,8 @@ interface ImportFlags extends CommonOptions {
   hooks?: string;
   hookDataJson?: string;
   hookDataJsonFile?: string;
+  server?: string;
+  token?: string;
 }
 
 export const DEFAULT_EXTENSIONS = 'mp4,mov,m4v,avi,mkv,webm,mts,m2ts,ts,3gp,mpg,mpeg,wmv,flv';
@@ -60,7 +64,9 @@ export function importCommand(): Command {
       .option('--no-segment', 'only store the files; queue no motion segmentation')
       .option('--link', 'refer to the files where they are instead of copying them into the library (moving or deleting them later breaks the library)')
       .option('--dry-run', 'print what would be imported (camera, time, size) and write nothing')
-      .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE'),
+      .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE')
+      .option('--server <url>', 'import into the library of a camtrove server (its base URL, e.g. http://nas:8080) instead of a local one; the job lives on the server')
+      .option('--token <token>', 'the API token for --server (or env CAMTROVE_TOKEN, which keeps it out of the process list)'),
   ).action(async (folders: string[], flags: ImportFlags) => {
     const request: ImportRequest = {
       folders: folders.map((f) => resolve(f)),
@@ -79,25 +85,38 @@ export function importCommand(): Command {
       hookData: await readHookData({ json: flags.hookDataJson, file: flags.hookDataJsonFile }),
       ...(flags.hooks ? await hookModule(flags.hooks) : {}),
     };
-    const report = flags.dryRun ? await dryRunImport(request, localImportFiles, hookOptions) : await withLibrary(flags, async (library) => {
+    const remote = flags.server === undefined ? null : remoteLibrary(flags.server, flags.token ?? process.env.CAMTROVE_TOKEN ?? null, request);
+    const run = async (into: (options: ImportRunOptions) => Promise<ImportReport>) => {
       const stop = new AbortController();
       const interrupt = () => stop.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
       const bar = importProgressBar();
       try {
-        return await library.imports.run(request, { ...hookOptions, concurrency, signal: stop.signal, onScan: (n) => bar.scanned(n), onProgress: (p) => bar.update(p) });
+        return await into({ concurrency, signal: stop.signal, onScan: (n) => bar.scanned(n), onProgress: (p) => bar.update(p) });
       } finally {
         bar.stop();
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
       }
-    });
+    };
+    let report: ImportReport;
+    if (flags.dryRun) {
+      report = await dryRunImport(request, localImportFiles, hookOptions);
+    } else if (remote) {
+      try {
+        report = await run((options) => runImport(remote, { files: localImportFiles, clock: systemClock }, request, { ...hookOptions, ...options }));
+      } finally {
+        await remote.close();
+      }
+    } else {
+      report = await withLibrary(flags, (library) => run((options) => library.imports.run(request, { ...hookOptions, ...options })));
+    }
     if (flags.csv) await writeCsv(flags.csv, report.files);
     if (flags.dryRun) {
       emit(flags.json, { job_id: null, dry_run: true, files: report.files.map(fileJson) }, () => dryRunText(report));
     } else {
-      emit(flags.json, reportJson(report), () => summaryText(report, request));
+      emit(flags.json, reportJson(report), () => summaryText(report, request, remote));
     }
     if (report.interrupted) process.exitCode = 130;
     else if (report.failed > 0) process.exitCode = 1;
@@ -146,13 +165,14 @@ async function writeCsv(path: string, files: readonly ImportFileReport[]): Promi
   await finished(out);
 }
 
-function summaryText(report: ImportReport, request: ImportRequest): string {
+function summaryText(report: ImportReport, request: ImportRequest, remote: RemoteLibrary | null): string {
   const lines = [
     `import job ${report.jobId}: ${report.imported} imported, ${report.alreadyImported} already imported, ${report.duplicates} duplicates, ${report.skipped} skipped, ${report.failed} failed`,
   ];
   if (report.interrupted) lines.push('interrupted: run the same command again to continue where this run stopped');
   if (request.segment && report.segmentations > 0) {
-    lines.push(`segmentation: ${report.segmentations} files queued or done; \`camtrove worker\` (or \`camtrove serve\`) runs it. Follow it with: camtrove jobs show ${report.jobId} --watch`);
+    const follow = remote ? `GET ${remote.jobUrl(report.jobId!)}` : `camtrove jobs show ${report.jobId} --watch`;
+    lines.push(`segmentation: ${report.segmentations} files queued or done; \`camtrove worker\` (or \`camtrove serve\`) runs it${remote ? ' on the server' : ''}. Follow it with: ${follow}`);
   }
   const listed = (title: string, files: ImportFileReport[]) => {
     if (files.length === 0) return;
@@ -180,6 +200,20 @@ function dryRunText(report: ImportReport): string {
 async function hookModule(path: string): Promise<{ hooks: { module: ImportHooks; name: string } }> {
   const { exports, name } = await loadHookModule(path);
   return { hooks: { module: checkHookModule(exports, name), name } };
+}
+
+/** The server of --server, checked before any work. */
+function remoteLibrary(server: string, token: string | null, request: ImportRequest): RemoteLibrary {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `--server ${JSON.stringify(server)} is not a URL; give the server's base URL, e.g. http://nas.local:8080`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `--server must be an http:// or https:// URL, not ${url.protocol}`);
+  if (url.username || url.password) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', '--server must not carry credentials; give the API token with --token (or env CAMTROVE_TOKEN)');
+  if (request.link) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', '--link cannot be used with --server: the server cannot refer to files on this machine');
+  return new RemoteLibrary(url, token);
 }
 
 function positiveInteger(flag: string, value: string): number {

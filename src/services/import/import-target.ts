@@ -33,6 +33,9 @@ export interface ImportVideo {
   unchanged(): Promise<void>;
 }
 
+/** A file whose bytes are in the library already, as recorded there. */
+export type StoredVideo = Pick<ImportVideo, 'jobId' | 'seq' | 'displayPath' | 'cameraId' | 'timeFromName' | 'mtimeMs' | 'latitude' | 'longitude' | 'sha256' | 'size' | 'duplicate'>;
+
 /** What became of a posted file. */
 export interface PostedVideo {
   outcome: ImportOutcome;

@@ -6,16 +6,15 @@ import type { MediaRepository } from '../../adapters/db/media.repository.js';
 import type { Page } from '../../adapters/db/pagination.js';
 import type { MediaTools } from '../../adapters/media/ffmpeg.js';
 import { CamtroveError } from '../../domain/errors.js';
-import { newAnalysisId } from '../../domain/ids.js';
 import { IMPORT_JOB_ID, type ImportRequest } from '../../domain/import/import-request.js';
 import { itemState, summarizeJob, summarizeShard, type ImportItemState, type ImportJobStatus, type ShardSummary } from '../../domain/import/shards.js';
-import { isTimeZone } from '../../domain/time-zone.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { AnalysisService } from '../analysis.service.js';
 import type { CameraService } from '../camera.service.js';
-import { acquireLibraryLock } from '../library-lock.js';
-import { Importer, previewImport, type ImportFiles, type ImportReport, type ImportRunOptions } from './importer.js';
-import { giveHookData, HookedImport, type ImportHooks } from './import-hooks.js';
+import { databaseLocks } from '../library-lock.js';
+import type { ImportDestination } from './import-destination.js';
+import { runImport, type HookOptions, type ImportRunEnvironment } from './import-run.js';
+import type { ImportReport, ImportRunOptions } from './importer.js';
 import { LibraryImportTarget } from './library-import-target.js';
 
 /** A job as `GET /api/jobs` lists it. */
@@ -40,14 +39,6 @@ export interface ImportJobView {
   errors: { path: string; reason: string }[];
 }
 
-/** A hook module for the run, loaded by the caller, and its data. */
-export interface HookOptions {
-  hooks?: { module: ImportHooks; name: string };
-  hookData?: unknown;
-  /** Where hooks' log lines go (stderr by default). */
-  log?: (line: string) => void;
-}
-
 export interface ImportServiceDeps {
   imports: ImportRepository;
   locks: LockRepository;
@@ -57,37 +48,19 @@ export interface ImportServiceDeps {
   analyses: AnalysisService;
   tools: Pick<MediaTools, 'probe'>;
   quickProbe: (input: { path: string } | { bytes: Buffer }) => Promise<VideoInfo | null>;
-  files: ImportFiles & { isFolder(path: string): Promise<boolean> };
+  files: ImportRunEnvironment['files'];
   clock: Clock;
 }
 
-const IMPORT_LOCK = 'import';
 const MAX_ERRORS_SHOWN = 100;
 
 /** Importing folders into the library, and the import jobs that track it. */
 export class ImportService {
   constructor(private readonly deps: ImportServiceDeps) {}
 
-  /** Imports, holding the library's import lock: a second import at the same time fails naming the first. */
-  async run(request: ImportRequest, options: ImportRunOptions & HookOptions): Promise<ImportReport> {
-    await checkImportRequest(request, this.deps.files);
-    const hooked = this.hooked(request, options);
-    await hooked.start();
-    const lock = await acquireLibraryLock(this.deps.locks, IMPORT_LOCK, `import of ${request.folders.join(', ')}`, this.deps.clock, (holder) =>
-      `another import into this library is running (${holder.purpose}, pid ${holder.pid} on ${holder.host}, since ${new Date(holder.acquiredAt).toISOString()}); wait for it to finish, or stop it and run this again`,
-    );
-    const stop = new AbortController();
-    const onStop = () => stop.abort();
-    options.signal?.addEventListener('abort', onStop, { once: true });
-    lock.lost.addEventListener('abort', onStop, { once: true });
-    try {
-      const report = await this.importer(hooked).run(request, { ...options, signal: stop.signal });
-      if (lock.lost.aborted) throw lock.lost.reason;
-      return report;
-    } finally {
-      options.signal?.removeEventListener('abort', onStop);
-      await lock.release();
-    }
+  /** Imports into this library, holding its import lock: a second import at the same time fails naming the first. */
+  run(request: ImportRequest, options: ImportRunOptions & HookOptions): Promise<ImportReport> {
+    return runImport(this.destination(), { files: this.deps.files, clock: this.deps.clock }, request, options);
   }
 
   async listJobs(page: { limit: number; after?: string | null }): Promise<Page<ImportJobListing>> {
@@ -132,48 +105,15 @@ export class ImportService {
     return Object.fromEntries([...byShard].sort(([a], [b]) => a - b).map(([shard, counts]) => [String(shard), summarizeShard(counts, job.segment)]));
   }
 
-  /** The run's hooks: the module's functions where it has them, the library's everywhere else. */
-  private hooked(request: ImportRequest, options: HookOptions): HookedImport {
+  /** The library as an import destination: its database keeps the job and the lock, its blob store the files. */
+  private destination(): ImportDestination {
     const { deps } = this;
-    const library = new LibraryImportTarget({ ...deps, segment: request.segment, link: request.link });
-    return new HookedImport(options.hooks?.module ?? {}, library, {
-      request,
-      hookData: options.hookData ?? null,
-      moduleName: options.hooks?.name ?? null,
-      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
-      recordPosted: async (video, posted) => {
-        await deps.imports.recordPosted({ jobId: video.jobId, seq: video.seq, fileId: video.sha256, cameraId: video.cameraId, ...posted, now: deps.clock.now() });
-        return { ...posted, outcome: 'posted', analysisId: null };
-      },
-    });
-  }
-
-  private importer(hooked: HookedImport): Importer {
-    const { deps } = this;
-    return new Importer({ files: deps.files, imports: deps.imports, target: hooked, hooks: hooked, clock: deps.clock, newJobId: newAnalysisId });
+    return {
+      store: deps.imports,
+      locks: databaseLocks(deps.locks, deps.clock),
+      target: (request) => new LibraryImportTarget({ ...deps, segment: request.segment, link: request.link }),
+      name: 'this library',
+    };
   }
 }
 
-/** Every reason an import cannot start, before any work: the regex, the folders, the settings. */
-export async function checkImportRequest(request: ImportRequest, files: Pick<ImportServiceDeps['files'], 'isFolder'>): Promise<void> {
-  Importer.compile(request);
-  if (request.folders.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', 'no folder to import was given');
-  for (const folder of request.folders) {
-    if (!(await files.isFolder(folder))) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `${folder} is not a folder (it does not exist, or it is a file)`);
-  }
-  if (request.timeZone !== null && !isTimeZone(request.timeZone)) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `--tz ${JSON.stringify(request.timeZone)} is not an IANA time zone (e.g. Europe/Paris, America/Chicago)`);
-  if (!Number.isInteger(request.shardSize) || request.shardSize < 1) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `the shard size must be a whole number of at least 1, not ${request.shardSize}`);
-  if (request.extensions.length === 0) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', 'no file extension to import was given');
-}
-
-/**
- * What an import would do, reading the folders and writing nothing (no library is opened). A hook
- * module is given its data, so data it would refuse is refused here too.
- */
-export async function dryRunImport(request: ImportRequest, files: ImportServiceDeps['files'], options: HookOptions = {}): Promise<ImportReport> {
-  await checkImportRequest(request, files);
-  const unused = () => Promise.reject(new Error('a dry run posts nothing'));
-  const defaults = { registerCamera: unused, postVideoContent: unused, assignJobIds: unused, registerJobs: unused };
-  await giveHookData(options.hooks?.module ?? {}, { hookData: options.hookData ?? null, request, defaults, log: options.log ?? (() => undefined) }, options.hooks?.name ?? null);
-  return previewImport(request, files);
-}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../adapters/clock.js';
-import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ImportRepository } from '../../adapters/db/import.repository.js';
+import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord } from '../../adapters/db/import.repository.js';
 import { sameStamp, type FileStamp, type HashedFile } from '../../adapters/import/file-hasher.js';
 import type { WalkEntry } from '../../adapters/import/folder-walker.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
@@ -9,6 +9,7 @@ import { compileNamePattern, readPathFacts, type NamePattern } from '../../domai
 import { shardOf } from '../../domain/import/shards.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { HookItem, HookJob } from './import-hooks.js';
+import type { ImportJobStore } from './import-destination.js';
 import type { ImportTarget } from './import-target.js';
 
 /** The file system as the importer sees it. */
@@ -75,6 +76,9 @@ const KEEP_IN_MEMORY_BELOW = 16 << 20;
 
 const SCAN_REPORT_EVERY = 1000;
 
+/** Errors that end the run at the first file they hit (the others would meet them too). */
+const STOPS_THE_RUN: ReadonlySet<string> = new Set(['CAMTROVE_ERR_SERVER_UNREACHABLE', 'CAMTROVE_ERR_UNAUTHORIZED', 'CAMTROVE_ERR_LOCKED']);
+
 /** A file found in the folders, with what its name says. */
 interface PlannedFile {
   path: string | Buffer;
@@ -117,7 +121,7 @@ export class Importer {
   constructor(
     private readonly deps: {
       files: ImportFiles;
-      imports: ImportRepository;
+      imports: ImportJobStore;
       target: ImportTarget;
       hooks: ImportJobHooks;
       clock: Clock;
@@ -256,7 +260,7 @@ class ImportRun {
   private fatal: CamtroveError | null = null;
 
   constructor(
-    private readonly deps: { files: ImportFiles; imports: ImportRepository; target: ImportTarget; clock: Clock },
+    private readonly deps: { files: ImportFiles; imports: ImportJobStore; target: ImportTarget; clock: Clock },
     private readonly work: Work[],
     private readonly options: ImportRunOptions,
   ) {
@@ -358,9 +362,14 @@ class ImportRun {
       // The bytes of a file that failed part-way do not count as done.
       this.progress.bytesDone += file.facts.size - bytesCounted;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') {
-        this.fatal = new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code}) while storing ${file.display}; nothing of that file was kept, and everything stored before is intact. Free space and run the same import again to continue.`);
+      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'CAMTROVE_ERR_DISK_FULL') {
+        this.fatal = new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code === 'CAMTROVE_ERR_DISK_FULL' ? 'the server says' : code}) while storing ${file.display}; nothing of that file was kept, and everything stored before is intact. Free space and run the same import again to continue.`);
         return { ...fileReport(file, 'failed', 'the disk is full'), shard: item.shard };
+      }
+      // The library is out of reach, or no longer lets this run write: no other file can do better.
+      if (error instanceof CamtroveError && STOPS_THE_RUN.has(error.code)) {
+        this.fatal = error;
+        return { ...fileReport(file, 'failed', error.message), shard: item.shard };
       }
       return fail(failureReason(error));
     } finally {

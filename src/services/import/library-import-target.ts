@@ -10,7 +10,7 @@ import { safeFileName } from '../../domain/file-name.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { AnalysisService } from '../analysis.service.js';
 import type { CameraService } from '../camera.service.js';
-import type { ImportTarget, ImportVideo, PostedVideo } from './import-target.js';
+import type { ImportTarget, ImportVideo, PostedVideo, StoredVideo } from './import-target.js';
 import mime from 'mime-types';
 
 export interface LibraryImportTargetDeps {
@@ -50,16 +50,29 @@ export class LibraryImportTarget implements ImportTarget {
   }
 
   async postVideoContent(video: ImportVideo): Promise<PostedVideo> {
-    const { blobs } = this.deps;
     const blob = await this.store(video);
-    let info: VideoInfo;
     try {
       await video.unchanged();
-      // New bytes have no media yet; known ones usually have, probed already.
-      info = (blob.created ? null : (await this.deps.media.get(video.sha256))?.info) ?? (await this.probe(video));
     } catch (error) {
-      // Bytes nobody refers to: a changed file's, or a file that is not a video.
-      if (blob.created) await blobs.delete(video.sha256);
+      // Bytes nobody refers to: a changed file's.
+      if (blob.created) await this.deps.blobs.delete(video.sha256);
+      throw error;
+    }
+    return this.record(video, blob.created, video.bytes);
+  }
+
+  /**
+   * Records a file whose bytes are in the blob store: its media (probed unless the library knows
+   * it), capture time, item and segmentation. `bytes` are its content when they are in memory.
+   * Bytes that were new and turn out not to be a video are deleted again.
+   */
+  async record(video: StoredVideo, bytesWereNew: boolean, bytes: Buffer | null = null): Promise<PostedVideo> {
+    let info: VideoInfo;
+    try {
+      // New bytes have no media yet; known ones usually have, probed already.
+      info = (bytesWereNew ? null : (await this.deps.media.get(video.sha256))?.info) ?? (await this.probe(video.sha256, bytes));
+    } catch (error) {
+      if (bytesWereNew) await this.deps.blobs.delete(video.sha256);
       throw error;
     }
     const { capturedAt, source } = chooseCaptureTime(video.timeFromName, info.creationTime, video.mtimeMs);
@@ -76,7 +89,7 @@ export class LibraryImportTarget implements ImportTarget {
       longitude: video.longitude,
       info,
       duplicate: video.duplicate,
-      bytesWereNew: blob.created,
+      bytesWereNew,
       now,
     });
     const analysisId = this.deps.segment ? await this.segment(video.jobId, video.seq, video.sha256) : null;
@@ -107,13 +120,13 @@ export class LibraryImportTarget implements ImportTarget {
     return this.deps.link && typeof path === 'string';
   }
 
-  /** Probes in process when the container allows (from the bytes read, if any), else with ffprobe on the stored blob. */
-  private async probe(video: ImportVideo): Promise<VideoInfo> {
-    const quick = video.bytes ? await this.deps.quickProbe({ bytes: video.bytes }) : null;
+  /** Probes in process when the container allows (from the bytes in memory, if any), else with ffprobe on the stored blob. */
+  private async probe(sha256: string, bytes: Buffer | null): Promise<VideoInfo> {
+    const quick = bytes ? await this.deps.quickProbe({ bytes }) : null;
     if (quick) return quick;
-    const copy = await this.deps.blobs.localCopy(video.sha256);
+    const copy = await this.deps.blobs.localCopy(sha256);
     try {
-      return (video.bytes ? null : await this.deps.quickProbe({ path: copy.path })) ?? (await this.deps.tools.probe(copy.path));
+      return (bytes ? null : await this.deps.quickProbe({ path: copy.path })) ?? (await this.deps.tools.probe(copy.path));
     } catch (error) {
       if (error instanceof CamtroveError) throw error;
       throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `not a readable video: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,132 @@
+import type { Readable } from 'node:stream';
+import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ShardStateCount } from '../../adapters/db/import.repository.js';
+import type { LockHolder } from '../../adapters/db/lock.repository.js';
+import { CamtroveError } from '../../domain/errors.js';
+import type { TimeSource } from '../../domain/import/capture-time.js';
+import { IMPORT_JOB_ID } from '../../domain/import/import-request.js';
+import { shardOf } from '../../domain/import/shards.js';
+import { databaseLocks, type LockClaim, type LockPort } from '../library-lock.js';
+import { IMPORT_LOCK } from './import-run.js';
+import type { PostedVideo, StoredVideo } from './import-target.js';
+import { LibraryImportTarget } from './library-import-target.js';
+import type { ImportServiceDeps } from './import.service.js';
+
+/**
+ * The server side of `camtrove import --server`: the client walks and hashes its folders; the
+ * server keeps the job, the lock and the files, exactly as a local import keeps them in its
+ * library. Writes are accepted only from the holder of the import lock, and times are the
+ * server's, so clients with wrong clocks cannot confuse the lock or the records.
+ */
+export class ImportHost {
+  private readonly locks: LockPort;
+
+  constructor(private readonly deps: ImportServiceDeps & { maxUploadBytes: number }) {
+    this.locks = databaseLocks(deps.locks, deps.clock);
+  }
+
+  /** Takes the import lock for a client; `replaces` is a holder the client knows to be dead (its own host, a pid that is gone). */
+  acquireLock(claim: LockClaim, replaces: { host: string; pid: number } | null): ReturnType<LockPort['acquire']> {
+    return this.locks.acquire(IMPORT_LOCK, claim, (holder) => replaces !== null && holder.host === replaces.host && holder.pid === replaces.pid);
+  }
+
+  renewLock(holder: string): Promise<boolean> {
+    return this.locks.renew(IMPORT_LOCK, holder);
+  }
+
+  releaseLock(holder: string): Promise<void> {
+    return this.locks.release(IMPORT_LOCK, holder);
+  }
+
+  /** Throws unless `holder` holds the import lock now: a client whose lock lapsed and was taken writes nothing more. */
+  async requireLock(holder: string | undefined): Promise<void> {
+    const current: LockHolder | null = await this.deps.locks.holder(IMPORT_LOCK);
+    if (holder !== undefined && current?.holder === holder && current.expiresAt >= this.deps.clock.now()) return;
+    throw new CamtroveError('CAMTROVE_ERR_LOCKED', current && current.holder !== holder
+      ? `this client does not hold the import lock: ${current.purpose} (pid ${current.pid} on ${current.host}) holds it`
+      : 'this client does not hold the import lock (it lapsed, or was never taken); start the import again');
+  }
+
+  jobForRequest(requestKey: string): Promise<ImportJobRecord | null> {
+    return this.deps.imports.jobForRequest(requestKey);
+  }
+
+  async job(id: string): Promise<ImportJobRecord> {
+    const job = IMPORT_JOB_ID.test(id) ? await this.deps.imports.getJob(id) : null;
+    if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
+    return job;
+  }
+
+  async createJob(job: Pick<ImportJobRecord, 'id' | 'requestKey' | 'request' | 'segment' | 'shardSize'>): Promise<ImportJobRecord> {
+    if (!IMPORT_JOB_ID.test(job.id)) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `an import job id is 1 to 64 letters, digits, '.', '-' or '_' (a letter or digit first), not ${JSON.stringify(job.id)}`);
+    const existing = await this.deps.imports.getJob(job.id);
+    if (existing) {
+      if (existing.requestKey !== job.requestKey) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `import job ${job.id} exists already, made by another import`);
+      return existing;
+    }
+    return this.deps.imports.createJob({ ...job, createdAt: this.deps.clock.now() });
+  }
+
+  async items(jobId: string, page: { after: number; limit: number }): Promise<ImportItemWithAnalysis[]> {
+    await this.job(jobId);
+    return this.deps.imports.items(jobId, page);
+  }
+
+  async appendItems(jobId: string, facts: readonly ImportItemFacts[]): Promise<{ seq: number; shard: number }[]> {
+    const job = await this.job(jobId);
+    const items = await this.deps.imports.appendItems(job, facts, (seq) => shardOf(seq, job.shardSize), this.deps.clock.now());
+    return items.map(({ seq, shard }) => ({ seq, shard }));
+  }
+
+  async rediscover(jobId: string, seq: number, facts: ImportItemFacts): Promise<void> {
+    await this.deps.imports.rediscover(jobId, seq, facts, this.deps.clock.now());
+  }
+
+  async markFailed(jobId: string, seq: number, reason: string): Promise<void> {
+    await this.deps.imports.markFailed(jobId, seq, reason, this.deps.clock.now());
+  }
+
+  async shardStateCounts(jobId: string): Promise<ShardStateCount[]> {
+    await this.job(jobId);
+    return this.deps.imports.shardStateCounts(jobId);
+  }
+
+  async recordPosted(posted: { jobId: string; seq: number; fileId: string; cameraId: string; capturedAt: number; timeSource: TimeSource }): Promise<void> {
+    await this.deps.imports.recordPosted({ ...posted, now: this.deps.clock.now() });
+  }
+
+  registerCamera(name: string): Promise<{ cameraId: string }> {
+    return this.library(false).registerCamera(name);
+  }
+
+  /** The size of stored bytes, or null: a client skips sending bytes the library has. */
+  contentSize(sha256: string): Promise<number | null> {
+    return this.deps.blobs.size(sha256);
+  }
+
+  /** Stores bytes sent under their SHA-256; other bytes are refused (CONTENT_MISMATCH) and nothing is kept. */
+  async putContent(sha256: string, content: Readable): Promise<{ created: boolean }> {
+    try {
+      const { created } = await this.deps.blobs.put(content, { sha256, maxBytes: this.deps.maxUploadBytes });
+      return { created };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code}); the bytes were not kept`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** Records a file whose bytes were sent: probe, capture time, media, item and segmentation, as a local import does. */
+  async recordStored(video: StoredVideo, bytesWereNew: boolean): Promise<PostedVideo> {
+    const job = await this.job(video.jobId);
+    if ((await this.deps.blobs.size(video.sha256)) === null) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `the library has no bytes with SHA-256 ${video.sha256}; send them first (PUT /api/imports/content/${video.sha256})`);
+    return this.library(job.segment).record(video, bytesWereNew);
+  }
+
+  segment(jobId: string, seq: number, fileId: string): Promise<string> {
+    return this.library(true).segment(jobId, seq, fileId);
+  }
+
+  private library(segment: boolean): LibraryImportTarget {
+    return new LibraryImportTarget({ ...this.deps, segment, link: false });
+  }
+}
