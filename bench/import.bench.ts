@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fmt, median, MiB, projectRoot, ratio, runCommand, settleDisk, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { uniqueMp4 } from '../test/helpers/media.js';
 import { makeTempDir, sizeFromEnv, writeRandomFile } from './lib/files.js';
-import { readMemory } from './lib/server.js';
+import { readMemory, startServer } from './lib/server.js';
 
 const camtrove = join(projectRoot, 'bin', 'camtrove.js');
 
@@ -15,7 +15,8 @@ const camtrove = join(projectRoot, 'bin', 'camtrove.js');
  * (b) a few multi-GB videos, against reading and SHA-256-hashing the same files in one pass
  * (`sha256sum`), goal 0.8. Every round imports into a new library. Files are made here: one small
  * MP4 rendered by ffmpeg, made unique by a trailing `free` box (a valid MP4 that plays the same),
- * and big ones whose `free` box holds random bytes.
+ * and big ones whose `free` box holds random bytes. Both imports are also run into a `camtrove serve`
+ * on loopback (`--server`), against the same import into a local library.
  */
 export const importBenchmark: Benchmark = {
   name: 'import',
@@ -51,6 +52,8 @@ export const importBenchmark: Benchmark = {
       const cpRuns: number[] = [];
       const bigRuns: number[] = [];
       const sumRuns: number[] = [];
+      const remoteSmallRuns: number[] = [];
+      const remoteBigRuns: number[] = [];
       let peakRssKiB = 0;
       for (let round = 1; round <= rounds; round += 1) {
         const data = join(dir.path, `library-${round}`);
@@ -77,6 +80,24 @@ export const importBenchmark: Benchmark = {
         await rm(data, { recursive: true });
         await rm(bigData, { recursive: true });
 
+        // The same two imports into a server's library, over HTTP on loopback (no workers: nothing to segment).
+        const serverData = join(dir.path, `server-${round}`);
+        await mkdir(serverData);
+        const server = await startServer({ dataDir: serverData, logFile: join(dir.path, `server-${round}.log`), env: { CAMTROVE_WORKERS: 'false', CAMTROVE_LOG_LEVEL: 'warn' } });
+        try {
+          await settleDisk();
+          const remoteSmall = await timed(() => importFolder(small, null, server.url));
+          if (remoteSmall.value.report.imported !== count) throw new Error(`imported ${remoteSmall.value.report.imported} of ${count} small files into the server`);
+          await settleDisk();
+          const remoteBig = await timed(() => importFolder(big, null, server.url));
+          if (remoteBig.value.report.imported !== bigCount) throw new Error(`imported ${remoteBig.value.report.imported} of ${bigCount} big files into the server`);
+          remoteSmallRuns.push(remoteSmall.ms);
+          remoteBigRuns.push(remoteBig.ms);
+        } finally {
+          await server.stop();
+          await rm(serverData, { recursive: true });
+        }
+
         smallRuns.push(first.ms);
         againRuns.push(again.ms);
         cpRuns.push(cp.ms);
@@ -85,7 +106,8 @@ export const importBenchmark: Benchmark = {
         const bigMiB = (bigSize * bigCount) / MiB;
         log(
           `round ${round}: ${fmt(count / (first.ms / 1000))} files/s (again ${fmt(count / (again.ms / 1000))}, cp -r + sync ${fmt(count / (cp.ms / 1000))}); ` +
-            `big ${fmt(bigMiB / (bigImport.ms / 1000))} MiB/s (sha256sum ${fmt(bigMiB / (sum.ms / 1000))}), import peak RSS ${fmt(bigImport.value.peakRssKiB / 1024)} MiB`,
+            `big ${fmt(bigMiB / (bigImport.ms / 1000))} MiB/s (sha256sum ${fmt(bigMiB / (sum.ms / 1000))}), import peak RSS ${fmt(bigImport.value.peakRssKiB / 1024)} MiB; ` +
+            `into a server ${fmt(count / (remoteSmallRuns.at(-1)! / 1000))} files/s, big ${fmt(bigMiB / (remoteBigRuns.at(-1)! / 1000))} MiB/s`,
         );
       }
       const perSecond = (ms: number[]) => count / (median(ms) / 1000);
@@ -94,6 +116,8 @@ export const importBenchmark: Benchmark = {
         { benchmark: 'import', metric: `${count} small files, files/s`, value: fmt(perSecond(smallRuns)), baseline: `cp -r + sync ${fmt(perSecond(cpRuns))}`, ratio: ratio(perSecond(smallRuns), perSecond(cpRuns)), goal: '≥ 300 files/s', met: perSecond(smallRuns) >= 300 },
         { benchmark: 'import', metric: 'the same import again (nothing new), files/s', value: fmt(perSecond(againRuns)), baseline: `first run ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(againRuns), perSecond(smallRuns)), goal: '', met: null },
         { benchmark: 'import', metric: `${bigCount} × ${bigSize / MiB} MiB, MiB/s`, value: fmt(bigRate(bigRuns)), baseline: `sha256sum ${fmt(bigRate(sumRuns))}`, ratio: ratio(bigRate(bigRuns), bigRate(sumRuns)), goal: '≥ 0.8×', met: bigRate(bigRuns) / bigRate(sumRuns) >= 0.8 },
+        { benchmark: 'import', metric: `--server: ${count} small files, files/s`, value: fmt(perSecond(remoteSmallRuns)), baseline: `local import ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(remoteSmallRuns), perSecond(smallRuns)), goal: '', met: null },
+        { benchmark: 'import', metric: `--server: ${bigCount} × ${bigSize / MiB} MiB, MiB/s`, value: fmt(bigRate(remoteBigRuns)), baseline: `sha256sum ${fmt(bigRate(sumRuns))}`, ratio: ratio(bigRate(remoteBigRuns), bigRate(sumRuns)), goal: '', met: null },
         { benchmark: 'import', metric: 'peak RSS importing the big files, MiB', value: fmt(peakRssKiB / 1024), baseline: '', ratio: '', goal: '', met: null },
       ];
       return rows;
@@ -108,9 +132,10 @@ interface ImportReport {
   already_imported: number;
 }
 
-/** Runs `camtrove import DIR --no-segment --json` on a library of its own, sampling its memory. */
-async function importFolder(folder: string, data: string): Promise<{ report: ImportReport; peakRssKiB: number }> {
-  const child = spawn(process.execPath, [camtrove, 'import', folder, '--no-segment', '--json', '--data', data], {
+/** Runs `camtrove import DIR --no-segment --json` into a library of its own (or a server's), sampling its memory. */
+async function importFolder(folder: string, data: string | null, server?: string): Promise<{ report: ImportReport; peakRssKiB: number }> {
+  const into = server ? ['--server', server] : ['--data', data!];
+  const child = spawn(process.execPath, [camtrove, 'import', folder, '--no-segment', '--json', ...into], {
     env: { ...process.env, CAMTROVE_DATABASE_URL: '', CAMTROVE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -72,8 +72,11 @@ describe('camtrove import --server', () => {
     assert.equal((await server.analyses.list({ limit: 10 })).items.filter((a) => a.analysis === 'segment').length, 2, 'one segmentation per content, on the server');
     assert.deepEqual(await serverBlobs(), await serverFileRows(), 'the text file\'s bytes were not kept; every blob has its row');
     assert.equal((await serverBlobs()).length, 2);
-    const view = (await (await fetch(`${api.url}/api/jobs/${report.job_id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { counts: { item_count: number; failed: number } };
-    assert.deepEqual(view.counts, { item_count: 4, done: 0, failed: 1 });
+    const shown = await processes.run(['jobs', 'show', report.job_id, '--server', api.url, '--token', token, '--json'], client.env());
+    assert.equal(shown.code, 0, shown.stderr);
+    const view = JSON.parse(shown.stdout) as { status: string; counts: { item_count: number; done: number; failed: number } };
+    assert.deepEqual(view.counts, { item_count: 4, done: 0, failed: 1 }, 'nothing segmented yet: the server runs no workers here');
+    assert.equal(view.status, 'processing');
 
     // A file added and the text file replaced by a video: only those two are sent.
     await writeFile(join(folder, 'CAM1-text-1476014600.mp4'), uniqueMp4(base, 'remote-fixed'));

@@ -6,6 +6,7 @@ import { CamtroveError, errorCatalogue, type ErrorCode } from '../../domain/erro
 import type { ImportRequest } from '../../domain/import/import-request.js';
 import { factsToWire, holderFromWire, IMPORT_LOCK_HEADER, itemFromWire, jobFromWire, shardStateFromWire, type ItemWire, type JobWire, type LockHolderWire, type PostedWire, type ShardStateWire } from '../../http/import-wire.js';
 import type { ImportDestination, ImportJobStore } from '../../services/import/import-destination.js';
+import type { ImportJobListing, ImportJobView, ImportJobViews } from '../../services/import/import.service.js';
 import type { ImportTarget, ImportVideo, PostedVideo } from '../../services/import/import-target.js';
 import type { LockPort } from '../../services/library-lock.js';
 import type { ImportItemRecord } from '../db/import.repository.js';
@@ -30,6 +31,8 @@ interface Call {
  */
 export class RemoteLibrary implements ImportDestination {
   readonly name: string;
+  /** The base URL, as the user gave it. */
+  readonly address: string;
   private readonly agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 });
   /** The holder id of the import lock this client holds: writes carry it. */
   private holder: string | null = null;
@@ -38,7 +41,8 @@ export class RemoteLibrary implements ImportDestination {
     private readonly base: URL,
     private readonly token: string | null,
   ) {
-    this.name = `the library at ${base.origin}`;
+    this.address = base.href.replace(/\/+$/, '');
+    this.name = `the library at ${this.address}`;
   }
 
   readonly locks: LockPort = {
@@ -117,10 +121,15 @@ export class RemoteLibrary implements ImportDestination {
     };
   }
 
-  /** Where the server shows a job. */
-  jobUrl(jobId: string): string {
-    return this.url(`/api/jobs/${encodeURIComponent(jobId)}`);
-  }
+  /** The server's import jobs, as `GET /api/jobs` shows them. */
+  readonly jobs: ImportJobViews = {
+    listJobs: async (page) => {
+      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}) });
+      const { jobs, next } = await this.call<{ jobs: ImportJobListing[]; next: string | null }>({ method: 'GET', path: `/api/jobs?${query.toString()}` });
+      return { items: jobs, next };
+    },
+    getJob: (id) => this.call<ImportJobView>({ method: 'GET', path: `/api/jobs/${encodeURIComponent(id)}` }),
+  };
 
   async close(): Promise<void> {
     await this.agent.close();
@@ -162,7 +171,7 @@ export class RemoteLibrary implements ImportDestination {
 
   /** A path of the API under the base URL (which may itself have a path, behind a proxy). */
   private url(path: string): string {
-    return `${this.base.href.replace(/\/+$/, '')}${path}`;
+    return `${this.address}${path}`;
   }
 
   private jobPath(jobId: string): string {
@@ -190,11 +199,11 @@ export class RemoteLibrary implements ImportDestination {
       // A file that cannot be read while it is sent is the file's problem, not the server's.
       if (call.raw && isFileError(error)) throw error;
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `cannot reach the camtrove server at ${this.base.origin} (${reason})`, { cause: error });
+      throw new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `cannot reach the camtrove server at ${this.address} (${reason})`, { cause: error });
     }
     const text = await response.body.text();
     if (response.statusCode === call.nullOn) return null as T;
-    if (response.statusCode >= 400) throw answerError(response.statusCode, text, this.base, this.token !== null);
+    if (response.statusCode >= 400) throw answerError(response.statusCode, text, this.address, this.token !== null);
     return (text === '' ? null : JSON.parse(text)) as T;
   }
 }
@@ -204,7 +213,7 @@ function isFileError(error: unknown): boolean {
 }
 
 /** The server's own error when it answered one, else a message naming the status. */
-function answerError(status: number, text: string, base: URL, tokenGiven: boolean): CamtroveError {
+function answerError(status: number, text: string, address: string, tokenGiven: boolean): CamtroveError {
   let body: { error?: { code?: string; message?: string } } = {};
   try {
     body = JSON.parse(text) as typeof body;
@@ -215,9 +224,9 @@ function answerError(status: number, text: string, base: URL, tokenGiven: boolea
   if (code && code in errorCatalogue && body.error?.message) {
     const message =
       code !== 'CAMTROVE_ERR_UNAUTHORIZED' ? body.error.message
-      : tokenGiven ? `the server at ${base.origin} refused the token: ${body.error.message}`
-      : `the server at ${base.origin} needs an API token: give it with --token, or in env CAMTROVE_TOKEN (\`camtrove token create\` on the server makes one)`;
+      : tokenGiven ? `the server at ${address} refused the token: ${body.error.message}`
+      : `the server at ${address} needs an API token: give it with --token, or in env CAMTROVE_TOKEN (\`camtrove token create\` on the server makes one)`;
     return new CamtroveError(code as ErrorCode, message);
   }
-  return new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `${base.origin} answered HTTP ${status} without a camtrove error; is it a camtrove server (of this version)?`);
+  return new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `${address} answered HTTP ${status} without a camtrove error; is it a camtrove server (of this version)?`);
 }

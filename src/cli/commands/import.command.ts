@@ -10,7 +10,7 @@ import { DEFAULT_NAME_PATTERN } from '../../domain/import/name-pattern.js';
 import { DEFAULT_SHARD_SIZE } from '../../domain/import/shards.js';
 import { loadHookModule, readHookData } from '../../adapters/import/hook-loader.js';
 import { localImportFiles } from '../../adapters/import/import-files.js';
-import { RemoteLibrary } from '../../adapters/import/remote-library.js';
+import type { RemoteLibrary } from '../../adapters/import/remote-library.js';
 import { systemClock } from '../../adapters/clock.js';
 import { checkHookModule, type ImportHooks } from '../../services/import/import-hooks.js';
 import { dryRunImport, runImport } from '../../services/import/import-run.js';
@@ -18,8 +18,9 @@ import type { ImportFileReport, ImportReport, ImportRunOptions } from '../../ser
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 import { importProgressBar } from '../progress.js';
+import { addServerOptions, remoteLibrary, type ServerOptions } from '../remote.js';
 
-interface ImportFlags extends CommonOptions {
+interface ImportFlags extends CommonOptions, ServerOptions {
   regex: string;
   camera?: string;
   cameraNameSuffix: string;
@@ -35,8 +36,6 @@ interface ImportFlags extends CommonOptions {
   hooks?: string;
   hookDataJson?: string;
   hookDataJsonFile?: string;
-  server?: string;
-  token?: string;
 }
 
 export const DEFAULT_EXTENSIONS = 'mp4,mov,m4v,avi,mkv,webm,mts,m2ts,ts,3gp,mpg,mpeg,wmv,flv';
@@ -44,7 +43,7 @@ export const DEFAULT_EXTENSIONS = 'mp4,mov,m4v,avi,mkv,webm,mts,m2ts,ts,3gp,mpg,
 const LISTED = 20;
 
 export function importCommand(): Command {
-  return addCommonOptions(
+  const command = addCommonOptions(
     new Command('import')
       .description(
         'import folders of recorded video: camera and time come from each file\'s path (--regex), files are stored once by content, and segmentation is queued. The run is an import job: running the same command again continues it, importing only what is new, changed or failed.',
@@ -64,10 +63,9 @@ export function importCommand(): Command {
       .option('--no-segment', 'only store the files; queue no motion segmentation')
       .option('--link', 'refer to the files where they are instead of copying them into the library (moving or deleting them later breaks the library)')
       .option('--dry-run', 'print what would be imported (camera, time, size) and write nothing')
-      .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE')
-      .option('--server <url>', 'import into the library of a camtrove server (its base URL, e.g. http://nas:8080) instead of a local one; the job lives on the server')
-      .option('--token <token>', 'the API token for --server (or env CAMTROVE_TOKEN, which keeps it out of the process list)'),
-  ).action(async (folders: string[], flags: ImportFlags) => {
+      .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE'),
+  );
+  return addServerOptions(command, 'import into the library of a camtrove server; the job lives there').action(async (folders: string[], flags: ImportFlags) => {
     const request: ImportRequest = {
       folders: folders.map((f) => resolve(f)),
       regex: flags.regex,
@@ -85,7 +83,8 @@ export function importCommand(): Command {
       hookData: await readHookData({ json: flags.hookDataJson, file: flags.hookDataJsonFile }),
       ...(flags.hooks ? await hookModule(flags.hooks) : {}),
     };
-    const remote = flags.server === undefined ? null : remoteLibrary(flags.server, flags.token ?? process.env.CAMTROVE_TOKEN ?? null, request);
+    if (flags.server !== undefined && request.link) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', '--link cannot be used with --server: the server cannot refer to files on this machine');
+    const remote = remoteLibrary(flags);
     const run = async (into: (options: ImportRunOptions) => Promise<ImportReport>) => {
       const stop = new AbortController();
       const interrupt = () => stop.abort();
@@ -171,7 +170,7 @@ function summaryText(report: ImportReport, request: ImportRequest, remote: Remot
   ];
   if (report.interrupted) lines.push('interrupted: run the same command again to continue where this run stopped');
   if (request.segment && report.segmentations > 0) {
-    const follow = remote ? `GET ${remote.jobUrl(report.jobId!)}` : `camtrove jobs show ${report.jobId} --watch`;
+    const follow = `camtrove jobs show ${report.jobId} --watch${remote ? ` --server ${remote.address}` : ''}`;
     lines.push(`segmentation: ${report.segmentations} files queued or done; \`camtrove worker\` (or \`camtrove serve\`) runs it${remote ? ' on the server' : ''}. Follow it with: ${follow}`);
   }
   const listed = (title: string, files: ImportFileReport[]) => {
@@ -200,20 +199,6 @@ function dryRunText(report: ImportReport): string {
 async function hookModule(path: string): Promise<{ hooks: { module: ImportHooks; name: string } }> {
   const { exports, name } = await loadHookModule(path);
   return { hooks: { module: checkHookModule(exports, name), name } };
-}
-
-/** The server of --server, checked before any work. */
-function remoteLibrary(server: string, token: string | null, request: ImportRequest): RemoteLibrary {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `--server ${JSON.stringify(server)} is not a URL; give the server's base URL, e.g. http://nas.local:8080`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `--server must be an http:// or https:// URL, not ${url.protocol}`);
-  if (url.username || url.password) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', '--server must not carry credentials; give the API token with --token (or env CAMTROVE_TOKEN)');
-  if (request.link) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', '--link cannot be used with --server: the server cannot refer to files on this machine');
-  return new RemoteLibrary(url, token);
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import type { ImportJobView } from '../../services/import/import.service.js';
+import type { ImportJobView, ImportJobViews } from '../../services/import/import.service.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, parseLimit, table } from '../output.js';
+import { addServerOptions, remoteLibrary, type ServerOptions } from '../remote.js';
 import { untilStopped } from '../signals.js';
 
 const WATCH_MS = 1000;
@@ -10,10 +11,10 @@ const FINISHED = new Set(['complete', 'complete_with_failures']);
 export function jobsCommand(): Command {
   const jobs = new Command('jobs').description('import jobs: list them, and follow one shard by shard');
 
-  addCommonOptions(jobs.command('ls').description('list import jobs, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
-    .action(async (options: CommonOptions & { limit: number; after?: string }) => {
-      await withLibrary(options, async (library) => {
-        const page = await library.imports.listJobs({ limit: options.limit, after: options.after ?? null });
+  serverOptions(jobs.command('ls').description('list import jobs, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
+    .action(async (options: JobsOptions & { limit: number; after?: string }) => {
+      await withJobs(options, async (imports) => {
+        const page = await imports.listJobs({ limit: options.limit, after: options.after ?? null });
         emit(options.json, { jobs: page.items, next: page.next }, () =>
           page.items.length === 0
             ? 'no import jobs yet: import a folder with `camtrove import <folder>`'
@@ -23,10 +24,10 @@ export function jobsCommand(): Command {
       });
     });
 
-  addCommonOptions(jobs.command('show').description('one import job: its status, its shards and its failures').argument('<id>', 'the job id').option('--watch', 'redraw every second until the job is complete (Ctrl-C stops watching, not the job)'))
-    .action(async (id: string, options: CommonOptions & { watch?: boolean }) => {
-      await withLibrary(options, async (library) => {
-        let view = await library.imports.getJob(id);
+  serverOptions(jobs.command('show').description('one import job: its status, its shards and its failures').argument('<id>', 'the job id').option('--watch', 'redraw every second until the job is complete (Ctrl-C stops watching, not the job)'))
+    .action(async (id: string, options: JobsOptions & { watch?: boolean }) => {
+      await withJobs(options, async (imports) => {
+        let view = await imports.getJob(id);
         if (!options.watch) {
           emit(options.json, view, () => jobText(view));
           return;
@@ -56,12 +57,29 @@ export function jobsCommand(): Command {
             };
           });
           if (stopping) return;
-          view = await library.imports.getJob(id);
+          view = await imports.getJob(id);
         }
       });
     });
 
   return jobs;
+}
+
+type JobsOptions = CommonOptions & ServerOptions;
+
+function serverOptions(command: Command): Command {
+  return addServerOptions(addCommonOptions(command), 'the jobs of a camtrove server');
+}
+
+/** The jobs of the local library, or of the server of --server. */
+async function withJobs(options: JobsOptions, run: (imports: ImportJobViews) => Promise<void>): Promise<void> {
+  const remote = remoteLibrary(options);
+  if (!remote) return withLibrary(options, (library) => run(library.imports));
+  try {
+    await run(remote.jobs);
+  } finally {
+    await remote.close();
+  }
 }
 
 function jobText(view: ImportJobView): string {

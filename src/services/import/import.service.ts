@@ -39,6 +39,12 @@ export interface ImportJobView {
   errors: { path: string; reason: string }[];
 }
 
+/** The import jobs of a library, as people see them: this one's, or a server's (`--server`). */
+export interface ImportJobViews {
+  listJobs(page: { limit: number; after?: string | null }): Promise<Page<ImportJobListing>>;
+  getJob(id: string): Promise<ImportJobView>;
+}
+
 export interface ImportServiceDeps {
   imports: ImportRepository;
   locks: LockRepository;
@@ -55,7 +61,7 @@ export interface ImportServiceDeps {
 const MAX_ERRORS_SHOWN = 100;
 
 /** Importing folders into the library, and the import jobs that track it. */
-export class ImportService {
+export class ImportService implements ImportJobViews {
   constructor(private readonly deps: ImportServiceDeps) {}
 
   /** Imports into this library, holding its import lock: a second import at the same time fails naming the first. */
