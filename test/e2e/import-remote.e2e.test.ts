@@ -88,6 +88,29 @@ describe('camtrove import --server', () => {
     assert.equal((await new ImportRepository(server.database.db).items(report.job_id)).length, 5, 'the same job, each file once');
   });
 
+  it('gives hook modules the server as their defaults', async () => {
+    const folder = join(client.dir, 'hooked');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'cam4-x-1476014557.mp4'), uniqueMp4(base, 'hooked'));
+    const hook = join(client.dir, 'site-hook.mjs');
+    await writeFile(hook, `
+export function registerCamera(name, ctx) { return ctx.defaults.registerCamera(name.toUpperCase() + '-site9'); }
+export async function postVideoContent(video, ctx) {
+  await ctx.defaults.postVideoContent(video);
+  ctx.log('stored ' + video.sha256.slice(0, 12) + ' as camera ' + video.cameraId);
+  return true;
+}
+`);
+    const run = await importInto(folder, '--hooks', hook, '--no-segment');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as ImportJson).imported, 1);
+    assert.match(run.stderr, /site-hook\.mjs: stored [0-9a-f]{12} as camera CAM4-site9/);
+    const camera = await server.cameras.find('CAM4-site9');
+    assert.equal(camera?.type, 'import', 'registered on the server by the default the hook called');
+    const media = await server.database.db.selectFrom('media').select('id').where('camera_id', '=', 'CAM4-site9').execute();
+    assert.equal(media.length, 1, 'stored in the server\'s library');
+  });
+
   it('says what is wrong with a missing or wrong token, an unreachable server, or --link, and writes nothing', async () => {
     const folder = join(client.dir, 'refused');
     await mkdir(folder, { recursive: true });
