@@ -221,6 +221,9 @@ function answerError(status: number, text: string, address: string, tokenGiven: 
     // Not camtrove answering (a proxy's page): said below.
   }
   const code = body.error?.code;
+  if (code === 'CAMTROVE_ERR_ROUTE_NOT_FOUND') {
+    return new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `the camtrove server at ${address} does not offer imports (${body.error?.message ?? 'no such endpoint'}); it is older than this camtrove: update it`);
+  }
   if (code && code in errorCatalogue && body.error?.message) {
     const message =
       code !== 'CAMTROVE_ERR_UNAUTHORIZED' ? body.error.message
