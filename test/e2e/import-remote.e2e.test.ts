@@ -163,13 +163,15 @@ export async function postVideoContent(video, ctx) {
     const take = await fetch(`${api.url}/api/imports/lock`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ holder, host: hostname(), pid: process.pid, purpose: 'a test' }) });
     assert.deepEqual(await take.json(), { acquired: true });
     try {
-      const bytes = uniqueMp4(base, 'sent');
       const claimed = createHash('sha256').update('other bytes').digest('hex');
-      const put = await fetch(`${api.url}/api/imports/content/${claimed}`, { method: 'PUT', body: bytes, headers: { ...headers, 'content-type': 'application/octet-stream', [IMPORT_LOCK_HEADER]: holder } });
-      assert.equal(put.status, 422);
-      assert.equal(((await put.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_CONTENT_MISMATCH');
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      assert.ok(!(await serverBlobs()).some((b) => b === claimed || b === actual));
+      // A clip taken whole, and a big file streamed to disk as it arrives.
+      for (const bytes of [uniqueMp4(base, 'sent'), randomBytes(6 << 20)]) {
+        const put = await fetch(`${api.url}/api/imports/content/${claimed}`, { method: 'PUT', body: bytes, headers: { ...headers, 'content-type': 'application/octet-stream', [IMPORT_LOCK_HEADER]: holder } });
+        assert.equal(put.status, 422);
+        assert.equal(((await put.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_CONTENT_MISMATCH');
+        const actual = createHash('sha256').update(bytes).digest('hex');
+        assert.ok(!(await serverBlobs()).some((b) => b === claimed || b === actual));
+      }
       const held = (await filesBelow(join(server.env.dir, 'data', 'blobs', 'tmp'))).length;
       assert.equal(held, 0, 'no partial upload left behind');
     } finally {

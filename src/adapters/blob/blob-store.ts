@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { CamtroveError } from '../../domain/errors.js';
 
 export interface StoredBlob {
   /** SHA-256 of the content, 64 lowercase hex: the file id. */
@@ -60,4 +61,9 @@ export interface BlobStore {
   read(id: string, range?: { start: number; end: number }): Readable;
   delete(id: string): Promise<void>;
   localCopy(id: string): Promise<LocalCopy>;
+}
+
+/** The error of a put whose bytes do not have the SHA-256 they were sent under. */
+export function contentMismatch(size: number, actual: string, expected: string): CamtroveError {
+  return new CamtroveError('CAMTROVE_ERR_CONTENT_MISMATCH', `the ${size} bytes received have SHA-256 ${actual}, not the ${expected} they were sent as; nothing was stored`);
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CamtroveError } from '../../domain/errors.js';
-import type { BlobStore, LocalCopy, PutOptions, StagedBlob, StoredBlob } from './blob-store.js';
+import { contentMismatch, type BlobStore, type LocalCopy, type PutOptions, type StagedBlob, type StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
 import { createStreamHash } from './threaded-sha256.js';
 
@@ -64,7 +64,7 @@ export class LocalBlobStore implements BlobStore {
       await pipeline(content, meter, createDurableFileSink(tempPath));
       const id = await hash.digest();
       if (options.sha256 !== undefined && options.sha256 !== id) {
-        throw new CamtroveError('CAMTROVE_ERR_CONTENT_MISMATCH', `the ${size} bytes received have SHA-256 ${id}, not the ${options.sha256} they were sent as; nothing was stored`);
+        throw contentMismatch(size, id, options.sha256);
       }
       const finalPath = this.pathOf(id);
       if (await exists(finalPath)) {

@@ -201,6 +201,9 @@ export function importRoutes(host: ImportHost): FastifyPluginAsyncTypebox {
         headers: LockHeader,
         response: { 200: Type.Object({ created: Type.Boolean({ description: 'False when the library had these bytes already.' }) }), ...errorResponses(400, 401, 409, 413, 422, 507) },
       },
-    }, async (request) => host.putContent(request.params.sha256, request.body as Readable));
+    }, async (request) => {
+      const length = Number(request.headers['content-length']);
+      return host.putContent(request.params.sha256, request.body as Readable, Number.isSafeInteger(length) ? length : null);
+    });
   };
 }
