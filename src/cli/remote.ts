@@ -10,7 +10,7 @@ export interface ServerOptions {
 
 export function addServerOptions(command: Command, what: string): Command {
   return command
-    .option('--server <url>', `${what} (its base URL, e.g. http://nas.local:8080) instead of a local library`)
+    .option('--server <url>', `${what}, instead of a local library: the server's base URL, e.g. http://nas.local:8080`)
     .option('--token <token>', 'the API token for --server (or env CAMTROVE_TOKEN, which keeps it out of the process list)');
 }
 

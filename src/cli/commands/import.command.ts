@@ -65,7 +65,7 @@ export function importCommand(): Command {
       .option('--dry-run', 'print what would be imported (camera, time, size) and write nothing')
       .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE'),
   );
-  return addServerOptions(command, 'import into the library of a camtrove server; the job lives there').action(async (folders: string[], flags: ImportFlags) => {
+  return addServerOptions(command, 'import into a camtrove server\'s library (the job is kept there)').action(async (folders: string[], flags: ImportFlags) => {
     const request: ImportRequest = {
       folders: folders.map((f) => resolve(f)),
       regex: flags.regex,

@@ -68,7 +68,7 @@ export function jobsCommand(): Command {
 type JobsOptions = CommonOptions & ServerOptions;
 
 function serverOptions(command: Command): Command {
-  return addServerOptions(addCommonOptions(command), 'the jobs of a camtrove server');
+  return addServerOptions(addCommonOptions(command), 'the jobs of a camtrove server\'s library');
 }
 
 /** The jobs of the local library, or of the server of --server. */
