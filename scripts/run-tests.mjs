@@ -15,6 +15,18 @@ const DATABASE_FREE = [
   join('test', 'e2e', 'segment.e2e.test.ts'),
 ];
 
+// Files that take a minute or more start first: two run at a time, and one of them started last
+// would run alone at the end while the other lane sits idle.
+const LONGEST = ['motion-goals.test.ts', 'segment.e2e.test.ts', 'cli.e2e.test.ts', 'archive.e2e.test.ts', 'serve.e2e.test.ts'];
+
+function longestFirst(a, b) {
+  const rank = (file) => {
+    const at = LONGEST.findIndex((name) => file.endsWith(`${sep}${name}`));
+    return at === -1 ? LONGEST.length : at;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function findTests(dir) {
   const found = [];
   for (const name of readdirSync(dir)) {
@@ -31,7 +43,7 @@ const files = ['src', 'test']
   .flatMap(findTests)
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
   .filter((file) => !databaseOnly || filter.length > 0 || !DATABASE_FREE.some((prefix) => file.startsWith(prefix)))
-  .sort();
+  .sort(longestFirst);
 if (databaseOnly && filter.length === 0) console.log(`PostgreSQL pass: the ${files.length} test files that use a database`);
 // The timeout bounds each file as well as each test: files of slow end-to-end tests (and the motion
 // evaluation, which renders its clips on a first run) need minutes; their tests set tighter limits.

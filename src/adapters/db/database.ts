@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { CamtroveError } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import { migrations } from './migrations/index.js';
@@ -18,15 +17,20 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns bigint as text by default; our bigints are epoch ms and sizes, safe as numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
 /** Opens the metadata database: SQLite in the data folder, or PostgreSQL when `databaseUrl` is set. */
 export function openDatabase(options: { dataDir: string; databaseUrl: string }): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
+    const { databaseUrl } = options;
+    // pg is loaded on first use: most commands run on SQLite and need not pay for it.
+    const pool = async () => {
+      const { default: pg } = await import('pg');
+      // PostgreSQL returns bigint as text by default; our bigints are epoch ms and sizes, safe as numbers.
+      pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+      const created = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+      // An idle client losing its connection must not crash the process; the next query reconnects.
+      created.on('error', () => undefined);
+      return created;
+    };
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', description: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
