@@ -30,6 +30,7 @@ import { ImportRepository } from './adapters/db/import.repository.js';
 import { LockRepository } from './adapters/db/lock.repository.js';
 import { localImportFiles } from './adapters/import/import-files.js';
 import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
+import { EventService } from './services/event.service.js';
 import { ImportHost } from './services/import/import-host.js';
 import { ImportService, type ImportServiceDeps } from './services/import/import.service.js';
 
@@ -46,6 +47,7 @@ export interface Library {
   analyses: AnalysisService;
   tokens: TokenService;
   cameras: CameraService;
+  events: EventService;
   imports: ImportService;
   /** The server side of `camtrove import --server`. */
   importHost: ImportHost;
@@ -85,7 +87,9 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
   const segmenter = createSegmenter(config, media);
   const mediaRepository = new MediaRepository(database.db);
-  const segmentations = new SegmentationStore(files, mediaRepository, new EventRepository(database.db), clock);
+  const eventRepository = new EventRepository(database.db);
+  const segmentations = new SegmentationStore(files, mediaRepository, eventRepository, clock);
+  const events = new EventService(eventRepository);
   const importDeps: ImportServiceDeps = {
     imports: new ImportRepository(database.db),
     locks: new LockRepository(database.db),
@@ -116,6 +120,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     analyses,
     tokens,
     cameras,
+    events,
     imports,
     importHost,
     segmenter,

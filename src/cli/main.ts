@@ -4,6 +4,7 @@ import { analyzeCommand } from './commands/analyze.command.js';
 import { archiveCommand } from './commands/archive.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
+import { eventsCommand } from './commands/events.command.js';
 import { filesCommand } from './commands/files.command.js';
 import { importCommand } from './commands/import.command.js';
 import { jobsCommand } from './commands/jobs.command.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .addCommand(archiveCommand())
     .addCommand(importCommand())
     .addCommand(jobsCommand())
+    .addCommand(eventsCommand())
     .addCommand(tokenCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.

@@ -22,6 +22,8 @@ export const errorCatalogue = {
   CAMTROVE_ERR_CONTENT_MISMATCH: { status: 422, retryable: false, summary: 'Bytes sent under a SHA-256 hash to `import --server` have another hash: the file changed while it was sent, or it was damaged on the way. Nothing was stored.' },
   CAMTROVE_ERR_SERVER_UNREACHABLE: { status: 502, retryable: true, summary: 'The camtrove server given to `import --server` could not be reached, or answered something that is not camtrove (a proxy\'s error page).' },
   CAMTROVE_ERR_DISK_FULL: { status: 507, retryable: true, summary: 'The disk holding the library is full; the file being stored was not kept, and the run stopped. Free space and run it again.' },
+  CAMTROVE_ERR_INVALID_QUERY: { status: 400, retryable: false, summary: 'An event search parameter is malformed or contradictory (an unknown sort, a time without a zone, from after to, a cursor from another search); the message names the parameter.' },
+  CAMTROVE_ERR_EVENT_NOT_FOUND: { status: 404, retryable: false, summary: 'No event has this id.' },
   CAMTROVE_ERR_ANALYSIS_NOT_FOUND: { status: 404, retryable: false, summary: 'No analysis has this id (or id prefix).' },
   CAMTROVE_ERR_ROUTE_NOT_FOUND: { status: 404, retryable: false, summary: 'No endpoint answers this method and path.' },
   CAMTROVE_ERR_MISSING_FILE_FIELD: { status: 400, retryable: false, summary: 'An upload has no multipart field named `file`.' },

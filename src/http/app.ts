@@ -14,11 +14,12 @@ import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { cameraRoutes } from './routes/camera.routes.js';
 import { fileRoutes } from './routes/file.routes.js';
+import { eventRoutes } from './routes/event.routes.js';
 import { importRoutes } from './routes/import.routes.js';
 import { jobRoutes } from './routes/job.routes.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'cameras' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
+export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cameraRoutes(deps.cameras));
   await app.register(jobRoutes(deps.imports), { prefix: '/api' });
   await app.register(importRoutes(deps.importHost), { prefix: '/api' });
+  await app.register(eventRoutes(deps.events), { prefix: '/api' });
   // The same answers without the prefix, like every other route here.
   await app.register(jobRoutes(deps.imports, { hide: true }));
   return app;

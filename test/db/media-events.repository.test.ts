@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Migrator, sql } from 'kysely';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
+import { migrations } from '../../src/adapters/db/migrations/index.js';
 import { EventRepository, type EventRecord } from '../../src/adapters/db/event.repository.js';
 import { MediaRepository } from '../../src/adapters/db/media.repository.js';
-import type { MotionEvent } from '../../src/domain/motion/motion-types.js';
 import type { VideoInfo } from '../../src/domain/video-info.js';
+import { eventRecord, motionEvent } from '../helpers/events.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
 const info: VideoInfo = {
@@ -18,17 +20,8 @@ const info: VideoInfo = {
   streams: [],
 };
 
-function motion(start: number, end: number): MotionEvent {
-  const box = { x: 0.1, y: 0.2, w: 0.3, h: 0.4 };
-  return {
-    start, end, motionStart: start, motionEnd: end, motionFrames: 10, peakMotionPct: 2.5, meanMotionPct: 1.25, box,
-    boxTrack: [{ time: start, box }], trajectory: [{ time: start, point: { x: 0.25, y: 0.4 } }], directionDeg: 90, direction: 'E', speed: 0.1,
-    heatmap: Array.from({ length: 256 }, (_, i) => (i % 17 === 0 ? 1 : 0)), zones: ['gate'], score: 0.8, peakTime: start + 1, peakBox: box,
-  };
-}
-
 function event(id: string, mediaId: string, start: number): EventRecord {
-  return { id, mediaId, analysisId: null, cameraId: null, motion: motion(start, start + 4), colors: [{ rgb: [200, 30, 30], hex: '#c81e1e', name: 'red', share: 0.7 }], startedAt: null, endedAt: null, thumbnailFileId: null, clipFileId: null, createdAt: 1 };
+  return eventRecord(id, mediaId, motionEvent(start, start + 4));
 }
 
 describe(`media and events repositories (${dialectName})`, () => {
@@ -69,5 +62,28 @@ describe(`media and events repositories (${dialectName})`, () => {
     await events.replaceForMedia(mediaId, [event('f'.repeat(32), mediaId, 7)]);
     assert.deepEqual((await events.listForMedia(mediaId)).map((e) => e.id), ['f'.repeat(32)]);
     assert.equal((await events.listForMedia(other)).length, 1, 'other media keep their events');
+  });
+
+  it('gives events recorded before searches existed their search columns, from their JSON', async () => {
+    const old = await createTestEnv();
+    const handle = openDatabase(old.config());
+    try {
+      const names = Object.keys(migrations);
+      const before007 = Object.fromEntries(Object.entries(migrations).slice(0, names.indexOf('2026-12-01-007-event-search')));
+      const schema = handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]!.s : undefined;
+      const migrator = new Migrator({ db: handle.db, provider: { getMigrations: () => Promise.resolve(before007) }, migrationTableName: 'camtrove_migrations', migrationLockTableName: 'camtrove_migrations_lock', ...(schema ? { migrationTableSchema: schema } : {}) });
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const motion = motionEvent(10, 16, { directionDeg: 135, speed: 0.25 });
+      const [media, data] = ['d'.repeat(64), JSON.stringify({ motion, colors: [] })];
+      await sql`INSERT INTO events (id, media_id, analysis_id, camera_id, start_s, end_s, started_at, ended_at, score, peak_motion, direction, thumbnail_file_id, clip_file_id, data, created_at)
+        VALUES (${'1'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, ${1_700_000_010_000}, ${1_700_000_016_000}, 0.5, 1, 'SE', NULL, NULL, ${data}, 5),
+               (${'2'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, NULL, NULL, 0.5, 1, 'SE', NULL, NULL, ${data}, 5)`.execute(handle.db);
+      await migrateToLatest(handle);
+      const rows = await handle.db.selectFrom('events').select(['id', 'at_ms', 'duration_s', 'direction_deg', 'speed']).orderBy('id').execute();
+      assert.deepEqual(rows.map((r) => [r.id[0], Number(r.at_ms), r.duration_s, r.direction_deg, r.speed]), [['1', 1_700_000_010_000, 6, 135, 0.25], ['2', 5, 6, 135, 0.25]]);
+    } finally {
+      await handle.close();
+      await old.cleanup();
+    }
   });
 });

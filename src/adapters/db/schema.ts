@@ -86,6 +86,11 @@ export interface EventsTable {
   /** Everything else about the event (boxes, track, heatmap, colours, zones…) as JSON. */
   data: string;
   created_at: number;
+  /** started_at, or created_at for media without a capture time: every event's place in time order. */
+  at_ms: number;
+  duration_s: number;
+  direction_deg: number | null;
+  speed: number;
 }
 
 export interface CamerasTable {

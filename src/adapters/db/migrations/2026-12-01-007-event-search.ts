@@ -1,0 +1,36 @@
+import { sql, type Kysely } from 'kysely';
+
+// Landed migrations are never edited: add a new dated file instead.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  // What event searches filter and sort on, as columns (the rest stays in `data`):
+  // at_ms: the event's start in epoch ms when its media has a capture time, else when the event
+  // was recorded, so every event has a place in time order; duration_s; direction_deg (0 = up,
+  // clockwise; null when it did not travel); speed (frame widths per second).
+  await db.schema.alterTable('events').addColumn('at_ms', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('events').addColumn('duration_s', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('events').addColumn('direction_deg', 'double precision').execute();
+  await db.schema.alterTable('events').addColumn('speed', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+
+  // Existing events: from their columns and their JSON, in batches.
+  const events = db as Kysely<{ events: { id: string; started_at: number | null; created_at: number; start_s: number; end_s: number; data: string } }>;
+  let after = '';
+  for (;;) {
+    const rows = await events.selectFrom('events').select(['id', 'started_at', 'created_at', 'start_s', 'end_s', 'data']).where('id', '>', after).orderBy('id').limit(500).execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const motion = (JSON.parse(row.data) as { motion?: { directionDeg?: number | null; speed?: number } }).motion ?? {};
+      await sql`UPDATE events SET at_ms = ${Number(row.started_at ?? row.created_at)}, duration_s = ${row.end_s - row.start_s}, direction_deg = ${motion.directionDeg ?? null}, speed = ${motion.speed ?? 0} WHERE id = ${row.id}`.execute(db);
+    }
+    after = rows.at(-1)!.id;
+  }
+
+  // Keyset pages in time order, overall and per camera, and by score.
+  await db.schema.createIndex('events_at').on('events').columns(['at_ms', 'id']).execute();
+  await db.schema.createIndex('events_camera_at').on('events').columns(['camera_id', 'at_ms', 'id']).execute();
+  await db.schema.createIndex('events_score').on('events').columns(['score', 'id']).execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const index of ['events_at', 'events_camera_at', 'events_score']) await db.schema.dropIndex(index).execute();
+  for (const column of ['at_ms', 'duration_s', 'direction_deg', 'speed']) await db.schema.alterTable('events').dropColumn(column).execute();
+}

@@ -1,0 +1,143 @@
+import { CamtroveError } from '../errors.js';
+
+/** How a search orders events: by start time (oldest first, or newest first with `-time`), or best score first. */
+export type EventSort = 'time' | '-time' | 'score';
+export const EVENT_SORTS: readonly EventSort[] = ['time', '-time', 'score'];
+
+/** An event search, validated: every filter is optional, and they all apply together. */
+export interface EventQuery {
+  cameras: string[];
+  /** Events overlapping [fromMs, toMs), epoch ms UTC; only events whose media has a capture time can match. */
+  fromMs: number | null;
+  toMs: number | null;
+  media: string | null;
+  job: string | null;
+  minScore: number | null;
+  minDuration: number | null;
+  maxDuration: number | null;
+  /** Directions of travel from `fromDeg` clockwise to `toDeg` (0 = up), half-open; may wrap past 360. */
+  direction: { fromDeg: number; toDeg: number } | null;
+  sort: EventSort;
+  limit: number;
+}
+
+/** A search as it arrives: from a query string or from command-line flags. */
+export interface EventQueryInput {
+  camera?: string | string[];
+  from?: string;
+  to?: string;
+  media?: string;
+  job?: string;
+  min_score?: string;
+  min_duration?: string;
+  max_duration?: string;
+  direction?: string;
+  sort?: string;
+  limit?: string | number;
+}
+
+export const MAX_EVENT_PAGE = 1000;
+const COMPASS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
+const DIRECTION_WORDS: Record<string, string> = { NORTH: 'N', EAST: 'E', SOUTH: 'S', WEST: 'W', UP: 'N', RIGHT: 'E', DOWN: 'S', LEFT: 'W' };
+
+/** Reads a search, or throws INVALID_QUERY naming the parameter that is wrong and why. */
+export function parseEventQuery(input: EventQueryInput): EventQuery {
+  const cameras = (Array.isArray(input.camera) ? input.camera : input.camera === undefined ? [] : [input.camera]).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  const fromMs = input.from === undefined ? null : utcTime('from', input.from);
+  const toMs = input.to === undefined ? null : utcTime('to', input.to);
+  if (fromMs !== null && toMs !== null && fromMs >= toMs) invalid('from', `${input.from} is not before to (${input.to})`);
+  const minDuration = optionalNumber('min_duration', input.min_duration, 0);
+  const maxDuration = optionalNumber('max_duration', input.max_duration, 0);
+  if (minDuration !== null && maxDuration !== null && minDuration > maxDuration) invalid('min_duration', `${minDuration} s is longer than max_duration (${maxDuration} s)`);
+  const minScore = optionalNumber('min_score', input.min_score, 0, 1);
+  const sort = (input.sort ?? 'time') as EventSort;
+  if (!EVENT_SORTS.includes(sort)) invalid('sort', `${JSON.stringify(input.sort)} is not one of ${EVENT_SORTS.join(', ')}`);
+  const limit = input.limit === undefined ? 100 : Number(input.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_PAGE) invalid('limit', `${JSON.stringify(input.limit)} is not a whole number from 1 to ${MAX_EVENT_PAGE}`);
+  const media = input.media === undefined ? null : input.media.trim().toLowerCase();
+  if (media !== null && !/^[0-9a-f]{64}$/.test(media)) invalid('media', `${JSON.stringify(input.media)} is not a file id (64 hexadecimal characters)`);
+  return {
+    cameras,
+    fromMs,
+    toMs,
+    media,
+    job: input.job === undefined || input.job === '' ? null : input.job,
+    minScore,
+    minDuration,
+    maxDuration,
+    direction: input.direction === undefined ? null : parseDirection(input.direction),
+    sort,
+    limit,
+  };
+}
+
+/**
+ * A compass word (N, NE, … NW, or north, east, left, …: 45° around it) or an arc of degrees
+ * `from-to` read clockwise from up (e.g. `45-135` is rightwards, `300-60` wraps through north).
+ */
+export function parseDirection(value: string): { fromDeg: number; toDeg: number } {
+  const word = value.trim().toUpperCase().replace(/[\s_-]+/g, '');
+  const compass = COMPASS.indexOf(DIRECTION_WORDS[word] ?? word.replace(/^NORTH/, 'N').replace(/^SOUTH/, 'S').replace(/EAST$/, 'E').replace(/WEST$/, 'W'));
+  if (compass !== -1) return { fromDeg: (compass * 45 - 22.5 + 360) % 360, toDeg: (compass * 45 + 22.5) % 360 };
+  const arc = /^\s*(\d+(?:\.\d+)?)\s*(?:-|\.\.)\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  if (arc) {
+    const [fromDeg, toDeg] = [Number(arc[1]), Number(arc[2])];
+    if (fromDeg <= 360 && toDeg <= 360 && fromDeg !== toDeg) return { fromDeg: fromDeg % 360, toDeg: toDeg % 360 };
+  }
+  return invalid('direction', `${JSON.stringify(value)} is neither a compass direction (N, NE, E, SE, S, SW, W, NW, or north, left…) nor an arc of degrees such as 45-135 (clockwise from up)`);
+}
+
+function utcTime(name: string, value: string): number {
+  // A date, or a date and time with Z or an offset: a time without one would be read in no known zone.
+  if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i.test(value.trim())) {
+    return invalid(name, `${JSON.stringify(value)} is not a UTC ISO 8601 time: give a date (2026-11-30) or a time with Z or an offset (2026-11-30T08:00:00Z)`);
+  }
+  const [year, month, day] = value.trim().slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls 2026-02-31 over into March rather than refusing it.
+  const real = month >= 1 && month <= 12 && day >= 1 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+  const ms = Date.parse(value.trim().replace(' ', 'T'));
+  return real && Number.isFinite(ms) ? ms : invalid(name, `${JSON.stringify(value)} is not a real date`);
+}
+
+function optionalNumber(name: string, value: string | undefined, min: number, max = Infinity): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) invalid(name, `${JSON.stringify(value)} is not a number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}`);
+  return n;
+}
+
+function invalid(name: string, reason: string): never {
+  throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', `${name}: ${reason}`);
+}
+
+/** Where a page of a search ended: the sort key of its last event. */
+export interface EventCursor {
+  key: number;
+  id: string;
+}
+
+/**
+ * An opaque cursor, tied to its search: "key:id:fingerprint". A cursor brought to another search
+ * (other filters or order) would skip or repeat events, so it is refused.
+ */
+export function encodeEventCursor(query: EventQuery, cursor: EventCursor): string {
+  return Buffer.from(`${cursor.key}:${cursor.id}:${fingerprint(query)}`).toString('base64url');
+}
+
+export function decodeEventCursor(query: EventQuery, value: string): EventCursor {
+  const [key, id, print] = Buffer.from(value, 'base64url').toString().split(':');
+  if (key === undefined || !id || !Number.isFinite(Number(key)) || print === undefined) invalid('after', 'this is not a cursor camtrove gave (pass back the `next` value of the previous page)');
+  if (print !== fingerprint(query)) invalid('after', 'this cursor belongs to another search: the filters and the sort must stay the same from page to page');
+  return { key: Number(key), id };
+}
+
+/** A short digest of everything but the page size: FNV-1a over the canonical JSON. */
+function fingerprint(query: EventQuery): string {
+  const { limit: _limit, ...rest } = query;
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify({ ...rest, cameras: [...rest.cameras].sort() })) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EventRepository } from '../../src/adapters/db/event.repository.js';
+import { ImportRepository } from '../../src/adapters/db/import.repository.js';
+import type { Library } from '../../src/main.js';
+import { Processes } from '../helpers/cli.js';
+import { eventRecord, motionEvent } from '../helpers/events.js';
+import { listen } from '../helpers/http.js';
+import { dialectName, openTestLibrary, type TestEnv } from '../helpers/test-library.js';
+
+const T = Date.UTC(2026, 10, 30);
+const [A, B, C] = ['a', 'b', 'c'].map((c) => c.repeat(64)) as [string, string, string];
+const id = (n: number) => n.toString(16).padStart(32, '0');
+
+interface Page {
+  events: { id: string; camera_id: string | null; camera_name: string | null; started_at: string | null; duration: number; score: number; direction: string | null; heatmap?: unknown }[];
+  next: string | null;
+}
+
+describe(`event search (${dialectName})`, () => {
+  const processes = new Processes();
+  let library: Library & { env: TestEnv; dispose(): Promise<void> };
+  let api: Awaited<ReturnType<typeof listen>>;
+  let events: EventRepository;
+
+  before(async () => {
+    library = await openTestLibrary();
+    api = await listen(library);
+    events = new EventRepository(library.database.db);
+    await library.cameras.add({ id: 'gate', type: 'import', name: 'Front gate' });
+    // Media A (gate, captured at T): a short eastward event and a long northward one. Media B (yard,
+    // an hour later): southward. Media C (gate, no capture time): still, placed by when it was recorded.
+    await events.replaceForMedia(A, [
+      eventRecord(id(1), A, motionEvent(0, 4, { score: 0.9, directionDeg: 90, direction: 'E' }), { cameraId: 'gate', startedAt: T, endedAt: T + 4000 }),
+      eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N' }), { cameraId: 'gate', startedAt: T + 100_000, endedAt: T + 130_000 }),
+    ]);
+    await events.replaceForMedia(B, [eventRecord(id(3), B, motionEvent(0, 2, { score: 0.6, directionDeg: 180, direction: 'S' }), { cameraId: 'yard', startedAt: T + 3_600_000, endedAt: T + 3_602_000 })]);
+    await events.replaceForMedia(C, [eventRecord(id(4), C, motionEvent(5, 8, { score: 0.5, directionDeg: null, direction: null }), { cameraId: 'gate', createdAt: 50 })]);
+    // Import job site4 holds media B.
+    const imports = new ImportRepository(library.database.db);
+    const job = await imports.createJob({ id: 'site4', requestKey: 'k', request: {}, segment: true, shardSize: 10, createdAt: 1 });
+    await imports.appendItems(job, [{ path: '/card/yard-1.mp4', pathKey: 'f'.repeat(64), size: 1, mtimeMs: 1, cameraName: 'yard', capturedAt: null, timeSource: null, latitude: null, longitude: null }], () => 0, 1);
+    await library.database.db.updateTable('import_items').set({ file_id: B, state: 'stored' }).where('job_id', '=', 'site4').execute();
+  });
+  after(async () => {
+    await processes.killAll();
+    await api.close();
+    await library.dispose();
+  });
+
+  const search = async (query: string): Promise<{ status: number; body: Page & { error?: { code: string; message: string } } }> => {
+    const response = await fetch(`${api.url}/api/events?${query}`);
+    return { status: response.status, body: (await response.json()) as Page & { error?: { code: string; message: string } } };
+  };
+  const ids = async (query: string) => {
+    const { status, body } = await search(query);
+    assert.equal(status, 200, JSON.stringify(body));
+    return body.events.map((e) => Number.parseInt(e.id, 16));
+  };
+
+  it('filters by camera, overlapping time, score, duration, direction, media and import job, each alone and together', async () => {
+    assert.deepEqual(await ids(''), [4, 1, 2, 3], 'time order; an event without capture time by when it was recorded');
+    assert.deepEqual(await ids('camera=gate'), [4, 1, 2]);
+    assert.deepEqual(await ids('camera=gate&camera=yard'), [4, 1, 2, 3]);
+    assert.deepEqual(await ids('camera=yard,nowhere'), [3]);
+    assert.deepEqual(await ids(`from=${new Date(T + 2000).toISOString()}&to=${new Date(T + 101_000).toISOString()}`), [1, 2], 'overlapping the window, not only starting in it');
+    assert.deepEqual(await ids('from=2026-11-30T00:00:05Z'), [2, 3], 'events without a capture time never match a time filter');
+    assert.deepEqual(await ids('min_score=0.55&sort=score'), [1, 3]);
+    assert.deepEqual(await ids('min_duration=10'), [2]);
+    assert.deepEqual(await ids('max_duration=2.5'), [3]);
+    assert.deepEqual(await ids('direction=N'), [2]);
+    assert.deepEqual(await ids('direction=east'), [1]);
+    assert.deepEqual(await ids('direction=300-60'), [2], 'an arc through north');
+    assert.deepEqual(await ids('direction=90-200'), [1, 3]);
+    assert.deepEqual(await ids(`media=${B}`), [3]);
+    assert.deepEqual(await ids('job=site4'), [3]);
+    assert.deepEqual(await ids('camera=gate&min_score=0.4&direction=E&to=2026-12-01'), [1]);
+    assert.deepEqual(await ids('sort=-time'), [3, 2, 1, 4]);
+    assert.deepEqual(await ids('sort=score'), [1, 3, 4, 2]);
+  });
+
+  it('answers events with their camera\'s name and UTC times, and one event with its detail and links', async () => {
+    const { body } = await search('camera=gate&limit=2');
+    assert.deepEqual(body.events.map((e) => [e.camera_id, e.camera_name, e.started_at, e.duration]), [['gate', 'Front gate', null, 3], ['gate', 'Front gate', new Date(T).toISOString(), 4]]);
+    assert.equal(body.events[0]!.heatmap, undefined, 'lists leave out the per-frame detail');
+
+    const one = (await (await fetch(`${api.url}/api/events/${id(1)}`)).json()) as Record<string, unknown>;
+    assert.equal(one.media_id, A);
+    assert.equal(one.ended_at, new Date(T + 4000).toISOString());
+    assert.deepEqual(one.links, { media: `/file/${A}`, thumbnail: null, clip: null });
+    assert.equal((one.heatmap as unknown[]).length, 16);
+    const missing = await fetch(`${api.url}/api/events/${id(99)}`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_EVENT_NOT_FOUND');
+  });
+
+  it('pages with a cursor that stays stable while new events arrive, and refuses one from another search', async () => {
+    const first = await search('limit=2');
+    assert.deepEqual(first.body.events.map((e) => Number.parseInt(e.id, 16)), [4, 1]);
+    // One event lands before the page's end, one after it: the next pages neither repeat nor skip.
+    await events.replaceForMedia('d'.repeat(64), [
+      eventRecord(id(5), 'd'.repeat(64), motionEvent(0, 1), { cameraId: 'road', startedAt: T - 86_400_000, endedAt: T - 86_399_000 }),
+      eventRecord(id(6), 'd'.repeat(64), motionEvent(7200, 7201), { cameraId: 'road', startedAt: T + 7_200_000, endedAt: T + 7_201_000 }),
+    ]);
+    try {
+      const second = await search(`limit=2&after=${first.body.next}`);
+      assert.deepEqual(second.body.events.map((e) => Number.parseInt(e.id, 16)), [2, 3]);
+      const third = await search(`limit=2&after=${second.body.next}`);
+      assert.deepEqual(third.body.events.map((e) => Number.parseInt(e.id, 16)), [6]);
+      assert.equal(third.body.next, null);
+
+      const other = await search(`limit=2&camera=gate&after=${first.body.next}`);
+      assert.equal(other.status, 400);
+      assert.match(other.body.error!.message, /^after: this cursor belongs to another search/);
+    } finally {
+      await events.replaceForMedia('d'.repeat(64), []);
+    }
+  });
+
+  it('answers 400 naming the parameter for a bad value', async () => {
+    for (const [query, message] of [
+      ['from=2026-11-30T08:00', /^from: .*Z or an offset/],
+      ['from=2026-12-02&to=2026-12-01', /^from: .* is not before to/],
+      ['sort=camera', /^sort: /],
+      ['direction=sideways', /^direction: /],
+      ['min_score=high', /^min_score: /],
+      ['limit=5000', /^limit: /],
+      ['after=garbage', /^after: /],
+    ] as const) {
+      const { status, body } = await search(query);
+      assert.equal(status, 400, query);
+      assert.equal(body.error?.code, 'CAMTROVE_ERR_INVALID_QUERY', query);
+      assert.match(body.error.message, message, query);
+    }
+  });
+
+  it('lists the same events from the command line', async () => {
+    const run = await processes.run(['events', 'ls', '--camera', 'gate', '--sort=-time', '--json'], library.env.env());
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as Page).events.map((e) => Number.parseInt(e.id, 16)), [2, 1, 4]);
+    const bad = await processes.run(['events', 'ls', '--direction', 'sideways'], library.env.env());
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /direction: "sideways" is neither a compass direction/);
+  });
+});
