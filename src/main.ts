@@ -89,7 +89,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const mediaRepository = new MediaRepository(database.db);
   const eventRepository = new EventRepository(database.db);
   const segmentations = new SegmentationStore(files, mediaRepository, eventRepository, clock);
-  const events = new EventService(eventRepository);
+  const events = new EventService(eventRepository, clock);
   const importDeps: ImportServiceDeps = {
     imports: new ImportRepository(database.db),
     locks: new LockRepository(database.db),

@@ -1,5 +1,6 @@
 import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
-import { decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQueryInput } from '../domain/events/event-query.js';
+import type { Clock } from '../adapters/clock.js';
+import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError } from '../domain/errors.js';
 import { eventJson } from '../domain/motion/event-json.js';
 
@@ -8,7 +9,10 @@ export type EventView = Record<string, unknown> & { id: string };
 
 /** Finding motion events across the library: by camera, time, place in the job, score, duration, direction. */
 export class EventService {
-  constructor(private readonly events: EventRepository) {}
+  constructor(
+    private readonly events: EventRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** One page of a search; `after` is the previous page's `next`. */
   async search(input: EventQueryInput & { after?: string }): Promise<{ events: EventView[]; next: string | null }> {
@@ -18,13 +22,52 @@ export class EventService {
     return { events: page.events.map((e) => view(e, false)), next: page.more && page.last ? encodeEventCursor(query, page.last) : null };
   }
 
+  /** Labels an event (source `user`); labelling it again with the same name changes the score. */
+  async addLabel(id: string, input: LabelInput): Promise<EventView> {
+    const label = { name: checkLabelName('name', input.name), score: checkScore(input.score), source: 'user' };
+    if (!(await this.events.addLabel(this.existingId(id), label, this.clock.now()))) throw notFound(id);
+    return this.get(id);
+  }
+
+  /** Takes a label off an event; `removed` is false when it had none by that name. */
+  async removeLabel(id: string, name: string): Promise<{ removed: boolean }> {
+    const eventId = this.existingId(id);
+    const removed = await this.events.removeLabel(eventId, name);
+    if (!removed && !(await this.events.get(eventId))) throw notFound(id);
+    return { removed };
+  }
+
+  /**
+   * Labels every event a search matches. At least one filter is needed (or `all`), so that a
+   * forgotten filter does not label the whole library.
+   */
+  async labelMatching(input: EventQueryInput & { all?: boolean }, label: LabelInput): Promise<{ labelled: number }> {
+    const query = parseEventQuery(input);
+    const { sort: _sort, limit: _limit, labelMatch: _match, ...filters } = query;
+    const filtered = Object.values(filters).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null));
+    if (!filtered && input.all !== true) throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', 'all: no filter was given; to label every event in the library, say so with all=true (--all)');
+    const labelled = await this.events.labelMatching(query, { name: checkLabelName('name', label.name), score: checkScore(label.score), source: 'user' }, this.clock.now());
+    return { labelled };
+  }
+
+  private existingId(id: string): string {
+    if (!/^[0-9a-f]{1,32}$/i.test(id)) throw notFound(id);
+    return id.toLowerCase();
+  }
+
   /** One event with everything known about it (its track, trajectory and heatmap) and links to its files. */
   async get(id: string): Promise<EventView> {
-    const event = /^[0-9a-f]{1,32}$/i.test(id) ? await this.events.get(id.toLowerCase()) : null;
-    if (!event) throw new CamtroveError('CAMTROVE_ERR_EVENT_NOT_FOUND', `no event has id ${JSON.stringify(id)}`);
+    const event = await this.events.get(this.existingId(id));
+    if (!event) throw notFound(id);
     const file = (fileId: string | null) => (fileId === null ? null : `/file/${fileId}`);
     return { ...view(event, true), links: { media: file(event.mediaId), thumbnail: file(event.thumbnailFileId), clip: file(event.clipFileId) } };
   }
+}
+
+/** A label as given by a person or a script: a name and an optional score (0–1). */
+export interface LabelInput {
+  name: string;
+  score?: number | null;
 }
 
 /** The event's JSON, as the segmenter prints it, with its camera and media; lists leave out the per-frame detail. */
@@ -32,5 +75,15 @@ function view(event: FoundEvent, detail: boolean): EventView {
   // The media's capture time, back from the event's absolute start.
   const capturedAt = event.startedAt === null ? null : event.startedAt - Math.round(event.motion.start * 1000);
   const { box_track, trajectory, heatmap, ...summary } = eventJson(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAt);
-  return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...summary, ...(detail ? { box_track, trajectory, heatmap } : {}) };
+  return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...summary, labels: event.labels, ...(detail ? { box_track, trajectory, heatmap } : {}) };
+}
+
+function notFound(id: string): CamtroveError {
+  return new CamtroveError('CAMTROVE_ERR_EVENT_NOT_FOUND', `no event has id ${JSON.stringify(id)}`);
+}
+
+function checkScore(score: number | null | undefined): number | null {
+  if (score === undefined || score === null) return null;
+  if (!Number.isFinite(score) || score < 0 || score > 1) throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', `score: ${score} is not a number from 0 to 1`);
+  return score;
 }

@@ -32,9 +32,10 @@ describe(`event search (${dialectName})`, () => {
     // an hour later): southward. Media C (gate, no capture time): still, placed by when it was recorded.
     await events.replaceForMedia(A, [
       eventRecord(id(1), A, motionEvent(0, 4, { score: 0.9, directionDeg: 90, direction: 'E' }), { cameraId: 'gate', startedAt: T, endedAt: T + 4000 }),
-      eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N' }), { cameraId: 'gate', startedAt: T + 100_000, endedAt: T + 130_000 }),
+      eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N', zones: ['roadX1'] }), { cameraId: 'gate', startedAt: T + 100_000, endedAt: T + 130_000 }),
     ]);
-    await events.replaceForMedia(B, [eventRecord(id(3), B, motionEvent(0, 2, { score: 0.6, directionDeg: 180, direction: 'S' }), { cameraId: 'yard', startedAt: T + 3_600_000, endedAt: T + 3_602_000 })]);
+    const blue = { rgb: [20, 40, 200] as [number, number, number], hex: '#1428c8', name: 'blue', share: 0.6 };
+    await events.replaceForMedia(B, [eventRecord(id(3), B, motionEvent(0, 2, { score: 0.6, directionDeg: 180, direction: 'S', zones: ['road_1', 'gate'] }), { cameraId: 'yard', startedAt: T + 3_600_000, endedAt: T + 3_602_000, colors: [blue] })]);
     await events.replaceForMedia(C, [eventRecord(id(4), C, motionEvent(5, 8, { score: 0.5, directionDeg: null, direction: null }), { cameraId: 'gate', createdAt: 50 })]);
     // Import job site4 holds media B.
     const imports = new ImportRepository(library.database.db);
@@ -117,6 +118,54 @@ describe(`event search (${dialectName})`, () => {
     }
   });
 
+  it('filters by dominant colour and by zone, names matched whole', async () => {
+    assert.deepEqual(await ids('color=blue'), [3]);
+    assert.deepEqual(await ids('color=red&color=blue'), [4, 1, 2, 3]);
+    assert.deepEqual(await ids('zone=road_1'), [3], '"_" is a letter here, not a LIKE wildcard');
+    assert.deepEqual(await ids('zone=gate&camera=yard'), [3]);
+    assert.deepEqual(await ids('zone=road'), []);
+  });
+
+  it('labels events one by one and by search, finds them by label, and escapes nothing away', async () => {
+    const label = (event: number, body: unknown) => fetch(`${api.url}/api/events/${id(event)}/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const fox = '<b>"fox" & co</b>';
+    let answer = (await (await label(1, { name: 'deer', score: 0.9 })).json()) as { labels: unknown[] };
+    assert.deepEqual(answer.labels, [{ name: 'deer', score: 0.9, source: 'user' }]);
+    answer = (await (await label(1, { name: 'deer', score: 0.5 })).json()) as { labels: unknown[] };
+    assert.deepEqual(answer.labels, [{ name: 'deer', score: 0.5, source: 'user' }], 'the same name again changes the score');
+    await label(3, { name: 'deer' });
+    await label(3, { name: fox });
+    assert.deepEqual(await ids('label=deer'), [1, 3]);
+    assert.deepEqual(await ids(`label=deer&label=${encodeURIComponent(fox)}`), [1, 3]);
+    assert.deepEqual(await ids(`label=deer&label=${encodeURIComponent(fox)}&label_match=all`), [3]);
+    const listed = (await search(`label=${encodeURIComponent(fox)}`)).body.events[0] as unknown as { labels: { name: string }[] };
+    assert.deepEqual(listed.labels.map((l) => l.name), [fox, 'deer'], 'markup and quotes come back as they were given, in code-point order');
+
+    const remove = (event: number, name: string) => fetch(`${api.url}/api/events/${id(event)}/labels/${encodeURIComponent(name)}`, { method: 'DELETE' });
+    assert.deepEqual(await (await remove(1, 'deer')).json(), { removed: true });
+    assert.deepEqual(await (await remove(1, 'deer')).json(), { removed: false });
+    assert.equal((await remove(99, 'deer')).status, 404);
+    assert.equal((await label(99, { name: 'deer' })).status, 404);
+    for (const bad of [{ name: '' }, { name: 'x'.repeat(101) }, { name: 'tab\there' }, { name: 'deer', score: 2 }]) {
+      const refused = await label(1, bad);
+      assert.equal(refused.status, 400, JSON.stringify(bad));
+    }
+
+    const bulk = (query: string, body: unknown) => fetch(`${api.url}/api/events/labels?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.deepEqual(await (await bulk('camera=gate', { name: 'gate camera' })).json(), { labelled: 3 });
+    assert.deepEqual(await ids('label=gate%20camera'), [4, 1, 2]);
+    const everything = await bulk('', { name: 'seen' });
+    assert.equal(everything.status, 400);
+    assert.match(((await everything.json()) as { error: { message: string } }).error.message, /^all: no filter was given/);
+    assert.deepEqual(await (await bulk('all=true', { name: 'seen' })).json(), { labelled: 4 });
+
+    // A new segmentation of media A makes new events: the old ones' labels go with them.
+    await events.replaceForMedia(A, [eventRecord(id(7), A, motionEvent(0, 4), { cameraId: 'gate', startedAt: T, endedAt: T + 4000 })]);
+    assert.deepEqual(await ids('label=gate%20camera'), [4]);
+    const orphans = await library.database.db.selectFrom('event_labels').select('event_id').where('event_id', 'in', [id(1), id(2)]).execute();
+    assert.deepEqual(orphans, []);
+  });
+
   it('answers 400 naming the parameter for a bad value', async () => {
     for (const [query, message] of [
       ['from=2026-11-30T08:00', /^from: .*Z or an offset/],
@@ -126,6 +175,8 @@ describe(`event search (${dialectName})`, () => {
       ['min_score=high', /^min_score: /],
       ['limit=5000', /^limit: /],
       ['after=garbage', /^after: /],
+      ['color=purpleish', /^color: "purpleish" is not one of black, white/],
+      ['label_match=some', /^label_match: /],
     ] as const) {
       const { status, body } = await search(query);
       assert.equal(status, 400, query);
@@ -134,10 +185,13 @@ describe(`event search (${dialectName})`, () => {
     }
   });
 
-  it('lists the same events from the command line', async () => {
-    const run = await processes.run(['events', 'ls', '--camera', 'gate', '--sort=-time', '--json'], library.env.env());
+  it('lists and labels the same events from the command line', async () => {
+    const labelled = await processes.run(['events', 'label', id(3), 'heron', '--score', '0.7'], library.env.env());
+    assert.equal(labelled.code, 0, labelled.stderr);
+    assert.match(labelled.stdout, /heron \(0\.7\)/);
+    const run = await processes.run(['events', 'ls', '--camera', 'yard', '--label', 'heron', '--sort=-time', '--json'], library.env.env());
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual((JSON.parse(run.stdout) as Page).events.map((e) => Number.parseInt(e.id, 16)), [2, 1, 4]);
+    assert.deepEqual((JSON.parse(run.stdout) as Page).events.map((e) => Number.parseInt(e.id, 16)), [3]);
     const bad = await processes.run(['events', 'ls', '--direction', 'sideways'], library.env.env());
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /direction: "sideways" is neither a compass direction/);

@@ -74,13 +74,16 @@ describe(`media and events repositories (${dialectName})`, () => {
       const migrator = new Migrator({ db: handle.db, provider: { getMigrations: () => Promise.resolve(before007) }, migrationTableName: 'camtrove_migrations', migrationLockTableName: 'camtrove_migrations_lock', ...(schema ? { migrationTableSchema: schema } : {}) });
       assert.equal((await migrator.migrateToLatest()).error, undefined);
       const motion = motionEvent(10, 16, { directionDeg: 135, speed: 0.25 });
-      const [media, data] = ['d'.repeat(64), JSON.stringify({ motion, colors: [] })];
+      const [media, data] = ['d'.repeat(64), JSON.stringify({ motion: { ...motion, zones: ['gate', 'road_1'] }, colors: [{ name: 'red' }, { name: 'grey' }] })];
       await sql`INSERT INTO events (id, media_id, analysis_id, camera_id, start_s, end_s, started_at, ended_at, score, peak_motion, direction, thumbnail_file_id, clip_file_id, data, created_at)
         VALUES (${'1'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, ${1_700_000_010_000}, ${1_700_000_016_000}, 0.5, 1, 'SE', NULL, NULL, ${data}, 5),
                (${'2'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, NULL, NULL, 0.5, 1, 'SE', NULL, NULL, ${data}, 5)`.execute(handle.db);
       await migrateToLatest(handle);
-      const rows = await handle.db.selectFrom('events').select(['id', 'at_ms', 'duration_s', 'direction_deg', 'speed']).orderBy('id').execute();
-      assert.deepEqual(rows.map((r) => [r.id[0], Number(r.at_ms), r.duration_s, r.direction_deg, r.speed]), [['1', 1_700_000_010_000, 6, 135, 0.25], ['2', 5, 6, 135, 0.25]]);
+      const rows = await handle.db.selectFrom('events').select(['id', 'at_ms', 'duration_s', 'direction_deg', 'speed', 'colors', 'zones']).orderBy('id').execute();
+      assert.deepEqual(rows.map((r) => [r.id[0], Number(r.at_ms), r.duration_s, r.direction_deg, r.speed, r.colors, r.zones]), [
+        ['1', 1_700_000_010_000, 6, 135, 0.25, ',red,grey,', ',gate,road_1,'],
+        ['2', 5, 6, 135, 0.25, ',red,grey,', ',gate,road_1,'],
+      ]);
     } finally {
       await handle.close();
       await old.cleanup();

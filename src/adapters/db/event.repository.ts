@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { DominantColor, MotionEvent } from '../../domain/motion/motion-types.js';
 import type { EventCursor, EventQuery } from '../../domain/events/event-query.js';
+import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -18,9 +19,18 @@ export interface EventRecord {
   createdAt: number;
 }
 
-/** An event found by a search, with its camera's name. */
+/** A label on an event. */
+export interface EventLabel {
+  name: string;
+  score: number | null;
+  /** "user", an analysis name, or an import hook. */
+  source: string;
+}
+
+/** An event found by a search, with its camera's name and its labels. */
 export interface FoundEvent extends EventRecord {
   cameraName: string | null;
+  labels: EventLabel[];
 }
 
 /** Rows are inserted in batches of this many (SQLite allows 32,766 bound values per statement). */
@@ -36,6 +46,8 @@ export class EventRepository {
    */
   async replaceForMedia(mediaId: string, events: readonly EventRecord[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // A new segmentation's events are new events: the old ones' labels go with them.
+      await trx.deleteFrom('event_labels').where('event_id', 'in', (eb) => eb.selectFrom('events').select('id').where('media_id', '=', mediaId)).execute();
       await trx.deleteFrom('events').where('media_id', '=', mediaId).execute();
       for (let at = 0; at < events.length; at += INSERT_BATCH) {
         await trx.insertInto('events').values(events.slice(at, at + INSERT_BATCH).map(toRow)).execute();
@@ -50,27 +62,10 @@ export class EventRepository {
   async search(query: EventQuery, cursor: EventCursor | null): Promise<{ events: FoundEvent[]; last: EventCursor | null; more: boolean }> {
     const key = query.sort === 'score' ? 'e.score' : 'e.at_ms';
     const descending = query.sort !== 'time';
-    let select = this.db
-      .selectFrom('events as e')
+    let select = matching(this.db.selectFrom('events as e'), query)
       .leftJoin('cameras as c', 'c.id', 'e.camera_id')
       .selectAll('e')
       .select('c.name as camera_name')
-      .$if(query.cameras.length > 0, (qb) => qb.where('e.camera_id', 'in', query.cameras))
-      // Overlapping the window: only events with a real start time (their media's capture time is known).
-      .$if(query.toMs !== null, (qb) => qb.where('e.started_at', 'is not', null).where('e.at_ms', '<', query.toMs!))
-      .$if(query.fromMs !== null, (qb) => qb.where('e.ended_at', '>', query.fromMs!))
-      .$if(query.media !== null, (qb) => qb.where('e.media_id', '=', query.media!))
-      .$if(query.job !== null, (qb) => qb.where('e.media_id', 'in', (eb) => eb.selectFrom('import_items').select('file_id').where('job_id', '=', query.job!).where('file_id', 'is not', null).$narrowType<{ file_id: string }>()))
-      .$if(query.minScore !== null, (qb) => qb.where('e.score', '>=', query.minScore!))
-      .$if(query.minDuration !== null, (qb) => qb.where('e.duration_s', '>=', query.minDuration!))
-      .$if(query.maxDuration !== null, (qb) => qb.where('e.duration_s', '<=', query.maxDuration!))
-      .$if(query.direction !== null, (qb) => {
-        const { fromDeg, toDeg } = query.direction!;
-        // An arc that wraps past north is the union of its two sides.
-        return qb.where((eb) => (fromDeg < toDeg
-          ? eb.and([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])
-          : eb.or([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])));
-      })
       .orderBy(key, descending ? 'desc' : 'asc')
       .orderBy('e.id', descending ? 'desc' : 'asc')
       .limit(query.limit + 1);
@@ -79,9 +74,10 @@ export class EventRepository {
     }
     const rows = await select.execute();
     const page = rows.slice(0, query.limit);
+    const labels = await this.labelsOf(page.map((r) => r.id));
     const last = page.at(-1);
     return {
-      events: page.map((row) => ({ ...toRecord(row), cameraName: row.camera_name ?? null })),
+      events: page.map((row) => ({ ...toRecord(row), cameraName: row.camera_name ?? null, labels: labels.get(row.id) ?? [] })),
       last: last ? { key: query.sort === 'score' ? last.score : Number(last.at_ms), id: last.id } : null,
       more: rows.length > query.limit,
     };
@@ -89,7 +85,48 @@ export class EventRepository {
 
   async get(id: string): Promise<FoundEvent | null> {
     const row = await this.db.selectFrom('events as e').leftJoin('cameras as c', 'c.id', 'e.camera_id').selectAll('e').select('c.name as camera_name').where('e.id', '=', id).executeTakeFirst();
-    return row ? { ...toRecord(row), cameraName: row.camera_name ?? null } : null;
+    return row ? { ...toRecord(row), cameraName: row.camera_name ?? null, labels: (await this.labelsOf([id])).get(id) ?? [] } : null;
+  }
+
+  /** Puts a label on an event, or changes its score and source; false when there is no such event. */
+  async addLabel(eventId: string, label: EventLabel, now: number): Promise<boolean> {
+    const exists = await this.db.selectFrom('events').select('id').where('id', '=', eventId).executeTakeFirst();
+    if (!exists) return false;
+    await this.db
+      .insertInto('event_labels')
+      .values({ event_id: eventId, name: label.name, score: label.score, source: label.source, created_at: now })
+      .onConflict((oc) => oc.columns(['event_id', 'name']).doUpdateSet({ score: label.score, source: label.source, created_at: now }))
+      .execute();
+    return true;
+  }
+
+  /** Takes a label off an event; false when it had none by that name. */
+  async removeLabel(eventId: string, name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('event_labels').where('event_id', '=', eventId).where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Labels every event a search matches (its order and pages aside), in one statement; returns how many. */
+  async labelMatching(query: EventQuery, label: EventLabel, now: number): Promise<number> {
+    const result = await this.db
+      .insertInto('event_labels')
+      .columns(['event_id', 'name', 'score', 'source', 'created_at'])
+      // SQLite reads ON CONFLICT after a SELECT without WHERE as a join's ON: there is always a WHERE.
+      .expression(matching(this.db.selectFrom('events as e').where(sql<boolean>`true`), query).select((eb) => ['e.id', eb.val(label.name).as('name'), eb.val(label.score).as('score'), eb.val(label.source).as('source'), eb.val(now).as('created_at')]))
+      .onConflict((oc) => oc.columns(['event_id', 'name']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score'), source: eb.ref('excluded.source'), created_at: eb.ref('excluded.created_at') })))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** The labels of these events, by event, in name order (by code point). */
+  private async labelsOf(eventIds: readonly string[]): Promise<Map<string, EventLabel[]>> {
+    const byEvent = new Map<string, EventLabel[]>();
+    if (eventIds.length === 0) return byEvent;
+    const rows = await this.db.selectFrom('event_labels').select(['event_id', 'name', 'score', 'source']).where('event_id', 'in', eventIds).execute();
+    // Sorted here, by code point: the databases' collations disagree about punctuation.
+    rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const row of rows) byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), { name: row.name, score: row.score, source: row.source }]);
+    return byEvent;
   }
 
   /** A media item's events in time order. */
@@ -97,6 +134,34 @@ export class EventRepository {
     const rows = await this.db.selectFrom('events').selectAll().where('media_id', '=', mediaId).orderBy('start_s').orderBy('id').execute();
     return rows.map(toRecord);
   }
+}
+
+/** The events a search's filters select (from `events as e`). */
+function matching<O>(qb: SelectQueryBuilder<Database & { e: EventsTable }, 'e', O>, query: EventQuery): SelectQueryBuilder<Database & { e: EventsTable }, 'e', O> {
+  const inList = (column: 'e.colors' | 'e.zones', values: readonly string[]) => (eb: ExpressionBuilder<Database & { e: EventsTable }, 'e'>) =>
+    eb.or(values.map((value) => sql<boolean>`${sql.ref(column)} LIKE ${nameListPattern(value)} ESCAPE '\\'`));
+  return qb
+    .$if(query.cameras.length > 0, (q) => q.where('e.camera_id', 'in', query.cameras))
+    // Overlapping the window: only events with a real start time (their media's capture time is known).
+    .$if(query.toMs !== null, (q) => q.where('e.started_at', 'is not', null).where('e.at_ms', '<', query.toMs!))
+    .$if(query.fromMs !== null, (q) => q.where('e.ended_at', '>', query.fromMs!))
+    .$if(query.media !== null, (q) => q.where('e.media_id', '=', query.media!))
+    .$if(query.job !== null, (q) => q.where('e.media_id', 'in', (eb) => eb.selectFrom('import_items').select('file_id').where('job_id', '=', query.job!).where('file_id', 'is not', null).$narrowType<{ file_id: string }>()))
+    .$if(query.minScore !== null, (q) => q.where('e.score', '>=', query.minScore!))
+    .$if(query.minDuration !== null, (q) => q.where('e.duration_s', '>=', query.minDuration!))
+    .$if(query.maxDuration !== null, (q) => q.where('e.duration_s', '<=', query.maxDuration!))
+    .$if(query.direction !== null, (q) => {
+      const { fromDeg, toDeg } = query.direction!;
+      // An arc that wraps past north is the union of its two sides.
+      return q.where((eb) => (fromDeg < toDeg
+        ? eb.and([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])
+        : eb.or([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])));
+    })
+    .$if(query.colors.length > 0, (q) => q.where(inList('e.colors', query.colors)))
+    .$if(query.zones.length > 0, (q) => q.where(inList('e.zones', query.zones)))
+    .$if(query.labels.length > 0 && query.labelMatch === 'any', (q) => q.where('e.id', 'in', (eb) => eb.selectFrom('event_labels').select('event_id').where('name', 'in', query.labels)))
+    .$if(query.labels.length > 0 && query.labelMatch === 'all', (q) =>
+      q.where((eb) => eb.and(query.labels.map((name) => eb.exists(eb.selectFrom('event_labels as l').select('l.event_id').whereRef('l.event_id', '=', 'e.id').where('l.name', '=', name))))));
 }
 
 function toRow(event: EventRecord): Selectable<EventsTable> {
@@ -120,6 +185,8 @@ function toRow(event: EventRecord): Selectable<EventsTable> {
     duration_s: event.motion.end - event.motion.start,
     direction_deg: event.motion.directionDeg,
     speed: event.motion.speed,
+    colors: nameList(event.colors.map((c) => c.name)),
+    zones: nameList(event.motion.zones),
   };
 }
 

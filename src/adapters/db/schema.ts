@@ -91,6 +91,19 @@ export interface EventsTable {
   duration_s: number;
   direction_deg: number | null;
   speed: number;
+  /** ",red,white,": the event's dominant colour names. */
+  colors: string;
+  /** ",gate,road,": the zones it touched. */
+  zones: string;
+}
+
+export interface EventLabelsTable {
+  event_id: string;
+  name: string;
+  score: number | null;
+  /** Who put it there: "user", an analysis name, or an import hook. */
+  source: string;
+  created_at: number;
 }
 
 export interface CamerasTable {
@@ -200,6 +213,7 @@ export interface Database {
   cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;
+  event_labels: EventLabelsTable;
   analyses: AnalysesTable;
   jobs: JobsTable;
   tokens: TokensTable;

@@ -15,10 +15,16 @@ describe('event search parameters', () => {
       minDuration: 2,
       maxDuration: 30,
       direction: { fromDeg: 67.5, toDeg: 112.5 },
+      colors: [],
+      zones: [],
+      labels: [],
+      labelMatch: 'any',
       sort: '-time',
       limit: 50,
     });
-    assert.deepEqual(parseEventQuery({}), { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, sort: 'time', limit: 100 });
+    assert.deepEqual(parseEventQuery({}), { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, colors: [], zones: [], labels: [], labelMatch: 'any', sort: 'time', limit: 100 });
+    const named = parseEventQuery({ color: ['Red', 'blue,grey'], zone: 'gate,road_1', label: ['deer, young', 'fox'], label_match: 'all' });
+    assert.deepEqual([named.colors, named.zones, named.labels, named.labelMatch], [['red', 'blue', 'grey'], ['gate', 'road_1'], ['deer, young', 'fox'], 'all'], 'labels keep their commas');
   });
 
   it('reads compass words and arcs of degrees, wrapping through north', () => {

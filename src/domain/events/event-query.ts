@@ -1,4 +1,5 @@
 import { CamtroveError } from '../errors.js';
+import { COLOR_NAMES } from '../motion/color-names.js';
 
 /** How a search orders events: by start time (oldest first, or newest first with `-time`), or best score first. */
 export type EventSort = 'time' | '-time' | 'score';
@@ -17,6 +18,13 @@ export interface EventQuery {
   maxDuration: number | null;
   /** Directions of travel from `fromDeg` clockwise to `toDeg` (0 = up), half-open; may wrap past 360. */
   direction: { fromDeg: number; toDeg: number } | null;
+  /** Any of these dominant colours. */
+  colors: string[];
+  /** Touching any of these zones. */
+  zones: string[];
+  /** Labelled with any (or, with labelMatch 'all', every one) of these. */
+  labels: string[];
+  labelMatch: 'any' | 'all';
   sort: EventSort;
   limit: number;
 }
@@ -32,8 +40,17 @@ export interface EventQueryInput {
   min_duration?: string;
   max_duration?: string;
   direction?: string;
+  color?: string | string[];
+  zone?: string | string[];
+  label?: string | string[];
+  label_match?: string;
   sort?: string;
   limit?: string | number;
+}
+
+/** Names given as a repeated parameter, or separated by commas. */
+function names(value: string | string[] | undefined): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
 export const MAX_EVENT_PAGE = 1000;
@@ -42,7 +59,14 @@ const DIRECTION_WORDS: Record<string, string> = { NORTH: 'N', EAST: 'E', SOUTH: 
 
 /** Reads a search, or throws INVALID_QUERY naming the parameter that is wrong and why. */
 export function parseEventQuery(input: EventQueryInput): EventQuery {
-  const cameras = (Array.isArray(input.camera) ? input.camera : input.camera === undefined ? [] : [input.camera]).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  const cameras = names(input.camera);
+  const colors = names(input.color).map((c) => c.toLowerCase());
+  for (const color of colors) if (!(COLOR_NAMES as readonly string[]).includes(color)) invalid('color', `${JSON.stringify(color)} is not one of ${COLOR_NAMES.join(', ')}`);
+  // Labels may hold commas: only repeating the parameter gives several.
+  const labels = (Array.isArray(input.label) ? input.label : input.label === undefined ? [] : [input.label]).filter((l) => l !== '');
+  for (const label of labels) checkLabelName('label', label);
+  const labelMatch = input.label_match ?? 'any';
+  if (labelMatch !== 'any' && labelMatch !== 'all') invalid('label_match', `${JSON.stringify(labelMatch)} is not any or all`);
   const fromMs = input.from === undefined ? null : utcTime('from', input.from);
   const toMs = input.to === undefined ? null : utcTime('to', input.to);
   if (fromMs !== null && toMs !== null && fromMs >= toMs) invalid('from', `${input.from} is not before to (${input.to})`);
@@ -66,6 +90,10 @@ export function parseEventQuery(input: EventQueryInput): EventQuery {
     minDuration,
     maxDuration,
     direction: input.direction === undefined ? null : parseDirection(input.direction),
+    colors,
+    zones: names(input.zone),
+    labels,
+    labelMatch,
     sort,
     limit,
   };
@@ -86,6 +114,16 @@ export function parseDirection(value: string): { fromDeg: number; toDeg: number 
   }
   return invalid('direction', `${JSON.stringify(value)} is neither a compass direction (N, NE, E, SE, S, SW, W, NW, or north, left…) nor an arc of degrees such as 45-135 (clockwise from up)`);
 }
+
+/** A label's name: 1 to 100 characters, no control characters (any markup is kept, and escaped on the way out). */
+export function checkLabelName(parameter: string, name: string): string {
+  if (name.length === 0 || name.length > MAX_LABEL_LENGTH || /\p{Cc}/u.test(name) || name !== name.trim()) {
+    invalid(parameter, `${JSON.stringify(name)} is not a label name: 1 to ${MAX_LABEL_LENGTH} characters, no control characters, no spaces around it`);
+  }
+  return name;
+}
+
+export const MAX_LABEL_LENGTH = 100;
 
 function utcTime(name: string, value: string): number {
   // A date, or a date and time with Z or an offset: a time without one would be read in no known zone.

@@ -1,12 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EVENT_SORTS, MAX_EVENT_PAGE } from '../../domain/events/event-query.js';
+import { EVENT_SORTS, MAX_EVENT_PAGE, MAX_LABEL_LENGTH } from '../../domain/events/event-query.js';
 import type { EventService } from '../../services/event.service.js';
 import { errorResponses } from '../schemas.js';
 
 const text = (description: string) => Type.Optional(Type.String({ description }));
 
 /** Every filter applies; each is validated by the search itself, so a bad one is named in the error. */
-const SearchQuery = Type.Object({
+const Filters = {
   camera: Type.Optional(Type.Array(Type.String(), { description: 'Camera id; repeat it (or separate ids with commas) for several.' })),
   from: text('Events that end after this time: UTC ISO 8601 with Z or an offset, or a date.'),
   to: text('Events that start before this time (same form as from).'),
@@ -16,12 +16,25 @@ const SearchQuery = Type.Object({
   min_duration: text('Seconds, at least.'),
   max_duration: text('Seconds, at most.'),
   direction: text('Direction of travel: a compass word (N, NE, E, SE, S, SW, W, NW; north, left…) or an arc of degrees clockwise from up, such as 45-135.'),
+  color: Type.Optional(Type.Array(Type.String(), { description: 'A dominant colour (black, white, grey, red, orange, yellow, green, cyan, blue, purple, pink, brown); several match any.' })),
+  zone: Type.Optional(Type.Array(Type.String(), { description: 'A zone the event touched; several match any.' })),
+  label: Type.Optional(Type.Array(Type.String(), { description: 'A label; repeat it for several (commas belong to the label).' })),
+  label_match: text('any (default): events with any of the labels; all: with every one.'),
+};
+
+const SearchQuery = Type.Object({
+  ...Filters,
   sort: Type.Optional(Type.String({ description: `${EVENT_SORTS.join(', ')}: by start time, oldest or (-time) newest first, or best score first.`, default: 'time' })),
   limit: text(`Events per page, 1–${MAX_EVENT_PAGE} (default 100).`),
   after: text('The `next` value of the previous page (the same search only).'),
 });
 
-const EventBody = Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'An event: its camera and media, times (media seconds, and UTC when the media\'s capture time is known), score, motion, box, direction, speed, colours, zones, thumbnail and clip file ids.' });
+const LabelBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH, description: 'The label: any text but control characters (markup is kept, and escaped in every export).' }),
+  score: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'How sure, 0–1.' })),
+});
+
+const EventBody = Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'An event: its camera and media, times (media seconds, and UTC when the media\'s capture time is known), score, motion, box, direction, speed, colours, zones, labels, thumbnail and clip file ids.' });
 
 /** Motion events across the library: search them, and fetch one. */
 export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
@@ -35,6 +48,36 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         response: { 200: Type.Object({ events: Type.Array(EventBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401) },
       },
     }, async (request) => events.search(request.query));
+
+    app.post('/events/labels', {
+      schema: {
+        summary: 'Label every event a search matches',
+        description: 'The filters of GET /api/events, in the query string; at least one, or all=true to label every event.',
+        tags: ['events'],
+        querystring: Type.Object({ ...Filters, all: Type.Optional(Type.Boolean()) }),
+        body: LabelBody,
+        response: { 200: Type.Object({ labelled: Type.Integer({ description: 'Events labelled (or whose label was updated).' }) }), ...errorResponses(400, 401) },
+      },
+    }, async (request) => events.labelMatching(request.query, request.body));
+
+    app.post('/events/:id/labels', {
+      schema: {
+        summary: 'Label an event (again with the same name: change its score)',
+        tags: ['events'],
+        params: Type.Object({ id: Type.String() }),
+        body: LabelBody,
+        response: { 200: EventBody, ...errorResponses(400, 401, 404) },
+      },
+    }, async (request) => events.addLabel(request.params.id, request.body));
+
+    app.delete('/events/:id/labels/:name', {
+      schema: {
+        summary: 'Take a label off an event',
+        tags: ['events'],
+        params: Type.Object({ id: Type.String(), name: Type.String() }),
+        response: { 200: Type.Object({ removed: Type.Boolean({ description: 'False when the event had no label by that name.' }) }), ...errorResponses(401, 404) },
+      },
+    }, async (request) => events.removeLabel(request.params.id, request.params.name));
 
     app.get('/events/:id', {
       schema: {

@@ -10,6 +10,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('events').addColumn('duration_s', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('events').addColumn('direction_deg', 'double precision').execute();
   await db.schema.alterTable('events').addColumn('speed', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+  // The names of its dominant colours and of the zones it touched, as ",red,white," (matched with
+  // LIKE '%,red,%'; colour and zone names have no commas).
+  await db.schema.alterTable('events').addColumn('colors', 'text', (c) => c.notNull().defaultTo(',')).execute();
+  await db.schema.alterTable('events').addColumn('zones', 'text', (c) => c.notNull().defaultTo(',')).execute();
 
   // Existing events: from their columns and their JSON, in batches.
   const events = db as Kysely<{ events: { id: string; started_at: number | null; created_at: number; start_s: number; end_s: number; data: string } }>;
@@ -18,11 +22,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     const rows = await events.selectFrom('events').select(['id', 'started_at', 'created_at', 'start_s', 'end_s', 'data']).where('id', '>', after).orderBy('id').limit(500).execute();
     if (rows.length === 0) break;
     for (const row of rows) {
-      const motion = (JSON.parse(row.data) as { motion?: { directionDeg?: number | null; speed?: number } }).motion ?? {};
-      await sql`UPDATE events SET at_ms = ${Number(row.started_at ?? row.created_at)}, duration_s = ${row.end_s - row.start_s}, direction_deg = ${motion.directionDeg ?? null}, speed = ${motion.speed ?? 0} WHERE id = ${row.id}`.execute(db);
+      const data = JSON.parse(row.data) as { motion?: { directionDeg?: number | null; speed?: number; zones?: string[] }; colors?: { name: string }[] };
+      const motion = data.motion ?? {};
+      const colors = nameList((data.colors ?? []).map((c) => c.name));
+      await sql`UPDATE events SET at_ms = ${Number(row.started_at ?? row.created_at)}, duration_s = ${row.end_s - row.start_s}, direction_deg = ${motion.directionDeg ?? null}, speed = ${motion.speed ?? 0}, colors = ${colors}, zones = ${nameList(motion.zones ?? [])} WHERE id = ${row.id}`.execute(db);
     }
     after = rows.at(-1)!.id;
   }
+
+  // Labels people, analyses and import hooks put on events: one per name and event.
+  await db.schema
+    .createTable('event_labels')
+    .addColumn('event_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('name', 'varchar(100)', (c) => c.notNull())
+    .addColumn('score', 'double precision')
+    .addColumn('source', 'varchar(100)', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('event_labels_pk', ['event_id', 'name'])
+    .execute();
+  await db.schema.createIndex('event_labels_name').on('event_labels').columns(['name', 'event_id']).execute();
 
   // Keyset pages in time order, overall and per camera, and by score.
   await db.schema.createIndex('events_at').on('events').columns(['at_ms', 'id']).execute();
@@ -31,6 +49,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('event_labels').execute();
   for (const index of ['events_at', 'events_camera_at', 'events_score']) await db.schema.dropIndex(index).execute();
-  for (const column of ['at_ms', 'duration_s', 'direction_deg', 'speed']) await db.schema.alterTable('events').dropColumn(column).execute();
+  for (const column of ['at_ms', 'duration_s', 'direction_deg', 'speed', 'colors', 'zones']) await db.schema.alterTable('events').dropColumn(column).execute();
+}
+
+/** Kept here rather than imported: a migration must do the same thing forever. */
+function nameList(names: readonly string[]): string {
+  return names.length === 0 ? ',' : `,${[...new Set(names)].join(',')},`;
 }
