@@ -35,7 +35,9 @@ describe(`event search (${dialectName})`, () => {
       eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N', zones: ['roadX1'] }), { cameraId: 'gate', startedAt: T + 100_000, endedAt: T + 130_000 }),
     ]);
     const blue = { rgb: [20, 40, 200] as [number, number, number], hex: '#1428c8', name: 'blue', share: 0.6 };
-    await events.replaceForMedia(B, [eventRecord(id(3), B, motionEvent(0, 2, { score: 0.6, directionDeg: 180, direction: 'S', zones: ['road_1', 'gate'] }), { cameraId: 'yard', startedAt: T + 3_600_000, endedAt: T + 3_602_000, colors: [blue] })]);
+    // Its only moving cell: row 2, column 13 (the top right).
+    const heatmap = Array.from({ length: 256 }, (_, cell) => (cell === 2 * 16 + 13 ? 0.5 : 0));
+    await events.replaceForMedia(B, [eventRecord(id(3), B, motionEvent(0, 2, { score: 0.6, directionDeg: 180, direction: 'S', zones: ['road_1', 'gate'], heatmap }), { cameraId: 'yard', startedAt: T + 3_600_000, endedAt: T + 3_602_000, colors: [blue] })]);
     await events.replaceForMedia(C, [eventRecord(id(4), C, motionEvent(5, 8, { score: 0.5, directionDeg: null, direction: null }), { cameraId: 'gate', createdAt: 50 })]);
     // Import job site4 holds media B.
     const imports = new ImportRepository(library.database.db);
@@ -126,6 +128,13 @@ describe(`event search (${dialectName})`, () => {
     assert.deepEqual(await ids('zone=road'), []);
   });
 
+  it('filters by the region of the frame an event moved in', async () => {
+    assert.deepEqual(await ids('roi=0.75,0.1,0.25,0.1'), [3]);
+    assert.deepEqual(await ids('roi=0,0,0.1,0.1'), [4, 1, 2], 'the others move along the diagonal');
+    assert.deepEqual(await ids('roi=0,0.5,0.4,0.5'), [], 'the bottom left: nobody');
+    assert.deepEqual(await ids('roi=0,0,1,1&camera=yard'), [3]);
+  });
+
   it('labels events one by one and by search, finds them by label, and escapes nothing away', async () => {
     const label = (event: number, body: unknown) => fetch(`${api.url}/api/events/${id(event)}/labels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const fox = '<b>"fox" & co</b>';
@@ -177,6 +186,7 @@ describe(`event search (${dialectName})`, () => {
       ['after=garbage', /^after: /],
       ['color=purpleish', /^color: "purpleish" is not one of black, white/],
       ['label_match=some', /^label_match: /],
+      ['roi=0.5,0.5,0.6,0.1', /^roi: "0.5,0.5,0.6,0.1" is not a region/],
     ] as const) {
       const { status, body } = await search(query);
       assert.equal(status, 400, query);

@@ -79,10 +79,12 @@ describe(`media and events repositories (${dialectName})`, () => {
         VALUES (${'1'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, ${1_700_000_010_000}, ${1_700_000_016_000}, 0.5, 1, 'SE', NULL, NULL, ${data}, 5),
                (${'2'.repeat(32)}, ${media}, NULL, 'gate', 10, 16, NULL, NULL, 0.5, 1, 'SE', NULL, NULL, ${data}, 5)`.execute(handle.db);
       await migrateToLatest(handle);
-      const rows = await handle.db.selectFrom('events').select(['id', 'at_ms', 'duration_s', 'direction_deg', 'speed', 'colors', 'zones']).orderBy('id').execute();
-      assert.deepEqual(rows.map((r) => [r.id[0], Number(r.at_ms), r.duration_s, r.direction_deg, r.speed, r.colors, r.zones]), [
-        ['1', 1_700_000_010_000, 6, 135, 0.25, ',red,grey,', ',gate,road_1,'],
-        ['2', 5, 6, 135, 0.25, ',red,grey,', ',gate,road_1,'],
+      const rows = await handle.db.selectFrom('events').select(['id', 'at_ms', 'duration_s', 'direction_deg', 'speed', 'colors', 'zones', 'heat0', 'heat7']).orderBy('id').execute();
+      // The default test heatmap moves along the diagonal: cells 0 and 17 in word 0, 238 and 255 in word 7.
+      const diagonal = [1 + 2 ** 17, 2 ** 14 + 2 ** 31];
+      assert.deepEqual(rows.map((r) => [r.id[0], Number(r.at_ms), r.duration_s, r.direction_deg, r.speed, r.colors, r.zones, Number(r.heat0), Number(r.heat7)]), [
+        ['1', 1_700_000_010_000, 6, 135, 0.25, ',red,grey,', ',gate,road_1,', ...diagonal],
+        ['2', 5, 6, 135, 0.25, ',red,grey,', ',gate,road_1,', ...diagonal],
       ]);
     } finally {
       await handle.close();

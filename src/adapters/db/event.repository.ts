@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { DominantColor, MotionEvent } from '../../domain/motion/motion-types.js';
 import type { EventCursor, EventQuery } from '../../domain/events/event-query.js';
+import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
 import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import type { Database, EventsTable } from './schema.js';
 
@@ -157,11 +158,20 @@ function matching<O>(qb: SelectQueryBuilder<Database & { e: EventsTable }, 'e', 
         ? eb.and([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])
         : eb.or([eb('e.direction_deg', '>=', fromDeg), eb('e.direction_deg', '<', toDeg)])));
     })
+    .$if(query.roi !== null, (q) => {
+      const words = regionBits(query.roi!);
+      return q.where((eb) => eb.or(words.flatMap((mask, k) => (mask === 0 ? [] : [sql<boolean>`(${sql.ref(`e.heat${k}`)} & ${mask}) <> 0`]))));
+    })
     .$if(query.colors.length > 0, (q) => q.where(inList('e.colors', query.colors)))
     .$if(query.zones.length > 0, (q) => q.where(inList('e.zones', query.zones)))
     .$if(query.labels.length > 0 && query.labelMatch === 'any', (q) => q.where('e.id', 'in', (eb) => eb.selectFrom('event_labels').select('event_id').where('name', 'in', query.labels)))
     .$if(query.labels.length > 0 && query.labelMatch === 'all', (q) =>
       q.where((eb) => eb.and(query.labels.map((name) => eb.exists(eb.selectFrom('event_labels as l').select('l.event_id').whereRef('l.event_id', '=', 'e.id').where('l.name', '=', name))))));
+}
+
+function heatColumns(words: readonly number[]): Pick<EventsTable, 'heat0' | 'heat1' | 'heat2' | 'heat3' | 'heat4' | 'heat5' | 'heat6' | 'heat7'> {
+  const [heat0 = 0, heat1 = 0, heat2 = 0, heat3 = 0, heat4 = 0, heat5 = 0, heat6 = 0, heat7 = 0] = words;
+  return { heat0, heat1, heat2, heat3, heat4, heat5, heat6, heat7 };
 }
 
 function toRow(event: EventRecord): Selectable<EventsTable> {
@@ -187,6 +197,7 @@ function toRow(event: EventRecord): Selectable<EventsTable> {
     speed: event.motion.speed,
     colors: nameList(event.colors.map((c) => c.name)),
     zones: nameList(event.motion.zones),
+    ...heatColumns(heatBits(event.motion.heatmap)),
   };
 }
 

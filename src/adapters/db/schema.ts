@@ -95,6 +95,15 @@ export interface EventsTable {
   colors: string;
   /** ",gate,road,": the zones it touched. */
   zones: string;
+  /** Its heatmap as bits (domain/events/heat-bits.ts). */
+  heat0: number;
+  heat1: number;
+  heat2: number;
+  heat3: number;
+  heat4: number;
+  heat5: number;
+  heat6: number;
+  heat7: number;
 }
 
 export interface EventLabelsTable {

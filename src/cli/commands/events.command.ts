@@ -21,6 +21,7 @@ interface FilterFlags extends CommonOptions {
   zone: string[];
   label: string[];
   labelMatch?: string;
+  roi?: string;
 }
 
 /** The filters of `events ls`, the same as GET /api/events's. */
@@ -38,7 +39,8 @@ function addFilterOptions(command: Command): Command {
     .option('--color <name>', 'a dominant colour: black, white, grey, red, orange, yellow, green, cyan, blue, purple, pink, brown (repeatable: any)', collect, [])
     .option('--zone <name>', 'a zone the event touched (repeatable: any)', collect, [])
     .option('--label <name>', 'a label (repeatable)', collect, [])
-    .option('--label-match <any|all>', 'with several labels: events with any of them (default) or all');
+    .option('--label-match <any|all>', 'with several labels: events with any of them (default) or all')
+    .option('--roi <x,y,w,h>', 'events that moved in this region: fractions of the frame from its top left (0.5,0,0.5,0.5 is the top right quarter)');
 }
 
 function filterInput(flags: FilterFlags): EventQueryInput {
@@ -56,6 +58,7 @@ function filterInput(flags: FilterFlags): EventQueryInput {
     zone: flags.zone,
     label: flags.label,
     label_match: flags.labelMatch,
+    roi: flags.roi,
   };
 }
 

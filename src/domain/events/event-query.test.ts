@@ -19,10 +19,11 @@ describe('event search parameters', () => {
       zones: [],
       labels: [],
       labelMatch: 'any',
+      roi: null,
       sort: '-time',
       limit: 50,
     });
-    assert.deepEqual(parseEventQuery({}), { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, colors: [], zones: [], labels: [], labelMatch: 'any', sort: 'time', limit: 100 });
+    assert.deepEqual(parseEventQuery({}), { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, colors: [], zones: [], labels: [], labelMatch: 'any', roi: null, sort: 'time', limit: 100 });
     const named = parseEventQuery({ color: ['Red', 'blue,grey'], zone: 'gate,road_1', label: ['deer, young', 'fox'], label_match: 'all' });
     assert.deepEqual([named.colors, named.zones, named.labels, named.labelMatch], [['red', 'blue', 'grey'], ['gate', 'road_1'], ['deer, young', 'fox'], 'all'], 'labels keep their commas');
   });

@@ -1,5 +1,6 @@
 import { CamtroveError } from '../errors.js';
 import { COLOR_NAMES } from '../motion/color-names.js';
+import type { Region } from './heat-bits.js';
 
 /** How a search orders events: by start time (oldest first, or newest first with `-time`), or best score first. */
 export type EventSort = 'time' | '-time' | 'score';
@@ -25,6 +26,8 @@ export interface EventQuery {
   /** Labelled with any (or, with labelMatch 'all', every one) of these. */
   labels: string[];
   labelMatch: 'any' | 'all';
+  /** Moving somewhere in this part of the frame (its heatmap touches it). */
+  roi: Region | null;
   sort: EventSort;
   limit: number;
 }
@@ -44,6 +47,7 @@ export interface EventQueryInput {
   zone?: string | string[];
   label?: string | string[];
   label_match?: string;
+  roi?: string;
   sort?: string;
   limit?: string | number;
 }
@@ -94,6 +98,7 @@ export function parseEventQuery(input: EventQueryInput): EventQuery {
     zones: names(input.zone),
     labels,
     labelMatch,
+    roi: input.roi === undefined ? null : parseRegion(input.roi),
     sort,
     limit,
   };
@@ -113,6 +118,15 @@ export function parseDirection(value: string): { fromDeg: number; toDeg: number 
     if (fromDeg <= 360 && toDeg <= 360 && fromDeg !== toDeg) return { fromDeg: fromDeg % 360, toDeg: toDeg % 360 };
   }
   return invalid('direction', `${JSON.stringify(value)} is neither a compass direction (N, NE, E, SE, S, SW, W, NW, or north, left…) nor an arc of degrees such as 45-135 (clockwise from up)`);
+}
+
+/** `x,y,w,h`, fractions of the frame from its top left: the box must lie inside the frame and not be empty. */
+export function parseRegion(value: string): Region {
+  const parts = value.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  const [x, y, w, h] = parts as [number, number, number, number];
+  const inside = parts.length === 4 && parts.every(Number.isFinite) && x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9;
+  if (!inside) invalid('roi', `${JSON.stringify(value)} is not a region x,y,w,h of fractions of the frame (0-1, from the top left, inside the frame), such as 0.5,0,0.5,0.5 for the top right quarter`);
+  return { x, y, w, h };
 }
 
 /** A label's name: 1 to 100 characters, no control characters (any markup is kept, and escaped on the way out). */

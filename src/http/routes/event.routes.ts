@@ -20,6 +20,7 @@ const Filters = {
   zone: Type.Optional(Type.Array(Type.String(), { description: 'A zone the event touched; several match any.' })),
   label: Type.Optional(Type.Array(Type.String(), { description: 'A label; repeat it for several (commas belong to the label).' })),
   label_match: text('any (default): events with any of the labels; all: with every one.'),
+  roi: text('x,y,w,h, fractions of the frame from its top left: events whose heatmap touches this region.'),
 };
 
 const SearchQuery = Type.Object({
