@@ -1,6 +1,7 @@
 import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
-import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQueryInput } from '../domain/events/event-query.js';
+import { exportWriter, LabelsByDate, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
+import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError } from '../domain/errors.js';
 import { eventJson } from '../domain/motion/event-json.js';
 
@@ -50,6 +51,48 @@ export class EventService {
     return { labelled };
   }
 
+  /**
+   * A search's every event in one of the export formats, piece by piece: pages of the search are
+   * read one after another, so memory stays flat whatever the count. The search is checked before
+   * the first piece, so a bad parameter fails before anything is sent.
+   */
+  exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): { contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> } {
+    const query = parseEventQuery({ ...input, limit: EXPORT_PAGE });
+    const writer = exportWriter(format, query.job);
+    const events = this.events;
+    // Filled in as the pieces are read: the count once they all are.
+    const summary: ExportSummary = { count: 0, earliest: null, latest: null };
+    async function* pieces(): AsyncGenerator<string> {
+      yield writer.head();
+      for await (const page of pagesOf(events, query)) {
+        let chunk = '';
+        for (const event of page) {
+          chunk += writer.event(event, summary.count);
+          summary.count += 1;
+          if (event.earliest_date !== null && (summary.earliest === null || event.earliest_date < summary.earliest)) summary.earliest = event.earliest_date;
+          const end = event.latest_date ?? event.earliest_date;
+          if (end !== null && (summary.latest === null || end > summary.latest)) summary.latest = end;
+        }
+        yield chunk;
+      }
+      yield writer.tail(summary);
+    }
+    return { contentType: writer.contentType, pieces: pieces(), summary };
+  }
+
+  /** The labels of a search's events grouped by day (the `--by-date` layout); one camera's events only. */
+  async labelsByDate(input: EventQueryInput): Promise<string> {
+    const query = parseEventQuery({ ...input, limit: EXPORT_PAGE });
+    const byDate = new LabelsByDate();
+    for await (const page of pagesOf(this.events, query)) {
+      for (const event of page) byDate.add(event);
+      if (byDate.cameras.size > 1) {
+        throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', `by_date: the events come from ${byDate.cameras.size} or more cameras, and this layout has one camera per day; export one camera at a time (camera=…)`);
+      }
+    }
+    return byDate.json(query.job);
+  }
+
   private existingId(id: string): string {
     if (!/^[0-9a-f]{1,32}$/i.test(id)) throw notFound(id);
     return id.toLowerCase();
@@ -76,6 +119,48 @@ function view(event: FoundEvent, detail: boolean): EventView {
   const capturedAt = event.startedAt === null ? null : event.startedAt - Math.round(event.motion.start * 1000);
   const { box_track, trajectory, heatmap, ...summary } = eventJson(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAt);
   return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...summary, labels: event.labels, ...(detail ? { box_track, trajectory, heatmap } : {}) };
+}
+
+/** Events read per query while exporting. */
+const EXPORT_PAGE = 1000;
+
+/** Every page of a search, as export records. */
+async function* pagesOf(events: EventRepository, query: EventQuery): AsyncGenerator<ExportEvent[]> {
+  let cursor: EventCursor | null = null;
+  for (;;) {
+    const page = await events.search(query, cursor);
+    yield page.events.map(exportEvent);
+    if (!page.more || !page.last) return;
+    cursor = page.last;
+  }
+}
+
+function exportEvent(event: FoundEvent): ExportEvent {
+  const m = event.motion;
+  const round = (value: number, digits: number) => Number(value.toFixed(digits));
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: event.id,
+    camera_id: event.cameraId,
+    camera_name: event.cameraName,
+    media_id: event.mediaId,
+    earliest_date: iso(event.startedAt),
+    latest_date: iso(event.endedAt),
+    start_s: round(m.start, 3),
+    end_s: round(m.end, 3),
+    duration: round(m.end - m.start, 3),
+    score: round(m.score, 3),
+    peak_motion: round(m.peakMotionPct, 3),
+    box: { x: round(m.box.x, 4), y: round(m.box.y, 4), w: round(m.box.w, 4), h: round(m.box.h, 4) },
+    direction: m.direction,
+    direction_deg: m.directionDeg === null ? null : round(m.directionDeg, 1),
+    speed: round(m.speed, 4),
+    colors: event.colors.map((c) => c.name),
+    zones: m.zones,
+    labels: event.labels,
+    thumbnail_file_id: event.thumbnailFileId,
+    clip_file_id: event.clipFileId,
+  };
 }
 
 function notFound(id: string): CamtroveError {

@@ -1,4 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
+import { parseExportFormat } from '../../domain/events/event-export.js';
 import type { EventQueryInput } from '../../domain/events/event-query.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { EventView } from '../../services/event.service.js';
@@ -107,6 +112,33 @@ export function eventsCommand(): Command {
       await withLibrary(flags, async (library) => {
         const result = await library.events.labelMatching({ ...filterInput(flags), all: flags.all }, { name, score: score(flags.score) });
         emit(flags.json, result, () => `labelled ${result.labelled} events ${JSON.stringify(name)}`);
+      });
+    });
+
+  addFilterOptions(events.command('export').description('export every event the filters match, streamed: json, jsonl, csv or xml (see docs/export.md)'))
+    .option('--format <format>', 'json, jsonl, csv or xml', 'json')
+    .option('--sort <order>', 'time (oldest first), -time (newest first) or score (best first)', 'time')
+    .option('--by-date', 'instead: the labels grouped by day, for one camera (JSON)')
+    .option('-o, --output <file>', 'write to FILE (written whole, then renamed into place) instead of standard output')
+    .action(async (flags: FilterFlags & { format: string; sort: string; byDate?: boolean; output?: string }) => {
+      const format = parseExportFormat(flags.format);
+      await withLibrary(flags, async (library) => {
+        const input = { ...filterInput(flags), sort: flags.sort };
+        const exported = flags.byDate ? null : library.events.exportEvents(input, format);
+        const source = exported ? Readable.from(exported.pieces) : Readable.from([await library.events.labelsByDate(input)]);
+        if (!flags.output) {
+          await pipeline(source, process.stdout, { end: false });
+          return;
+        }
+        const partial = `${flags.output}.part`;
+        try {
+          await pipeline(source, createWriteStream(partial));
+          await rename(partial, flags.output);
+        } catch (error) {
+          await rm(partial, { force: true });
+          throw error;
+        }
+        process.stderr.write(exported ? `exported ${exported.summary.count} events to ${flags.output}\n` : `wrote the labels by day to ${flags.output}\n`);
       });
     });
 

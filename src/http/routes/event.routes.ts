@@ -1,4 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Readable } from 'node:stream';
+import { EXPORT_FORMATS, parseExportFormat } from '../../domain/events/event-export.js';
 import { EVENT_SORTS, MAX_EVENT_PAGE, MAX_LABEL_LENGTH } from '../../domain/events/event-query.js';
 import type { EventService } from '../../services/event.service.js';
 import { errorResponses } from '../schemas.js';
@@ -49,6 +51,31 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         response: { 200: Type.Object({ events: Type.Array(EventBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401) },
       },
     }, async (request) => events.search(request.query));
+
+    app.get('/events/export', {
+      schema: {
+        summary: 'Export every event a search matches: json, jsonl, csv or xml, streamed',
+        description: 'The filters and sort of GET /api/events. by_date=true gives the labels grouped by day instead (JSON, one camera). See docs/export.md for each layout.',
+        tags: ['events'],
+        querystring: Type.Object({
+          ...Filters,
+          format: Type.Optional(Type.String({ description: `${EXPORT_FORMATS.join(', ')} (default json)` })),
+          sort: SearchQuery.properties.sort,
+          by_date: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: { description: 'The export, streamed.', type: 'string' }, ...errorResponses(400, 401) },
+      },
+    }, async (request, reply) => {
+      const { format: asked, by_date: byDate, ...input } = request.query;
+      const stamp = new Date().toISOString().slice(0, 10);
+      if (byDate) {
+        const body = await events.labelsByDate(input);
+        return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="events-by-date-${stamp}.json"`).send(body);
+      }
+      const format = parseExportFormat(asked);
+      const { contentType, pieces } = events.exportEvents(input, format);
+      return reply.type(contentType).header('content-disposition', `attachment; filename="events-${stamp}.${format}"`).send(Readable.from(pieces));
+    });
 
     app.post('/events/labels', {
       schema: {
