@@ -1,9 +1,9 @@
-import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
+import type { EventRepository, ExportRow, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import { exportWriter, LabelsByDate, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError } from '../domain/errors.js';
-import { eventJson } from '../domain/motion/event-json.js';
+import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
 
 /** An event as searches answer it. */
 export type EventView = Record<string, unknown> & { id: string };
@@ -57,7 +57,7 @@ export class EventService {
    * the first piece, so a bad parameter fails before anything is sent.
    */
   exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): { contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> } {
-    const query = parseEventQuery({ ...input, limit: EXPORT_PAGE });
+    const query = { ...parseEventQuery(input), limit: EXPORT_PAGE };
     const writer = exportWriter(format, query.job);
     const events = this.events;
     // Filled in as the pieces are read: the count once they all are.
@@ -82,7 +82,7 @@ export class EventService {
 
   /** The labels of a search's events grouped by day (the `--by-date` layout); one camera's events only. */
   async labelsByDate(input: EventQueryInput): Promise<string> {
-    const query = parseEventQuery({ ...input, limit: EXPORT_PAGE });
+    const query = { ...parseEventQuery(input), limit: EXPORT_PAGE };
     const byDate = new LabelsByDate();
     for await (const page of pagesOf(this.events, query)) {
       for (const event of page) byDate.add(event);
@@ -117,49 +117,50 @@ export interface LabelInput {
 function view(event: FoundEvent, detail: boolean): EventView {
   // The media's capture time, back from the event's absolute start.
   const capturedAt = event.startedAt === null ? null : event.startedAt - Math.round(event.motion.start * 1000);
-  const { box_track, trajectory, heatmap, ...summary } = eventJson(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAt);
-  return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...summary, labels: event.labels, ...(detail ? { box_track, trajectory, heatmap } : {}) };
+  const json = (detail ? eventJson : eventSummaryJson)(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAt);
+  return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...json, labels: event.labels };
 }
 
 /** Events read per query while exporting. */
-const EXPORT_PAGE = 1000;
+const EXPORT_PAGE = 2000;
 
 /** Every page of a search, as export records. */
 async function* pagesOf(events: EventRepository, query: EventQuery): AsyncGenerator<ExportEvent[]> {
+  const cameraNames = await events.cameraNames();
   let cursor: EventCursor | null = null;
   for (;;) {
-    const page = await events.search(query, cursor);
+    const page = await events.exportPage(query, cursor, cameraNames);
     yield page.events.map(exportEvent);
     if (!page.more || !page.last) return;
     cursor = page.last;
   }
 }
 
-function exportEvent(event: FoundEvent): ExportEvent {
-  const m = event.motion;
-  const round = (value: number, digits: number) => Number(value.toFixed(digits));
+function exportEvent(e: ExportRow): ExportEvent {
+  // Rounded as the segmenter prints them (domain/motion/event-json.ts).
+  const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
-    id: event.id,
-    camera_id: event.cameraId,
-    camera_name: event.cameraName,
-    media_id: event.mediaId,
-    earliest_date: iso(event.startedAt),
-    latest_date: iso(event.endedAt),
-    start_s: round(m.start, 3),
-    end_s: round(m.end, 3),
-    duration: round(m.end - m.start, 3),
-    score: round(m.score, 3),
-    peak_motion: round(m.peakMotionPct, 3),
-    box: { x: round(m.box.x, 4), y: round(m.box.y, 4), w: round(m.box.w, 4), h: round(m.box.h, 4) },
-    direction: m.direction,
-    direction_deg: m.directionDeg === null ? null : round(m.directionDeg, 1),
-    speed: round(m.speed, 4),
-    colors: event.colors.map((c) => c.name),
-    zones: m.zones,
-    labels: event.labels,
-    thumbnail_file_id: event.thumbnailFileId,
-    clip_file_id: event.clipFileId,
+    id: e.id,
+    camera_id: e.cameraId,
+    camera_name: e.cameraName,
+    media_id: e.mediaId,
+    earliest_date: iso(e.startedAt),
+    latest_date: iso(e.endedAt),
+    start_s: round(e.start, 3),
+    end_s: round(e.end, 3),
+    duration: round(e.end - e.start, 3),
+    score: round(e.score, 3),
+    peak_motion: round(e.peakMotionPct, 3),
+    box: { x: round(e.box.x, 4), y: round(e.box.y, 4), w: round(e.box.w, 4), h: round(e.box.h, 4) },
+    direction: e.direction,
+    direction_deg: e.directionDeg === null ? null : round(e.directionDeg, 1),
+    speed: round(e.speed, 4),
+    colors: e.colors,
+    zones: e.zones,
+    labels: e.labels,
+    thumbnail_file_id: e.thumbnailFileId,
+    clip_file_id: e.clipFileId,
   };
 }
 

@@ -86,6 +86,9 @@ describe(`media and events repositories (${dialectName})`, () => {
         ['1', 1_700_000_010_000, 6, 135, 0.25, ',red,grey,', ',gate,road_1,', ...diagonal],
         ['2', 5, 6, 135, 0.25, ',red,grey,', ',gate,road_1,', ...diagonal],
       ]);
+      // The JSON moved to event_data, whole: the events read back as they were.
+      const [first] = await new EventRepository(handle.db).listForMedia(media);
+      assert.deepEqual([first?.motion.box, first?.colors.map((c) => c.name)], [motion.box, ['red', 'grey']]);
     } finally {
       await handle.close();
       await old.cleanup();

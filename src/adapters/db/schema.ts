@@ -83,8 +83,6 @@ export interface EventsTable {
   direction: string | null;
   thumbnail_file_id: string | null;
   clip_file_id: string | null;
-  /** Everything else about the event (boxes, track, heatmap, colours, zones…) as JSON. */
-  data: string;
   created_at: number;
   /** started_at, or created_at for media without a capture time: every event's place in time order. */
   at_ms: number;
@@ -95,6 +93,11 @@ export interface EventsTable {
   colors: string;
   /** ",gate,road,": the zones it touched. */
   zones: string;
+  /** The union of its boxes, fractions of the frame (also in `data`; here for exports). */
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
   /** Its heatmap as bits (domain/events/heat-bits.ts). */
   heat0: number;
   heat1: number;
@@ -104,6 +107,12 @@ export interface EventsTable {
   heat5: number;
   heat6: number;
   heat7: number;
+}
+
+/** Everything else about an event (its track, trajectory, heatmap, colours with their shares) as JSON, apart from the rows searches scan. */
+export interface EventDataTable {
+  event_id: string;
+  data: string;
 }
 
 export interface EventLabelsTable {
@@ -223,6 +232,7 @@ export interface Database {
   media: MediaTable;
   events: EventsTable;
   event_labels: EventLabelsTable;
+  event_data: EventDataTable;
   analyses: AnalysesTable;
   jobs: JobsTable;
   tokens: TokensTable;

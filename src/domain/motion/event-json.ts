@@ -17,6 +17,21 @@ const box = (b: Box) => ({ x: round(b.x, 4), y: round(b.y, 4), w: round(b.w, 4),
  * (`capturedAt`, epoch ms of the media's first frame).
  */
 export function eventJson(motion: MotionEvent, colors: readonly DominantColor[], outputs: EventOutputs, capturedAt: number | null, id?: string): Record<string, unknown> {
+  const { thumbnail_file_id, clip_file_id, thumbnail_path, clip_path, ...summary } = eventSummaryJson(motion, colors, outputs, capturedAt, id);
+  return {
+    ...summary,
+    box_track: motion.boxTrack.map((s) => ({ t: round(s.time, 3), ...box(s.box) })),
+    trajectory: motion.trajectory.map((s) => ({ t: round(s.time, 3), x: round(s.point.x, 4), y: round(s.point.y, 4) })),
+    heatmap: Array.from({ length: 16 }, (_, row) => motion.heatmap.slice(row * 16, row * 16 + 16).map((v) => round(v, 3))),
+    ...(thumbnail_file_id !== undefined ? { thumbnail_file_id } : {}),
+    ...(clip_file_id !== undefined ? { clip_file_id } : {}),
+    ...(thumbnail_path !== undefined ? { thumbnail_path } : {}),
+    ...(clip_path !== undefined ? { clip_path } : {}),
+  };
+}
+
+/** The same without the per-frame detail (box track, trajectory, heatmap): what lists show. */
+export function eventSummaryJson(motion: MotionEvent, colors: readonly DominantColor[], outputs: EventOutputs, capturedAt: number | null, id?: string): Record<string, unknown> {
   const utc = (seconds: number) => (capturedAt === null ? null : new Date(capturedAt + Math.round(seconds * 1000)).toISOString());
   return {
     ...(id ? { id } : {}),
@@ -39,9 +54,6 @@ export function eventJson(motion: MotionEvent, colors: readonly DominantColor[],
     speed: round(motion.speed, 4),
     colors: colors.map((c) => ({ name: c.name, hex: c.hex, rgb: c.rgb, share: round(c.share, 3) })),
     zones: motion.zones,
-    box_track: motion.boxTrack.map((s) => ({ t: round(s.time, 3), ...box(s.box) })),
-    trajectory: motion.trajectory.map((s) => ({ t: round(s.time, 3), x: round(s.point.x, 4), y: round(s.point.y, 4) })),
-    heatmap: Array.from({ length: 16 }, (_, row) => motion.heatmap.slice(row * 16, row * 16 + 16).map((v) => round(v, 3))),
     ...(outputs.thumbnailFileId !== undefined ? { thumbnail_file_id: outputs.thumbnailFileId } : {}),
     ...(outputs.clipFileId !== undefined ? { clip_file_id: outputs.clipFileId } : {}),
     ...(outputs.thumbnailPath !== undefined ? { thumbnail_path: outputs.thumbnailPath } : {}),
