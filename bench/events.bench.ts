@@ -72,7 +72,10 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     try {
       for (let round = 1; round <= rounds; round += 1) {
         for (const query of searches) {
-          for (let k = 0; k < 20; k += 1) latencies.push(await timedGet(`${base}/api/events?${query}`));
+          const times: number[] = [];
+          for (let k = 0; k < 20; k += 1) times.push(await timedGet(`${base}/api/events?${query}`));
+          latencies.push(...times);
+          if (round === 1) log(`${dialect}: ${query}: median ${fmt(median(times), 2)} ms, slowest ${fmt(Math.max(...times), 2)} ms`);
         }
         for (const id of someIds) byId.push(await timedGet(`${base}/api/events/${id}`));
         const sorted = [...latencies].sort((a, b) => a - b);

@@ -95,7 +95,7 @@ export class EventRepository {
    * page). Keyset pages: stable while events are added, and as fast deep in the results as at the top.
    */
   async search(query: EventQuery, cursor: EventCursor | null): Promise<EventPage<FoundEvent>> {
-    const rows = await this.ordered(query, cursor).leftJoin('cameras as c', 'c.id', 'e.camera_id').innerJoin('event_data as d', 'd.event_id', 'e.id').selectAll('e').select(['c.name as camera_name', 'd.data']).execute();
+    const rows = await (await this.ordered(query, cursor)).leftJoin('cameras as c', 'c.id', 'e.camera_id').innerJoin('event_data as d', 'd.event_id', 'e.id').selectAll('e').select(['c.name as camera_name', 'd.data']).execute();
     const page = rows.slice(0, query.limit);
     const labels = await this.labelsOf(page.map((r) => r.id));
     return {
@@ -108,7 +108,7 @@ export class EventRepository {
   /** The same pages as `search`, with the columns an export writes: no JSON to parse, so millions go through quickly. */
   async exportPage(query: EventQuery, cursor: EventCursor | null, cameraNames: ReadonlyMap<string, string | null>): Promise<EventPage<ExportRow>> {
     // Camera names come from a map: a join costs more than the rest of the row over millions of events.
-    const rows = await this.ordered(query, cursor)
+    const rows = await (await this.ordered(query, cursor))
       .select(['e.id', 'e.camera_id', 'e.media_id', 'e.started_at', 'e.ended_at', 'e.at_ms', 'e.start_s', 'e.end_s', 'e.score', 'e.peak_motion'])
       .select(['e.box_x', 'e.box_y', 'e.box_w', 'e.box_h', 'e.direction', 'e.direction_deg', 'e.speed', 'e.colors', 'e.zones', 'e.thumbnail_file_id', 'e.clip_file_id'])
       .execute();
@@ -143,10 +143,10 @@ export class EventRepository {
   }
 
   /** A page of a search, one event more than asked (it says whether there is a next page), in the query's order after the cursor. */
-  private ordered(query: EventQuery, cursor: EventCursor | null) {
+  private async ordered(query: EventQuery, cursor: EventCursor | null) {
     const key = query.sort === 'score' ? 'e.score' : 'e.at_ms';
     const descending = query.sort !== 'time';
-    let select = matching(this.db.selectFrom('events as e'), query)
+    let select = matching(this.db.selectFrom('events as e'), query, await this.longestMs(query))
       .orderBy(key, descending ? 'desc' : 'asc')
       .orderBy('e.id', descending ? 'desc' : 'asc')
       .limit(query.limit + 1);
@@ -185,10 +185,17 @@ export class EventRepository {
       .insertInto('event_labels')
       .columns(['event_id', 'name', 'score', 'source', 'created_at'])
       // SQLite reads ON CONFLICT after a SELECT without WHERE as a join's ON: there is always a WHERE.
-      .expression(matching(this.db.selectFrom('events as e').where(sql<boolean>`true`), query).select((eb) => ['e.id', eb.val(label.name).as('name'), eb.val(label.score).as('score'), eb.val(label.source).as('source'), eb.val(now).as('created_at')]))
+      .expression(matching(this.db.selectFrom('events as e').where(sql<boolean>`true`), query, await this.longestMs(query)).select((eb) => ['e.id', eb.val(label.name).as('name'), eb.val(label.score).as('score'), eb.val(label.source).as('source'), eb.val(now).as('created_at')]))
       .onConflict((oc) => oc.columns(['event_id', 'name']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score'), source: eb.ref('excluded.source'), created_at: eb.ref('excluded.created_at') })))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** The longest event's duration in ms, when the search has a start (read from the end of an index). */
+  private async longestMs(query: EventQuery): Promise<number> {
+    if (query.fromMs === null) return 0;
+    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('duration_s').as('longest')).executeTakeFirst();
+    return Math.ceil(Number(row?.longest ?? 0) * 1000);
   }
 
   /** Every camera's name, by id: a few thousand at most. */
@@ -216,14 +223,16 @@ export class EventRepository {
 }
 
 /** The events a search's filters select (from `events as e`). */
-function matching<O>(qb: SelectQueryBuilder<Database & { e: EventsTable }, 'e', O>, query: EventQuery): SelectQueryBuilder<Database & { e: EventsTable }, 'e', O> {
+function matching<O>(qb: SelectQueryBuilder<Database & { e: EventsTable }, 'e', O>, query: EventQuery, longestMs: number): SelectQueryBuilder<Database & { e: EventsTable }, 'e', O> {
   const inList = (column: 'e.colors' | 'e.zones', values: readonly string[]) => (eb: ExpressionBuilder<Database & { e: EventsTable }, 'e'>) =>
     eb.or(values.map((value) => sql<boolean>`${sql.ref(column)} LIKE ${nameListPattern(value)} ESCAPE '\\'`));
   return qb
     .$if(query.cameras.length > 0, (q) => q.where('e.camera_id', 'in', query.cameras))
     // Overlapping the window: only events with a real start time (their media's capture time is known).
     .$if(query.toMs !== null, (q) => q.where('e.started_at', 'is not', null).where('e.at_ms', '<', query.toMs!))
-    .$if(query.fromMs !== null, (q) => q.where('e.ended_at', '>', query.fromMs!))
+    // An event overlapping the window started at most the longest event's duration before it: a
+    // lower bound on at_ms makes the window a range of the time indexes instead of everything before it.
+    .$if(query.fromMs !== null, (q) => q.where('e.ended_at', '>', query.fromMs!).where('e.at_ms', '>=', query.fromMs! - longestMs - 1000))
     .$if(query.media !== null, (q) => q.where('e.media_id', '=', query.media!))
     .$if(query.job !== null, (q) => q.where('e.media_id', 'in', (eb) => eb.selectFrom('import_items').select('file_id').where('job_id', '=', query.job!).where('file_id', 'is not', null).$narrowType<{ file_id: string }>()))
     .$if(query.minScore !== null, (q) => q.where('e.score', '>=', query.minScore!))

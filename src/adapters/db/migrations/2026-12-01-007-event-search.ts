@@ -37,6 +37,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('events_at').on('events').columns(['at_ms', 'id']).execute();
   await db.schema.createIndex('events_camera_at').on('events').columns(['camera_id', 'at_ms', 'id']).execute();
   await db.schema.createIndex('events_score').on('events').columns(['score', 'id']).execute();
+  // The longest duration bounds how early an event overlapping a time window can start.
+  await db.schema.createIndex('events_duration').on('events').column('duration_s').execute();
 
   // Labels people, analyses and import hooks put on events: one per name and event.
   await db.schema
@@ -54,7 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   // Labels are lost; the search columns are derived from the JSON, which goes back into the row.
   await db.schema.dropTable('event_labels').execute();
-  for (const index of ['events_at', 'events_camera_at', 'events_score']) await db.schema.dropIndex(index).execute();
+  for (const index of ['events_at', 'events_camera_at', 'events_score', 'events_duration']) await db.schema.dropIndex(index).execute();
   for (const column of ['at_ms', 'duration_s', 'direction_deg', 'speed', 'box_x', 'box_y', 'box_w', 'box_h', 'colors', 'zones', ...Array.from({ length: 8 }, (_, k) => `heat${k}`)]) {
     await db.schema.alterTable('events').dropColumn(column).execute();
   }
