@@ -39,7 +39,8 @@ export const eventsBenchmark: Benchmark = {
     const count = Number(process.env.BENCH_EVENTS ?? 1_000_000);
     if (!Number.isSafeInteger(count) || count < PER_MEDIA) throw new Error(`BENCH_EVENTS must be a whole number of at least ${PER_MEDIA}`);
     const rows: SummaryRow[] = [];
-    for (const dialect of ['sqlite', 'postgres'] as const) rows.push(...(await benchDialect(dialect, count, rounds, log)));
+    const dialects = (process.env.BENCH_EVENTS_ON ?? (process.env.BENCH_POSTGRES_URL === 'off' ? 'sqlite' : 'sqlite,postgres')).split(',').map((d) => d.trim());
+    for (const dialect of ['sqlite', 'postgres'] as const) if (dialects.includes(dialect)) rows.push(...(await benchDialect(dialect, count, rounds, log)));
     return rows;
   },
 };
@@ -47,7 +48,7 @@ export const eventsBenchmark: Benchmark = {
 async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, rounds: number, log: (message: string) => void): Promise<SummaryRow[]> {
   const dir = await makeTempDir(`events-${dialect}`);
   const schema = `bench_events_${randomBytes(4).toString('hex')}`;
-  const pgUrl = process.env.CAMTROVE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pgUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   let databaseUrl = '';
   if (dialect === 'postgres') {
     await pgQuery(pgUrl, `CREATE SCHEMA ${schema}`);

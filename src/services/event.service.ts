@@ -8,7 +8,7 @@ import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
 /** An event as searches answer it. */
 export type EventView = Record<string, unknown> & { id: string };
 
-/** Finding motion events across the library: by camera, time, place in the job, score, duration, direction. */
+/** Motion events across the library: searching them, labelling them, exporting them. */
 export class EventService {
   constructor(
     private readonly events: EventRepository,
@@ -53,7 +53,7 @@ export class EventService {
 
   /**
    * A search's every event in one of the export formats, piece by piece: pages of the search are
-   * read one after another, so memory stays flat whatever the count. The search is checked before
+   * read one after another, so nothing held grows with the count. The search is checked before
    * the first piece, so a bad parameter fails before anything is sent.
    */
   exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): { contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> } {

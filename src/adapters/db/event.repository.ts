@@ -151,7 +151,9 @@ export class EventRepository {
       .orderBy('e.id', descending ? 'desc' : 'asc')
       .limit(query.limit + 1);
     if (cursor) {
-      select = select.where((eb) => eb.or([eb(key, descending ? '<' : '>', cursor.key), eb.and([eb(key, '=', cursor.key), eb('e.id', descending ? '<' : '>', cursor.id)])]));
+      // A row-value comparison: both databases read it as a range of the (key, id) index, where the
+      // equivalent OR made PostgreSQL scan the index from its start on every page.
+      select = select.where((eb) => eb(eb.refTuple(key, 'e.id'), descending ? '<' : '>', eb.tuple(cursor.key, cursor.id)));
     }
     return select;
   }
