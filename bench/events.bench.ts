@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,7 +12,7 @@ import { buildApp } from '../src/http/app.js';
 import { openLibrary, type Library } from '../src/main.js';
 import { fmt, median, nowMs, percentile, projectRoot, ratio, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
-import { readMemory } from './lib/server.js';
+import { exitAndPeakRss } from './lib/server.js';
 
 const camtrove = join(projectRoot, 'bin', 'camtrove.js');
 const CAMERAS = 100;
@@ -163,7 +162,7 @@ async function timedGet(url: string): Promise<number> {
 }
 
 /** Events spread over a year and 100 cameras, 1,000 per video, with scores, directions, colours, zones, heatmaps; one in twenty labelled. */
-export async function seed(library: Library, count: number, progress: (done: number) => void): Promise<void> {
+async function seed(library: Library, count: number, progress: (done: number) => void): Promise<void> {
   const events = new EventRepository(library.database.db);
   let random = 42;
   const next = () => (random = (Math.imul(random, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
@@ -208,15 +207,9 @@ async function exportPeakRss(dataDir: string, databaseUrl: string, filters: stri
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
-  let peak = 0;
-  const sampler = setInterval(() => {
-    const memory = child.pid ? readMemory(child.pid) : null;
-    if (memory && Number.isFinite(memory.rssKiB)) peak = Math.max(peak, memory.rssKiB);
-  }, 50);
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearInterval(sampler);
+  const { code, peakRssKiB } = await exitAndPeakRss(child);
   if (code !== 0) throw new Error(`camtrove events export exited with ${code}: ${stderr}`);
-  return peak;
+  return peakRssKiB;
 }
 
 async function pgQuery(url: string, text: string): Promise<void> {

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fmt, median, MiB, projectRoot, ratio, runCommand, settleDisk, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { uniqueMp4 } from '../test/helpers/media.js';
 import { makeTempDir, sizeFromEnv, writeRandomFile } from './lib/files.js';
-import { readMemory, startServer } from './lib/server.js';
+import { exitAndPeakRss, startServer } from './lib/server.js';
 
 const camtrove = join(projectRoot, 'bin', 'camtrove.js');
 
@@ -143,14 +142,7 @@ async function importFolder(folder: string, data: string | null, server?: string
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-  let peakRssKiB = 0;
-  const sampler = setInterval(() => {
-    const memory = child.pid ? readMemory(child.pid) : null;
-    // A process that has just exited reads as NaN.
-    if (memory && Number.isFinite(memory.rssKiB)) peakRssKiB = Math.max(peakRssKiB, memory.rssKiB);
-  }, 50);
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearInterval(sampler);
+  const { code, peakRssKiB } = await exitAndPeakRss(child);
   if (code !== 0) throw new Error(`camtrove import ${folder} exited with ${code}: ${stderr.trim()}\n${stdout.slice(0, 1000)}`);
   return { report: JSON.parse(stdout) as ImportReport, peakRssKiB };
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -71,6 +72,19 @@ export function readMemory(pid: number): MemoryStatus | null {
   }
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssKiB: field('VmRSS'), hwmKiB: field('VmHWM') };
+}
+
+/** Waits for a child process to end, sampling its RSS from /proc every 50 ms; its exit code and peak RSS (KiB). */
+export async function exitAndPeakRss(child: ChildProcess): Promise<{ code: number | null; peakRssKiB: number }> {
+  let peakRssKiB = 0;
+  const sampler = setInterval(() => {
+    const memory = child.pid ? readMemory(child.pid) : null;
+    // A process that has just exited reads as NaN.
+    if (memory && Number.isFinite(memory.rssKiB)) peakRssKiB = Math.max(peakRssKiB, memory.rssKiB);
+  }, 50);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearInterval(sampler);
+  return { code, peakRssKiB };
 }
 
 /**

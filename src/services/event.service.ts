@@ -1,6 +1,6 @@
 import type { EventRepository, ExportRow, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
-import { exportWriter, LabelsByDate, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
+import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError } from '../domain/errors.js';
 import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
@@ -69,9 +69,7 @@ export class EventService {
         for (const event of page) {
           chunk += writer.event(event, summary.count);
           summary.count += 1;
-          if (event.earliest_date !== null && (summary.earliest === null || event.earliest_date < summary.earliest)) summary.earliest = event.earliest_date;
-          const end = event.latest_date ?? event.earliest_date;
-          if (end !== null && (summary.latest === null || end > summary.latest)) summary.latest = end;
+          widenSpan(summary, event);
         }
         yield chunk;
       }

@@ -44,6 +44,14 @@ export interface ExportSummary {
   latest: string | null;
 }
 
+/** Widens a summary's span to take in an event (events without a capture time have none). */
+export function widenSpan(span: { earliest: string | null; latest: string | null }, event: ExportEvent): void {
+  if (event.earliest_date === null) return;
+  if (span.earliest === null || event.earliest_date < span.earliest) span.earliest = event.earliest_date;
+  const end = event.latest_date ?? event.earliest_date;
+  if (span.latest === null || end > span.latest) span.latest = end;
+}
+
 /** Writes an export piece by piece, so any number of events streams through in flat memory. */
 export interface ExportWriter {
   contentType: string;
@@ -133,8 +141,7 @@ export class LabelsByDate {
   private readonly days = new Map<string, { labels: Set<string>; camera: string | null }>();
   /** The cameras seen: the layout has one camera per day, so an export of several is refused. */
   readonly cameras = new Set<string>();
-  private earliest: string | null = null;
-  private latest: string | null = null;
+  private readonly span = { earliest: null as string | null, latest: null as string | null };
 
   add(event: ExportEvent): void {
     if (event.earliest_date === null) return;
@@ -143,13 +150,11 @@ export class LabelsByDate {
     const entry = this.days.get(day) ?? { labels: new Set<string>(), camera: event.camera_name ?? event.camera_id };
     for (const label of event.labels) entry.labels.add(label.name);
     this.days.set(day, entry);
-    if (this.earliest === null || event.earliest_date < this.earliest) this.earliest = event.earliest_date;
-    const end = event.latest_date ?? event.earliest_date;
-    if (this.latest === null || end > this.latest) this.latest = end;
+    widenSpan(this.span, event);
   }
 
   json(jobId: string | null): string {
     const labels = Object.fromEntries([...this.days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, e]) => [day, { labels: [...e.labels].sort(), camera: { name: e.camera } }]));
-    return `${JSON.stringify({ job_id: jobId, earliest_date: this.earliest, latest_date: this.latest, labels }, null, 2)}\n`;
+    return `${JSON.stringify({ job_id: jobId, earliest_date: this.span.earliest, latest_date: this.span.latest, labels }, null, 2)}\n`;
   }
 }

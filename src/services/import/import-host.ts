@@ -11,7 +11,7 @@ import { databaseLocks, type LockClaim, type LockPort } from '../library-lock.js
 import { IMPORT_LOCK } from './import-run.js';
 import type { PostedVideo, StoredVideo } from './import-target.js';
 import { LibraryImportTarget } from './library-import-target.js';
-import type { ImportServiceDeps } from './import.service.js';
+import { requireImportJob, type ImportServiceDeps } from './import.service.js';
 
 /**
  * The server side of `camtrove import --server`: the client walks and hashes its folders; the
@@ -52,10 +52,8 @@ export class ImportHost {
     return this.deps.imports.jobForRequest(requestKey);
   }
 
-  async job(id: string): Promise<ImportJobRecord> {
-    const job = IMPORT_JOB_ID.test(id) ? await this.deps.imports.getJob(id) : null;
-    if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
-    return job;
+  job(id: string): Promise<ImportJobRecord> {
+    return requireImportJob(this.deps.imports, id);
   }
 
   async createJob(job: Pick<ImportJobRecord, 'id' | 'requestKey' | 'request' | 'segment' | 'shardSize'>): Promise<ImportJobRecord> {

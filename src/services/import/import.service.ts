@@ -81,8 +81,7 @@ export class ImportService implements ImportJobViews {
   }
 
   async getJob(id: string): Promise<ImportJobView> {
-    const job = IMPORT_JOB_ID.test(id) ? await this.deps.imports.getJob(id) : null;
-    if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
+    const job = await requireImportJob(this.deps.imports, id);
     const [shards, extent, errors] = await Promise.all([this.shards(job), this.deps.imports.jobExtent(job.id), this.deps.imports.failures(job.id, MAX_ERRORS_SHOWN)]);
     const summaries = Object.values(shards);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -123,3 +122,9 @@ export class ImportService implements ImportJobViews {
   }
 }
 
+/** A job by id, or IMPORT_JOB_NOT_FOUND. */
+export async function requireImportJob(imports: Pick<ImportRepository, 'getJob'>, id: string): Promise<ImportJobRecord> {
+  const job = IMPORT_JOB_ID.test(id) ? await imports.getJob(id) : null;
+  if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
+  return job;
+}
