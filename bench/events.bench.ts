@@ -99,7 +99,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
       log(`${dialect}: export ${format}: ${summary.count.toLocaleString('en-US')} events, ${fmt(bytes / 2 ** 20)} MiB in ${fmt(seconds)} s, ${fmt(rates[format], 0)} events/s`);
     }
     const readStart = nowMs();
-    const events = new EventRepository(library.database.db);
+    const events = new EventRepository(library.database);
     const cameraNames = await events.cameraNames();
     const query = { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, colors: [], zones: [], labels: [], labelMatch: 'any' as const, roi: null, sort: 'time' as const, limit: 2000 };
     let read = 0;
@@ -163,7 +163,7 @@ async function timedGet(url: string): Promise<number> {
 
 /** Events spread over a year and 100 cameras, 1,000 per video, with scores, directions, colours, zones, heatmaps; one in twenty labelled. */
 async function seed(library: Library, count: number, progress: (done: number) => void): Promise<void> {
-  const events = new EventRepository(library.database.db);
+  const events = new EventRepository(library.database);
   let random = 42;
   const next = () => (random = (Math.imul(random, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
   const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
@@ -171,7 +171,7 @@ async function seed(library: Library, count: number, progress: (done: number) =>
     const mediaId = media.toString(16).padStart(64, '0');
     const camera = `cam${media % CAMERAS}`;
     const records: EventRecord[] = [];
-    const labels: { event_id: string; name: string; score: number; source: string; created_at: number }[] = [];
+    const labels: { event_id: string; name: string; score: number; source: string; created_at: number; at_ms: number; camera_id: string }[] = [];
     for (let k = 0; k < PER_MEDIA && media * PER_MEDIA + k < count; k += 1) {
       const id = (media * PER_MEDIA + k).toString(16).padStart(32, '0');
       const start = k * 30 + next() * 20;
@@ -191,7 +191,7 @@ async function seed(library: Library, count: number, progress: (done: number) =>
       };
       const colors: DominantColor[] = [{ rgb: [120, 90, 60], hex: '#785a3c', name: pick(COLORS), share: 0.6 }, { rgb: [128, 128, 128], hex: '#808080', name: 'grey', share: 0.3 }];
       records.push({ id, mediaId, analysisId: null, cameraId: camera, motion, colors, startedAt, endedAt: startedAt + Math.round(duration * 1000), thumbnailFileId: null, clipFileId: null, createdAt: startedAt });
-      if (next() < 0.05) labels.push({ event_id: id, name: pick(LABELS), score: next(), source: 'user', created_at: startedAt });
+      if (next() < 0.05) labels.push({ event_id: id, name: pick(LABELS), score: next(), source: 'user', created_at: startedAt, at_ms: startedAt, camera_id: camera });
     }
     await events.replaceForMedia(mediaId, records);
     for (let at = 0; at < labels.length; at += 500) await library.database.db.insertInto('event_labels').values(labels.slice(at, at + 500)).execute();

@@ -87,7 +87,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
   const segmenter = createSegmenter(config, media);
   const mediaRepository = new MediaRepository(database.db);
-  const eventRepository = new EventRepository(database.db);
+  const eventRepository = new EventRepository(database);
   const segmentations = new SegmentationStore(files, mediaRepository, eventRepository, clock);
   const events = new EventService(eventRepository, clock);
   const importDeps: ImportServiceDeps = {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
 import { EventRepository } from '../../src/adapters/db/event.repository.js';
 import type { Library } from '../../src/main.js';
-import { Processes } from '../helpers/cli.js';
+import { camtroveBin, Processes } from '../helpers/cli.js';
 import { eventRecord, motionEvent } from '../helpers/events.js';
 import { listen } from '../helpers/http.js';
 import { dialectName, openTestLibrary, type TestEnv } from '../helpers/test-library.js';
@@ -35,7 +37,7 @@ describe(`event export (${dialectName})`, () => {
     library = await openTestLibrary();
     api = await listen(library);
     await library.cameras.add({ id: 'gate', type: 'import', name: 'Gate <north>, "old"' });
-    const events = new EventRepository(library.database.db);
+    const events = new EventRepository(library.database);
     // One event a minute from 22:00 UTC: the export spans two days.
     const media = 'a'.repeat(64);
     await events.replaceForMedia(media, Array.from({ length: COUNT }, (_, k) => eventRecord(id(k + 1), media, motionEvent(k * 60, k * 60 + 5), { cameraId: 'gate', startedAt: T + k * 60_000, endedAt: T + k * 60_000 + 5000 })));
@@ -108,7 +110,7 @@ describe(`event export (${dialectName})`, () => {
     assert.equal(doc.earliest_date, new Date(T).toISOString());
 
     // A second camera: one day cannot name two, so the export asks for one camera.
-    const events = new EventRepository(library.database.db);
+    const events = new EventRepository(library.database);
     await events.replaceForMedia('b'.repeat(64), [eventRecord(id(COUNT + 1), 'b'.repeat(64), motionEvent(0, 1), { cameraId: 'yard', startedAt: T, endedAt: T + 1000 })]);
     try {
       const mixed = await exported('by_date=true');
@@ -140,5 +142,18 @@ describe(`event export (${dialectName})`, () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /format: "pdf" is not one of/);
     assert.ok(!existsSync(join(library.env.dir, 'no.pdf')) && !existsSync(join(library.env.dir, 'no.pdf.part')));
+  });
+
+  it('stops quietly when its reader stops reading (| head)', async () => {
+    const child = spawn(process.execPath, [camtroveBin, 'events', 'export', '--format', 'jsonl'], { env: library.env.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // The first line read, the pipe is closed: more than a pipe's buffer was still to come.
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.match(first.toString(), /^\{"id":/);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
   });
 });

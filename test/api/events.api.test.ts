@@ -26,7 +26,7 @@ describe(`event search (${dialectName})`, () => {
   before(async () => {
     library = await openTestLibrary();
     api = await listen(library);
-    events = new EventRepository(library.database.db);
+    events = new EventRepository(library.database);
     await library.cameras.add({ id: 'gate', type: 'import', name: 'Front gate' });
     // Media A (gate, captured at T): a short eastward event and a long northward one. Media B (yard,
     // an hour later): southward. Media C (gate, no capture time): still, placed by when it was recorded.

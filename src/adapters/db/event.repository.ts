@@ -3,6 +3,8 @@ import type { DominantColor, MotionEvent } from '../../domain/motion/motion-type
 import type { EventCursor, EventQuery } from '../../domain/events/event-query.js';
 import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
 import { nameList, nameListPattern } from '../../domain/events/name-list.js';
+import { exportNumber, type ExportEvent } from '../../domain/events/event-export.js';
+import type { DatabaseHandle } from './database.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -35,29 +37,6 @@ export interface EventPage<T> {
   more: boolean;
 }
 
-/** What an export writes of an event, read from columns. */
-export interface ExportRow {
-  id: string;
-  cameraId: string | null;
-  cameraName: string | null;
-  mediaId: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  start: number;
-  end: number;
-  score: number;
-  peakMotionPct: number;
-  box: { x: number; y: number; w: number; h: number };
-  direction: string | null;
-  directionDeg: number | null;
-  speed: number;
-  colors: string[];
-  zones: string[];
-  labels: EventLabel[];
-  thumbnailFileId: string | null;
-  clipFileId: string | null;
-}
-
 /** An event found by a search, with its camera's name and its labels. */
 export interface FoundEvent extends EventRecord {
   cameraName: string | null;
@@ -69,7 +48,12 @@ const INSERT_BATCH = 200;
 
 /** Motion events of the library's media. */
 export class EventRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+  private readonly arrays: DatabaseHandle['arrays'];
+  constructor(database: Pick<DatabaseHandle, 'db' | 'arrays'>) {
+    this.db = database.db;
+    this.arrays = database.arrays;
+  }
 
   /**
    * Replaces a media item's events with a new segmentation's, in one transaction: readers see
@@ -105,57 +89,108 @@ export class EventRepository {
     };
   }
 
-  /** The same pages as `search`, with the columns an export writes: no JSON to parse, so millions go through quickly. */
-  async exportPage(query: EventQuery, cursor: EventCursor | null, cameraNames: ReadonlyMap<string, string | null>): Promise<EventPage<ExportRow>> {
-    // Camera names come from a map: a join costs more than the rest of the row over millions of events.
-    const rows = await (await this.ordered(query, cursor))
-      .select(['e.id', 'e.camera_id', 'e.media_id', 'e.started_at', 'e.ended_at', 'e.at_ms', 'e.start_s', 'e.end_s', 'e.score', 'e.peak_motion'])
-      .select(['e.box_x', 'e.box_y', 'e.box_w', 'e.box_h', 'e.direction', 'e.direction_deg', 'e.speed', 'e.colors', 'e.zones', 'e.thumbnail_file_id', 'e.clip_file_id'])
-      .execute();
-    const page = rows.slice(0, query.limit);
-    const labels = await this.labelsOf(page.map((r) => r.id));
+  /**
+   * The same pages as `search`, as exports write them: read as arrays from columns (no JSON to
+   * parse, no object per row), so that millions go through quickly.
+   */
+  async exportPage(query: EventQuery, cursor: EventCursor | null, cameraNames: ReadonlyMap<string, string | null>): Promise<EventPage<ExportEvent>> {
+    const { rows, labels } = await this.exportRows(query, cursor);
+    const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    const { seconds, fraction, degrees, iso } = exportNumber;
     const names = (list: string) => (list.length > 2 ? list.slice(1, -1).split(',') : []);
-    return {
-      events: page.map((r) => ({
-        id: r.id,
-        cameraId: r.camera_id,
-        cameraName: r.camera_id === null ? null : (cameraNames.get(r.camera_id) ?? null),
-        mediaId: r.media_id,
-        startedAt: r.started_at === null ? null : Number(r.started_at),
-        endedAt: r.ended_at === null ? null : Number(r.ended_at),
-        start: r.start_s,
-        end: r.end_s,
-        score: r.score,
-        peakMotionPct: r.peak_motion,
-        box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
-        direction: r.direction,
-        directionDeg: r.direction_deg,
-        speed: r.speed,
-        colors: names(r.colors),
-        zones: names(r.zones),
-        labels: labels.get(r.id) ?? [],
-        thumbnailFileId: r.thumbnail_file_id,
-        clipFileId: r.clip_file_id,
-      })),
-      last: lastOf(page, query),
-      more: rows.length > query.limit,
-    };
+    const events = page.map(([id, cameraId, mediaId, startedAt, endedAt, _at, start, end, score, peak, x, y, w, h, direction, directionDeg, speed, colors, zones, thumbnail, clip]): ExportEvent => ({
+      id,
+      camera_id: cameraId,
+      camera_name: cameraId === null ? null : (cameraNames.get(cameraId) ?? null),
+      media_id: mediaId,
+      earliest_date: iso(startedAt),
+      latest_date: iso(endedAt),
+      start_s: seconds(start),
+      end_s: seconds(end),
+      duration: seconds(end - start),
+      score: seconds(score),
+      peak_motion: seconds(peak),
+      box: { x: fraction(x), y: fraction(y), w: fraction(w), h: fraction(h) },
+      direction,
+      direction_deg: directionDeg === null ? null : degrees(directionDeg),
+      speed: fraction(speed),
+      colors: names(colors),
+      zones: names(zones),
+      labels: labels.get(id) ?? NO_LABELS,
+      thumbnail_file_id: thumbnail,
+      clip_file_id: clip,
+    }));
+    return { events, last: last ? { key: query.sort === 'score' ? last[8] : Number(last[5]), id: last[0] } : null, more: rows.length > query.limit };
+  }
+
+  /**
+   * A page's rows as arrays, then its labels. Pages in time order follow one another through
+   * time, so the labels of each page's span are read once over the whole export (a range of one
+   * index); looked up event by event, they took longer than the events.
+   */
+  private async exportRows(query: EventQuery, cursor: EventCursor | null): Promise<{ rows: ExportColumns[]; labels: Map<string, EventLabel[]> }> {
+    const rows = (await this.arrays((await this.ordered(query, cursor)).select(EXPORT_COLUMNS).compile())) as ExportColumns[];
+    const first = rows[0];
+    const last = rows.at(-1);
+    if (!first || !last) return { rows, labels: new Map() };
+    if (query.sort === 'score') return { rows, labels: await this.labelsOf(rows.map((r) => r[0])) };
+    const [from, to] = [Number(first[5]), Number(last[5])].sort((a, b) => a - b) as [number, number];
+    return { rows, labels: await this.labelsBetween(from, to) };
   }
 
   /** A page of a search, one event more than asked (it says whether there is a next page), in the query's order after the cursor. */
   private async ordered(query: EventQuery, cursor: EventCursor | null) {
     const key = query.sort === 'score' ? 'e.score' : 'e.at_ms';
-    const descending = query.sort !== 'time';
-    let select = matching(this.db.selectFrom('events as e'), query, await this.longestMs(query))
-      .orderBy(key, descending ? 'desc' : 'asc')
-      .orderBy('e.id', descending ? 'desc' : 'asc')
-      .limit(query.limit + 1);
-    if (cursor) {
-      // A row-value comparison: both databases read it as a range of the (key, id) index, where the
-      // equivalent OR made PostgreSQL scan the index from its start on every page.
-      select = select.where((eb) => eb(eb.refTuple(key, 'e.id'), descending ? '<' : '>', eb.tuple(cursor.key, cursor.id)));
+    const order = query.sort === 'time' ? 'asc' : 'desc';
+    const longestMs = await this.longestMs(query);
+    const merged = this.mergedWalks(query, cursor, longestMs);
+    // The filters and the cursor were applied by each walk of a merge.
+    const select = merged ? this.db.selectFrom('events as e').where('e.id', 'in', merged) : after(matching(this.db.selectFrom('events as e'), query, longestMs), key, order, cursor);
+    return select.orderBy(key, order).orderBy('e.id', order).limit(query.limit + 1);
+  }
+
+  /**
+   * Time-ordered searches that one walk of an index answers badly, as a merge of walks that each
+   * read their events in time order and stop after a page; the page is the first of their union.
+   * - By labels: each label's events from `(name, at_ms)`, or `(name, camera_id, at_ms)` for each
+   *   camera asked for. Walking every event in time order passes
+   *   over the unlabelled ones (all of them, for a rare label), and gathering every event with a
+   *   common label sorts thousands for one page.
+   * - Over several cameras: each camera's events from `(camera_id, at_ms)`. The time order of all
+   *   cameras passes over the other cameras' events.
+   * Null when a single walk does well: ordered by score, or one camera and no label.
+   */
+  private mergedWalks(query: EventQuery, cursor: EventCursor | null, longestMs: number) {
+    if (query.sort === 'score') return null;
+    const order = query.sort === 'time' ? 'asc' : 'desc';
+    const page = query.limit + 1;
+    let walks;
+    if (query.labels.length > 0) {
+      // With label_match=all, one label's walk finds them all: the filters ask for the others.
+      const walked = query.labelMatch === 'any' ? query.labels : query.labels.slice(0, 1);
+      const rest = query.labelMatch === 'any' ? { ...query, labels: [] } : query;
+      // A label's events on one camera have an index of their own: walking all the label's events
+      // for one camera's passed over the other cameras' (ten times slower than the answer needed).
+      const cameras: (string | null)[] = query.cameras.length > 0 ? query.cameras : [null];
+      walks = walked.flatMap((name) => cameras.map((camera) =>
+        after(matching(this.db.selectFrom('events as e'), rest, longestMs).innerJoin('event_labels as l', 'l.event_id', 'e.id').where('l.name', '=', name), 'l.at_ms', order, cursor, 'l.event_id')
+          .$if(camera !== null, (q) => q.where('l.camera_id', '=', camera))
+          // The window bounds the label's walk too, so that it is a range of its index.
+          .$if(query.toMs !== null, (q) => q.where('l.at_ms', '<', query.toMs!))
+          .$if(query.fromMs !== null, (q) => q.where('l.at_ms', '>=', query.fromMs! - longestMs - 1000))
+          .select('l.event_id as id')
+          .orderBy('l.at_ms', order)
+          .orderBy('l.event_id', order)
+          .limit(page)));
+    } else if (query.cameras.length > 1) {
+      walks = query.cameras.map((camera) =>
+        after(matching(this.db.selectFrom('events as e'), { ...query, cameras: [camera] }, longestMs), 'e.at_ms', order, cursor).select('e.id').orderBy('e.at_ms', order).orderBy('e.id', order).limit(page));
+    } else {
+      return null;
     }
-    return select;
+    // Each walk in a sub-select of its own: a UNION's members may not have their own ORDER BY and LIMIT.
+    return walks.map((walk) => this.db.selectFrom(walk.as('w')).select('w.id')).reduce((union, next) => union.union(next));
   }
 
   async get(id: string): Promise<FoundEvent | null> {
@@ -165,11 +200,11 @@ export class EventRepository {
 
   /** Puts a label on an event, or changes its score and source; false when there is no such event. */
   async addLabel(eventId: string, label: EventLabel, now: number): Promise<boolean> {
-    const exists = await this.db.selectFrom('events').select('id').where('id', '=', eventId).executeTakeFirst();
-    if (!exists) return false;
+    const event = await this.db.selectFrom('events').select(['at_ms', 'camera_id']).where('id', '=', eventId).executeTakeFirst();
+    if (!event) return false;
     await this.db
       .insertInto('event_labels')
-      .values({ event_id: eventId, name: label.name, score: label.score, source: label.source, created_at: now })
+      .values({ event_id: eventId, name: label.name, score: label.score, source: label.source, created_at: now, at_ms: event.at_ms, camera_id: event.camera_id })
       .onConflict((oc) => oc.columns(['event_id', 'name']).doUpdateSet({ score: label.score, source: label.source, created_at: now }))
       .execute();
     return true;
@@ -185,9 +220,9 @@ export class EventRepository {
   async labelMatching(query: EventQuery, label: EventLabel, now: number): Promise<number> {
     const result = await this.db
       .insertInto('event_labels')
-      .columns(['event_id', 'name', 'score', 'source', 'created_at'])
+      .columns(['event_id', 'name', 'score', 'source', 'created_at', 'at_ms', 'camera_id'])
       // SQLite reads ON CONFLICT after a SELECT without WHERE as a join's ON: there is always a WHERE.
-      .expression(matching(this.db.selectFrom('events as e').where(sql<boolean>`true`), query, await this.longestMs(query)).select((eb) => ['e.id', eb.val(label.name).as('name'), eb.val(label.score).as('score'), eb.val(label.source).as('source'), eb.val(now).as('created_at')]))
+      .expression(matching(this.db.selectFrom('events as e').where(sql<boolean>`true`), query, await this.longestMs(query)).select((eb) => ['e.id', eb.val(label.name).as('name'), eb.val(label.score).as('score'), eb.val(label.source).as('source'), eb.val(now).as('created_at'), 'e.at_ms', 'e.camera_id']))
       .onConflict((oc) => oc.columns(['event_id', 'name']).doUpdateSet((eb) => ({ score: eb.ref('excluded.score'), source: eb.ref('excluded.source'), created_at: eb.ref('excluded.created_at') })))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0);
@@ -208,13 +243,13 @@ export class EventRepository {
 
   /** The labels of these events, by event, in name order (by code point). */
   private async labelsOf(eventIds: readonly string[]): Promise<Map<string, EventLabel[]>> {
-    const byEvent = new Map<string, EventLabel[]>();
-    if (eventIds.length === 0) return byEvent;
-    const rows = await this.db.selectFrom('event_labels').select(['event_id', 'name', 'score', 'source']).where('event_id', 'in', eventIds).execute();
-    // Sorted here, by code point: the databases' collations disagree about punctuation.
-    rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const row of rows) byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), { name: row.name, score: row.score, source: row.source }]);
-    return byEvent;
+    if (eventIds.length === 0) return new Map();
+    return byEvent(await this.arrays(this.db.selectFrom('event_labels').select(LABEL_COLUMNS).where('event_id', 'in', eventIds).compile()));
+  }
+
+  /** The labels of the events from `fromMs` to `toMs` (both included), by event, in name order (by code point). */
+  private async labelsBetween(fromMs: number, toMs: number): Promise<Map<string, EventLabel[]>> {
+    return byEvent(await this.arrays(this.db.selectFrom('event_labels').select(LABEL_COLUMNS).where('at_ms', '>=', fromMs).where('at_ms', '<=', toMs).compile()));
   }
 
   /** A media item's events in time order. */
@@ -256,6 +291,38 @@ function matching<O>(qb: SelectQueryBuilder<Database & { e: EventsTable }, 'e', 
     .$if(query.labels.length > 0 && query.labelMatch === 'any', (q) => q.where('e.id', 'in', (eb) => eb.selectFrom('event_labels').select('event_id').where('name', 'in', query.labels)))
     .$if(query.labels.length > 0 && query.labelMatch === 'all', (q) =>
       q.where((eb) => eb.and(query.labels.map((name) => eb.exists(eb.selectFrom('event_labels as l').select('l.event_id').whereRef('l.event_id', '=', 'e.id').where('l.name', '=', name))))));
+}
+
+/** After the cursor in the page order: a row-value comparison, which both databases read as a range of the (key, id) index (the equivalent OR made PostgreSQL scan the index from its start on every page). */
+function after<DB, TB extends keyof DB, O>(select: SelectQueryBuilder<DB, TB, O>, key: string, order: 'asc' | 'desc', cursor: EventCursor | null, id = 'e.id'): SelectQueryBuilder<DB, TB, O> {
+  if (!cursor) return select;
+  return select.where(sql<boolean>`(${sql.ref(key)}, ${sql.ref(id)}) ${sql.raw(order === 'asc' ? '>' : '<')} (${cursor.key}, ${cursor.id})`);
+}
+
+/** The columns an export reads, in the order of `ExportColumns`. */
+const EXPORT_COLUMNS = ['e.id', 'e.camera_id', 'e.media_id', 'e.started_at', 'e.ended_at', 'e.at_ms', 'e.start_s', 'e.end_s', 'e.score', 'e.peak_motion', 'e.box_x', 'e.box_y', 'e.box_w', 'e.box_h', 'e.direction', 'e.direction_deg', 'e.speed', 'e.colors', 'e.zones', 'e.thumbnail_file_id', 'e.clip_file_id'] as const;
+type ExportColumns = [id: string, cameraId: string | null, mediaId: string, startedAt: number | null, endedAt: number | null, atMs: number, start: number, end: number, score: number, peak: number, x: number, y: number, w: number, h: number, direction: string | null, directionDeg: number | null, speed: number, colors: string, zones: string, thumbnail: string | null, clip: string | null];
+
+/** Most events have no labels: they share this empty list. */
+const NO_LABELS: readonly EventLabel[] = Object.freeze([]);
+
+const LABEL_COLUMNS = ['event_id', 'name', 'score', 'source'] as const;
+
+/** Label rows (in the order of LABEL_COLUMNS) grouped by event. */
+function byEvent(rows: readonly unknown[][]): Map<string, EventLabel[]> {
+  const labels = new Map<string, EventLabel[]>();
+  for (const [eventId, name, score, source] of rows as [string, string, number | null, string][]) {
+    const list = labels.get(eventId);
+    if (list) list.push({ name, score, source });
+    else labels.set(eventId, [{ name, score, source }]);
+  }
+  // Sorted here, by code point: the databases' collations disagree about punctuation.
+  for (const list of labels.values()) list.sort(byName);
+  return labels;
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function lastOf(page: readonly { id: string; score: number; at_ms: number }[], query: EventQuery): EventCursor | null {

@@ -122,6 +122,9 @@ export interface EventLabelsTable {
   /** Who put it there: "user", an analysis name, or an import hook. */
   source: string;
   created_at: number;
+  /** The event's at_ms and camera (neither ever changes), so that a label's events can be read in time order, a camera's too. */
+  at_ms: number;
+  camera_id: string | null;
 }
 
 export interface CamerasTable {

@@ -127,7 +127,12 @@ export function eventsCommand(): Command {
         const exported = flags.byDate ? null : library.events.exportEvents(input, format);
         const source = exported ? Readable.from(exported.pieces) : Readable.from([await library.events.labelsByDate(input)]);
         if (!flags.output) {
-          await pipeline(source, process.stdout, { end: false });
+          try {
+            await pipeline(source, process.stdout, { end: false });
+          } catch (error) {
+            // The reader stopped reading (`| head`): the export ends there, as other tools do.
+            if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+          }
           return;
         }
         const partial = `${flags.output}.part`;

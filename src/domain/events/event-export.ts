@@ -1,5 +1,6 @@
 import { csvRecord } from '../csv.js';
 import { CamtroveError } from '../errors.js';
+import { utcIso } from '../utc-iso.js';
 
 /** One event as every export format carries it. */
 export interface ExportEvent {
@@ -22,10 +23,23 @@ export interface ExportEvent {
   speed: number;
   colors: string[];
   zones: string[];
-  labels: { name: string; score: number | null; source: string }[];
+  labels: readonly { name: string; score: number | null; source: string }[];
   thumbnail_file_id: string | null;
   clip_file_id: string | null;
 }
+
+/**
+ * How exports write an event's numbers and times: rounded as the segmenter prints them
+ * (domain/motion/event-json.ts), times as UTC ISO 8601.
+ */
+export const exportNumber = {
+  /** Seconds, scores and percentages: three decimals. */
+  seconds: (value: number) => Math.round(value * 1000) / 1000,
+  /** Fractions of the frame: four decimals. */
+  fraction: (value: number) => Math.round(value * 10_000) / 10_000,
+  degrees: (value: number) => Math.round(value * 10) / 10,
+  iso: (ms: number | null) => (ms === null ? null : utcIso(ms)),
+};
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'xml'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

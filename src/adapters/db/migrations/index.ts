@@ -6,6 +6,7 @@ import * as frames from './2026-11-30-004-frames.js';
 import * as cameraHealth from './2026-11-30-005-camera-health.js';
 import * as importJobs from './2026-12-01-006-import-jobs.js';
 import * as eventSearch from './2026-12-01-007-event-search.js';
+import * as eventsInTimeOrder from './2026-12-01-008-events-in-time-order.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-005-camera-health': cameraHealth,
   '2026-12-01-006-import-jobs': importJobs,
   '2026-12-01-007-event-search': eventSearch,
+  '2026-12-01-008-events-in-time-order': eventsInTimeOrder,
 };
