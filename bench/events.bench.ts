@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { EventRepository, type EventRecord } from '../src/adapters/db/event.repository.js';
 import { resolveConfig } from '../src/config/config.js';
 import { EXPORT_FORMATS } from '../src/domain/events/event-export.js';
+import { parseEventQuery } from '../src/domain/events/event-query.js';
 import type { DominantColor, MotionEvent } from '../src/domain/motion/motion-types.js';
 import { buildApp } from '../src/http/app.js';
 import { openLibrary, type Library } from '../src/main.js';
@@ -61,7 +62,9 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     const seedStart = nowMs();
     await seed(library, count, (done) => log(`${dialect}: ${done.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} events written`));
     log(`${dialect}: seeded ${count.toLocaleString('en-US')} events in ${fmt((nowMs() - seedStart) / 1000)} s`);
-    if (dialect === 'postgres') await pgQuery(databaseUrl, 'ANALYZE');
+    // After a bulk load, as autovacuum would: statistics for the planner, and pages marked
+    // all-visible so that exports read the time index alone (an index-only scan).
+    if (dialect === 'postgres') await pgQuery(databaseUrl, 'VACUUM ANALYZE');
 
     const app = await buildApp({ ...library, logger: false });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -87,30 +90,36 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     const sortedLatencies = latencies.sort((a, b) => a - b);
     const p99 = percentile(sortedLatencies, 99);
 
-    // Export: each format once over every event, then the rows alone for scale.
-    const rates: Record<string, number> = {};
-    for (const format of EXPORT_FORMATS) {
-      const start = nowMs();
-      const { pieces, summary } = library.events.exportEvents({}, format);
-      let bytes = 0;
-      for await (const piece of pieces) bytes += piece.length;
-      const seconds = (nowMs() - start) / 1000;
-      rates[format] = summary.count / seconds;
-      log(`${dialect}: export ${format}: ${summary.count.toLocaleString('en-US')} events, ${fmt(bytes / 2 ** 20)} MiB in ${fmt(seconds)} s, ${fmt(rates[format], 0)} events/s`);
-    }
-    const readStart = nowMs();
+    // Export: each format over every event once a round (the median is kept), and the same pages
+    // read without being written, for scale.
+    const rates: Record<string, number[]> = Object.fromEntries(EXPORT_FORMATS.map((format) => [format, []]));
+    const readRates: number[] = [];
     const events = new EventRepository(library.database);
-    const cameraNames = await events.cameraNames();
-    const query = { cameras: [], fromMs: null, toMs: null, media: null, job: null, minScore: null, minDuration: null, maxDuration: null, direction: null, colors: [], zones: [], labels: [], labelMatch: 'any' as const, roi: null, sort: 'time' as const, limit: 2000 };
-    let read = 0;
-    for (let cursor = null as Awaited<ReturnType<EventRepository['exportPage']>>['last']; ; ) {
-      const page = await events.exportPage(query, cursor, cameraNames);
-      read += page.events.length;
-      if (!page.more) break;
-      cursor = page.last;
+    const query = parseEventQuery({ limit: 250 });
+    for (let round = 1; round <= rounds; round += 1) {
+      for (const format of EXPORT_FORMATS) {
+        const start = nowMs();
+        const { pieces, summary } = library.events.exportEvents({}, format);
+        let bytes = 0;
+        for await (const piece of pieces) bytes += piece.length;
+        const seconds = (nowMs() - start) / 1000;
+        rates[format]!.push(summary.count / seconds);
+        log(`${dialect} round ${round}: export ${format}: ${summary.count.toLocaleString('en-US')} events, ${fmt(bytes / 2 ** 20)} MiB in ${fmt(seconds)} s, ${fmt(summary.count / seconds, 0)} events/s`);
+      }
+      const readStart = nowMs();
+      const cameraNames = await events.cameraNames();
+      let read = 0;
+      for (let cursor = null as Awaited<ReturnType<EventRepository['exportPage']>>['last']; ; ) {
+        const page = await events.exportPage(query, cursor, cameraNames);
+        read += page.events.length;
+        if (!page.more) break;
+        cursor = page.last;
+      }
+      readRates.push(read / ((nowMs() - readStart) / 1000));
+      log(`${dialect} round ${round}: reading the same pages without writing them: ${fmt(readRates.at(-1)!, 0)} events/s`);
     }
-    const readRate = read / ((nowMs() - readStart) / 1000);
-    log(`${dialect}: reading the same rows without writing them: ${fmt(readRate, 0)} events/s`);
+    const readRate = median(readRates);
+    const rate = (format: string) => median(rates[format]!);
 
     const oneCamera = await exportPeakRss(config.dataDir, databaseUrl, ['--camera', 'cam7']);
     const all = await exportPeakRss(config.dataDir, databaseUrl, []);
@@ -123,11 +132,11 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
       ...EXPORT_FORMATS.map((format): SummaryRow => ({
         benchmark: 'events',
         metric: `${label}: export ${format}, events/s`,
-        value: fmt(rates[format]!, 0),
-        baseline: `rows alone ${fmt(readRate, 0)}`,
-        ratio: ratio(rates[format]!, readRate),
+        value: fmt(rate(format), 0),
+        baseline: `pages alone ${fmt(readRate, 0)}`,
+        ratio: ratio(rate(format), readRate),
         goal: format === 'jsonl' ? '≥ 100,000' : '',
-        met: format === 'jsonl' ? rates[format]! >= 100_000 : null,
+        met: format === 'jsonl' ? rate(format) >= 100_000 : null,
       })),
       { benchmark: 'events', metric: `${label}: export peak RSS, all events, MiB`, value: fmt(all / 1024), baseline: `one camera (1 %) ${fmt(oneCamera / 1024)}`, ratio: ratio(all, oneCamera), goal: 'within 20 %', met: all <= oneCamera * 1.2 },
     ];

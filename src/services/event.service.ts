@@ -1,4 +1,4 @@
-import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
+import type { EventRepository, ExportPageAhead, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
@@ -127,28 +127,34 @@ function view(event: FoundEvent, detail: boolean): EventView {
 const EXPORT_PAGE = 250;
 
 /**
- * Every page of a search, as export records. The next page is asked for before this one is
- * written, so that a database in another process (PostgreSQL) reads it meanwhile.
+ * Every page of a search, as export records. Reading runs ahead of writing: the next page's rows
+ * are asked for as soon as this page's are in, and a page is written once the one after it has
+ * arrived, by when its labels (asked for with its rows) are in too. A database in another process
+ * (PostgreSQL) answers both while this one writes; waiting for each in turn left it idle an eighth
+ * of the time.
  */
 async function* pagesOf(events: EventRepository, query: EventQuery): AsyncGenerator<ExportEvent[]> {
   const cameraNames = await events.cameraNames();
   const ask = (cursor: EventCursor | null) => {
-    const page = events.exportPage(query, cursor, cameraNames);
+    const page = events.exportPageAhead(query, cursor);
     // A reader that stops early (a closed connection, `| head`) leaves the page asked for ahead
     // unread, and its library may be closed under it: its failure then goes nowhere.
     page.catch(() => undefined);
     return page;
   };
   let next = ask(null);
+  let arrived: ExportPageAhead | null = null;
   for (;;) {
     const page = await next;
     if (page.more && page.last) next = ask(page.last);
-    yield page.events;
-    if (!page.more || !page.last) return;
-    // A turn of the event loop between pages: SQLite answers synchronously and a file takes writes
-    // synchronously, and without it an export would keep a server from its other requests.
+    if (arrived) yield await arrived.events(cameraNames);
+    arrived = page;
+    if (!page.more || !page.last) break;
+    // A turn of the event loop between pages: SQLite answers synchronously and a file takes
+    // writes synchronously, and without it an export would keep a server from its other requests.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  yield await arrived.events(cameraNames);
 }
 
 function notFound(id: string): CamtroveError {

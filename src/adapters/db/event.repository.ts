@@ -37,6 +37,14 @@ export interface EventPage<T> {
   more: boolean;
 }
 
+/** An export's page whose rows are in and whose labels are on their way. */
+export interface ExportPageAhead {
+  last: EventCursor | null;
+  more: boolean;
+  /** The page's events, once their labels are in. */
+  events(cameraNames: ReadonlyMap<string, string | null>): Promise<ExportEvent[]>;
+}
+
 /** An event found by a search, with its camera's name and its labels. */
 export interface FoundEvent extends EventRecord {
   cameraName: string | null;
@@ -94,49 +102,30 @@ export class EventRepository {
    * parse, no object per row), so that millions go through quickly.
    */
   async exportPage(query: EventQuery, cursor: EventCursor | null, cameraNames: ReadonlyMap<string, string | null>): Promise<EventPage<ExportEvent>> {
-    const { rows, labels } = await this.exportRows(query, cursor);
-    const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    const { seconds, fraction, degrees, iso } = exportNumber;
-    const names = (list: string) => (list.length > 2 ? list.slice(1, -1).split(',') : []);
-    const events = page.map(([id, cameraId, mediaId, startedAt, endedAt, _at, start, end, score, peak, x, y, w, h, direction, directionDeg, speed, colors, zones, thumbnail, clip]): ExportEvent => ({
-      id,
-      camera_id: cameraId,
-      camera_name: cameraId === null ? null : (cameraNames.get(cameraId) ?? null),
-      media_id: mediaId,
-      earliest_date: iso(startedAt),
-      latest_date: iso(endedAt),
-      start_s: seconds(start),
-      end_s: seconds(end),
-      duration: seconds(end - start),
-      score: seconds(score),
-      peak_motion: seconds(peak),
-      box: { x: fraction(x), y: fraction(y), w: fraction(w), h: fraction(h) },
-      direction,
-      direction_deg: directionDeg === null ? null : degrees(directionDeg),
-      speed: fraction(speed),
-      colors: names(colors),
-      zones: names(zones),
-      labels: labels.get(id) ?? NO_LABELS,
-      thumbnail_file_id: thumbnail,
-      clip_file_id: clip,
-    }));
-    return { events, last: last ? { key: query.sort === 'score' ? last[8] : Number(last[5]), id: last[0] } : null, more: rows.length > query.limit };
+    const page = await this.exportPageAhead(query, cursor);
+    return { events: await page.events(cameraNames), last: page.last, more: page.more };
   }
 
   /**
-   * A page's rows as arrays, then its labels. Pages in time order follow one another through
+   * An export's page whose rows are in and whose labels are on their way: a reader can ask for the
+   * next page's rows before it waits for them. Pages in time order follow one another through
    * time, so the labels of each page's span are read once over the whole export (a range of one
    * index); looked up event by event, they took longer than the events.
    */
-  private async exportRows(query: EventQuery, cursor: EventCursor | null): Promise<{ rows: ExportColumns[]; labels: Map<string, EventLabel[]> }> {
+  async exportPageAhead(query: EventQuery, cursor: EventCursor | null): Promise<ExportPageAhead> {
     const rows = (await this.arrays((await this.ordered(query, cursor)).select(EXPORT_COLUMNS).compile())) as ExportColumns[];
-    const first = rows[0];
-    const last = rows.at(-1);
-    if (!first || !last) return { rows, labels: new Map() };
-    if (query.sort === 'score') return { rows, labels: await this.labelsOf(rows.map((r) => r[0])) };
-    const [from, to] = [Number(first[5]), Number(last[5])].sort((a, b) => a - b) as [number, number];
-    return { rows, labels: await this.labelsBetween(from, to) };
+    const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
+    const first = page[0];
+    const last = page.at(-1);
+    const span = first && last ? ([Number(first[5]), Number(last[5])].sort((a, b) => a - b) as [number, number]) : null;
+    const labels = !span ? Promise.resolve(new Map<string, EventLabel[]>()) : query.sort === 'score' ? this.labelsOf(page.map((r) => r[0])) : this.labelsBetween(...span);
+    // Its failure is the reader's when it asks for the events; a reader that stopped never will.
+    labels.catch(() => undefined);
+    return {
+      last: last ? { key: query.sort === 'score' ? last[8] : Number(last[5]), id: last[0] } : null,
+      more: rows.length > query.limit,
+      events: async (cameraNames) => exportEvents(page, await labels, cameraNames),
+    };
   }
 
   /** A page of a search, one event more than asked (it says whether there is a next page), in the query's order after the cursor. */
@@ -302,6 +291,34 @@ function after<DB, TB extends keyof DB, O>(select: SelectQueryBuilder<DB, TB, O>
 /** The columns an export reads, in the order of `ExportColumns`. */
 const EXPORT_COLUMNS = ['e.id', 'e.camera_id', 'e.media_id', 'e.started_at', 'e.ended_at', 'e.at_ms', 'e.start_s', 'e.end_s', 'e.score', 'e.peak_motion', 'e.box_x', 'e.box_y', 'e.box_w', 'e.box_h', 'e.direction', 'e.direction_deg', 'e.speed', 'e.colors', 'e.zones', 'e.thumbnail_file_id', 'e.clip_file_id'] as const;
 type ExportColumns = [id: string, cameraId: string | null, mediaId: string, startedAt: number | null, endedAt: number | null, atMs: number, start: number, end: number, score: number, peak: number, x: number, y: number, w: number, h: number, direction: string | null, directionDeg: number | null, speed: number, colors: string, zones: string, thumbnail: string | null, clip: string | null];
+
+/** Export rows as exports write them. */
+function exportEvents(rows: readonly ExportColumns[], labels: ReadonlyMap<string, EventLabel[]>, cameraNames: ReadonlyMap<string, string | null>): ExportEvent[] {
+  const { seconds, fraction, degrees, iso } = exportNumber;
+  const names = (list: string) => (list.length > 2 ? list.slice(1, -1).split(',') : []);
+  return rows.map(([id, cameraId, mediaId, startedAt, endedAt, _at, start, end, score, peak, x, y, w, h, direction, directionDeg, speed, colors, zones, thumbnail, clip]): ExportEvent => ({
+    id,
+    camera_id: cameraId,
+    camera_name: cameraId === null ? null : (cameraNames.get(cameraId) ?? null),
+    media_id: mediaId,
+    earliest_date: iso(startedAt),
+    latest_date: iso(endedAt),
+    start_s: seconds(start),
+    end_s: seconds(end),
+    duration: seconds(end - start),
+    score: seconds(score),
+    peak_motion: seconds(peak),
+    box: { x: fraction(x), y: fraction(y), w: fraction(w), h: fraction(h) },
+    direction,
+    direction_deg: directionDeg === null ? null : degrees(directionDeg),
+    speed: fraction(speed),
+    colors: names(colors),
+    zones: names(zones),
+    labels: labels.get(id) ?? NO_LABELS,
+    thumbnail_file_id: thumbnail,
+    clip_file_id: clip,
+  }));
+}
 
 /** Most events have no labels: they share this empty list. */
 const NO_LABELS: readonly EventLabel[] = Object.freeze([]);
