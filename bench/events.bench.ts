@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { request } from 'undici';
 import { EventRepository, type EventRecord } from '../src/adapters/db/event.repository.js';
 import { resolveConfig } from '../src/config/config.js';
 import { EXPORT_FORMATS } from '../src/domain/events/event-export.js';
-import { parseEventQuery } from '../src/domain/events/event-query.js';
+import { parseEventQuery, type EventCursor } from '../src/domain/events/event-query.js';
 import type { DominantColor, MotionEvent } from '../src/domain/motion/motion-types.js';
 import { buildApp } from '../src/http/app.js';
 import { openLibrary, type Library } from '../src/main.js';
 import { fmt, median, nowMs, percentile, projectRoot, ratio, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
+import { createSchema } from './lib/postgres.js';
 import { exitAndPeakRss } from './lib/server.js';
 
 const camtrove = join(projectRoot, 'bin', 'camtrove.js');
@@ -47,15 +47,8 @@ export const eventsBenchmark: Benchmark = {
 
 async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, rounds: number, log: (message: string) => void): Promise<SummaryRow[]> {
   const dir = await makeTempDir(`events-${dialect}`);
-  const schema = `bench_events_${randomBytes(4).toString('hex')}`;
-  const pgUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  let databaseUrl = '';
-  if (dialect === 'postgres') {
-    await pgQuery(pgUrl, `CREATE SCHEMA ${schema}`);
-    const url = new URL(pgUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = url.toString();
-  }
+  const schema = dialect === 'postgres' ? await createSchema(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : null;
+  const databaseUrl = schema?.url ?? '';
   const config = resolveConfig({ flags: { dataDir: join(dir.path, 'data'), databaseUrl, logLevel: 'silent', workers: false } });
   const library = await openLibrary(config, { logger: pino({ level: 'silent' }) });
   try {
@@ -64,7 +57,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     log(`${dialect}: seeded ${count.toLocaleString('en-US')} events in ${fmt((nowMs() - seedStart) / 1000)} s`);
     // After a bulk load, as autovacuum would: statistics for the planner, and pages marked
     // all-visible so that exports read the time index alone (an index-only scan).
-    if (dialect === 'postgres') await pgQuery(databaseUrl, 'VACUUM ANALYZE');
+    if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(library.database.db);
 
     const app = await buildApp({ ...library, logger: false });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -109,9 +102,9 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
       const readStart = nowMs();
       const cameraNames = await events.cameraNames();
       let read = 0;
-      for (let cursor = null as Awaited<ReturnType<EventRepository['exportPage']>>['last']; ; ) {
-        const page = await events.exportPage(query, cursor, cameraNames);
-        read += page.events.length;
+      for (let cursor: EventCursor | null = null; ; ) {
+        const page = await events.exportPageAhead(query, cursor);
+        read += (await page.events(cameraNames)).length;
         if (!page.more) break;
         cursor = page.last;
       }
@@ -142,7 +135,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     ];
   } finally {
     await library.close();
-    if (dialect === 'postgres') await pgQuery(pgUrl, `DROP SCHEMA ${schema} CASCADE`);
+    await schema?.drop();
     await dir.remove();
   }
 }
@@ -219,14 +212,4 @@ async function exportPeakRss(dataDir: string, databaseUrl: string, filters: stri
   const { code, peakRssKiB } = await exitAndPeakRss(child);
   if (code !== 0) throw new Error(`camtrove events export exited with ${code}: ${stderr}`);
   return peakRssKiB;
-}
-
-async function pgQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/adapt
 import { DbJobQueue } from '../src/adapters/queue/db.job-queue.js';
 import { fmt, median, nowMs, ratio, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
+import { createSchema } from './lib/postgres.js';
 
 /** Where the PostgreSQL half runs; BENCH_POSTGRES_URL overrides, "off" skips it. Loopback only. */
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -216,23 +217,5 @@ async function unreachable(url: string): Promise<string | null> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/** A fresh schema and a URL whose connections use it; `drop()` removes it with everything in it. */
-async function createSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE SCHEMA ${schema}`);
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: scoped.toString(), drop: () => admin(`DROP SCHEMA ${schema} CASCADE`) };
 }
 

@@ -98,19 +98,12 @@ export class EventRepository {
   }
 
   /**
-   * The same pages as `search`, as exports write them: read as arrays from columns (no JSON to
-   * parse, no object per row), so that millions go through quickly.
-   */
-  async exportPage(query: EventQuery, cursor: EventCursor | null, cameraNames: ReadonlyMap<string, string | null>): Promise<EventPage<ExportEvent>> {
-    const page = await this.exportPageAhead(query, cursor);
-    return { events: await page.events(cameraNames), last: page.last, more: page.more };
-  }
-
-  /**
-   * An export's page whose rows are in and whose labels are on their way: a reader can ask for the
-   * next page's rows before it waits for them. Pages in time order follow one another through
-   * time, so the labels of each page's span are read once over the whole export (a range of one
-   * index); looked up event by event, they took longer than the events.
+   * The same pages as `search`, as exports write them, read as arrays from columns (no JSON to
+   * parse, no object per row), so that millions go through quickly. The page comes when its rows
+   * are in, its labels on their way: a reader can ask for the next page's rows before it waits for
+   * them. Pages in time order follow one another through time, so the labels of each page's span
+   * are read once over the whole export (a range of one index); looked up event by event, they took
+   * longer than the events.
    */
   async exportPageAhead(query: EventQuery, cursor: EventCursor | null): Promise<ExportPageAhead> {
     const rows = (await this.arrays((await this.ordered(query, cursor)).select(EXPORT_COLUMNS).compile())) as ExportColumns[];
