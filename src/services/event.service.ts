@@ -1,4 +1,4 @@
-import type { EventRepository, ExportPageAhead, FoundEvent } from '../adapters/db/event.repository.js';
+import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
@@ -52,21 +52,21 @@ export class EventService {
   }
 
   /**
-   * A search's every event in one of the export formats, piece by piece: pages of the search are
-   * read one after another, so nothing held grows with the count. The search is checked before
+   * A search's every event in one of the export formats, piece by piece: the events are read a
+   * batch at a time, so nothing held grows with the count. The search is checked before
    * the first piece, so a bad parameter fails before anything is sent.
    */
   exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): { contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> } {
-    const query = { ...parseEventQuery(input), limit: EXPORT_PAGE };
+    const query = parseEventQuery(input);
     const writer = exportWriter(format, query.job);
     const events = this.events;
     // Filled in as the pieces are read: the count once they all are.
     const summary: ExportSummary = { count: 0, earliest: null, latest: null };
     async function* pieces(): AsyncGenerator<string> {
       yield writer.head();
-      for await (const page of pagesOf(events, query)) {
+      for await (const batch of batchesOf(events, query)) {
         let chunk = '';
-        for (const event of page) {
+        for (const event of batch) {
           chunk += writer.event(event, summary.count);
           summary.count += 1;
           widenSpan(summary, event);
@@ -80,10 +80,10 @@ export class EventService {
 
   /** The labels of a search's events grouped by day (the `--by-date` layout); one camera's events only. */
   async labelsByDate(input: EventQueryInput): Promise<string> {
-    const query = { ...parseEventQuery(input), limit: EXPORT_PAGE };
+    const query = parseEventQuery(input);
     const byDate = new LabelsByDate();
-    for await (const page of pagesOf(this.events, query)) {
-      for (const event of page) byDate.add(event);
+    for await (const batch of batchesOf(this.events, query)) {
+      for (const event of batch) byDate.add(event);
       if (byDate.cameras.size > 1) {
         throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', `by_date: the events come from ${byDate.cameras.size} or more cameras, and this layout has one camera per day; export one camera at a time (camera=…)`);
       }
@@ -120,41 +120,22 @@ function view(event: FoundEvent, detail: boolean): EventView {
 }
 
 /**
- * Events read per query while exporting. Small pages keep their objects young: they are garbage
+ * Events read at a time while exporting. Small batches keep their objects young: they are garbage
  * before the collector moves them to the old generation, so an export of a million events runs in
- * the memory of one of ten thousand (with 2,000 a page it took twice as much), and faster.
+ * the memory of one of ten thousand (with 2,000 at a time it took twice as much), and faster.
  */
-const EXPORT_PAGE = 250;
+const EXPORT_BATCH = 250;
 
 /**
- * Every page of a search, as export records. Reading runs ahead of writing: the next page's rows
- * are asked for as soon as this page's are in, and a page is written once the one after it has
- * arrived, by when its labels (asked for with its rows) are in too. A database in another process
- * (PostgreSQL) answers both while this one writes; waiting for each in turn left it idle an eighth
- * of the time.
+ * Every event of a search as export records, a batch at a time, with a turn of the event loop
+ * between batches: SQLite answers synchronously and a file takes writes synchronously, and without
+ * it an export would keep a server from its other requests.
  */
-async function* pagesOf(events: EventRepository, query: EventQuery): AsyncGenerator<ExportEvent[]> {
-  const cameraNames = await events.cameraNames();
-  const ask = (cursor: EventCursor | null) => {
-    const page = events.exportPageAhead(query, cursor);
-    // A reader that stops early (a closed connection, `| head`) leaves the page asked for ahead
-    // unread, and its library may be closed under it: its failure then goes nowhere.
-    page.catch(() => undefined);
-    return page;
-  };
-  let next = ask(null);
-  let arrived: ExportPageAhead | null = null;
-  for (;;) {
-    const page = await next;
-    if (page.more && page.last) next = ask(page.last);
-    if (arrived) yield await arrived.events(cameraNames);
-    arrived = page;
-    if (!page.more || !page.last) break;
-    // A turn of the event loop between pages: SQLite answers synchronously and a file takes
-    // writes synchronously, and without it an export would keep a server from its other requests.
+async function* batchesOf(events: EventRepository, query: EventQuery): AsyncGenerator<ExportEvent[]> {
+  for await (const batch of events.exportBatches(query, EXPORT_BATCH)) {
+    yield batch;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  yield await arrived.events(cameraNames);
 }
 
 function notFound(id: string): CamtroveError {

@@ -21,6 +21,19 @@ export interface DatabaseHandle {
    * than reading it.
    */
   arrays(query: CompiledQuery): Promise<unknown[][]>;
+  /**
+   * Reads a query's rows as arrays a batch at a time, as one statement: planned once and read in
+   * one snapshot, however many rows it has. It holds a connection of its own until closed.
+   */
+  cursor(query: CompiledQuery): RowCursor;
+  close(): Promise<void>;
+}
+
+/** A statement being read a batch at a time. */
+export interface RowCursor {
+  /** Up to `count` more rows, as arrays in the order of the selected columns; none once all were read. */
+  read(count: number): Promise<unknown[][]>;
+  /** Ends the statement and lets its connection go; safe to call again, and after a failed read. */
   close(): Promise<void>;
 }
 
@@ -42,7 +55,8 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
     };
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const arrays = async (query: CompiledQuery) => (await (await pool()).query<unknown[]>({ text: query.sql, values: [...query.parameters], rowMode: 'array' })).rows;
-    return { db, dialect: 'postgres', description: redactUrl(options.databaseUrl), arrays, close: () => db.destroy() };
+    const cursor = (query: CompiledQuery) => postgresCursor(pool(), query);
+    return { db, dialect: 'postgres', description: redactUrl(options.databaseUrl), arrays, cursor, close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'camtrove.db');
@@ -67,7 +81,87 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
     }
     return Promise.resolve(statement.all(...query.parameters) as unknown[][]);
   };
-  return { db, dialect: 'sqlite', description: file, arrays, close: () => db.destroy() };
+  const cursor = (query: CompiledQuery) => sqliteCursor(file, query);
+  return { db, dialect: 'sqlite', description: file, arrays, cursor, close: () => db.destroy() };
+}
+
+/**
+ * A server-side cursor (a portal of the extended protocol) on a connection of the pool: rows come
+ * a batch per round trip, without the parsing and planning a query per page would repeat.
+ */
+function postgresCursor(pool: Promise<Pool>, query: CompiledQuery): RowCursor {
+  const opened = pool.then(async (p) => {
+    const { default: Cursor } = await import('pg-cursor');
+    const client = await p.connect();
+    return { client, rows: client.query(new Cursor<unknown[]>(query.sql, [...query.parameters], { rowMode: 'array' })) };
+  });
+  let failure: Error | undefined;
+  let closed: Promise<void> | null = null;
+  return {
+    async read(count) {
+      const { rows } = await opened;
+      try {
+        return await rows.read(count);
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      }
+    },
+    close: () =>
+      (closed ??= opened.then(
+        async ({ client, rows }) => {
+          // A failed statement has ended its transaction; its connection is dropped rather than trusted again.
+          if (failure) return client.release(failure);
+          try {
+            await rows.close();
+            client.release();
+          } catch (error) {
+            client.release(error as Error);
+          }
+        },
+        () => undefined,
+      )),
+  };
+}
+
+/**
+ * A statement on a read-only connection of its own: the library's connection stays free for
+ * other work between batches (better-sqlite3 allows nothing else on a connection while one of its
+ * statements is being read), and WAL mode lets it read one snapshot while others write.
+ */
+function sqliteCursor(file: string, query: CompiledQuery): RowCursor {
+  let open: { connection: SqliteDatabase.Database; rows: IterableIterator<unknown[]> } | null = null;
+  let closed = false;
+  const close = () => {
+    closed = true;
+    open?.rows.return?.();
+    open?.connection.close();
+    open = null;
+  };
+  return {
+    read(count) {
+      if (closed) return Promise.resolve([]);
+      try {
+        if (!open) {
+          const connection = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+          open = { connection, rows: connection.prepare(query.sql).raw(true).iterate(...query.parameters) as IterableIterator<unknown[]> };
+        }
+        const batch: unknown[][] = [];
+        for (let next = open.rows.next(); !next.done; next = open.rows.next()) {
+          batch.push(next.value);
+          if (batch.length === count) break;
+        }
+        return Promise.resolve(batch);
+      } catch (error) {
+        close();
+        return Promise.reject(error as Error);
+      }
+    },
+    close() {
+      close();
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Brings the schema up to date; safe to call at every start and from several processes. */

@@ -4,7 +4,7 @@ import type { EventCursor, EventQuery } from '../../domain/events/event-query.js
 import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
 import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import { exportNumber, type ExportEvent } from '../../domain/events/event-export.js';
-import type { DatabaseHandle } from './database.js';
+import type { DatabaseHandle, RowCursor } from './database.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -37,18 +37,22 @@ export interface EventPage<T> {
   more: boolean;
 }
 
-/** An export's page whose rows are in and whose labels are on their way. */
-export interface ExportPageAhead {
-  last: EventCursor | null;
-  more: boolean;
-  /** The page's events, once their labels are in. */
-  events(cameraNames: ReadonlyMap<string, string | null>): Promise<ExportEvent[]>;
-}
-
 /** An event found by a search, with its camera's name and its labels. */
 export interface FoundEvent extends EventRecord {
   cameraName: string | null;
   labels: EventLabel[];
+}
+
+/** Rows of an export, and their labels by event. */
+interface ExportBatch {
+  batch: ExportColumns[];
+  labels: Map<string, EventLabel[]>;
+}
+
+/** An export's statement being read, and the batches asked for ahead of its reader. */
+interface Reading {
+  rows: RowCursor;
+  ahead: Promise<ExportBatch>[];
 }
 
 /** Rows are inserted in batches of this many (SQLite allows 32,766 bound values per statement). */
@@ -58,9 +62,13 @@ const INSERT_BATCH = 200;
 export class EventRepository {
   private readonly db: Kysely<Database>;
   private readonly arrays: DatabaseHandle['arrays'];
-  constructor(database: Pick<DatabaseHandle, 'db' | 'arrays'>) {
+  private readonly cursor: DatabaseHandle['cursor'];
+  private readonly dialect: DatabaseHandle['dialect'];
+  constructor(database: Pick<DatabaseHandle, 'db' | 'dialect' | 'arrays' | 'cursor'>) {
     this.db = database.db;
+    this.dialect = database.dialect;
     this.arrays = database.arrays;
+    this.cursor = database.cursor;
   }
 
   /**
@@ -98,27 +106,62 @@ export class EventRepository {
   }
 
   /**
-   * The same pages as `search`, as exports write them, read as arrays from columns (no JSON to
-   * parse, no object per row), so that millions go through quickly. The page comes when its rows
-   * are in, its labels on their way: a reader can ask for the next page's rows before it waits for
-   * them. Pages in time order follow one another through time, so the labels of each page's span
-   * are read once over the whole export (a range of one index); looked up event by event, they took
-   * longer than the events.
+   * Every event of a search, in its order, as exports write them, `size` at a time. One statement
+   * is read through a cursor (planned once, not once a page: on PostgreSQL the queries of a page at a
+   * time cost more than their rows), its next batch asked for while the reader writes this one. A
+   * reader away for longer than `idleMs` lets the statement go, and with it a connection and a
+   * snapshot (which holds back PostgreSQL's vacuum and SQLite's checkpoints); when it comes back a
+   * new statement goes on after the last event it had (keyset), so nothing is missed or repeated.
    */
-  async exportPageAhead(query: EventQuery, cursor: EventCursor | null): Promise<ExportPageAhead> {
-    const rows = (await this.arrays((await this.ordered(query, cursor)).select(EXPORT_COLUMNS).compile())) as ExportColumns[];
-    const page = rows.length > query.limit ? rows.slice(0, query.limit) : rows;
-    const first = page[0];
-    const last = page.at(-1);
-    const span = first && last ? ([Number(first[5]), Number(last[5])].sort((a, b) => a - b) as [number, number]) : null;
-    const labels = !span ? Promise.resolve(new Map<string, EventLabel[]>()) : query.sort === 'score' ? this.labelsOf(page.map((r) => r[0])) : this.labelsBetween(...span);
-    // Its failure is the reader's when it asks for the events; a reader that stopped never will.
-    labels.catch(() => undefined);
-    return {
-      last: last ? { key: query.sort === 'score' ? last[8] : Number(last[5]), id: last[0] } : null,
-      more: rows.length > query.limit,
-      events: async (cameraNames) => exportEvents(page, await labels, cameraNames),
+  async *exportBatches(query: EventQuery, size: number, idleMs = 5000): AsyncGenerator<ExportEvent[]> {
+    const cameraNames = await this.cameraNames();
+    const longestMs = await this.longestMs(query);
+    const key = query.sort === 'score' ? 'e.score' : 'e.at_ms';
+    const order = query.sort === 'time' ? 'asc' : 'desc';
+    const statement = (last: EventCursor | null): RowCursor => {
+      const select = after(matching(this.db.selectFrom('events as e'), query, longestMs), key, order, last).select(EXPORT_COLUMNS).orderBy(key, order).orderBy('e.id', order);
+      return this.cursor((this.dialect === 'postgres' ? select.select(LABELS_JSON.as('labels')) : select).compile());
     };
+    // A batch's rows and then its labels, asked for once the batch before has come.
+    const read = async (rows: RowCursor, after: Promise<unknown>): Promise<ExportBatch> => {
+      await after;
+      const batch = (await rows.read(size)) as ExportColumns[];
+      return { batch, labels: this.dialect === 'postgres' ? labelsFromJson(batch) : await this.labelsOf(batch.map((r) => r[0])) };
+    };
+    let last: EventCursor | null = null;
+    let open: Reading | null = null;
+    const release = () => {
+      const done = open;
+      open = null;
+      // The batches read ahead are dropped: the new statement reads them again after `last`.
+      if (done) void Promise.allSettled(done.ahead).then(() => done.rows.close());
+    };
+    try {
+      for (;;) {
+        open ??= { rows: statement(last), ahead: [] };
+        const { rows, ahead } = open;
+        // Two batches are asked for ahead of the reader: with one, the database's answer often
+        // came after the reader had written the batch before, and it waited a fifth of the time.
+        while (ahead.length < 2) {
+          const next = read(rows, ahead.at(-1) ?? Promise.resolve());
+          // Its failure is the reader's when it asks for that batch; a reader that stopped never will.
+          next.catch(() => undefined);
+          ahead.push(next);
+        }
+        const { batch, labels } = await ahead.shift()!;
+        if (batch.length === 0) return;
+        const end: ExportColumns = batch.at(-1)!;
+        last = { key: query.sort === 'score' ? end[8] : Number(end[5]), id: end[0] };
+        const idle = setTimeout(release, idleMs);
+        try {
+          yield exportEvents(batch, labels, cameraNames);
+        } finally {
+          clearTimeout(idle);
+        }
+      }
+    } finally {
+      release();
+    }
   }
 
   /** A page of a search, one event more than asked (it says whether there is a next page), in the query's order after the cursor. */
@@ -229,11 +272,6 @@ export class EventRepository {
     return byEvent(await this.arrays(this.db.selectFrom('event_labels').select(LABEL_COLUMNS).where('event_id', 'in', eventIds).compile()));
   }
 
-  /** The labels of the events from `fromMs` to `toMs` (both included), by event, in name order (by code point). */
-  private async labelsBetween(fromMs: number, toMs: number): Promise<Map<string, EventLabel[]>> {
-    return byEvent(await this.arrays(this.db.selectFrom('event_labels').select(LABEL_COLUMNS).where('at_ms', '>=', fromMs).where('at_ms', '<=', toMs).compile()));
-  }
-
   /** A media item's events in time order. */
   async listForMedia(mediaId: string): Promise<EventRecord[]> {
     const rows = await this.db.selectFrom('events as e').innerJoin('event_data as d', 'd.event_id', 'e.id').selectAll('e').select('d.data').where('e.media_id', '=', mediaId).orderBy('e.start_s').orderBy('e.id').execute();
@@ -283,7 +321,14 @@ function after<DB, TB extends keyof DB, O>(select: SelectQueryBuilder<DB, TB, O>
 
 /** The columns an export reads, in the order of `ExportColumns`. */
 const EXPORT_COLUMNS = ['e.id', 'e.camera_id', 'e.media_id', 'e.started_at', 'e.ended_at', 'e.at_ms', 'e.start_s', 'e.end_s', 'e.score', 'e.peak_motion', 'e.box_x', 'e.box_y', 'e.box_w', 'e.box_h', 'e.direction', 'e.direction_deg', 'e.speed', 'e.colors', 'e.zones', 'e.thumbnail_file_id', 'e.clip_file_id'] as const;
-type ExportColumns = [id: string, cameraId: string | null, mediaId: string, startedAt: number | null, endedAt: number | null, atMs: number, start: number, end: number, score: number, peak: number, x: number, y: number, w: number, h: number, direction: string | null, directionDeg: number | null, speed: number, colors: string, zones: string, thumbnail: string | null, clip: string | null];
+type ExportColumns = [id: string, cameraId: string | null, mediaId: string, startedAt: number | null, endedAt: number | null, atMs: number, start: number, end: number, score: number, peak: number, x: number, y: number, w: number, h: number, direction: string | null, directionDeg: number | null, speed: number, colors: string, zones: string, thumbnail: string | null, clip: string | null, labels?: string | null];
+
+/**
+ * An event's labels as JSON (`[[name, score, source], …]`, null for none), read with the event on
+ * PostgreSQL: a query of their own for each batch cost more than the batch. SQLite reads them by id
+ * after the rows instead: its queries cost little, and its JSON writes doubles with 15 digits.
+ */
+const LABELS_JSON = sql<string | null>`(select json_agg(json_build_array(l.name, l.score, l.source))::text from event_labels l where l.event_id = e.id)`;
 
 /** Export rows as exports write them. */
 function exportEvents(rows: readonly ExportColumns[], labels: ReadonlyMap<string, EventLabel[]>, cameraNames: ReadonlyMap<string, string | null>): ExportEvent[] {
@@ -326,7 +371,20 @@ function byEvent(rows: readonly unknown[][]): Map<string, EventLabel[]> {
     if (list) list.push({ name, score, source });
     else labels.set(eventId, [{ name, score, source }]);
   }
-  // Sorted here, by code point: the databases' collations disagree about punctuation.
+  return sortedByName(labels);
+}
+
+/** The labels export rows carry as JSON (LABELS_JSON), by event. */
+function labelsFromJson(rows: readonly ExportColumns[]): Map<string, EventLabel[]> {
+  const labels = new Map<string, EventLabel[]>();
+  for (const row of rows) {
+    if (row[21]) labels.set(row[0], (JSON.parse(row[21]) as [string, number | null, string][]).map(([name, score, source]) => ({ name, score, source })));
+  }
+  return sortedByName(labels);
+}
+
+/** Sorted here, by code point: the databases' collations disagree about punctuation. */
+function sortedByName(labels: Map<string, EventLabel[]>): Map<string, EventLabel[]> {
   for (const list of labels.values()) list.sort(byName);
   return labels;
 }
