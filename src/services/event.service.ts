@@ -1,7 +1,7 @@
 import type { EventRepository, FoundEvent } from '../adapters/db/event.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
-import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventCursor, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
+import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError } from '../domain/errors.js';
 import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
 

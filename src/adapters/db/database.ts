@@ -154,7 +154,7 @@ function sqliteCursor(file: string, query: CompiledQuery): RowCursor {
         return Promise.resolve(batch);
       } catch (error) {
         close();
-        return Promise.reject(error as Error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
     close() {
