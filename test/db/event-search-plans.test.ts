@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventRepository } from '../../src/adapters/db/event.repository.js';
 import type { ExportEvent } from '../../src/domain/events/event-export.js';
-import type { EventQueryInput } from '../../src/domain/events/event-query.js';
+import { parseEventQuery, type EventQueryInput } from '../../src/domain/events/event-query.js';
 import type { Library } from '../../src/main.js';
 import { eventRecord, motionEvent } from '../helpers/events.js';
 import { dialectName, openTestLibrary, type TestEnv } from '../helpers/test-library.js';
@@ -20,11 +20,11 @@ interface Seeded {
 
 /**
  * Time-ordered searches by several cameras or by labels are answered by merging walks of their own
- * indexes, and time-ordered exports read each page's labels by its span of time. Both are checked
- * against the same answers worked out here, page after page, in both directions, with many events
- * sharing a start time (ties across page boundaries).
+ * indexes, and exports read one statement a batch at a time, let it go when their reader is away and
+ * go on after the last event it had. All are checked against the same answers worked out here, page
+ * after page, in both directions, with many events sharing a start time (ties across page boundaries).
  */
-describe(`event search plans and export pages (${dialectName})`, () => {
+describe(`event search plans and export batches (${dialectName})`, () => {
   let library: Library & { env: TestEnv; dispose(): Promise<void> };
   const seeded: Seeded[] = [];
 
@@ -117,5 +117,38 @@ describe(`event search plans and export pages (${dialectName})`, () => {
     const south = await exported({ camera: ['south'], sort: '-time' });
     assert.deepEqual(south.map((e) => e.id), expected((e) => e.camera === 'south', '-time'));
     for (const line of south) assert.deepEqual(line.labels.map((l) => l.name), labelsOf.get(line.id));
+  });
+
+  it('lets an export\'s statement go while its reader is away, and goes on after the last event it had', async () => {
+    let opened = 0;
+    let closed = 0;
+    const events = new EventRepository({
+      ...library.database,
+      cursor: (query) => {
+        opened += 1;
+        const rows = library.database.cursor(query);
+        return { read: (count) => rows.read(count), close: () => ((closed += 1), rows.close()) };
+      },
+    });
+    const order = expected(() => true, 'time');
+    const batches = events.exportBatches(parseEventQuery({ sort: 'time' }), 50, 40);
+    const first = await batches.next();
+    assert.ok(!first.done);
+    assert.deepEqual(first.value.map((e) => e.id), order.slice(0, 50));
+    // Written while the statement is open (SQLite's readers do not hold back its writer): one event
+    // before the reader's place, which it has passed, and one after everything, which it will reach.
+    const added = 'f'.repeat(64);
+    await events.replaceForMedia(added, [
+      eventRecord('e'.repeat(32), added, motionEvent(0, 2), { cameraId: 'north', startedAt: T - 60_000, endedAt: T - 58_000 }),
+      eventRecord('f'.repeat(32), added, motionEvent(0, 2), { cameraId: 'north', startedAt: T + 10 * 86_400_000, endedAt: T + 10 * 86_400_000 + 2000 }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(closed, 1, 'the statement was let go while its reader was away');
+    const rest: string[] = [];
+    for (let next = await batches.next(); !next.done; next = await batches.next()) rest.push(...next.value.map((e) => e.id));
+    assert.deepEqual(rest, [...order.slice(50), 'f'.repeat(32)], 'the rest, once each, and the event added after the reader\'s place');
+    assert.equal(opened, 2);
+    assert.equal(closed, 2, 'the second statement was closed at the end');
+    await events.replaceForMedia(added, []);
   });
 });

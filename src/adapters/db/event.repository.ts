@@ -130,11 +130,13 @@ export class EventRepository {
     };
     let last: EventCursor | null = null;
     let open: Reading | null = null;
-    const release = () => {
+    const release = async () => {
       const done = open;
       open = null;
-      // The batches read ahead are dropped: the new statement reads them again after `last`.
-      if (done) void Promise.allSettled(done.ahead).then(() => done.rows.close());
+      if (!done) return;
+      // The batches read ahead are dropped: a new statement reads them again after `last`.
+      await Promise.allSettled(done.ahead);
+      await done.rows.close();
     };
     try {
       for (;;) {
@@ -152,7 +154,7 @@ export class EventRepository {
         if (batch.length === 0) return;
         const end: ExportColumns = batch.at(-1)!;
         last = { key: query.sort === 'score' ? end[8] : Number(end[5]), id: end[0] };
-        const idle = setTimeout(release, idleMs);
+        const idle = setTimeout(() => void release(), idleMs);
         try {
           yield exportEvents(batch, labels, cameraNames);
         } finally {
@@ -160,7 +162,7 @@ export class EventRepository {
         }
       }
     } finally {
-      release();
+      await release();
     }
   }
 
