@@ -200,3 +200,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string } | undefined;
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
+
+/**
+ * Whether a statement failed only because it met concurrent ones (a deadlock, a serialization
+ * failure, a busy database): nothing was written, and the same statement may simply be sent again.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (['40P01', '40001', '55P03'].includes(code) || code.startsWith('SQLITE_BUSY'));
+}

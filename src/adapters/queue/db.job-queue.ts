@@ -5,13 +5,16 @@ import { retryDelayMs } from '../../domain/backoff.js';
 import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError, toCamtroveError } from '../../domain/errors.js';
 import type { Clock } from '../clock.js';
-import type { DialectName } from '../db/database.js';
+import { isTransientConflict, type DialectName } from '../db/database.js';
 import type { Database, JobsTable } from '../db/schema.js';
 import { JobCancelledError, type EnqueueInput, type JobQueue, type JobRecord, type JobState, type QueueWorker, type RunningJob, type WorkerOptions } from './job-queue.js';
 
 /** Jobs enqueued in this process wake this process's idle workers at once (others poll). */
 const wakeups = new EventEmitter();
 wakeups.setMaxListeners(0);
+
+/** How often a job's outcome is written again after meeting a deadlock or a busy database. */
+const FINISH_RETRIES = 4;
 
 /**
  * The embedded durable queue: jobs are rows of the metadata database, claimed with a single
@@ -91,6 +94,7 @@ class DbQueueWorker implements QueueWorker {
   private readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private readonly running = new Map<string, Running>();
   private closed = false;
+  private renewing = false;
   private wake: (() => void) | null = null;
   private readonly loopDone: Promise<void>;
   private readonly heartbeat: NodeJS.Timeout;
@@ -106,7 +110,7 @@ class DbQueueWorker implements QueueWorker {
     private readonly localCancels: Map<string, () => void>,
   ) {
     wakeups.on('job', this.onWakeup);
-    this.heartbeat = setInterval(() => void this.beat().catch((e: unknown) => this.options.onError?.(e)), options.heartbeatMs);
+    this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs);
     this.loopDone = this.loop();
   }
 
@@ -253,14 +257,17 @@ class DbQueueWorker implements QueueWorker {
   }
 
   private async execute(job: RunningJob, controller: AbortController): Promise<void> {
+    let failure: { reason: unknown } | null = null;
     try {
       await this.options.handle(job);
-      if (controller.signal.aborted) throw controller.signal.reason;
-      await this.finish(job.id, { state: 'completed', finished_at: this.clock.now() });
+      if (controller.signal.aborted) failure = { reason: controller.signal.reason };
     } catch (thrown) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
-      await this.settleFailure(job, reason);
+      failure = { reason: controller.signal.aborted ? controller.signal.reason : thrown };
     }
+    // Recording the outcome is kept apart from the work: a database hiccup while saying "done"
+    // must not run a finished job again.
+    if (failure) await this.settleFailure(job, failure.reason);
+    else await this.finish(job.id, { state: 'completed', finished_at: this.clock.now() });
   }
 
   private async settleFailure(job: RunningJob, reason: unknown): Promise<void> {
@@ -298,38 +305,60 @@ class DbQueueWorker implements QueueWorker {
     return false;
   }
 
-  /** Updates a job this worker still owns; false when the lease was lost meanwhile. */
+  /**
+   * Updates a job this worker still owns; false when the lease was lost meanwhile. A statement
+   * that lost a deadlock or met a busy database changed nothing and is sent again.
+   */
   private async finish(id: string, values: Record<string, unknown>, options: { unlessCancelRequested?: boolean } = {}): Promise<boolean> {
-    const result = await this.db
-      .updateTable('jobs')
-      .set({ ...values, lease_owner: null, lease_until: null })
-      .where('id', '=', id)
-      .where('lease_owner', '=', this.owner)
-      .where('state', '=', 'active')
-      .$if(options.unlessCancelRequested === true, (qb) => qb.where('cancel_requested', '=', 0))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    for (let retry = 0; ; retry += 1) {
+      try {
+        const result = await this.db
+          .updateTable('jobs')
+          .set({ ...values, lease_owner: null, lease_until: null })
+          .where('id', '=', id)
+          .where('lease_owner', '=', this.owner)
+          .where('state', '=', 'active')
+          .$if(options.unlessCancelRequested === true, (qb) => qb.where('cancel_requested', '=', 0))
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      } catch (error) {
+        if (retry >= FINISH_RETRIES || !isTransientConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * (retry + 1)));
+      }
+    }
   }
 
-  /** Renews the leases of running jobs; stops those cancelled elsewhere or taken over by another worker. */
+  /**
+   * Renews the leases of the jobs running here; stops those cancelled elsewhere or taken over by
+   * another worker. One renewal at a time: on a slow database, overlapping ones would queue for
+   * connections ahead of claims and results, and lock the same rows in different orders.
+   */
   private async beat(): Promise<void> {
-    if (this.running.size === 0) return;
-    // Only jobs running before the renewal was sent: one claimed while it was on its way has a
-    // fresh lease and would be missing from the answer, though nobody else owns it.
-    const runs = [...this.running.values()];
-    const now = this.clock.now();
-    const rows = await this.db
-      .updateTable('jobs')
-      .set({ lease_until: now + this.options.leaseMs })
-      .where('lease_owner', '=', this.owner)
-      .where('state', '=', 'active')
-      .returning(['id', 'cancel_requested'])
-      .execute();
-    const owned = new Map(rows.map((r) => [r.id, r.cancel_requested]));
-    for (const run of runs) {
-      const cancel = owned.get(run.job.id);
-      if (cancel === undefined) run.controller.abort(new LeaseLostError());
-      else if (cancel) run.controller.abort(new JobCancelledError());
+    if (this.running.size === 0 || this.renewing) return;
+    this.renewing = true;
+    try {
+      // Only jobs running before the renewal was sent: one claimed while it was on its way has a
+      // fresh lease and would be missing from the answer, though nobody else owns it.
+      const runs = [...this.running.values()];
+      const now = this.clock.now();
+      const rows = await this.db
+        .updateTable('jobs')
+        .set({ lease_until: now + this.options.leaseMs })
+        .where('id', 'in', runs.map((r) => r.job.id))
+        .where('lease_owner', '=', this.owner)
+        .where('state', '=', 'active')
+        .returning(['id', 'cancel_requested'])
+        .execute();
+      const owned = new Map(rows.map((r) => [r.id, r.cancel_requested]));
+      for (const run of runs) {
+        const cancel = owned.get(run.job.id);
+        if (cancel === undefined) run.controller.abort(new LeaseLostError());
+        else if (cancel) run.controller.abort(new JobCancelledError());
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    } finally {
+      this.renewing = false;
     }
   }
 
