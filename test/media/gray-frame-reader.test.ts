@@ -75,6 +75,8 @@ describe('grey frame reader', () => {
   it('stops ffmpeg when the consumer stops early', async () => {
     const long = join(dir, 'long.mp4');
     await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10:duration=120', '-c:v', 'libx264', '-preset', 'ultrafast', long]);
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const timersBefore = timers();
     const started = Date.now();
     let seen = 0;
     for await (const frame of media.grayFrames(long, { fps: 5, width: 160, height: 120 }).frames) {
@@ -83,6 +85,8 @@ describe('grey frame reader', () => {
     }
     assert.equal(seen, 3);
     assert.ok(Date.now() - started < 10_000, 'breaking out returned promptly');
+    // A timer left behind (the stall watchdog) would keep a finished command alive for a minute.
+    assert.equal(timers(), timersBefore, 'no timer is left running');
     const { stdout } = await run('pgrep', ['-f', long]).catch(() => ({ stdout: '' }));
     assert.equal(stdout.trim(), '', 'no ffmpeg left running on the file');
   });

@@ -47,6 +47,8 @@ async function* frameGenerator(ffmpeg: string, input: string, options: GrayFrame
   let watchdog: NodeJS.Timeout | undefined;
   const feedWatchdog = () => {
     clearTimeout(watchdog);
+    // ffmpeg still writes while it stops: a watchdog armed then would keep the process alive for a minute.
+    if (stop.signal.aborted) return;
     watchdog = setTimeout(() => {
       stop.abort(new CamtroveError('CAMTROVE_ERR_MEDIA_TIMEOUT', `no frame from ${redactUrl(input)} for ${Math.round(stallTimeoutMs / 1000)} s; the input seems to hang`));
     }, stallTimeoutMs);
