@@ -70,7 +70,7 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
   // (frames by camera and time, files by hash), and with the default their pages keep being re-read.
   sqlite.pragma('cache_size = -16384');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  // Prepared once per text: an export runs the same page query hundreds of times.
+  // Prepared once per text: an export reads each batch's labels with the same statement hundreds of times.
   const prepared = new Map<string, SqliteDatabase.Statement>();
   const arrays = (query: CompiledQuery) => {
     let statement = prepared.get(query.sql);
@@ -144,6 +144,8 @@ function sqliteCursor(file: string, query: CompiledQuery): RowCursor {
       try {
         if (!open) {
           const connection = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+          // A reader waits too, should it start while another process recovers or truncates the WAL.
+          connection.pragma('busy_timeout = 10000');
           open = { connection, rows: connection.prepare(query.sql).raw(true).iterate(...query.parameters) as IterableIterator<unknown[]> };
         }
         const batch: unknown[][] = [];
