@@ -61,7 +61,7 @@ await Promise.all(Array.from({ length: lanes }, async () => {
     const run = runs[next++];
     const result = await runFile(run);
     for (const key of Object.keys(totals)) totals[key] += Number(result.output.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
-    const line = `${result.code === 0 ? 'ok    ' : 'FAILED'} ${(result.ms / 1000).toFixed(1).padStart(6)} s  ${run.file} (${run.database})`;
+    const line = `${result.code === 0 ? 'ok    ' : 'FAILED'} ${(result.ms / 1000).toFixed(1).padStart(6)} s  ${run.file} (${run.database})${lingered(result)}`;
     if (result.code === 0) console.log(line);
     else {
       failed.push(`${run.file} (${run.database})`);
@@ -74,6 +74,17 @@ const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 console.log(`\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n# skipped ${totals.skipped}\n# files ${runs.length}, ${minutes} min`);
 if (failed.length > 0) console.log(`failing files:\n${failed.map((f) => `  ${f}`).join('\n')}`);
 process.exit(failed.length > 0 ? 1 : 0);
+
+/**
+ * A note when the file's process outlived its tests by seconds: a timer, socket or child process
+ * left behind, which would keep a command alive as long. (Top-level tests and suites report their
+ * durations at two spaces of indentation.)
+ */
+function lingered({ ms, output }) {
+  const testsMs = [...output.matchAll(/^  duration_ms: ([\d.]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const extraS = (ms - testsMs) / 1000;
+  return extraS > 10 ? `  (its process lived ${extraS.toFixed(0)} s after its tests: something was left running)` : '';
+}
 
 /** Runs one test file against one database; resolves with its exit code and its whole report. */
 function runFile({ file, database }) {
