@@ -1,13 +1,14 @@
 // Runs every *.test.ts under src/ and test/ (or those whose path contains one of the arguments),
-// each file in a process of its own with Node's built-in test runner, two files at a time.
+// each file in a process of its own with Node's built-in test runner, a file per core at a time
+// (two to four: more would starve the timing-sensitive end-to-end tests).
 //
 // The SQLite pass always runs. With CAMTROVE_TEST_DATABASE_URL set, the PostgreSQL pass runs in
-// the same two lanes: the files that open a library or a database, again against PostgreSQL (pure
+// the same lanes: the files that open a library or a database, again against PostgreSQL (pure
 // unit tests in src/, media, blob-store, camera-client and evaluation tests never touch one). One
-// queue for both passes keeps both lanes busy to the end, where two passes one after the other
-// would each end with one lane idle.
+// queue for both passes keeps every lane busy to the end, where two passes one after the other
+// would each end with lanes idle.
 //
-// Each file's report is printed when it ends (in full when it failed, else one line), so the two
+// Each file's report is printed when it ends (in full when it failed, else one line), so the
 // lanes' output does not interleave.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';

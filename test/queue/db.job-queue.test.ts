@@ -6,6 +6,7 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs } from 'kyse
 import { systemClock } from '../../src/adapters/clock.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/adapters/db/database.js';
 import { DbJobQueue } from '../../src/adapters/queue/db.job-queue.js';
+import { waitUntil } from '../helpers/cli.js';
 import { createTestEnv, dialectName } from '../helpers/test-library.js';
 import { jobQueueContract, type QueueClient } from './job-queue.contract.js';
 import type { RunningJob, WorkerOptions } from '../../src/adapters/queue/job-queue.js';
@@ -86,7 +87,7 @@ describe(`DbJobQueue on ${dialectName}: statements meeting concurrent ones`, () 
       await queue.enqueue({ id, name: 'alpha', payload: {}, maxAttempts: 3 });
       const runs: number[] = [];
       const reported = await runWorker(queue, { ...options, handle: async (job) => void runs.push(job.attempt) }, async () => {
-        await until(async () => (await queue.get(id))?.state === 'completed');
+        await waitUntil(`job ${id} to complete`, async () => (await queue.get(id))?.state === 'completed', 10_000, 10);
       });
       assert.equal(victims, 1, 'the completion statement was never sent');
       assert.deepEqual(runs, [1]);
@@ -118,7 +119,7 @@ describe(`DbJobQueue on ${dialectName}: statements meeting concurrent ones`, () 
       const ids = Array.from({ length: 4 }, () => randomBytes(8).toString('hex'));
       for (const id of ids) await queue.enqueue({ id, name: 'alpha', payload: {}, maxAttempts: 3 });
       const reported = await runWorker(queue, { ...options, handle: () => sleep(300) }, async () => {
-        for (const id of ids) await until(async () => (await queue.get(id))?.state === 'completed');
+        for (const id of ids) await waitUntil(`job ${id} to complete`, async () => (await queue.get(id))?.state === 'completed', 10_000, 10);
       });
       assert.ok(renewals >= 3, `only ${renewals} lease renewals while jobs ran for 300 ms`);
       assert.equal(most, 1, `${most} renewals of one worker were in flight at once`);
@@ -183,12 +184,4 @@ async function runWorker(
     await worker.close();
   }
   return reported;
-}
-
-async function until(check: () => Promise<boolean>, limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > limitMs) throw new Error(`still not so after ${limitMs} ms`);
-    await sleep(10);
-  }
 }
