@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
 import { systemClock, type Clock } from './adapters/clock.js';
 import { AnalysisRepository } from './adapters/db/analysis.repository.js';
@@ -17,7 +17,6 @@ import { DbJobQueue } from './adapters/queue/db.job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
 import type { Config } from './config/config.js';
-import { LOG_REDACT_PATHS, redactUrl } from './domain/redact.js';
 import { AnalysisRunner } from './services/analysis-runner.js';
 import { AnalysisService } from './services/analysis.service.js';
 import { FileService } from './services/file.service.js';
@@ -33,6 +32,10 @@ import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
 import { EventService } from './services/event.service.js';
 import { ImportHost } from './services/import/import-host.js';
 import { ImportService, type ImportServiceDeps } from './services/import/import.service.js';
+
+import { createLogger } from './logging.js';
+
+export { createLogger };
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -154,18 +157,4 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
 /** Motion segmentation on the system's ffmpeg; needs no library (`camtrove segment` runs without one). */
 export function createSegmenter(config: Readonly<Config>, media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe })): Segmenter {
   return new Segmenter(media, new FfmpegEventMedia(media), config.inputStallTimeoutMs);
-}
-
-/** JSON logs on stderr; Authorization headers and URL credentials never reach them. */
-export function createLogger(level: string): Logger {
-  return pino(
-    {
-      level,
-      redact: { paths: LOG_REDACT_PATHS, censor: '***' },
-      serializers: {
-        req: (req: { method?: string; url?: string; id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? '') }),
-      },
-    },
-    pino.destination(2),
-  );
 }

@@ -6,7 +6,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { LOG_REDACT_PATHS } from '../domain/redact.js';
+import { isLoopback } from '../domain/listen-address.js';
+import { logRedaction } from '../logging.js';
 import type { Library } from '../main.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
@@ -23,9 +24,9 @@ export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'cameras' 
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  // Whatever logger is given, credentials in headers never reach it (plugins log headers too).
+  // Whatever logger is given, credentials in headers and URLs never reach it (plugins log headers too).
   // Typed as Fastify's logger so the instance type stays the default one routes are written for.
-  const loggerInstance: FastifyBaseLogger | undefined = deps.logger ? deps.logger.child({}, { redact: { paths: LOG_REDACT_PATHS, censor: '***' } }) : undefined;
+  const loggerInstance: FastifyBaseLogger | undefined = deps.logger ? deps.logger.child({}, logRedaction) : undefined;
   const app = Fastify({
     loggerInstance,
     // Honour a sane incoming request id so logs can be joined with a proxy's.
@@ -61,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(formbody);
   await app.register(multipart, { limits: { fields: 100, fieldSize: 64 * 1024, parts: 200 } });
-  installAuth(app, deps.tokens);
+  installAuth(app, deps.tokens, { tokenRequired: !isLoopback(deps.config.host) });
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   app.get('/health', { schema: { summary: 'Liveness and the database in use', tags: ['service'], security: [] } }, () => ({ ok: true, database: deps.database.dialect }));

@@ -5,12 +5,15 @@ import type { TokenService } from '../services/token.service.js';
 /** Paths that carry no data (the API description), open even when tokens exist. */
 const PUBLIC_PATHS = [/^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/health$/];
 
-/** Every other request needs a token once one exists; tokens are checked on each request. */
-export function installAuth(app: FastifyInstance, tokens: TokenService): void {
+/**
+ * Every other request needs a token once one exists, and always when the server listens beyond
+ * loopback (`tokenRequired`); tokens are checked on each request.
+ */
+export function installAuth(app: FastifyInstance, tokens: TokenService, options: { tokenRequired: boolean }): void {
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC_PATHS.some((p) => p.test(path))) return;
-    const outcome = await tokens.authenticate(request.headers.authorization);
+    const outcome = await tokens.authenticate(request.headers.authorization, options);
     if (!outcome.allowed) {
       void reply.header('www-authenticate', 'Bearer realm="camtrove"');
       throw new CamtroveError('CAMTROVE_ERR_UNAUTHORIZED', outcome.reason);

@@ -3,8 +3,9 @@ import type { CameraHealthRepository } from '../adapters/db/camera-health.reposi
 import type { CameraFilter, CameraRepository, FoundCamera } from '../adapters/db/camera.repository.js';
 import type { CameraHealth } from '../domain/cameras/camera-health.js';
 import type { Page } from '../adapters/db/pagination.js';
-import { publicCamera, sourceUrl, validateCamera, type Camera, type CameraCredentials, type CameraInput } from '../domain/cameras/camera.js';
+import { cameraFields, keepRedacted, sourceUrl, validateCamera, type Camera, type CameraCredentials, type CameraInput } from '../domain/cameras/camera.js';
 import { CamtroveError } from '../domain/errors.js';
+import { redactUrl } from '../domain/redact.js';
 
 /** What an import did with each camera of a list. */
 export interface CameraImportReport {
@@ -42,7 +43,7 @@ export class CameraService {
    */
   async update(id: string, changes: Partial<Omit<CameraInput, 'id'>>): Promise<Camera> {
     const current = await this.get(id);
-    const merged: CameraInput = { ...toInput(current), ...changes, id: current.id };
+    const merged: CameraInput = { ...toInput(current), ...keepRedacted(changes, current), id: current.id };
     const credentialsChange = 'username' in changes || 'password' in changes;
     if (!credentialsChange) {
       // Validation must not see the stored credentials (they are never read here); keep them as they are.
@@ -54,7 +55,7 @@ export class CameraService {
     if (!credentialsChange) camera.auth = current.auth;
     const url = sourceUrl(camera);
     const holder = url ? await this.cameras.findBySourceUrl(url) : null;
-    if (holder && holder.id !== camera.id) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${url}`);
+    if (holder && holder.id !== camera.id) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${redactUrl(url!)}`);
     if (!(await this.cameras.update(camera, credentialsChange ? credentials : undefined))) throw notFound(id);
     return camera;
   }
@@ -113,11 +114,11 @@ export class CameraService {
       const reason = taken.ids.has(camera.id)
         ? 'a camera with this id is already registered'
         : taken.urls.has(url)
-          ? `camera ${taken.urls.get(url)} already has the address ${url}`
+          ? `camera ${taken.urls.get(url)} already has the address ${redactUrl(url)}`
           : seenIds.has(camera.id)
             ? `the list has this id already, on row ${seenIds.get(camera.id)}`
             : seenUrls.has(url)
-              ? `camera ${seenUrls.get(url)} earlier in the list has the address ${url}`
+              ? `camera ${seenUrls.get(url)} earlier in the list has the address ${redactUrl(url)}`
               : null;
       if (reason) {
         report.skipped.push({ row, id: camera.id, reason });
@@ -155,7 +156,7 @@ export class CameraService {
     if (await this.cameras.get(camera.id)) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `a camera with id ${camera.id} is already registered`);
     const url = sourceUrl(camera);
     const holder = url ? await this.cameras.findBySourceUrl(url) : null;
-    if (holder) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${url}`);
+    if (holder) throw new CamtroveError('CAMTROVE_ERR_CAMERA_EXISTS', `camera ${holder.id} already has the address ${redactUrl(url!)}`);
   }
 }
 
@@ -165,6 +166,6 @@ function notFound(id: string): CamtroveError {
 
 /** A stored camera as input again, to merge changes into (credentials are not read). */
 function toInput(camera: Camera): CameraInput {
-  const { url: _url, auth: _auth, created_at: _created, updated_at: _updated, ...input } = publicCamera(camera);
+  const { url: _url, auth: _auth, created_at: _created, updated_at: _updated, ...input } = cameraFields(camera);
   return input;
 }

@@ -7,8 +7,9 @@ import { CamtroveError } from '../domain/errors.js';
 export type AuthOutcome = { allowed: true; tokenId: string | null } | { allowed: false; reason: string };
 
 /**
- * API tokens. With no token created the server is open (it only listens on loopback then);
- * once one exists every request needs one.
+ * API tokens. Once one exists every request needs one. With none, a server reachable from this
+ * machine only is open, and one that listens beyond loopback refuses everything: the rule is
+ * checked on each request, so revoking the last token closes such a server instead of opening it.
  */
 export class TokenService {
   constructor(
@@ -39,10 +40,16 @@ export class TokenService {
     return (await this.tokens.lookup(null)).anyTokens;
   }
 
-  /** Checks an Authorization header: `Bearer <token>` or `token <token>`. */
-  async authenticate(header: string | undefined): Promise<AuthOutcome> {
+  /**
+   * Checks an Authorization header: `Bearer <token>` or `token <token>`. `tokenRequired`: the server
+   * listens beyond loopback, so having no token at all is no reason to let a request in.
+   */
+  async authenticate(header: string | undefined, options: { tokenRequired?: boolean } = {}): Promise<AuthOutcome> {
     const token = parseAuthorization(header);
     const { anyTokens, tokenId } = await this.tokens.lookup(token ? hashToken(token) : null);
+    if (!anyTokens && options.tokenRequired) {
+      return { allowed: false, reason: 'this server is reachable from the network and has no API token, so it answers no request: create one on the server with `camtrove token create` and send it as "Authorization: Bearer <token>"' };
+    }
     if (!anyTokens) return { allowed: true, tokenId: null };
     if (!token) return { allowed: false, reason: 'this server requires a token: send "Authorization: Bearer <token>" (create one with `camtrove token create`)' };
     if (!tokenId) return { allowed: false, reason: 'the token is not valid on this server' };

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Processes } from '../helpers/cli.js';
@@ -33,6 +35,30 @@ describe('camtrove cameras', () => {
     const missing = await cameras(['show', 'lobby']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no camera has id "lobby" \(CAMTROVE_ERR_CAMERA_NOT_FOUND\)/);
+  });
+
+  it('5. credentials in query strings: shown nowhere by the CLI, its logs or its archive reports, used whole to fetch', async () => {
+    const asked: string[] = [];
+    const camera = createServer((request, response) => {
+      asked.push(request.url ?? '');
+      response.writeHead(500).end('camera fault');
+    });
+    await new Promise<void>((resolve) => camera.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (camera.address() as AddressInfo).port;
+      const added = await cameras(['add', 'foscam', '--type', 'ip', '--ip', '127.0.0.1', '--port', String(port), '--image-path', '/snapshot.cgi?user=admin&pwd=s3cret-pwd']);
+      assert.equal(added.code, 0, added.stderr);
+      const outputs = [added, await cameras(['ls']), await cameras(['ls', '--json']), await cameras(['show', 'foscam']), await cameras(['show', 'foscam', '--json'])];
+      const archived = await processes.run(['archive', '--camera', 'foscam', '--duration', '1', '--interval', '0.5', '--json'], { ...env.env(), CAMTROVE_LOG_LEVEL: 'debug' }, { timeoutMs: 30_000 });
+      const report = JSON.parse(archived.stdout) as { cameras: { url: string; last_error: string | null }[] };
+      assert.equal(report.cameras[0]?.url, `http://127.0.0.1:${port}/snapshot.cgi?user=admin&pwd=***`);
+      assert.match(report.cameras[0]?.last_error ?? '', /500/);
+      outputs.push(archived, await processes.run(['archive', '--camera', 'foscam', '--duration', '1', '--interval', '0.5'], env.env(), { timeoutMs: 30_000 }), await cameras(['ls']));
+      for (const output of outputs) assert.ok(!`${output.stdout}${output.stderr}`.includes('s3cret-pwd'), `${output.stdout}${output.stderr}`);
+      assert.ok(asked.length > 0 && asked.every((url) => url === '/snapshot.cgi?user=admin&pwd=s3cret-pwd'), `the camera is asked with its whole address: ${asked.join(' ')}`);
+    } finally {
+      camera.close();
+    }
   });
 
   it('imports a CSV list, reports the rows it could not take, and searches around a point', async () => {

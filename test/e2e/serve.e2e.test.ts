@@ -113,7 +113,7 @@ describe('camtrove serve', () => {
     assert.equal(createHash('sha256').update(jpeg).digest('hex'), result.file_id);
   });
 
-  it('refuses to listen on 0.0.0.0 without a token; with one it starts and every request needs it', async () => {
+  it('refuses to listen on 0.0.0.0 without a token; with one it starts and every request needs it, and revoking the last one closes it', async () => {
     const env = await newEnv();
     const port = String(await freePort());
     const refused = await processes.run(['serve', '--host', '0.0.0.0', '--port', port], env.env());
@@ -123,7 +123,7 @@ describe('camtrove serve', () => {
 
     const created = await processes.run(['token', 'create', '--json'], env.env());
     assert.equal(created.code, 0, created.stderr);
-    const { token } = JSON.parse(created.stdout) as { token: string };
+    const { id, token } = JSON.parse(created.stdout) as { id: string; token: string };
 
     const { url, process: server } = await processes.serve(env.env(), ['--host', '0.0.0.0']);
     try {
@@ -135,6 +135,17 @@ describe('camtrove serve', () => {
       const allowed = await fetch(`${url}/file`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(allowed.status, 200);
       assert.deepEqual(await allowed.json(), { files: [], next: null });
+
+      // 3. Revoking the last token while it listens closes it rather than opening it.
+      const revoked = await processes.run(['token', 'revoke', id], env.env());
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.match(revoked.stdout, /It was the last one: a server of this library listening beyond loopback now refuses every request/);
+      for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+        const closed = await fetch(`${url}/file`, { headers });
+        assert.equal(closed.status, 401);
+        assert.match(((await closed.json()) as { error: { message: string } }).error.message, /no API token.*`camtrove token create`/);
+      }
+      assert.equal((await fetch(`${url}/health`)).status, 200);
     } finally {
       server.kill('SIGTERM');
     }

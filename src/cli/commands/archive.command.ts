@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Command } from 'commander';
+import { redactUrl } from '../../domain/redact.js';
 import { OutDirFrameSink } from '../../adapters/cameras/out-dir-sink.js';
 import { CameraHealthRepository } from '../../adapters/db/camera-health.repository.js';
 import { systemClock } from '../../adapters/clock.js';
@@ -124,7 +125,7 @@ async function listTargets(path: string): Promise<{ targets: ArchiveTarget[]; pr
 function reportJson(r: CameraReport) {
   return {
     id: r.id,
-    url: r.url,
+    url: r.url === null ? null : redactUrl(r.url),
     ticks: r.ticks,
     kept: r.saved,
     unchanged: r.unchanged,

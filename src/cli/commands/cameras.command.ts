@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Command } from 'commander';
 import type { FoundCamera } from '../../adapters/db/camera.repository.js';
 import type { Page } from '../../adapters/db/pagination.js';
-import { cameraTypes, publicCamera, sourceUrl, type Camera, type CameraInput, type CameraType } from '../../domain/cameras/camera.js';
+import { cameraTypes, publicCamera, type Camera, type CameraInput, type CameraType } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { healthStatus, publicHealth, type CameraHealth } from '../../domain/cameras/camera-health.js';
 import { parseByteSize } from '../../domain/byte-size.js';
@@ -84,7 +84,7 @@ export function camerasCommand(): Command {
     const input = addInput(id, flags);
     await withLibrary(flags, async (library) => {
       const camera = await library.cameras.add(input);
-      emit(flags.json, publicCamera(camera), () => `camera ${camera.id} registered (${camera.type}, ${sourceUrl(camera)})`);
+      emit(flags.json, publicCamera(camera), () => `camera ${camera.id} registered (${camera.type}, ${publicCamera(camera).url})`);
     });
   });
 
@@ -221,7 +221,7 @@ function show(flags: CommonOptions, found: Page<FoundCamera>, health: Map<string
         const h = health.get(f.camera.id);
         return [
           f.camera.id, f.camera.type, f.camera.name ?? '-', place(f.camera), ...(withDistance ? [f.distanceKm!.toFixed(1)] : []), f.camera.tags.join(' ') || '-', f.camera.enabled ? 'yes' : 'no',
-          healthStatus(h), h?.lastSuccessAt ? new Date(h.lastSuccessAt).toISOString().replace(/\.\d+Z$/, 'Z') : '-', h ? `${h.framesSaved} kept, ${h.framesSkipped} skipped` : '-', h?.latencyMs != null ? `${h.latencyMs} ms` : '-', sourceUrl(f.camera) ?? '-',
+          healthStatus(h), h?.lastSuccessAt ? new Date(h.lastSuccessAt).toISOString().replace(/\.\d+Z$/, 'Z') : '-', h ? `${h.framesSaved} kept, ${h.framesSkipped} skipped` : '-', h?.latencyMs != null ? `${h.latencyMs} ms` : '-', publicCamera(f.camera).url ?? '-',
         ];
       }),
     );

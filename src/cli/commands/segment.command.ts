@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CamtroveError } from '../../domain/errors.js';
 import { isUrl } from '../../domain/media-input.js';
+import { redactUrl } from '../../domain/redact.js';
 import { eventJson } from '../../domain/motion/event-json.js';
 import { createSegmenter } from '../../main.js';
 import { validateParams } from '../../services/analysis-params.js';
@@ -68,7 +69,7 @@ export function segmentCommand(): Command {
     const scratch = wantsFiles && !flags.out ? await mkdtemp(join(tmpdir(), 'camtrove-segment-')) : null;
     const outputDir = flags.out ? resolve(flags.out) : scratch;
     if (flags.out) await mkdir(outputDir!, { recursive: true });
-    const bar = progressBar(basename(video), 100, 'percent');
+    const bar = progressBar(basename(redactUrl(video)), 100, 'percent');
     const started = performance.now();
     // Ctrl-C stops ffmpeg and leaves nothing half-saved: the library is written only at the end.
     const interrupted = new AbortController();
@@ -136,7 +137,7 @@ function creationTime(segmentation: Segmentation): number | null {
 async function print(flags: SegmentFlags, video: string, segmentation: Segmentation, events: Record<string, unknown>[], seconds: number, fileId: string | null): Promise<void> {
   const { info, analysed } = segmentation;
   const media = {
-    input: video,
+    input: redactUrl(video),
     ...(fileId ? { file_id: fileId } : {}),
     format: info.format,
     duration: info.duration,

@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { CamtroveError } from '../../domain/errors.js';
+import { isLoopback } from '../../domain/listen-address.js';
 import { openLibrary } from '../../main.js';
 import { addCommonOptions, configFrom, type CommonOptions } from '../context.js';
 import { untilStopped } from '../signals.js';
@@ -65,10 +65,4 @@ async function listen(app: FastifyInstance, config: Readonly<Config>): Promise<s
     }
     throw error;
   }
-}
-
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host === '[::1]';
 }

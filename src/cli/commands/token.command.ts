@@ -18,7 +18,7 @@ export function tokenCommand(): Command {
       await withLibrary(options, async (library) => {
         const tokens = await library.tokens.list();
         emit(options.json, { tokens }, () =>
-          tokens.length === 0 ? 'no tokens: the server answers without auth on loopback' : table(['ID', 'NAME', 'CREATED'], tokens.map((t) => [t.id, t.name, new Date(t.createdAt).toISOString()])),
+          tokens.length === 0 ? 'no tokens: a server of this library answers without one on loopback, and refuses every request on any other address' : table(['ID', 'NAME', 'CREATED'], tokens.map((t) => [t.id, t.name, new Date(t.createdAt).toISOString()])),
         );
       });
     });
@@ -27,7 +27,12 @@ export function tokenCommand(): Command {
     .action(async (id: string, options: CommonOptions) => {
       await withLibrary(options, async (library) => {
         await library.tokens.revoke(id);
-        emit(options.json, { id, revoked: true }, () => `token ${id} revoked`);
+        const last = !(await library.tokens.anyExist());
+        emit(options.json, { id, revoked: true, tokens_left: !last }, () =>
+          last
+            ? `token ${id} revoked. It was the last one: a server of this library listening beyond loopback now refuses every request until a token is created (\`camtrove token create\`); on loopback it answers without one`
+            : `token ${id} revoked`,
+        );
       });
     });
   return token;

@@ -1,4 +1,6 @@
 import { CamtroveError } from '../errors.js';
+import { isIP } from 'node:net';
+import { redactUrl } from '../redact.js';
 import { isTimeZone } from '../time-zone.js';
 
 /**
@@ -119,6 +121,22 @@ function checkUrl(id: string, field: string, value: string | null | undefined, s
   return url.toString();
 }
 
+/**
+ * An ip camera's `ip`: an IP address (IPv6 with or without brackets) or a host name, nothing else.
+ * It becomes the host of http://ip:port/image_path, so a slash, an `@` or a space would let it
+ * smuggle a path, a user or another host into that URL.
+ */
+function checkHost(id: string, value: string | null | undefined): string | null {
+  const host = text(value);
+  if (host === null) return null;
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare)) return bare;
+  const labels = host.replace(/\.$/, '').split('.');
+  const hostName = host.length <= 253 && labels.every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(label));
+  if (!hostName) throw invalid(id, `ip must be an IP address or a host name, not ${JSON.stringify(host)}`);
+  return host;
+}
+
 function text(value: string | null | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed : null;
@@ -145,7 +163,7 @@ export function validateCamera(input: CameraInput, now: number, existing?: Pick<
     name: text(input.name),
     type: input.type,
     snapshotUrl: checkUrl(id, 'snapshot_url', input.snapshot_url, ['http', 'https']),
-    ip: text(input.ip),
+    ip: checkHost(id, input.ip),
     port: positive(id, 'port', input.port, true),
     imagePath: text(input.image_path),
     videoPath: text(input.video_path),
@@ -241,8 +259,48 @@ export function sourceUrl(camera: Pick<Camera, 'id' | 'type' | 'snapshotUrl' | '
   }
 }
 
-/** A camera as the API and the CLI show it: snake_case; of its credentials only the scheme (`auth`). */
+/**
+ * A camera as the API and the CLI show it: snake_case; of its credentials only the scheme (`auth`),
+ * and its addresses without secrets (`snapshot.cgi?user=admin&pwd=***`: many cameras take their
+ * password in the query string). The store keeps them whole; see keepRedacted for the way back.
+ */
 export function publicCamera(camera: Camera) {
+  const fields = cameraFields(camera);
+  const hide = (value: string | null) => (value === null ? null : redactUrl(value));
+  return {
+    ...fields,
+    url: hide(fields.url),
+    snapshot_url: hide(fields.snapshot_url),
+    image_path: hide(fields.image_path),
+    video_path: hide(fields.video_path),
+    mjpeg_url: hide(fields.mjpeg_url),
+    m3u8_url: hide(fields.m3u8_url),
+    rtsp_url: hide(fields.rtsp_url),
+    reference_url: hide(fields.reference_url),
+  };
+}
+
+/** The address fields publicCamera redacts, by their input names. */
+const ADDRESS_FIELDS = ['snapshot_url', 'image_path', 'video_path', 'mjpeg_url', 'm3u8_url', 'rtsp_url', 'reference_url'] as const;
+
+/**
+ * Changes to a camera, with any address given back exactly as publicCamera showed it (its secrets
+ * as `***`) replaced by the stored one: a client that reads a camera, edits its name and sends it
+ * all back must not overwrite the camera's password with three stars.
+ */
+export function keepRedacted<T extends Partial<CameraInput>>(changes: T, stored: Camera): T {
+  const current = cameraFields(stored);
+  const kept: T = { ...changes };
+  for (const field of ADDRESS_FIELDS) {
+    const given = changes[field];
+    const whole = current[field];
+    if (typeof given === 'string' && whole !== null && given !== whole && given === redactUrl(whole)) kept[field] = whole;
+  }
+  return kept;
+}
+
+/** Every field of a camera in snake_case, addresses whole: for the store's own round trips, never shown. */
+export function cameraFields(camera: Camera) {
   return {
     id: camera.id,
     name: camera.name,

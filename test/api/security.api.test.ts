@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { CameraRepository } from '../../src/adapters/db/camera.repository.js';
+import { buildApp } from '../../src/http/app.js';
+import { dialectName, openTestLibrary } from '../helpers/test-library.js';
+
+type TestLibrary = Awaited<ReturnType<typeof openTestLibrary>>;
+
+/** The app of a library, listening on loopback, its log lines kept. */
+async function serveWithLog(library: TestLibrary) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  const app = await buildApp({ ...library, logger: pino({ level: 'trace' }, sink) });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url, log: () => lines.join('') };
+}
+
+describe(`3. revoking the last token opens the server (${dialectName})`, () => {
+  let library: TestLibrary;
+  let server: Awaited<ReturnType<typeof serveWithLog>>;
+
+  before(async () => {
+    // The configuration says the server listens on every interface; the test itself listens on loopback only.
+    library = await openTestLibrary({ host: '0.0.0.0' });
+    server = await serveWithLog(library);
+  });
+  after(async () => {
+    await server.app.close();
+    await library.dispose();
+  });
+
+  it('a server listening beyond loopback refuses every request but /health once its last token is revoked', async () => {
+    const { id, token } = await library.tokens.create('only');
+    const withToken = { authorization: `Bearer ${token}` };
+    assert.equal((await fetch(`${server.url}/file`, { headers: withToken })).status, 200, 'the token works');
+
+    await library.tokens.revoke(id);
+    assert.equal(await library.tokens.anyExist(), false);
+    const paths = [['GET', '/file'], ['GET', '/cameras'], ['GET', '/api/events'], ['GET', '/api/jobs'], ['POST', '/analysis'], ['DELETE', `/file/${'0'.repeat(64)}`]] as const;
+    for (const [method, path] of paths) {
+      for (const headers of [{}, withToken]) {
+        const response = await fetch(`${server.url}${path}`, { method, headers });
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        assert.equal(response.status, 401, `${method} ${path} ${JSON.stringify(headers)}`);
+        assert.equal(body.error.code, 'CAMTROVE_ERR_UNAUTHORIZED');
+        assert.match(body.error.message, /no API token.*`camtrove token create`/);
+      }
+    }
+    assert.equal((await library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'a refused request does nothing');
+    assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { ok: true, database: library.database.dialect });
+
+    const fresh = await library.tokens.create('again');
+    assert.equal((await fetch(`${server.url}/file`, { headers: { authorization: `Bearer ${fresh.token}` } })).status, 200, 'a new token opens it again');
+    assert.equal((await fetch(`${server.url}/file`)).status, 401);
+    assert.ok(!server.log().includes(token) && !server.log().includes(fresh.token), 'no token reaches the log');
+  });
+});
+
+describe(`5. credentials in query strings (${dialectName})`, () => {
+  let library: TestLibrary;
+  let server: Awaited<ReturnType<typeof serveWithLog>>;
+  const secrets = ['s3cret-pwd', 'tok-9f8e7d', 'k3y-value', 'p4ss-word'];
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
+  };
+  const assertNoSecret = (text: string, where: string) => {
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${where} shows ${secret}: ${text.slice(0, 400)}`);
+  };
+
+  before(async () => {
+    library = await openTestLibrary();
+    server = await serveWithLog(library);
+  });
+  after(async () => {
+    await server.app.close();
+    await library.dispose();
+  });
+
+  it('camera addresses are redacted in every answer and error, kept whole in the store, and survive a read-modify-write', async () => {
+    const foscam = { id: 'foscam', type: 'ip', ip: '127.0.0.1', port: 9, image_path: '/snapshot.cgi?user=admin&pwd=s3cret-pwd' };
+    const snapshot = { id: 'snap', type: 'snapshot', snapshot_url: 'http://127.0.0.1:9/image.jpg?auth_token=tok-9f8e7d&size=2' };
+    const rtsp = { id: 'gate', type: 'rtsp', rtsp_url: 'rtsp://127.0.0.1:9/live?key=k3y-value' };
+    const hls = { id: 'hls', type: 'hls', m3u8_url: 'http://127.0.0.1:9/live.m3u8?password=p4ss-word' };
+    for (const camera of [foscam, snapshot, rtsp, hls]) {
+      const created = await call('POST', '/cameras', camera);
+      assert.equal(created.status, 201, created.text);
+      assertNoSecret(created.text, `POST /cameras ${camera.id}`);
+    }
+    const shown = await call('GET', '/cameras/foscam');
+    assert.equal(shown.body.image_path, '/snapshot.cgi?user=admin&pwd=***', 'the user name stays, as in user:***@host');
+    assert.equal(shown.body.url, 'http://127.0.0.1:9/snapshot.cgi?user=admin&pwd=***');
+    assert.equal((await call('GET', '/cameras/snap')).body.snapshot_url, 'http://127.0.0.1:9/image.jpg?auth_token=***&size=2');
+    for (const path of ['/cameras', '/cameras/foscam', '/cameras/snap', '/cameras/gate', '/cameras/hls']) assertNoSecret((await call('GET', path)).text, `GET ${path}`);
+
+    // A client that sends back what it was shown changes the name and keeps the password.
+    const { health: _health, ...asShown } = (await call('GET', '/cameras/foscam')).body;
+    const changed = await call('PATCH', '/cameras/foscam', { ...asShown, id: undefined, url: undefined, auth: undefined, created_at: undefined, updated_at: undefined, name: 'Front door' });
+    assert.equal(changed.status, 200, changed.text);
+    assertNoSecret(changed.text, 'PATCH');
+    const stored = await new CameraRepository(library.database.db).get('foscam');
+    assert.equal(stored?.imagePath, '/snapshot.cgi?user=admin&pwd=s3cret-pwd', 'the store keeps the address whole');
+    assert.equal(stored?.name, 'Front door');
+    // A real change of the address is taken as given.
+    await call('PATCH', '/cameras/foscam', { image_path: '/snapshot.cgi?user=admin&pwd=new-one' });
+    assert.equal((await new CameraRepository(library.database.db).get('foscam'))?.imagePath, '/snapshot.cgi?user=admin&pwd=new-one');
+
+    const duplicate = await call('POST', '/cameras', { ...snapshot, id: 'snap-again' });
+    assert.equal(duplicate.status, 409);
+    assert.match(duplicate.text, /camera snap already has the address http:\/\/127\.0\.0\.1:9\/image\.jpg\?auth_token=\*\*\*&size=2/);
+    const imported = await call('POST', '/cameras/import', [{ cameraID: 'gate-copy', camera_type: 'stream', rtsp_url: rtsp.rtsp_url }]);
+    assert.match(imported.text, /camera gate already has the address rtsp:\/\/127\.0\.0\.1:9\/live\?key=\*\*\*/);
+    assertNoSecret(imported.text, 'POST /cameras/import');
+
+    const requested = await call('GET', '/cameras?tag=none&password=p4ss-word');
+    assert.ok(requested.status < 500);
+    assertNoSecret(server.log(), 'the log');
+  });
+});
