@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
 import { systemClock, type Clock } from './adapters/clock.js';
 import { AnalysisRepository } from './adapters/db/analysis.repository.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
+import { migrateToLatest, openDatabase, PRIVATE_FOLDER, type DatabaseHandle } from './adapters/db/database.js';
 import { FileRepository } from './adapters/db/file.repository.js';
 import { TokenRepository } from './adapters/db/token.repository.js';
 import { CameraHealthRepository } from './adapters/db/camera-health.repository.js';
@@ -68,6 +68,7 @@ export interface Library {
 export async function openLibrary(config: Readonly<Config>, options: { logger?: Logger; clock?: Clock } = {}): Promise<Library> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
+  await mkdir(config.dataDir, { recursive: true, mode: PRIVATE_FOLDER });
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);

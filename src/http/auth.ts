@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CamtroveError } from '../domain/errors.js';
+import { refusalWithoutToken } from '../domain/request-origin.js';
 import type { TokenService } from '../services/token.service.js';
 
 /** Paths that carry no data (the API description), open even when tokens exist. */
@@ -18,5 +19,13 @@ export function installAuth(app: FastifyInstance, tokens: TokenService, options:
       void reply.header('www-authenticate', 'Bearer realm="camtrove"');
       throw new CamtroveError('CAMTROVE_ERR_UNAUTHORIZED', outcome.reason);
     }
+    if (outcome.tokenId === null) {
+      const refused = refusalWithoutToken({ method: request.method, host: request.headers.host, origin: header(request.headers.origin), fetchSite: header(request.headers['sec-fetch-site']) });
+      if (refused) throw new CamtroveError('CAMTROVE_ERR_FORBIDDEN', refused);
+    }
   });
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

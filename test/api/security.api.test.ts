@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { chmod, stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { CameraRepository } from '../../src/adapters/db/camera.repository.js';
 import { buildApp } from '../../src/http/app.js';
+import { openLibrary } from '../../src/main.js';
 import { dialectName, openTestLibrary } from '../helpers/test-library.js';
 
 type TestLibrary = Awaited<ReturnType<typeof openTestLibrary>>;
@@ -123,5 +127,71 @@ describe(`5. credentials in query strings (${dialectName})`, () => {
     const requested = await call('GET', '/cameras?tag=none&password=p4ss-word');
     assert.ok(requested.status < 500);
     assertNoSecret(server.log(), 'the log');
+  });
+});
+
+describe(`a loopback server without a token and the web pages of other sites (${dialectName})`, () => {
+  let library: TestLibrary;
+  let server: Awaited<ReturnType<typeof serveWithLog>>;
+
+  before(async () => {
+    library = await openTestLibrary();
+    server = await serveWithLog(library);
+  });
+  after(async () => {
+    await server.app.close();
+    await library.dispose();
+  });
+
+  /** A raw request, so the Host header can be what a rebound DNS name makes a browser send. */
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; body: { error?: { code: string; message: string } } }>((resolve, reject) => {
+      const request = httpRequest(`${server.url}${path}`, { method, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as never }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+
+  it('refuses a form another site posts, and any request for a host name that is not this machine', async () => {
+    const form = 'analysis=sleep&time=0';
+    const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+    const crossSite = await send('POST', '/analysis', { ...formHeaders, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, form);
+    assert.deepEqual([crossSite.status, crossSite.body.error?.code], [403, 'CAMTROVE_ERR_FORBIDDEN']);
+    assert.match(crossSite.body.error?.message ?? '', /no API token, so it takes no changes from a web page of another site/);
+    const rebound = await send('GET', '/file', { host: 'evil.example:8080' });
+    assert.deepEqual([rebound.status, rebound.body.error?.code], [403, 'CAMTROVE_ERR_FORBIDDEN']);
+    assert.equal((await library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'nothing was started');
+
+    const own = new URL(server.url);
+    const sameOrigin = await send('POST', '/analysis', { ...formHeaders, origin: own.origin, 'sec-fetch-site': 'same-origin' }, form);
+    assert.equal(sameOrigin.status, 200, JSON.stringify(sameOrigin.body));
+    assert.equal((await send('GET', '/file', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status, 200, 'a read is the browser\'s to keep from the other page');
+    assert.equal((await send('POST', '/analysis', formHeaders, form)).status, 200, 'programs send no Origin');
+
+    // With a token, the token is what counts: a browser never adds it to another site's request by itself.
+    const { token } = await library.tokens.create('app');
+    const withToken = await send('GET', '/file', { host: 'camtrove.example.org', authorization: `Bearer ${token}` });
+    assert.equal(withToken.status, 200);
+  });
+});
+
+describe(`the data folder (${dialectName})`, () => {
+  it('a library camtrove creates is readable by its owner only; a folder that exists keeps its mode', async () => {
+    const library = await openTestLibrary();
+    try {
+      const dataDir = library.config.dataDir;
+      assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
+      if (dialectName === 'sqlite') assert.equal((await stat(join(dataDir, 'camtrove.db'))).mode & 0o777, 0o600, 'it holds camera passwords');
+      await library.close();
+      await chmod(dataDir, 0o750);
+      const again = await openLibrary(library.config, { logger: pino({ level: 'silent' }) });
+      await again.close();
+      assert.equal((await stat(dataDir)).mode & 0o777, 0o750, 'a mode its owner chose stays');
+    } finally {
+      await library.env.cleanup();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type MigrationResultSet } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
@@ -37,6 +37,12 @@ export interface RowCursor {
   close(): Promise<void>;
 }
 
+/**
+ * The mode of a data folder camtrove creates: its owner's alone, since it holds camera passwords
+ * and footage. A folder that exists already keeps its mode.
+ */
+export const PRIVATE_FOLDER = 0o700;
+
 /** Opens the metadata database: SQLite in the data folder, or PostgreSQL when `databaseUrl` is set. */
 export function openDatabase(options: { dataDir: string; databaseUrl: string }): DatabaseHandle {
   if (options.databaseUrl) {
@@ -58,9 +64,13 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
     const cursor = (query: CompiledQuery) => postgresCursor(pool(), query);
     return { db, dialect: 'postgres', description: redactUrl(options.databaseUrl), arrays, cursor, close: () => db.destroy() };
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_FOLDER });
   const file = join(options.dataDir, 'camtrove.db');
+  const created = !existsSync(file);
   const sqlite = new SqliteDatabase(file);
+  // It holds camera passwords and the footage index: readable by its owner only (SQLite gives the
+  // -wal and -shm files the same mode). A file that already existed keeps the mode its owner chose.
+  if (created) chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
