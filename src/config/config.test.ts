@@ -32,6 +32,7 @@ describe('configuration', () => {
     assert.equal(resolveConfig({ flags: { port: '0' } }).port, 0, 'port 0 asks for any free port');
     assert.throws(() => resolveConfig({ flags: { maxAttempts: '0' } }), /--maxAttempts flag is "0"; expected an integer 1-100/);
     assert.throws(() => resolveConfig({ env: { CAMTROVE_DATABASE_URL: 'mysql://x' } }), /CAMTROVE_DATABASE_URL .* expected empty or a postgres:\/\/ URL/);
+    assert.throws(() => resolveConfig({ env: { CAMTROVE_DATABASE_URL: 'mysql://app:hunter2@db/x' } }), (error: Error) => error.message.includes('mysql://app:***@db/x') && !error.message.includes('hunter2'), 'the password is not repeated');
     assert.throws(() => resolveConfig({ file: { lease: '5s' }, fileName: 'c.json' }), /unknown key "lease" in config file c.json/);
   });
   it('reads a JSON config file and reports one that is not JSON', async () => {

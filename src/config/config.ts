@@ -1,3 +1,4 @@
+import { redactUrl } from '../domain/redact.js';
 import { CamtroveError } from '../domain/errors.js';
 import { parseByteSize } from '../domain/byte-size.js';
 import { parseDurationMs } from '../domain/duration.js';
@@ -150,7 +151,8 @@ export function resolveConfig(sources: { file?: Record<string, unknown>; fileNam
     const [where, value] = found;
     const parsed = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? spec.parse(value) : null;
     if (parsed === null) {
-      throw new CamtroveError('CAMTROVE_ERR_CONFIG', `${where} is ${JSON.stringify(value)}; expected ${spec.expected}`);
+      // The value may be a URL with a password in it (a database URL of the wrong scheme).
+      throw new CamtroveError('CAMTROVE_ERR_CONFIG', `${where} is ${JSON.stringify(typeof value === 'string' ? redactUrl(value) : value)}; expected ${spec.expected}`);
     }
     config[key] = parsed;
   }
