@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
+import { SpaceReserve } from './adapters/db/space-reserve.js';
+import { currentOwnerTag } from './adapters/process-identity.js';
+import { removeLeftovers } from './adapters/scratch-leftovers.js';
 import { systemClock, type Clock } from './adapters/clock.js';
 import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './adapters/db/database.js';
@@ -33,6 +36,9 @@ import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
 import { EventService } from './services/event.service.js';
 import { ImportHost } from './services/import/import-host.js';
 import { ImportService, type ImportServiceDeps } from './services/import/import.service.js';
+
+/** Work folders without an owner tag (made by older versions) are removed after this long. */
+const STALE_WORK_MS = 24 * 3_600_000;
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -73,15 +79,27 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     throw error;
   }
   const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
-  await blobs.init();
+  // Temp files and work folders of processes that are gone (a kill -9) go; a live process's stay.
+  const leftovers = await blobs.init();
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
+  leftovers.push(...(await removeLeftovers(workRoot, { untaggedOlderThanMs: STALE_WORK_MS })));
+  if (leftovers.length > 0) logger.info({ removed: leftovers }, 'removed the scratch files of processes that are gone');
+  // SQLite needs room in the data folder to write even a deletion; PostgreSQL keeps its own disk.
+  const reserve = database.dialect === 'sqlite' ? new SpaceReserve(join(config.dataDir, 'camtrove.db.reserve')) : null;
+  await reserve?.fill();
 
   const registry = await loadAnalyses();
   const queue = new DbJobQueue(database.db, database.dialect, clock);
   const media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe });
   const analysisRepository = new AnalysisRepository(database.db);
-  const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
+  const files = new FileService(blobs, new FileRepository(database.db), clock, reserve);
+  // Blob deletions a crash interrupted (a row deleted, its blob not yet) are finished now.
+  const finished = await files.finishBlobDeletions().catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not finish the blob deletions interrupted earlier; the next start tries again');
+    return 0;
+  });
+  if (finished > 0) logger.info({ blobs: finished }, 'finished blob deletions interrupted earlier');
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
@@ -101,6 +119,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     quickProbe: (input) => ('bytes' in input ? quickProbeBytes(input.bytes) : quickProbe(input.path)),
     files: localImportFiles,
     clock,
+    fileService: files,
   };
   const imports = new ImportService(importDeps);
   const importHost = new ImportHost({ ...importDeps, maxUploadBytes: config.maxUploadBytes });
@@ -135,6 +154,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
         timeoutMs: config.analysisTimeoutMs,
         backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
         workRoot,
+        ownerTag: currentOwnerTag(),
       });
       workers.push(worker);
       return worker;

@@ -249,7 +249,7 @@ describe(`camtrove import: bad input and faults (${dialectName})`, () => {
       const envSmall = { ...env.env(), CAMTROVE_DATA: data, CAMTROVE_DATABASE_URL: '' };
       const run = await processes.run(['import', folder, '--no-segment', '--concurrency', '1'], envSmall, { timeoutMs: 60_000 });
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /the disk holding the library is full \(ENOSPC\) while storing .*CAM7-b-1700000401\.mp4; nothing of that file was kept.*\(CAMTROVE_ERR_DISK_FULL\)/);
+      assert.match(run.stderr, /the disk holding the library is full \(ENOSPC\) while storing .*CAM7-b-1700000401\.mp4; nothing of that file was kept.*\(CAMTROVE_ERR_NO_SPACE\)/);
       assert.deepEqual(await filesBelow(join(blobsDir, 'tmp')), [], 'no partial copy left');
       const kept = (await filesBelow(blobsDir)).filter((f) => !f.startsWith('tmp'));
       assert.deepEqual(kept.map((f) => f.split('/').pop()), [createHash('sha256').update(uniqueMp4(base, 'small')).digest('hex')], 'the file stored before is intact');
