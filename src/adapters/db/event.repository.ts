@@ -5,7 +5,7 @@ import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
 import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import { exportNumber, type ExportEvent } from '../../domain/events/event-export.js';
 import { lockBlobs } from './blob-lock.js';
-import type { DatabaseHandle, RowCursor } from './database.js';
+import { inTransaction, type DatabaseHandle, type RowCursor } from './database.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -80,7 +80,7 @@ export class EventRepository {
    * it returns their ids instead, for the caller to store again.
    */
   async replaceForMedia(mediaId: string, events: readonly EventRecord[], requireFiles = false): Promise<string[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       if (requireFiles) {
         const ids = [...new Set([mediaId, ...events.flatMap((e) => [e.thumbnailFileId, e.clipFileId]).filter((id): id is string => id !== null)])];
         await lockBlobs(trx, ids);

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { FileUsage } from '../../domain/file-usage.js';
 import { lockBlobs } from './blob-lock.js';
-import { isTransientConflict } from './database.js';
+import { inTransaction, isTransientConflict } from './database.js';
 import { deleteFileUsers, fileUsage, unusedFiles } from './file-dependents.js';
 import { decodeCursor, olderThan, prefixEnd, toPage, type Page } from './pagination.js';
 import type { Database, FilesTable } from './schema.js';
@@ -30,7 +30,7 @@ export class FileRepository {
   async locked<T>(ids: readonly string[], work: (files: FileRepository) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.transaction().execute(async (trx) => {
+        return await inTransaction(this.db, async (trx) => {
           await lockBlobs(trx, ids);
           return work(new FileRepository(trx));
         });

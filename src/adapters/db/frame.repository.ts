@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { lockBlobs } from './blob-lock.js';
+import { inTransaction } from './database.js';
 import { FileRepository } from './file.repository.js';
 import type { Database } from './schema.js';
 
@@ -29,7 +30,7 @@ export class FrameRepository {
   async insertWithFiles(frames: readonly (FrameRecord & { fileName: string })[], restoreBlobs: () => Promise<void> = () => Promise.resolve()): Promise<void> {
     if (frames.length === 0) return;
     const files = new Map(frames.map((f) => [f.fileId, { id: f.fileId, size: f.size, name: f.fileName, content_type: f.contentType, created_at: f.createdAt }]));
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       await lockBlobs(trx, [...files.keys()]);
       await restoreBlobs();
       await trx.insertInto('files').values([...files.values()]).onConflict((oc) => oc.column('id').doNothing()).execute();
@@ -81,7 +82,7 @@ export class FrameRepository {
     }
     if (ids.length === 0) return { deleted: 0, fileIds: [] };
     const candidates = [...new Set(ids.map((r) => r.file_id))];
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       await lockBlobs(trx, candidates);
       const deleted = await trx.deleteFrom('frames').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
       const files = new FileRepository(trx);

@@ -4,6 +4,7 @@ import type { TimeSource } from '../../domain/import/capture-time.js';
 import type { ImportItemRowState } from '../../domain/import/shards.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import { lockBlobs } from './blob-lock.js';
+import { inTransaction } from './database.js';
 import { FileRepository, type FileRecord } from './file.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { decodeCursor, olderThan, toPage, type Page } from './pagination.js';
@@ -169,7 +170,7 @@ export class ImportRepository {
    * when the library had the media before, else `imported`.
    */
   async recordStored(stored: StoredItem, ensureBlob: () => Promise<void> = () => Promise.resolve()): Promise<ImportOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       // Under the blob's lock, the bytes are checked (or stored again) before the row that uses them.
       await lockBlobs(trx, [stored.file.id]);
       await ensureBlob();
