@@ -138,11 +138,6 @@ export class FileService {
     return this.blobs.localCopy(fileId);
   }
 
-  /** What uses a file (to show before deleting it). */
-  async usage(idOrPrefix: string): Promise<FileUsage> {
-    return this.files.usage((await this.resolve(idOrPrefix)).id);
-  }
-
   /**
    * Deletes a file: refused (FILE_IN_USE, naming the users) while anything uses it, unless
    * `cascade` deletes those too, in the same transaction; pending or running analyses of it refuse

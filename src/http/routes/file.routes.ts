@@ -94,7 +94,8 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
         throw new CamtroveError('CAMTROVE_ERR_RANGE_NOT_SATISFIABLE', `the range ${request.headers.range} lies outside the file's ${file.size} bytes`);
       }
       // Opened before the status is set: a file deleted meanwhile answers 404, not a broken 200.
-      const content = await files.open(file, range ?? undefined);
+      // HEAD sends no bytes, and need not open any.
+      const content = request.method === 'HEAD' ? files.read(file, range ?? undefined) : await files.open(file, range ?? undefined);
       if (range) {
         void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
         return reply.send(content);
