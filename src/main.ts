@@ -16,6 +16,7 @@ import { EventRepository } from './adapters/db/event.repository.js';
 import { MediaRepository } from './adapters/db/media.repository.js';
 import { FfmpegEventMedia } from './adapters/media/event-media.js';
 import { SystemMediaTools } from './adapters/media/ffmpeg.js';
+import { parentDeathSupported } from './adapters/media/parent-death.js';
 import { DbJobQueue } from './adapters/queue/db.job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
@@ -146,6 +147,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     segmentations,
     runner,
     startWorkers() {
+      if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
       const worker = runner.start({
         concurrency: config.concurrency,
         leaseMs: config.leaseMs,
