@@ -89,7 +89,7 @@ describe('item 8: a full disk', () => {
         await library.close();
       }
     } finally {
-      unmount();
+      await unmount();
       await env.cleanup();
     }
   });

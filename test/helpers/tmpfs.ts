@@ -8,7 +8,7 @@ import type { TestContext } from 'node:test';
  * the unmount. Needs root: CI runs as root, so there a missing permission fails the test rather
  * than skipping it unseen; elsewhere the test is skipped, saying why.
  */
-export async function mountTmpfs(t: TestContext, dir: string, size: string): Promise<(() => void) | null> {
+export async function mountTmpfs(t: TestContext, dir: string, size: string): Promise<(() => Promise<void>) | null> {
   await mkdir(dir, { recursive: true });
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
@@ -18,5 +18,16 @@ export async function mountTmpfs(t: TestContext, dir: string, size: string): Pro
     t.skip(why);
     return null;
   }
-  return () => execFileSync('umount', [dir], { stdio: 'pipe' });
+  return async () => {
+    // A stream that sent its last bytes may close its file a moment after the client has them.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        execFileSync('umount', [dir], { stdio: 'pipe' });
+        return;
+      } catch (error) {
+        if (attempt >= 50 || !String((error as Error).message).includes('busy')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
 }
