@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
+import { SpaceReserve } from './adapters/db/space-reserve.js';
+import { currentOwnerTag } from './adapters/process-identity.js';
+import { removeLeftovers } from './adapters/scratch-leftovers.js';
 import { systemClock, type Clock } from './adapters/clock.js';
 import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, PRIVATE_FOLDER, type DatabaseHandle } from './adapters/db/database.js';
@@ -13,6 +16,7 @@ import { EventRepository } from './adapters/db/event.repository.js';
 import { MediaRepository } from './adapters/db/media.repository.js';
 import { FfmpegEventMedia } from './adapters/media/event-media.js';
 import { SystemMediaTools } from './adapters/media/ffmpeg.js';
+import { parentDeathSupported } from './adapters/media/parent-death.js';
 import { DbJobQueue } from './adapters/queue/db.job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
@@ -36,6 +40,9 @@ import { ImportService, type ImportServiceDeps } from './services/import/import.
 import { createLogger } from './logging.js';
 
 export { createLogger };
+
+/** Work folders without an owner tag (made by older versions) are removed after this long. */
+const STALE_WORK_MS = 24 * 3_600_000;
 
 /** Everything a camtrove entry point needs, wired from one configuration. */
 export interface Library {
@@ -77,15 +84,27 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     throw error;
   }
   const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
-  await blobs.init();
+  // Temp files and work folders of processes that are gone (a kill -9) go; a live process's stay.
+  const leftovers = await blobs.init();
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
+  leftovers.push(...(await removeLeftovers(workRoot, { untaggedOlderThanMs: STALE_WORK_MS })));
+  if (leftovers.length > 0) logger.info({ removed: leftovers }, 'removed the scratch files of processes that are gone');
+  // SQLite needs room in the data folder to write even a deletion; PostgreSQL keeps its own disk.
+  const reserve = database.dialect === 'sqlite' ? new SpaceReserve(join(config.dataDir, 'camtrove.db.reserve')) : null;
+  await reserve?.fill();
 
   const registry = await loadAnalyses();
   const queue = new DbJobQueue(database.db, database.dialect, clock);
   const media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe });
   const analysisRepository = new AnalysisRepository(database.db);
-  const files = new FileService(blobs, new FileRepository(database.db), analysisRepository, clock);
+  const files = new FileService(blobs, new FileRepository(database.db), clock, reserve);
+  // Blob deletions a crash interrupted (a row deleted, its blob not yet) are finished now.
+  const finished = await files.finishBlobDeletions().catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not finish the blob deletions interrupted earlier; the next start tries again');
+    return 0;
+  });
+  if (finished > 0) logger.info({ blobs: finished }, 'finished blob deletions interrupted earlier');
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
@@ -105,6 +124,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     quickProbe: (input) => ('bytes' in input ? quickProbeBytes(input.bytes) : quickProbe(input.path)),
     files: localImportFiles,
     clock,
+    fileService: files,
   };
   const imports = new ImportService(importDeps);
   const importHost = new ImportHost({ ...importDeps, maxUploadBytes: config.maxUploadBytes });
@@ -131,6 +151,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     segmentations,
     runner,
     startWorkers() {
+      if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
       const worker = runner.start({
         concurrency: config.concurrency,
         leaseMs: config.leaseMs,
@@ -139,6 +160,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
         timeoutMs: config.analysisTimeoutMs,
         backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
         workRoot,
+        ownerTag: currentOwnerTag(),
       });
       workers.push(worker);
       return worker;

@@ -1,14 +1,16 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CamtroveError, isCamtroveError, type ErrorCode } from '../domain/errors.js';
+import { asNoSpace, isNoSpace } from '../domain/no-space.js';
 
 /** Maps Fastify and plugin errors onto our catalogue; anything unknown is a logged 500. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError | CamtroveError, request, reply) => {
-    const error = isCamtroveError(thrown) ? thrown : fromFastifyError(thrown);
+    // A full disk met anywhere (a database write too) is the catalogue's 507, not an internal error.
+    const error = isCamtroveError(thrown) ? thrown : isNoSpace(thrown) ? (asNoSpace(thrown, 'nothing was written') as CamtroveError) : fromFastifyError(thrown);
     if (error.status >= 500) {
       request.log.error({ err: thrown }, 'request failed');
     }
-    if (error.code === 'CAMTROVE_ERR_UPLOAD_TOO_LARGE' || error.code === 'CAMTROVE_ERR_UPLOAD_ABORTED') {
+    if (error.code === 'CAMTROVE_ERR_UPLOAD_TOO_LARGE' || error.code === 'CAMTROVE_ERR_UPLOAD_ABORTED' || error.code === 'CAMTROVE_ERR_NO_SPACE') {
       // The rest of the body is not worth reading: close the connection after answering.
       void reply.header('connection', 'close');
     }

@@ -9,6 +9,7 @@ import type { AnalysisContext } from '../analyses/analysis.js';
 import type { AnalysisRegistry } from '../analyses/analysis-registry.js';
 import type { BackoffPolicy } from '../domain/backoff.js';
 import type { CamtroveError } from '../domain/errors.js';
+import { taggedName } from '../domain/process-owner.js';
 import type { VideoInfo } from '../domain/video-info.js';
 import type { AnalysisJobPayload } from './analysis.service.js';
 import type { FileService } from './file.service.js';
@@ -22,6 +23,8 @@ export interface RunnerSettings {
   backoff: BackoffPolicy;
   /** Scratch space on the same file system as the blob store. */
   workRoot: string;
+  /** This process (domain/process-owner.ts), in the name of each work folder. */
+  ownerTag: string;
 }
 
 /** Progress is written at most this often; the final state is always written. */
@@ -47,7 +50,7 @@ export class AnalysisRunner {
     const concurrency = Object.fromEntries(this.names().map((name) => [name, settings.concurrency.byAnalysis[name] ?? settings.concurrency.default]));
     return this.queue.startWorker({
       concurrency,
-      handle: (job) => this.run(job, settings.workRoot),
+      handle: (job) => this.run(job, settings.workRoot, settings.ownerTag),
       onFailed: (job, error) => this.recordFailure(job, error),
       onRetry: async (job, error, delayMs) => {
         this.logger.warn({ analysisId: job.id, analysis: job.name, attempt: job.attempt, code: error.code, retryInMs: delayMs }, `analysis failed, will retry: ${error.message}`);
@@ -66,7 +69,7 @@ export class AnalysisRunner {
     return [...this.registry.keys()];
   }
 
-  private async run(job: RunningJob, workRoot: string): Promise<void> {
+  private async run(job: RunningJob, workRoot: string, ownerTag: string): Promise<void> {
     const analysisId = analysisIdOf(job);
     const record = await this.analyses.get(analysisId);
     const definition = this.registry.get(job.name);
@@ -74,7 +77,8 @@ export class AnalysisRunner {
     if (!(await this.analyses.markStarted(analysisId, job.attempt, this.clock.now()))) return; // already finished
     const log = this.logger.child({ analysisId, analysis: job.name, attempt: job.attempt });
     log.info('analysis started');
-    const workDir = join(workRoot, `${analysisId}-${job.attempt}`);
+    // The owner tag in the name lets a later start-up remove it should this process be killed.
+    const workDir = join(workRoot, taggedName(`${analysisId}-${job.attempt}`, ownerTag));
     await mkdir(workDir, { recursive: true });
     const copy = record.fileId ? await this.files.localCopy(record.fileId) : null;
     try {
@@ -92,7 +96,7 @@ export class AnalysisRunner {
           return probed;
         },
         workDir,
-        storeFile: async (path, meta) => (await this.files.addFromPath(path, meta)).file.id,
+        storeFile: async (path, meta) => (await this.files.addFromPath(path, { ...meta, outputOf: analysisId })).file.id,
         progress: this.progressReporter(analysisId),
         signal: job.signal,
       };

@@ -3,47 +3,84 @@ import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { BlobStore, StoredBlob } from '../adapters/blob/blob-store.js';
 import type { Clock } from '../adapters/clock.js';
-import type { AnalysisRepository } from '../adapters/db/analysis.repository.js';
 import type { FileRecord, FileRepository } from '../adapters/db/file.repository.js';
 import type { Page } from '../adapters/db/pagination.js';
+import type { SpaceReserve } from '../adapters/db/space-reserve.js';
 import { CamtroveError } from '../domain/errors.js';
+import { describeUsage, isUnused, type FileUsage } from '../domain/file-usage.js';
 import { parseIdPrefix, pickUnique } from '../domain/ids.js';
 import { safeFileName } from '../domain/file-name.js';
+import { asNoSpace, isNoSpace } from '../domain/no-space.js';
 
 export interface AddFileOptions {
   name?: string;
   contentType?: string;
   maxBytes?: number;
   onProgress?: (bytes: number) => void;
+  /** The analysis storing this file as its result: deleting the file then names the analysis. */
+  outputOf?: string;
 }
 
-/** Files in the library: bytes in the blob store, a row in the database, one id for both. */
+export interface DeleteFileOptions {
+  /** Delete what uses the file too (events, media, frames, finished analyses, import items). */
+  cascade?: boolean;
+}
+
+/** Blob deletions finished per transaction. */
+const SWEEP_BATCH = 200;
+
+/**
+ * Files in the library: bytes in the blob store, a row in the database, one id for both.
+ *
+ * Every path that makes a row use a blob, and every path that unlinks a blob, holds the blob's
+ * lock (FileRepository.locked) while it checks and acts: a writer publishes its bytes (or finds
+ * them there) and inserts the row in one locked transaction; a deletion deletes the row and records
+ * the blob for deletion in one, then unlinks it in another only if no row uses the id by then. So
+ * an upload racing a delete of the same bytes either lands after it (and its bytes are there) or
+ * before it (and the delete takes both), never a row without bytes.
+ */
 export class FileService {
   constructor(
     private readonly blobs: BlobStore,
     private readonly files: FileRepository,
-    private readonly analyses: AnalysisRepository,
     private readonly clock: Clock,
+    /** Disk space held back so that deletions work on a full disk (SQLite); null when not needed. */
+    private readonly reserve: SpaceReserve | null = null,
   ) {}
 
   /** Stores a stream; identical bytes are stored once and keep their first name. */
   async add(content: Readable, options: AddFileOptions = {}): Promise<{ file: FileRecord; created: boolean }> {
-    const blob = await this.blobs.put(content, { maxBytes: options.maxBytes, onProgress: options.onProgress });
-    if (blob.size === 0) {
-      // Empty files never get a row, so the empty blob is nobody's.
-      await this.blobs.delete(blob.id);
-      throw new CamtroveError('CAMTROVE_ERR_EMPTY_FILE', 'the file is empty (0 bytes); nothing was stored');
+    await this.refillReserve();
+    const received = await this.blobs.receive(content, { maxBytes: options.maxBytes, onProgress: options.onProgress });
+    let published = false;
+    try {
+      // Empty files never get a row: the empty blob would be nobody's.
+      if (received.size === 0) throw new CamtroveError('CAMTROVE_ERR_EMPTY_FILE', 'the file is empty (0 bytes); nothing was stored');
+      const name = safeFileName(options.name ?? '') || received.id.slice(0, 12);
+      const row = { id: received.id, size: received.size, name, contentType: contentTypeFor(name, options.contentType), createdAt: this.clock.now() };
+      return await this.files.locked([received.id], async (files) => {
+        const inserted = await files.ensure(row);
+        // Under the lock: the bytes are in place when the row commits, whoever stored them first.
+        if (await received.publish()) published = true;
+        else if ((await this.blobs.size(received.id)) === null) throw new Error(`the bytes of ${received.id} went missing while they were stored`);
+        if (options.outputOf) await files.recordOutput(options.outputOf, received.id);
+        const file = await files.get(received.id);
+        if (!file) throw new Error(`file ${received.id} vanished right after insert`);
+        return { file, created: inserted };
+      });
+    } catch (error) {
+      // The row did not commit: bytes this call published belong to nobody, unless a row came since.
+      if (published) await this.dropIfUnlisted([received.id]).catch(() => undefined);
+      throw asNoSpace(error, 'the file was not stored');
+    } finally {
+      await received.discard();
     }
-    const name = safeFileName(options.name ?? '') || blob.id.slice(0, 12);
-    const existing = await this.files.get(blob.id);
-    if (existing) return { file: existing, created: false };
-    const { file, inserted } = await this.files.insertIfAbsent({ id: blob.id, size: blob.size, name, contentType: contentTypeFor(name, options.contentType), createdAt: this.clock.now() });
-    return { file, created: inserted };
   }
 
   /**
    * Stores bytes already in memory as a blob, without a file row: for callers that write the row
-   * together with their own record in one transaction (archived frames).
+   * together with their own record in one transaction (archived frames), and check under the blob
+   * lock that the bytes are still there (restoreBytes).
    */
   storeBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob> {
     if (bytes.length === 0) throw new CamtroveError('CAMTROVE_ERR_EMPTY_FILE', 'the file is empty (0 bytes); nothing was stored');
@@ -51,18 +88,17 @@ export class FileService {
   }
 
   /**
-   * Deleting a file nothing refers to, in two steps so a writer that found the blob already stored
-   * a moment ago never ends up pointing at nothing: the row goes now (a new reference re-creates
-   * it), and the blob goes on a later pass, only if the row has not come back (dropBlobIfUnlisted).
+   * Writes again any of these blobs that a deletion removed since they were stored: called inside a
+   * transaction holding their locks, before the rows that use them are inserted. One stat each when
+   * they are there, as they nearly always are.
    */
-  async unlist(fileId: string): Promise<void> {
-    await this.files.delete(fileId);
-  }
-
-  async dropBlobIfUnlisted(fileId: string): Promise<boolean> {
-    if (await this.files.get(fileId)) return false;
-    await this.blobs.delete(fileId);
-    return true;
+  async restoreBytes(blobs: readonly { id: string; bytes: Buffer }[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const { id, bytes } of blobs) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      await this.blobs.putBytes(bytes, id);
+    }
   }
 
   addFromPath(path: string, options: AddFileOptions = {}): Promise<{ file: FileRecord; created: boolean }> {
@@ -87,18 +123,104 @@ export class FileService {
     return this.blobs.read(file.id, range);
   }
 
+  /**
+   * The file's bytes, opened: a download that races the file's deletion gets all of them or
+   * FILE_NOT_FOUND, never a broken response.
+   */
+  async open(file: FileRecord, range?: { start: number; end: number }): Promise<Readable> {
+    const stream = await this.blobs.open(file.id, range);
+    if (stream) return stream;
+    if (await this.files.get(file.id)) throw new CamtroveError('CAMTROVE_ERR_INTERNAL', `the bytes of file ${file.id} are missing from the blob store`);
+    throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `no file has id ${file.id} (it was deleted meanwhile)`);
+  }
+
   localCopy(fileId: string) {
     return this.blobs.localCopy(fileId);
   }
 
-  async delete(idOrPrefix: string): Promise<FileRecord> {
-    const file = await this.resolve(idOrPrefix);
-    if (await this.analyses.fileInUse(file.id)) {
-      throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${file.id} is read by a pending or running analysis; cancel it or wait for it to finish`);
+  /**
+   * Deletes a file: refused (FILE_IN_USE, naming the users) while anything uses it, unless
+   * `cascade` deletes those too, in the same transaction; pending or running analyses of it refuse
+   * even then. Resolves once the bytes are gone from disk. Works on a full disk: when the database
+   * cannot write, the space reserve is let go and the deletion tried again.
+   */
+  async delete(idOrPrefix: string, options: DeleteFileOptions = {}): Promise<{ file: FileRecord; cascaded: FileUsage | null }> {
+    const { id } = await this.resolve(idOrPrefix);
+    const result = await this.withRoom(() =>
+      this.files.locked([id], async (files) => {
+        const file = await files.get(id);
+        if (!file) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `no file has id ${id} (it was deleted meanwhile)`);
+        const usage = await files.usage(id);
+        if (usage.activeAnalyses.count > 0) {
+          throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; cancel the pending or running analyses (or wait for them to finish) before deleting it`);
+        }
+        let cascaded: FileUsage | null = null;
+        if (!isUnused(usage)) {
+          if (!options.cascade) {
+            throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; delete them with it with ?cascade=true (camtrove files rm --cascade)`);
+          }
+          await files.deleteUsers(id, this.clock.now());
+          cascaded = usage;
+        }
+        await files.deleteAndScheduleBlobs([id], this.clock.now());
+        return { file, cascaded };
+      }),
+    );
+    await this.withRoom(() => this.finishBlobDeletions([id]));
+    await this.refillReserve();
+    return result;
+  }
+
+  /**
+   * Unlinks the blobs recorded for deletion (all of them, or these) whose ids no row uses, and
+   * clears their records; a blob whose id a row uses again is kept. Safe in any process at any
+   * time: start-up runs it to finish what a crash interrupted. Returns how many blobs it unlinked.
+   */
+  async finishBlobDeletions(ids?: readonly string[]): Promise<number> {
+    let removed = 0;
+    const sweep = async (batch: readonly string[]) =>
+      this.files.locked(batch, async (files) => {
+        const listed = await files.listed(batch);
+        for (const id of batch) {
+          if (listed.has(id)) continue;
+          await this.blobs.delete(id);
+          removed += 1;
+        }
+        await files.blobDeletionsDone(batch);
+      });
+    if (ids) {
+      for (let at = 0; at < ids.length; at += SWEEP_BATCH) await sweep(ids.slice(at, at + SWEEP_BATCH));
+      return removed;
     }
-    await this.files.delete(file.id);
-    await this.blobs.delete(file.id);
-    return file;
+    // Bounded: each round clears what it read, and a round that reads less than a batch is the last.
+    for (let round = 0; round < 10_000; round += 1) {
+      const batch = await this.files.pendingBlobDeletions(SWEEP_BATCH);
+      if (batch.length > 0) await sweep(batch);
+      if (batch.length < SWEEP_BATCH) break;
+    }
+    return removed;
+  }
+
+  /** Unlinks blobs that no row uses (bytes a failed write published), under their locks. */
+  async dropIfUnlisted(ids: readonly string[]): Promise<void> {
+    await this.files.locked(ids, async (files) => {
+      const listed = await files.listed(ids);
+      for (const id of ids) if (!listed.has(id)) await this.blobs.delete(id);
+    });
+  }
+
+  /** Runs a write; when it meets a full disk and the reserve can be let go, runs it again. */
+  private async withRoom<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isNoSpace(error) || !this.reserve || !(await this.reserve.release())) throw asNoSpace(error, 'the file could not be deleted');
+      return write();
+    }
+  }
+
+  private async refillReserve(): Promise<void> {
+    await this.reserve?.fill().catch(() => false);
   }
 }
 

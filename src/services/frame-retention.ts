@@ -10,12 +10,11 @@ const BATCH = 1000;
 /**
  * Applies each camera's retention to its archived frames: frames older than `retentionDays`, and
  * the oldest beyond `retentionBytes`, are deleted; their files go too when nothing else (another
- * frame with the same bytes, a media item, an analysis) refers to them. A file's row goes in one
- * sweep and its blob in the next (see FileService.unlist), so run sweeps a minute or more apart.
+ * frame with the same bytes, a media item, an event, an analysis) refers to them. A file's row
+ * goes in the transaction that deletes its frames, together with a durable record of its blob's
+ * deletion; the blob is unlinked right after, or, after a crash, by the next start or sweep.
  */
 export class FrameRetention {
-  private unlisted = new Set<string>();
-
   constructor(
     private readonly frames: FrameRepository,
     private readonly files: FileService,
@@ -23,21 +22,16 @@ export class FrameRetention {
   ) {}
 
   async sweep(cameras: readonly Camera[]): Promise<{ frames: number; blobs: number }> {
-    let blobs = 0;
-    const due = this.unlisted;
-    this.unlisted = new Set();
-    for (const fileId of due) if (await this.files.dropBlobIfUnlisted(fileId)) blobs += 1;
+    // Whatever an earlier sweep (of any process) recorded and did not finish.
+    let blobs = await this.files.finishBlobDeletions();
     let frames = 0;
     for (const camera of cameras) {
       if (camera.retentionDays === null && camera.retentionBytes === null) continue;
       const keep = { beforeMicros: camera.retentionDays === null ? null : (this.clock.now() - camera.retentionDays * DAY_MS) * 1000, maxBytes: camera.retentionBytes };
       for (;;) {
-        const { deleted, fileIds } = await this.frames.expire(camera.id, keep, BATCH);
+        const { deleted, fileIds } = await this.frames.expire(camera.id, keep, BATCH, this.clock.now());
         frames += deleted;
-        for (const fileId of await this.frames.unreferencedFiles(fileIds)) {
-          await this.files.unlist(fileId);
-          this.unlisted.add(fileId);
-        }
+        blobs += await this.files.finishBlobDeletions(fileIds);
         if (deleted < BATCH) break;
       }
     }

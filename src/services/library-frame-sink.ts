@@ -11,13 +11,16 @@ const BATCH_WAIT_MS = 25;
 
 interface Pending {
   row: FrameRecord & { fileName: string };
+  /** Kept until the row commits, to store again should a deletion take the blob meanwhile. */
+  bytes: Buffer;
   resolve(): void;
   reject(error: unknown): void;
 }
 
 /**
  * Keeps frames in the library: the original bytes as a blob (durable before anything points at
- * it), then the frame record and its file row. Records are written in batches, one transaction for
+ * it), then the frame record and its file row, under the blobs' locks, after checking that each
+ * blob is still there (a deletion of the same bytes may have come between). Records are written in batches, one transaction for
  * up to MAX_BATCH frames or BATCH_WAIT_MS: a thousand cameras a second cost a few dozen commits,
  * not thousands. save() resolves once the frame's record is committed.
  */
@@ -48,7 +51,7 @@ export class LibraryFrameSink implements FrameSink {
       createdAt: this.clock.now(),
     };
     await new Promise<void>((resolve, reject) => {
-      this.pending.push({ row, resolve, reject });
+      this.pending.push({ row, bytes: frame.bytes, resolve, reject });
       if (this.pending.length >= MAX_BATCH) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
     });
@@ -63,7 +66,10 @@ export class LibraryFrameSink implements FrameSink {
     if (batch.length === 0) return;
     this.writing = this.writing.then(async () => {
       try {
-        await this.frames.insertWithFiles(batch.map((p) => p.row));
+        await this.frames.insertWithFiles(
+          batch.map((p) => p.row),
+          () => this.files.restoreBytes(batch.map((p) => ({ id: p.row.fileId, bytes: p.bytes }))),
+        );
         for (const p of batch) p.resolve();
       } catch (error) {
         for (const p of batch) p.reject(error);

@@ -357,14 +357,22 @@ describe('analyses API', () => {
       assert.equal(refused.status, 409);
       const error = ((await refused.json()) as ApiError).error;
       assert.equal(error.code, 'CAMTROVE_ERR_FILE_IN_USE');
-      assert.match(error.message, new RegExp(fileId));
+      assert.match(error.message, new RegExp(`${fileId} is used by 1 pending or running analysis \\(${pending}\\); cancel`));
+      const cascade = await fetch(`${server.url}/file/${fileId}?cascade=true`, { method: 'DELETE' });
+      assert.equal(cascade.status, 409, 'a pending analysis refuses a cascade too');
       assert.equal((await api.download(fileId)).status, 200, 'the file is still there');
     } finally {
       await cancel(pending);
       await cancel(running);
     }
-    const deleted = await fetch(`${server.url}/file/${fileId}`, { method: 'DELETE' });
+    // Cancelled, the analysis is history that names the file: it goes with the file when asked.
+    const refused = await fetch(`${server.url}/file/${fileId}`, { method: 'DELETE' });
+    assert.equal(refused.status, 409);
+    assert.match(((await refused.json()) as ApiError).error.message, new RegExp(`1 finished analysis \\(${pending}\\).*cascade=true`));
+    const deleted = await fetch(`${server.url}/file/${fileId}?cascade=true`, { method: 'DELETE' });
     assert.equal(deleted.status, 200);
+    assert.deepEqual(((await deleted.json()) as { cascaded: unknown }).cascaded, { events: 0, previews: 0, media: 0, frames: 0, analyses: 1, import_items: 0 });
     assert.equal((await api.download(fileId)).status, 404);
+    assert.equal((await fetch(`${server.url}/api/analyses/${pending}`)).status, 404, 'the cancelled analysis went with it');
   });
 });

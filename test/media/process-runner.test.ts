@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
+import { parentDeathSupported } from '../../src/adapters/media/parent-death.js';
 import { runProcess } from '../../src/adapters/media/process-runner.js';
+import { waitUntil } from '../helpers/cli.js';
+import { alive, childrenOf } from '../helpers/proc.js';
 import { locateBinary, SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
 
 describe('process runner', () => {
@@ -59,5 +65,21 @@ describe('ffmpeg location', () => {
       assert.match(error.message, /not a readable video or image/);
       return true;
     });
+  });
+});
+
+describe('item 9: kill -9 leaves no program behind', () => {
+  it('a program the runner started dies within seconds when its camtrove process is killed -9', { skip: process.platform !== 'linux' && 'Linux only (setpriv --pdeathsig)' }, async () => {
+    // CI runs on Linux with util-linux: without setpriv this must fail there, not pass unprotected.
+    assert.ok(parentDeathSupported(), 'setpriv with --pdeathsig is installed (util-linux)');
+    const runner = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'adapters', 'media', 'process-runner.js')).href;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', `import { runProcess } from ${JSON.stringify(runner)}; await runProcess('sleep', ['60']);`], { stdio: 'ignore' });
+    try {
+      const sleeper = await waitUntil('the runner to start sleep', () => childrenOf(parent.pid!).find((p) => p.comm === 'sleep'), 10_000);
+      parent.kill('SIGKILL');
+      await waitUntil(`sleep (pid ${sleeper.pid}) to die with its parent`, () => !alive(sleeper.pid), 3000);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

@@ -24,6 +24,20 @@ export interface StagedBlob {
   discard(): Promise<void>;
 }
 
+/**
+ * Bytes received and hashed, not yet published under their id (see BlobStore.receive): the caller
+ * publishes them while it holds the blob's lock, so that no deletion of the same id runs between
+ * "the blob is there" and the row that uses it.
+ */
+export interface ReceivedBlob {
+  id: string;
+  size: number;
+  /** Publishes the bytes unless a blob with this id exists; true when this call put them there. */
+  publish(): Promise<boolean>;
+  /** Removes the received copy unless it was published; safe to call always, and more than once. */
+  discard(): Promise<void>;
+}
+
 /** A local path to hand to ffmpeg; `release()` when done (a remote store deletes its download). */
 export interface LocalCopy {
   path: string;
@@ -35,7 +49,13 @@ export interface LocalCopy {
  * an S3-compatible store can satisfy the same contract.
  */
 export interface BlobStore {
+  /** Receives and publishes a stream: receive(), then publish(). */
   put(content: Readable, options?: PutOptions): Promise<StoredBlob>;
+  /**
+   * Receives a stream into a temporary copy, hashing it as it comes, without publishing it. A full
+   * disk fails with CAMTROVE_ERR_NO_SPACE and leaves nothing behind.
+   */
+  receive(content: Readable, options?: PutOptions): Promise<ReceivedBlob>;
   /** Stores bytes already in memory (a camera frame): no stream, one write. `sha256` spares hashing them again when the caller has. */
   putBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob>;
   /**
@@ -59,6 +79,11 @@ export interface BlobStore {
   size(id: string): Promise<number | null>;
   /** Reads the blob, or the inclusive byte range [start, end] of it. */
   read(id: string, range?: { start: number; end: number }): Readable;
+  /**
+   * Like read, once the blob is open: null when it is absent. An open blob reads to its end even
+   * if it is deleted meanwhile, so a download racing a deletion sends all the bytes or none.
+   */
+  open(id: string, range?: { start: number; end: number }): Promise<Readable | null>;
   delete(id: string): Promise<void>;
   localCopy(id: string): Promise<LocalCopy>;
 }

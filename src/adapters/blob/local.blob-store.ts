@@ -1,16 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { close as closeFd, constants as fsConstants, createReadStream, fsync, open as openFd, statSync, writeFile as writeFileCallback } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, readdir, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CamtroveError } from '../../domain/errors.js';
-import { contentMismatch, type BlobStore, type LocalCopy, type PutOptions, type StagedBlob, type StoredBlob } from './blob-store.js';
+import { asNoSpace } from '../../domain/no-space.js';
+import { taggedName } from '../../domain/process-owner.js';
+import { currentOwnerTag } from '../process-identity.js';
+import { removeLeftovers } from '../scratch-leftovers.js';
+import { contentMismatch, type BlobStore, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
 import { createStreamHash } from './threaded-sha256.js';
 
-/** Temp files older than this at start-up belong to a crashed process and are removed. */
+/** Temp files without an owner in their name (older versions) are removed at start-up after this long. */
 const STALE_TEMP_MS = 24 * 3_600_000;
+
+
 
 /**
  * Blobs as files under `<root>/<2 hex>/<2 hex>/<64 hex>`. A put streams into `<root>/tmp/` (same
@@ -21,22 +28,23 @@ export class LocalBlobStore implements BlobStore {
   private readonly tempDir: string;
   /** Shard folders known to exist: a frame a millisecond should not cost a mkdir each. */
   private readonly knownDirs = new Set<string>();
-  /** Temp names of putBytes: unique to this store instance, then a counter. */
-  private readonly tempPrefix = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+  /** Temp names: unique to this store instance, a counter, then this process (see removeLeftovers). */
+  private readonly tempPrefix = randomBytes(6).toString('hex');
+  private readonly ownerTag = currentOwnerTag();
   private tempCount = 0;
 
   constructor(private readonly root: string) {
     this.tempDir = join(root, 'tmp');
   }
 
-  async init(): Promise<void> {
+  /** Creates the folders, and removes temp files of processes that are gone (a kill -9 mid-upload). */
+  async init(): Promise<string[]> {
     await mkdir(this.tempDir, { recursive: true });
-    const now = Date.now();
-    for (const name of await readdir(this.tempDir)) {
-      const path = join(this.tempDir, name);
-      const info = await stat(path).catch(() => null);
-      if (info && now - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
-    }
+    return removeLeftovers(this.tempDir, { untaggedOlderThanMs: STALE_TEMP_MS });
+  }
+
+  private nextTempPath(suffix = '.part'): string {
+    return join(this.tempDir, taggedName(`${this.tempPrefix}-${(this.tempCount += 1)}`, this.ownerTag, suffix));
   }
 
   pathOf(id: string): string {
@@ -44,7 +52,17 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(content: Readable, options: PutOptions = {}): Promise<StoredBlob> {
-    const tempPath = join(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
+    const received = await this.receive(content, options);
+    try {
+      const created = await received.publish();
+      return { id: received.id, size: received.size, created };
+    } finally {
+      await received.discard();
+    }
+  }
+
+  async receive(content: Readable, options: PutOptions = {}): Promise<ReceivedBlob> {
+    const tempPath = this.nextTempPath();
     const hash = createStreamHash();
     let size = 0;
     const { maxBytes, onProgress } = options;
@@ -59,26 +77,46 @@ export class LocalBlobStore implements BlobStore {
         hash.update(chunk).then(() => callback(null, chunk), callback);
       },
     });
+    let id: string;
     try {
       // The sink fsyncs before it finishes: the bytes are on disk before the rename publishes them.
       await pipeline(content, meter, createDurableFileSink(tempPath));
-      const id = await hash.digest();
+      id = await hash.digest();
       if (options.sha256 !== undefined && options.sha256 !== id) {
         throw contentMismatch(size, id, options.sha256);
       }
-      const finalPath = this.pathOf(id);
-      if (await exists(finalPath)) {
-        await rm(tempPath, { force: true });
-        return { id, size, created: false };
-      }
-      // rename is atomic; two writers of the same bytes both land the same content.
-      await this.publish(tempPath, finalPath);
-      return { id, size, created: true };
     } catch (error) {
       hash.discard();
       await rm(tempPath, { force: true });
-      throw error;
+      throw asNoSpace(error, 'the file was not stored');
     }
+    let settled = false;
+    return {
+      id,
+      size,
+      publish: async () => {
+        // Once settled (a transaction run again), the caller checks that the blob is there.
+        if (settled) return false;
+        settled = true;
+        try {
+          if (await exists(this.pathOf(id))) {
+            await rm(tempPath, { force: true });
+            return false;
+          }
+          // rename is atomic; two writers of the same bytes both land the same content.
+          await this.publish(tempPath, this.pathOf(id));
+          return true;
+        } catch (error) {
+          await rm(tempPath, { force: true });
+          throw asNoSpace(error, 'the file was not stored');
+        }
+      },
+      discard: async () => {
+        if (settled) return;
+        settled = true;
+        await rm(tempPath, { force: true });
+      },
+    };
   }
 
   async putBytes(bytes: Buffer, sha256?: string): Promise<StoredBlob> {
@@ -87,7 +125,7 @@ export class LocalBlobStore implements BlobStore {
     const finalPath = this.pathOf(id);
     // A frame a millisecond: a lookup that throws ENOENT (with its stack) for every new blob costs more than the write.
     if (statSync(finalPath, { throwIfNoEntry: false })) return { id, size: bytes.length, created: false };
-    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.part`);
+    const tempPath = this.nextTempPath();
     try {
       // One call: open, write, fsync, close, without a FileHandle per frame.
       await writeFileFlushed(tempPath, bytes);
@@ -95,7 +133,7 @@ export class LocalBlobStore implements BlobStore {
       return { id, size: bytes.length, created: true };
     } catch (error) {
       await rm(tempPath, { force: true });
-      throw error;
+      throw asNoSpace(error, 'the file was not stored');
     }
   }
 
@@ -105,7 +143,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   stageFile(path: string | Buffer): StagedBlob {
-    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.part`);
+    const tempPath = this.nextTempPath();
     // copy_file_range: no bytes through this process, a reflink on file systems that share extents.
     const copied = (async () => {
       await copyFile(path, tempPath, fsConstants.COPYFILE_EXCL);
@@ -128,7 +166,7 @@ export class LocalBlobStore implements BlobStore {
           return { id: sha256, size, created: true };
         } catch (error) {
           await drop();
-          throw error;
+          throw asNoSpace(error, 'the file was not stored');
         }
       },
       discard: async () => {
@@ -143,14 +181,14 @@ export class LocalBlobStore implements BlobStore {
     const info = await stat(finalPath).catch(() => null);
     const size = (await stat(path)).size;
     if (info) return { id: sha256, size, created: false, linked: false };
-    const tempPath = join(this.tempDir, `${this.tempPrefix}-${(this.tempCount += 1)}.link`);
+    const tempPath = this.nextTempPath('.link');
     try {
       await symlink(resolve(path), tempPath);
       await this.publish(tempPath, finalPath);
       return { id: sha256, size, created: true, linked: true };
     } catch (error) {
       await rm(tempPath, { force: true });
-      throw error;
+      throw asNoSpace(error, 'the link was not stored');
     }
   }
 
@@ -172,6 +210,18 @@ export class LocalBlobStore implements BlobStore {
 
   read(id: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(id), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async open(id: string, range?: { start: number; end: number }): Promise<Readable | null> {
+    const stream = this.read(id, range);
+    try {
+      await once(stream, 'ready');
+      return stream;
+    } catch (error) {
+      stream.destroy();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   async delete(id: string): Promise<void> {

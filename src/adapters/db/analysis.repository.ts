@@ -84,12 +84,6 @@ export class AnalysisRepository {
     return row?.id ?? null;
   }
 
-  /** Whether a pending or running analysis reads this file. */
-  async fileInUse(fileId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('analyses').select('id').where('file_id', '=', fileId).where('state', 'in', UNFINISHED).limit(1).executeTakeFirst();
-    return row !== undefined;
-  }
-
   /** PENDING/STARTED → STARTED for a new attempt; false when the analysis already finished. */
   async markStarted(id: string, attempt: number, now: number): Promise<boolean> {
     const result = await this.db

@@ -221,3 +221,23 @@ export function isTransientConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && (['40P01', '40001', '55P03'].includes(code) || code.startsWith('SQLITE_BUSY'));
 }
+
+/**
+ * Runs `work` in a transaction, committed when it resolves and rolled back when it throws, and
+ * fails with the error that failed it. (Kysely's own `transaction()` rolls back after a failed
+ * COMMIT and throws the rollback's error; SQLite has rolled back by itself when its COMMIT meets a
+ * full disk, so that error would be "cannot rollback - no transaction is active" instead of the
+ * SQLITE_FULL that says what happened.)
+ */
+export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  let result: T;
+  try {
+    result = await work(trx);
+    await trx.commit().execute();
+  } catch (error) {
+    if (!trx.isCommitted && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+    throw error;
+  }
+  return result;
+}

@@ -4,7 +4,8 @@ import type { EventCursor, EventQuery } from '../../domain/events/event-query.js
 import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
 import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import { exportNumber, type ExportEvent } from '../../domain/events/event-export.js';
-import type { DatabaseHandle, RowCursor } from './database.js';
+import { lockBlobs } from './blob-lock.js';
+import { inTransaction, type DatabaseHandle, type RowCursor } from './database.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -73,10 +74,20 @@ export class EventRepository {
 
   /**
    * Replaces a media item's events with a new segmentation's, in one transaction: readers see
-   * the old set or the new one, never a mix, and re-segmenting never duplicates events.
+   * the old set or the new one, never a mix, and re-segmenting never duplicates events. With
+   * `requireFiles`, the transaction holds the blob locks of the media and of every thumbnail and
+   * clip, and writes nothing when one of those files is no longer listed (deleted meanwhile):
+   * it returns their ids instead, for the caller to store again.
    */
-  async replaceForMedia(mediaId: string, events: readonly EventRecord[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async replaceForMedia(mediaId: string, events: readonly EventRecord[], requireFiles = false): Promise<string[]> {
+    return inTransaction(this.db, async (trx) => {
+      if (requireFiles) {
+        const ids = [...new Set([mediaId, ...events.flatMap((e) => [e.thumbnailFileId, e.clipFileId]).filter((id): id is string => id !== null)])];
+        await lockBlobs(trx, ids);
+        const listed = new Set((await trx.selectFrom('files').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+        const missing = ids.filter((id) => !listed.has(id));
+        if (missing.length > 0) return missing;
+      }
       // A new segmentation's events are new events: the old ones' labels go with them.
       const old = (eb: ExpressionBuilder<Database, 'event_labels' | 'event_data'>) => eb.selectFrom('events').select('id').where('media_id', '=', mediaId);
       await trx.deleteFrom('event_labels').where('event_id', 'in', old).execute();
@@ -87,6 +98,7 @@ export class EventRepository {
         await trx.insertInto('events').values(batch.map(toRow)).execute();
         await trx.insertInto('event_data').values(batch.map((e) => ({ event_id: e.id, data: JSON.stringify({ motion: e.motion, colors: e.colors }) }))).execute();
       }
+      return [];
     });
   }
 

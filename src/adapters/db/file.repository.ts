@@ -1,4 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { FileUsage } from '../../domain/file-usage.js';
+import { lockBlobs } from './blob-lock.js';
+import { inTransaction, isTransientConflict } from './database.js';
+import { deleteFileUsers, fileUsage, unusedFiles } from './file-dependents.js';
 import { decodeCursor, olderThan, prefixEnd, toPage, type Page } from './pagination.js';
 import type { Database, FilesTable } from './schema.js';
 
@@ -10,9 +14,32 @@ export interface FileRecord {
   createdAt: number;
 }
 
+/** A transaction that met concurrent ones (and wrote nothing) is run again, this many times at most. */
+const ATTEMPTS = 5;
+
 /** Files known to the library (the bytes live in the blob store under the same id). */
 export class FileRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Runs `work` in one transaction that holds the blob locks of `ids` (lockBlobs), with a
+   * repository bound to it. `work` may publish or unlink those blobs: nobody else can between its
+   * checks and its commit. It must use only the repository it is given (another connection would
+   * wait for this transaction). Run again when it only met concurrent transactions.
+   */
+  async locked<T>(ids: readonly string[], work: (files: FileRepository) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await inTransaction(this.db, async (trx) => {
+          await lockBlobs(trx, ids);
+          return work(new FileRepository(trx));
+        });
+      } catch (error) {
+        if (attempt >= ATTEMPTS || !isTransientConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      }
+    }
+  }
 
   /**
    * Inserts the file unless its id exists; returns the stored row either way, and whether this call
@@ -40,6 +67,12 @@ export class FileRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Of these ids, those with a file row. */
+  async listed(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    return new Set((await this.db.selectFrom('files').select('id').where('id', 'in', [...ids]).execute()).map((r) => r.id));
+  }
+
   /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
   async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
     const rows = await this.db.selectFrom('files').select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
@@ -54,9 +87,46 @@ export class FileRepository {
     return toPage((await query.execute()).map(toRecord), options.limit);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('files').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  /** Everything that refers to the file (see domain/file-usage.ts). */
+  usage(id: string): Promise<FileUsage> {
+    return fileUsage(this.db, id);
+  }
+
+  /** Deletes or detaches what refers to the file: the cascade of a deletion (see deleteFileUsers). */
+  deleteUsers(id: string, now: number): Promise<void> {
+    return deleteFileUsers(this.db, id, now);
+  }
+
+  /** Of these ids, those nothing refers to. */
+  unused(ids: readonly string[]): Promise<string[]> {
+    return unusedFiles(this.db, ids);
+  }
+
+  /**
+   * Deletes file rows and records their blobs for deletion, in the caller's transaction: the blobs
+   * go after it commits (FileService.finishBlobDeletions), or at the next start after a crash.
+   */
+  async deleteAndScheduleBlobs(ids: readonly string[], now: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    const list = [...new Set(ids)];
+    const deleted = await this.db.deleteFrom('files').where('id', 'in', list).executeTakeFirst();
+    await this.db.insertInto('blob_deletions').values(list.map((id) => ({ file_id: id, requested_at: now }))).onConflict((oc) => oc.column('file_id').doNothing()).execute();
+    return Number(deleted.numDeletedRows);
+  }
+
+  /** Blobs recorded for deletion and not yet deleted, oldest first. */
+  async pendingBlobDeletions(limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('blob_deletions').select('file_id').orderBy('requested_at').orderBy('file_id').limit(limit).execute();
+    return rows.map((r) => r.file_id);
+  }
+
+  async blobDeletionsDone(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('blob_deletions').where('file_id', 'in', [...ids]).execute();
+  }
+
+  /** Records a file an analysis stored, so that deleting the file names (or cascades to) the analysis. */
+  async recordOutput(analysisId: string, fileId: string): Promise<void> {
+    await this.db.insertInto('analysis_outputs').values({ analysis_id: analysisId, file_id: fileId }).onConflict((oc) => oc.columns(['analysis_id', 'file_id']).doNothing()).execute();
   }
 }
 

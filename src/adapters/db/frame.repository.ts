@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import { lockBlobs } from './blob-lock.js';
+import { inTransaction } from './database.js';
+import { FileRepository } from './file.repository.js';
 import type { Database } from './schema.js';
 
 export interface FrameRecord {
@@ -21,11 +24,15 @@ export class FrameRepository {
   /**
    * Frame records and the file rows of their bytes, in one transaction: a frame never points at a
    * file the library does not list. A file row that exists already (the same bytes kept before) stays.
+   * The transaction holds the blobs' locks, and `restoreBlobs` (under them, before the rows) puts
+   * back any blob a deletion removed since it was stored.
    */
-  async insertWithFiles(frames: readonly (FrameRecord & { fileName: string })[]): Promise<void> {
+  async insertWithFiles(frames: readonly (FrameRecord & { fileName: string })[], restoreBlobs: () => Promise<void> = () => Promise.resolve()): Promise<void> {
     if (frames.length === 0) return;
     const files = new Map(frames.map((f) => [f.fileId, { id: f.fileId, size: f.size, name: f.fileName, content_type: f.contentType, created_at: f.createdAt }]));
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
+      await lockBlobs(trx, [...files.keys()]);
+      await restoreBlobs();
       await trx.insertInto('files').values([...files.values()]).onConflict((oc) => oc.column('id').doNothing()).execute();
       await trx
         .insertInto('frames')
@@ -49,10 +56,13 @@ export class FrameRepository {
 
   /**
    * Deletes up to `limit` of a camera's oldest frames that retention no longer keeps: captured
-   * before `beforeMicros`, or beyond `maxBytes` of the newest frames. Returns the file ids they
-   * pointed at (the caller decides whether those files are still used elsewhere).
+   * before `beforeMicros`, or beyond `maxBytes` of the newest frames. In the same transaction, under
+   * their blob locks, the files those frames used that nothing else uses (another frame with the
+   * same bytes, media, events, analyses, import items) lose their rows and are recorded for blob
+   * deletion. Returns those file ids: the caller unlinks their blobs (FileService.finishBlobDeletions),
+   * and a crash before it does leaves the record for the next start.
    */
-  async expire(cameraId: string, keep: { beforeMicros: number | null; maxBytes: number | null }, limit = 1000): Promise<{ deleted: number; fileIds: string[] }> {
+  async expire(cameraId: string, keep: { beforeMicros: number | null; maxBytes: number | null }, limit: number, now: number): Promise<{ deleted: number; fileIds: string[] }> {
     const ids: { id: string; file_id: string }[] = [];
     if (keep.beforeMicros !== null) {
       ids.push(...(await this.db.selectFrom('frames').select(['id', 'file_id']).where('camera_id', '=', cameraId).where('captured_at_us', '<', keep.beforeMicros).orderBy('captured_at_us').limit(limit).execute()));
@@ -71,18 +81,15 @@ export class FrameRepository {
       }
     }
     if (ids.length === 0) return { deleted: 0, fileIds: [] };
-    await this.db.deleteFrom('frames').where('id', 'in', ids.map((r) => r.id)).execute();
-    return { deleted: ids.length, fileIds: [...new Set(ids.map((r) => r.file_id))] };
-  }
-
-  /** Of these file ids, those no frame, media item or analysis refers to. */
-  async unreferencedFiles(fileIds: readonly string[]): Promise<string[]> {
-    if (fileIds.length === 0) return [];
-    const used = new Set<string>();
-    for (const row of await this.db.selectFrom('frames').select('file_id').where('file_id', 'in', fileIds).execute()) used.add(row.file_id);
-    for (const row of await this.db.selectFrom('media').select('id').where('id', 'in', fileIds).execute()) used.add(row.id);
-    for (const row of await this.db.selectFrom('analyses').select('file_id').where('file_id', 'in', fileIds).execute()) if (row.file_id) used.add(row.file_id);
-    return fileIds.filter((id) => !used.has(id));
+    const candidates = [...new Set(ids.map((r) => r.file_id))];
+    return inTransaction(this.db, async (trx) => {
+      await lockBlobs(trx, candidates);
+      const deleted = await trx.deleteFrom('frames').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
+      const files = new FileRepository(trx);
+      const unused = await files.unused(candidates);
+      await files.deleteAndScheduleBlobs(unused, now);
+      return { deleted: Number(deleted.numDeletedRows), fileIds: unused };
+    });
   }
 
   /** A camera's frames, oldest first. */

@@ -3,6 +3,8 @@ import type { AnalysisState } from '../../domain/analysis-state.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
 import type { ImportItemRowState } from '../../domain/import/shards.js';
 import type { VideoInfo } from '../../domain/video-info.js';
+import { lockBlobs } from './blob-lock.js';
+import { inTransaction } from './database.js';
 import { FileRepository, type FileRecord } from './file.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { decodeCursor, olderThan, toPage, type Page } from './pagination.js';
@@ -167,8 +169,11 @@ export class ImportRepository {
    * knew less), and the item. The outcome is `duplicate` when the run says so, `already_imported`
    * when the library had the media before, else `imported`.
    */
-  async recordStored(stored: StoredItem): Promise<ImportOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+  async recordStored(stored: StoredItem, ensureBlob: () => Promise<void> = () => Promise.resolve()): Promise<ImportOutcome> {
+    return inTransaction(this.db, async (trx) => {
+      // Under the blob's lock, the bytes are checked (or stored again) before the row that uses them.
+      await lockBlobs(trx, [stored.file.id]);
+      await ensureBlob();
       await new FileRepository(trx).ensure(stored.file);
       const media = new MediaRepository(trx);
       // Bytes that were not in the blob store cannot have had media (a media row outliving its file aside: those are imported anew).

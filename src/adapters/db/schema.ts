@@ -227,6 +227,18 @@ export interface LocksTable {
   expires_at: number;
 }
 
+/** A blob whose file row was deleted, until the blob is gone too (see FileService.finishBlobDeletions). */
+export interface BlobDeletionsTable {
+  file_id: string;
+  requested_at: number;
+}
+
+/** A file an analysis stored as (part of) its result. */
+export interface AnalysisOutputsTable {
+  analysis_id: string;
+  file_id: string;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
@@ -242,4 +254,6 @@ export interface Database {
   import_jobs: ImportJobsTable;
   import_items: ImportItemsTable;
   locks: LocksTable;
+  blob_deletions: BlobDeletionsTable;
+  analysis_outputs: AnalysisOutputsTable;
 }

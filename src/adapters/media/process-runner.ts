@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { diesWithParent } from './parent-death.js';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -53,7 +54,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 /** Like runProcess, but hands stdout to the caller, who must consume it (or destroy it). */
 export function startProcess(command: string, args: readonly string[], options: Omit<RunOptions, 'captureStdout' | 'onStdoutLine'> = {}): StreamingProcess {
   const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Tied to this process: a kill -9 of camtrove takes its ffmpeg with it (see parent-death.ts).
+  const tied = diesWithParent(command, args);
+  const child = spawn(tied.command, tied.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   const stderrDone = new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { fileBody } from '../../http/routes/file.routes.js';
+import { cascadedBody, fileBody } from '../../http/routes/file.routes.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, formatByteSize, parseLimit, table } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -47,18 +47,25 @@ export function filesCommand(): Command {
     .action(async (id: string, options: CommonOptions & { output?: string }) => {
       await withLibrary(options, async (library) => {
         const file = await library.files.resolve(id);
-        await pipeline(library.files.read(file), options.output ? createWriteStream(options.output) : process.stdout);
+        await pipeline(await library.files.open(file), options.output ? createWriteStream(options.output) : process.stdout);
         if (options.output) emit(options.json, { ...fileBody(file), path: options.output }, () => `wrote ${formatByteSize(file.size)} to ${options.output}`);
       });
     });
 
-  addCommonOptions(files.command('rm').description('remove a file from the library').argument('<id>', 'file id or unique prefix'))
-    .action(async (id: string, options: CommonOptions) => {
-      await withLibrary(options, async (library) => {
-        const file = await library.files.delete(id);
-        emit(options.json, { file_id: file.id, deleted: true }, () => `removed ${file.id} (${file.name})`);
-      });
+  addCommonOptions(
+    files
+      .command('rm')
+      .description('remove a file from the library (refused while events, media, frames, analyses or import items use it, unless --cascade)')
+      .argument('<id>', 'file id or unique prefix')
+      .option('--cascade', 'also delete what uses the file (its events and media, frames, finished analyses), in the same transaction'),
+  ).action(async (id: string, options: CommonOptions & { cascade?: boolean }) => {
+    await withLibrary(options, async (library) => {
+      const { file, cascaded } = await library.files.delete(id, { cascade: options.cascade === true });
+      const counts = cascaded && cascadedBody(cascaded);
+      const also = counts ? Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind.replace('_', ' ')}`) : [];
+      emit(options.json, { file_id: file.id, deleted: true, cascaded: counts }, () => `removed ${file.id} (${file.name})${also.length > 0 ? `, with ${also.join(', ')}` : ''}`);
     });
+  });
   return files;
 }
 

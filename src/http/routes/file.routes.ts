@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FileRecord } from '../../adapters/db/file.repository.js';
+import type { FileUsage } from '../../domain/file-usage.js';
 import { parseRangeHeader } from '../../domain/byte-range.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { FileService } from '../../services/file.service.js';
@@ -31,7 +32,7 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
         description: 'multipart/form-data with the file in field `file`. Identical bytes get the same id and are stored once.',
         tags: ['files'],
         consumes: ['multipart/form-data'],
-        response: { 200: Type.Object({ file_id: Type.String(), created: Type.Boolean({ description: 'False when these bytes were already stored.' }) }), ...errorResponses(400, 401, 413) },
+        response: { 200: Type.Object({ file_id: Type.String(), created: Type.Boolean({ description: 'False when these bytes were already stored.' }) }), ...errorResponses(400, 401, 413, 507) },
       },
     }, async (request) => {
       if (!request.isMultipart()) throw new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', 'send the file as multipart/form-data in a field named "file"');
@@ -92,26 +93,58 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
         void reply.header('content-range', `bytes */${file.size}`);
         throw new CamtroveError('CAMTROVE_ERR_RANGE_NOT_SATISFIABLE', `the range ${request.headers.range} lies outside the file's ${file.size} bytes`);
       }
+      // Opened before the status is set: a file deleted meanwhile answers 404, not a broken 200.
+      // HEAD sends no bytes, and need not open any.
+      const content = request.method === 'HEAD' ? files.read(file, range ?? undefined) : await files.open(file, range ?? undefined);
       if (range) {
         void reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
-        return reply.send(files.read(file, range));
+        return reply.send(content);
       }
       void reply.header('content-length', file.size);
-      return reply.send(files.read(file));
+      return reply.send(content);
     });
 
     app.delete('/file/:id', {
       schema: {
         summary: 'Delete a file',
+        description:
+          'Refused with 409 `CAMTROVE_ERR_FILE_IN_USE` while other records use the file (events of its media, events showing it as thumbnail or clip, ' +
+          'its media record, archived frames, finished analyses that read or stored it, import items); the message names them with counts and a few ids. ' +
+          'With `cascade=true` they are deleted in the same transaction (events showing it as thumbnail or clip keep their motion and lose the picture; ' +
+          'import items go back to discovered). Pending or running analyses of the file refuse the deletion even then: cancel them first. ' +
+          'Answers once the bytes are gone from disk; works on a full disk.',
         tags: ['files'],
         params: IdParam,
-        response: { 200: Type.Object({ file_id: Type.String(), deleted: Type.Boolean() }), ...errorResponses(400, 401, 404, 409) },
+        querystring: Type.Object({
+          cascade: Type.Boolean({ default: false, description: 'Delete the records that use the file too, in the same transaction.' }),
+        }),
+        response: {
+          200: Type.Object({
+            file_id: Type.String(),
+            deleted: Type.Boolean(),
+            cascaded: Type.Union([Type.Null(), CascadedBody], { description: 'What was deleted with the file (counts), when cascade=true and anything used it.' }),
+          }),
+          ...errorResponses(400, 401, 404, 409, 507),
+        },
       },
     }, async (request) => {
-      const file = await files.delete(request.params.id);
-      return { file_id: file.id, deleted: true };
+      const { file, cascaded } = await files.delete(request.params.id, { cascade: request.query.cascade });
+      return { file_id: file.id, deleted: true, cascaded: cascaded && cascadedBody(cascaded) };
     });
   };
+}
+
+const CascadedBody = Type.Object({
+  events: Type.Integer({ description: 'Events of the media, deleted with their labels.' }),
+  previews: Type.Integer({ description: 'Events of other media that lost this file as thumbnail or clip.' }),
+  media: Type.Integer(),
+  frames: Type.Integer(),
+  analyses: Type.Integer({ description: 'Finished analyses that read or stored the file.' }),
+  import_items: Type.Integer({ description: 'Import items reset to discovered: importing again brings the file back.' }),
+});
+
+export function cascadedBody(usage: FileUsage) {
+  return { events: usage.events.count, previews: usage.previews.count, media: usage.media.count, frames: usage.frames.count, analyses: usage.analyses.count, import_items: usage.importItems.count };
 }
 
 /** `attachment; filename="…"; filename*=UTF-8''…` with the name made safe for a header. */

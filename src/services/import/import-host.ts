@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { contentMismatch } from '../../adapters/blob/blob-store.js';
 import type { ImportItemFacts, ImportItemWithAnalysis, ImportJobRecord, ShardStateCount } from '../../adapters/db/import.repository.js';
 import type { LockHolder } from '../../adapters/db/lock.repository.js';
+import { asNoSpace } from '../../domain/no-space.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
 import { IMPORT_JOB_ID } from '../../domain/import/import-request.js';
@@ -118,9 +119,7 @@ export class ImportHost {
       const { created } = await this.deps.blobs.put(content, { sha256, maxBytes: this.deps.maxUploadBytes });
       return { created };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code}); the bytes were not kept`, { cause: error });
-      throw error;
+      throw asNoSpace(error, 'the bytes were not kept');
     }
   }
 

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../../adapters/blob/blob-store.js';
+import type { FileService } from '../file.service.js';
 import type { Clock } from '../../adapters/clock.js';
 import type { ImportJobRecord, ImportRepository } from '../../adapters/db/import.repository.js';
 import type { LockRepository } from '../../adapters/db/lock.repository.js';
@@ -56,6 +57,8 @@ export interface ImportServiceDeps {
   quickProbe: (input: { path: string } | { bytes: Buffer }) => Promise<VideoInfo | null>;
   files: ImportRunEnvironment['files'];
   clock: Clock;
+  /** The library's files: bytes an import stored and could not record are dropped through it, under their lock. */
+  fileService: Pick<FileService, 'dropIfUnlisted'>;
 }
 
 const MAX_ERRORS_SHOWN = 100;

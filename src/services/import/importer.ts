@@ -7,7 +7,8 @@ import type { TimeSource } from '../../domain/import/capture-time.js';
 import { importRequestKey, type ImportRequest } from '../../domain/import/import-request.js';
 import { compileNamePattern, readPathFacts, type NamePattern } from '../../domain/import/name-pattern.js';
 import { shardOf } from '../../domain/import/shards.js';
-import { CamtroveError } from '../../domain/errors.js';
+import { isNoSpace } from '../../domain/no-space.js';
+import { CamtroveError, isCamtroveError } from '../../domain/errors.js';
 import type { HookItem, HookJob } from './import-hooks.js';
 import type { ImportJobStore } from './import-destination.js';
 import type { ImportTarget } from './import-target.js';
@@ -361,9 +362,8 @@ class ImportRun {
     } catch (error) {
       // The bytes of a file that failed part-way do not count as done.
       this.progress.bytesDone += file.facts.size - bytesCounted;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'CAMTROVE_ERR_DISK_FULL') {
-        this.fatal = new CamtroveError('CAMTROVE_ERR_DISK_FULL', `the disk holding the library is full (${code === 'CAMTROVE_ERR_DISK_FULL' ? 'the server says' : code}) while storing ${file.display}; nothing of that file was kept, and everything stored before is intact. Free space and run the same import again to continue.`);
+      if (isNoSpace(error)) {
+        this.fatal = new CamtroveError('CAMTROVE_ERR_NO_SPACE', `the disk holding the library is full (${noSpaceCause(error)}) while storing ${file.display}; nothing of that file was kept, and everything stored before is intact. Free space and run the same import again to continue.`);
         return { ...fileReport(file, 'failed', 'the disk is full'), shard: item.shard };
       }
       // The library is out of reach, or no longer lets this run write: no other file can do better.
@@ -477,4 +477,14 @@ function summarize(jobId: string | null, files: ImportFileReport[], segmentation
     interrupted,
     files,
   };
+}
+
+/** What said the disk is full: the file system's or database's code, or a server's answer. */
+function noSpaceCause(error: unknown): string {
+  if (isCamtroveError(error) && error.code === 'CAMTROVE_ERR_NO_SPACE') {
+    const cause = (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof cause === 'string' ? cause : 'the server says';
+  }
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'no space';
 }

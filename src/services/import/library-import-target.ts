@@ -9,6 +9,7 @@ import { CamtroveError } from '../../domain/errors.js';
 import { safeFileName } from '../../domain/file-name.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { AnalysisService } from '../analysis.service.js';
+import type { FileService } from '../file.service.js';
 import type { CameraService } from '../camera.service.js';
 import type { ImportTarget, ImportVideo, PostedVideo, StoredVideo } from './import-target.js';
 import mime from 'mime-types';
@@ -26,6 +27,8 @@ export interface LibraryImportTargetDeps {
   segment: boolean;
   /** Refer to files where they are instead of copying them. */
   link: boolean;
+  /** Unlinks bytes no file row uses, under their lock (a failed import's new bytes). */
+  fileService: Pick<FileService, 'dropIfUnlisted'>;
 }
 
 /**
@@ -54,27 +57,33 @@ export class LibraryImportTarget implements ImportTarget {
     try {
       await video.unchanged();
     } catch (error) {
-      // Bytes nobody refers to: a changed file's.
-      if (blob.created) await this.deps.blobs.delete(video.sha256);
+      // Bytes nobody refers to: a changed file's (unless a row came to use them meanwhile).
+      if (blob.created) await this.deps.fileService.dropIfUnlisted([video.sha256]);
       throw error;
     }
-    return this.record(video, blob.created, video.bytes);
+    // Should a deletion of the same bytes take them before the row is written, they are stored again.
+    return this.record(video, blob.created, video.bytes, () => this.store({ ...video, staged: null }));
   }
 
   /**
    * Records a file whose bytes are in the blob store: its media (probed unless the library knows
    * it), capture time, item and segmentation. `bytes` are its content when they are in memory.
-   * Bytes that were new and turn out not to be a video are deleted again.
+   * Bytes that were new and turn out not to be a video, or could not be recorded, are deleted again.
+   * `restore` stores the bytes again, should they have been deleted since they were stored; without
+   * it (bytes sent by a client), that fails the file.
    */
-  async record(video: StoredVideo, bytesWereNew: boolean, bytes: Buffer | null = null): Promise<PostedVideo> {
-    let info: VideoInfo;
+  async record(video: StoredVideo, bytesWereNew: boolean, bytes: Buffer | null = null, restore?: () => Promise<unknown>): Promise<PostedVideo> {
     try {
-      // New bytes have no media yet; known ones usually have, probed already.
-      info = (bytesWereNew ? null : (await this.deps.media.get(video.sha256))?.info) ?? (await this.probe(video.sha256, bytes));
+      return await this.recordStored(video, bytesWereNew, bytes, restore);
     } catch (error) {
-      if (bytesWereNew) await this.deps.blobs.delete(video.sha256);
+      if (bytesWereNew) await this.deps.fileService.dropIfUnlisted([video.sha256]).catch(() => undefined);
       throw error;
     }
+  }
+
+  private async recordStored(video: StoredVideo, bytesWereNew: boolean, bytes: Buffer | null, restore?: () => Promise<unknown>): Promise<PostedVideo> {
+    // New bytes have no media yet; known ones usually have, probed already.
+    const info = (bytesWereNew ? null : (await this.deps.media.get(video.sha256))?.info) ?? (await this.probe(video.sha256, bytes));
     const { capturedAt, source } = chooseCaptureTime(video.timeFromName, info.creationTime, video.mtimeMs);
     const name = safeFileName(video.displayPath.split('/').pop() ?? '') || video.sha256.slice(0, 12);
     const now = this.deps.clock.now();
@@ -91,6 +100,10 @@ export class LibraryImportTarget implements ImportTarget {
       duplicate: video.duplicate,
       bytesWereNew,
       now,
+    }, async () => {
+      if ((await this.deps.blobs.size(video.sha256)) !== null) return;
+      if (!restore) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `the bytes with SHA-256 ${video.sha256} were deleted from the library before the file was recorded; send them again`);
+      await restore();
     });
     const analysisId = this.deps.segment ? await this.segment(video.jobId, video.seq, video.sha256) : null;
     return { outcome, capturedAt, timeSource: source, analysisId };

@@ -7,6 +7,7 @@ import * as cameraHealth from './2026-11-30-005-camera-health.js';
 import * as importJobs from './2026-12-01-006-import-jobs.js';
 import * as eventSearch from './2026-12-01-007-event-search.js';
 import * as eventsInTimeOrder from './2026-12-01-008-events-in-time-order.js';
+import * as blobDeletions from './2026-12-06-009-blob-deletions.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-006-import-jobs': importJobs,
   '2026-12-01-007-event-search': eventSearch,
   '2026-12-01-008-events-in-time-order': eventsInTimeOrder,
+  '2026-12-06-009-blob-deletions': blobDeletions,
 };
