@@ -9,7 +9,12 @@ import type { Logger } from 'pino';
 import { LOG_REDACT_PATHS } from '../domain/redact.js';
 import type { Library } from '../main.js';
 import { installAuth } from './auth.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
+import { installJsonParser } from './json-body.js';
+import { clientErrorHandler, installRequestTargetLimit } from './request-limits.js';
+import { DOCS_CSP, installSecurityHeaders } from './security-headers.js';
+import { installStrictNumbers } from './strict-numbers.js';
+import { installStallGuard } from './upload-stall.js';
 import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { cameraRoutes } from './routes/camera.routes.js';
@@ -36,6 +41,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
+    // Long enough for every path segment camtrove takes (a 100-character label, percent-encoded);
+    // longer ones answer 414.
+    routerOptions: { maxParamLength: 1200 },
+    // Errors met before a route runs answer with the catalogue's body like the others.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -44,6 +55,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  await installSecurityHeaders(app);
+  installRequestTargetLimit(app);
+  installJsonParser(app);
+  installStallGuard(app, deps.config.uploadStallTimeoutMs);
+  installStrictNumbers(app);
 
   await app.register(swagger, {
     openapi: {
@@ -58,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   await app.register(formbody);
   await app.register(multipart, { limits: { fields: 100, fieldSize: 64 * 1024, parts: 200 } });
   installAuth(app, deps.tokens);
