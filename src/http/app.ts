@@ -10,7 +10,7 @@ import { LOG_REDACT_PATHS } from '../domain/redact.js';
 import type { Library } from '../main.js';
 import { installAuth } from './auth.js';
 import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
-import { installJsonParser } from './json-body.js';
+import { installBodyParsers } from './body-parsers.js';
 import { clientErrorHandler, installRequestTargetLimit } from './request-limits.js';
 import { DOCS_CSP, installSecurityHeaders } from './security-headers.js';
 import { installStrictNumbers } from './strict-numbers.js';
@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await installSecurityHeaders(app);
   installRequestTargetLimit(app);
-  installJsonParser(app);
+  installBodyParsers(app);
   installStallGuard(app, deps.config.uploadStallTimeoutMs);
   installStrictNumbers(app);
 

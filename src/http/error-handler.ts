@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CamtroveError, isCamtroveError, type ErrorCode } from '../domain/errors.js';
+import { BARE_ERROR_HEADERS } from './security-headers.js';
 
 /** Maps Fastify and plugin errors onto our catalogue; anything unknown is a logged 500. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -37,6 +38,8 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
       : error.code === 'FST_ERR_BAD_URL'
         ? new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'the path has malformed percent-encoding')
         : fromFastifyError(error, request);
+  // Routing failed, so helmet's onRequest hook never ran.
+  void reply.headers(BARE_ERROR_HEADERS);
   sendError(request, reply, mapped);
 }
 

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { CamtroveError, errorCatalogue, type ErrorCode } from '../domain/errors.js';
+import { BARE_ERROR_HEADERS } from './security-headers.js';
 
 /** The longest request target (path and query) taken, as nginx and Apache take by default. */
 export const MAX_REQUEST_TARGET = 8192;
@@ -30,8 +31,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
         'content-type: application/json; charset=utf-8\r\n' +
-        'x-content-type-options: nosniff\r\n' +
-        "content-security-policy: default-src 'none'; frame-ancestors 'none'\r\n" +
+        Object.entries(BARE_ERROR_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
         'connection: close\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );

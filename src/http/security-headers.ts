@@ -12,6 +12,15 @@ export const DOCS_CSP =
   "img-src 'self' data:; manifest-src 'self'; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'";
 
 /**
+ * For the few answers written before helmet's hook runs (requests Node or the router refuse): the
+ * body is JSON with no reason to load anything, and must not be read as anything else.
+ */
+export const BARE_ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+/**
  * helmet's headers on every response (nosniff, frame denial, no referrer, cross-origin isolation of
  * resources, …). The API answers JSON, which needs nothing loaded: its CSP allows nothing. /docs
  * sets DOCS_CSP (through swagger-ui's staticCSP) and file downloads their own (file-headers.ts).
