@@ -142,7 +142,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
       headers: { 'content-type': 'application/json' },
       body: Readable.toWeb(Readable.from([Buffer.from(big)])) as ReadableStream,
       duplex: 'half',
-    } as RequestInit);
+    });
     assert.equal(chunked.status, 413);
     assert.equal(((await chunked.json()) as ApiError).error.code, 'CAMTROVE_ERR_BODY_TOO_LARGE');
   });
