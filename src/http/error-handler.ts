@@ -23,8 +23,7 @@ const CLOSE_AFTER: readonly ErrorCode[] = ['CAMTROVE_ERR_UPLOAD_TOO_LARGE', 'CAM
 function sendError(request: FastifyRequest, reply: FastifyReply, error: CamtroveError): void {
   if (CLOSE_AFTER.includes(error.code)) void reply.header('connection', 'close');
   const message = error.code === 'CAMTROVE_ERR_INTERNAL' ? `internal error; the server log has the details under request id ${request.id}` : error.message;
-  // A route may have set a file's type (GET /file/{id}) before it failed: the answer is JSON.
-  void reply.status(error.status).type('application/json; charset=utf-8').send({ error: { code: error.code, message } });
+  void reply.status(error.status).send({ error: { code: error.code, message } });
 }
 
 /**
