@@ -11,6 +11,7 @@ import type { Library } from '../main.js';
 import { installAuth } from './auth.js';
 import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
 import { installBodyParsers } from './body-parsers.js';
+import { installNulGuard } from './nul-characters.js';
 import { clientErrorHandler, installRequestTargetLimit } from './request-limits.js';
 import { DOCS_CSP, installSecurityHeaders } from './security-headers.js';
 import { installStrictNumbers } from './strict-numbers.js';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installBodyParsers(app);
   installStallGuard(app, deps.config.uploadStallTimeoutMs);
   installStrictNumbers(app);
+  installNulGuard(app);
 
   await app.register(swagger, {
     openapi: {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isUnfitValue } from '../adapters/db/database.js';
 import { CamtroveError, isCamtroveError, type ErrorCode } from '../domain/errors.js';
 import { BARE_ERROR_HEADERS } from './security-headers.js';
 
@@ -63,6 +64,8 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): Camtrov
   }
   if (mapped === 'CAMTROVE_ERR_BODY_TOO_LARGE') return new CamtroveError(mapped, `the request body is larger than this endpoint accepts (${error.message})`);
   if (mapped) return new CamtroveError(mapped, error.message);
+  // Values a schema let through but a column cannot hold (PostgreSQL only): the request is wrong.
+  if (isUnfitValue(error)) return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'a value is too long, too large, or has characters the library cannot store', { cause: error });
   if (isMalformedMultipart(error, request)) return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `the multipart form is malformed or cut short: ${error.message}`);
   if (error.statusCode === 413) return new CamtroveError('CAMTROVE_ERR_BODY_TOO_LARGE', error.message);
   if (error.statusCode && error.statusCode < 500) return new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', error.message);
