@@ -13,12 +13,15 @@ describe('file download headers', () => {
       assert.equal(isInlineMedia(type), false, type);
     }
   });
-  it('sandboxes every file with nothing allowed to load, and forbids sniffing', () => {
+  it('sandboxes every file without script, lets media load only itself, and forbids sniffing', () => {
     const html = fileResponseHeaders({ name: 'page.html', contentType: 'text/html' });
     assert.match(html['content-disposition']!, /^attachment; filename="page\.html"/);
     assert.equal(html['content-security-policy'], "default-src 'none'; sandbox");
     assert.equal(html['x-content-type-options'], 'nosniff');
     const video = fileResponseHeaders({ name: 'clip "1".mp4', contentType: 'video/mp4' });
     assert.equal(video['content-disposition'], 'inline; filename="clip _1_.mp4"; filename*=UTF-8\'\'clip%20%221%22.mp4');
+    // Media may load itself (its own document's <video>), still without script.
+    assert.equal(video['content-security-policy'], "default-src 'none'; img-src 'self'; media-src 'self'; sandbox allow-same-origin");
+    assert.doesNotMatch(video['content-security-policy']!, /allow-scripts/);
   });
 });

@@ -229,7 +229,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
       ['a request line of 20,000 characters', get(`/file?after=${'a'.repeat(20_000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
       ['20 KiB of headers', get('/file', `X-Big: ${'a'.repeat(20_000)}\r\n`), 431, 'CAMTROVE_ERR_HEADERS_TOO_LARGE'],
       ['malformed percent-encoding in the path', get('/file/%E0%A4%A'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a NUL in the path', get('/file/abc%00def'), 400, 'CAMTROVE_ERR_INVALID_ID'],
+      ['a NUL in the path', get('/file/abc%00def'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
       ['a request line that is not HTTP', 'BLAH\r\n\r\n', 400, 'CAMTROVE_ERR_BAD_REQUEST'],
       ['a header without a colon', get('/file', 'broken header\r\n'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
       ['a Content-Length that is not a number', `POST /analysis HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`, 400, 'CAMTROVE_ERR_BAD_REQUEST'],
