@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonNestsDeeperThan } from './json-depth.js';
+import { jsonNestsDeeperThan, valueNestsDeeperThan } from './json-depth.js';
 
 describe('JSON nesting depth', () => {
   it('counts arrays and objects, and nothing inside strings', () => {
@@ -13,5 +13,11 @@ describe('JSON nesting depth', () => {
   });
   it('measures 200,000 levels without recursion', () => {
     assert.equal(jsonNestsDeeperThan('['.repeat(200_000) + ']'.repeat(200_000), 64), true);
+  });
+  it('measures parsed values the same way, without recursion', () => {
+    assert.equal(valueNestsDeeperThan({ a: [1, { b: [] }] }, 4), false);
+    assert.equal(valueNestsDeeperThan({ a: [1, { b: [] }] }, 3), true);
+    assert.equal(valueNestsDeeperThan('text', 0), false);
+    assert.equal(valueNestsDeeperThan(JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)), 64), true);
   });
 });

@@ -25,3 +25,15 @@ export function jsonNestsDeeperThan(text: string, max: number): boolean {
   }
   return false;
 }
+
+/** The same limit for a value already parsed (a multipart field sent as JSON), walked without recursion. */
+export function valueNestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
