@@ -16,6 +16,7 @@ export interface Config {
   host: string;
   port: number;
   maxUploadBytes: number;
+  uploadStallTimeoutMs: number;
   workers: boolean;
   concurrency: ConcurrencyConfig;
   maxAttempts: number;
@@ -103,6 +104,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
   port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`); 0 picks a free one (the log says which).', parse: intBetween(0, 65535), expected: 'a port number 0-65535' },
   maxUploadBytes: { env: 'CAMTROVE_MAX_UPLOAD_BYTES', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'Largest upload accepted by `POST /file` (413 beyond). Bytes or a size like `500MB`, `10GiB`.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
+  uploadStallTimeoutMs: { env: 'CAMTROVE_UPLOAD_STALL_TIMEOUT', default: 60_000, shownDefault: '60s', description: 'A request body (an upload, a JSON body) that delivers no bytes for this long, while the server waits for them, is abandoned with 408 and nothing is stored.', parse: duration(100), expected: 'a duration of at least 100ms' },
   workers: { env: 'CAMTROVE_WORKERS', default: true, description: 'Whether `camtrove serve` also runs analyses in-process. Set false when separate `camtrove worker` processes do the work.', parse: parseBoolean, expected: 'true or false' },
   concurrency: { env: 'CAMTROVE_CONCURRENCY', default: { default: 2, byAnalysis: {} }, shownDefault: '2', description: 'Analyses run at once per worker process, per analysis: a default, then `name=n` overrides, e.g. `2,transcode=1,sleep=16`.', parse: parseConcurrency, expected: 'a number, optionally followed by name=number pairs' },
   maxAttempts: { env: 'CAMTROVE_MAX_ATTEMPTS', default: 3, description: 'Times an analysis is tried before it fails (errors that cannot succeed on retry fail at once).', parse: positiveInt(100), expected: 'an integer 1-100' },

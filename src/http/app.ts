@@ -10,7 +10,13 @@ import { isLoopback } from '../domain/listen-address.js';
 import { logRedaction } from '../logging.js';
 import type { Library } from '../main.js';
 import { installAuth } from './auth.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
+import { installBodyParsers } from './body-parsers.js';
+import { installNulGuard } from './nul-characters.js';
+import { clientErrorHandler, installRequestTargetLimit } from './request-limits.js';
+import { DOCS_CSP, installSecurityHeaders } from './security-headers.js';
+import { installStrictNumbers } from './strict-numbers.js';
+import { installStallGuard } from './upload-stall.js';
 import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { cameraRoutes } from './routes/camera.routes.js';
@@ -37,6 +43,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
+    // Long enough for every path segment camtrove takes (a 100-character label, percent-encoded);
+    // longer ones answer 414.
+    routerOptions: { maxParamLength: 1200 },
+    // Errors met before a route runs answer with the catalogue's body like the others.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -45,6 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addSchema(ErrorBody);
   installErrorHandler(app);
+  await installSecurityHeaders(app);
+  installRequestTargetLimit(app);
+  installBodyParsers(app);
+  installStallGuard(app, deps.config.uploadStallTimeoutMs);
+  installStrictNumbers(app);
+  installNulGuard(app);
 
   await app.register(swagger, {
     openapi: {
@@ -59,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   await app.register(formbody);
   await app.register(multipart, { limits: { fields: 100, fieldSize: 64 * 1024, parts: 200 } });
   installAuth(app, deps.tokens, { tokenRequired: !isLoopback(deps.config.host) });

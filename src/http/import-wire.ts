@@ -46,12 +46,15 @@ export const ItemWire = Type.Object({
   updated_at_ms: Type.Integer(),
 });
 
+/** The largest value of a PostgreSQL integer column (seq, shard_size, pid). */
+export const MAX_INT32 = 2_147_483_647;
+
 export const JobWire = Type.Object({
-  job_id: Type.String(),
-  request_key: Type.String(),
+  job_id: Type.String({ minLength: 1, maxLength: 64 }),
+  request_key: Type.String({ minLength: 1, maxLength: 64 }),
   request: Type.Record(Type.String(), Type.Unknown(), { description: 'The import request as the client saved it (folders, regex, settings).' }),
   segment: Type.Boolean(),
-  shard_size: Type.Integer({ minimum: 1 }),
+  shard_size: Type.Integer({ minimum: 1, maximum: MAX_INT32 }),
   item_count: Type.Integer(),
   created_at_ms: Type.Integer(),
   updated_at_ms: Type.Integer(),

@@ -214,6 +214,16 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * Whether a statement failed because a value does not fit its column: PostgreSQL's data exceptions
+ * (SQLSTATE class 22: a string longer than its varchar, a number out of an integer's range, a NUL in
+ * text). SQLite stores such values as they come, so only PostgreSQL refuses them.
+ */
+export function isUnfitValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && (error as { severity?: unknown }).severity !== undefined;
+}
+
+/**
  * Whether a statement failed only because it met concurrent ones (a deadlock, a serialization
  * failure, a busy database): nothing was written, and the same statement may simply be sent again.
  */

@@ -3,8 +3,9 @@ import type { AnalysisState } from '../../domain/analysis-state.js';
 import type { TimeSource } from '../../domain/import/capture-time.js';
 import type { ImportItemRowState } from '../../domain/import/shards.js';
 import type { VideoInfo } from '../../domain/video-info.js';
+import { CamtroveError } from '../../domain/errors.js';
 import { lockBlobs } from './blob-lock.js';
-import { inTransaction } from './database.js';
+import { inTransaction, isUniqueViolation } from './database.js';
 import { FileRepository, type FileRecord } from './file.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { decodeCursor, olderThan, toPage, type Page } from './pagination.js';
@@ -135,6 +136,14 @@ export class ImportRepository {
 
   /** Adds items after the job's last one, in shards of the job's size, and counts them in the job. */
   async appendItems(job: ImportJobRecord, items: readonly ImportItemFacts[], shardOf: (seq: number) => number, now: number): Promise<ImportItemRecord[]> {
+    return this.appendItemsOnce(job, items, shardOf, now).catch((error: unknown) => {
+      // A client (import --server) that sends a path twice: its request is wrong, not the server.
+      if (isUniqueViolation(error)) throw new CamtroveError('CAMTROVE_ERR_INVALID_IMPORT', `job ${job.id} already has an item with one of these path keys; nothing was added`, { cause: error });
+      throw error;
+    });
+  }
+
+  private async appendItemsOnce(job: ImportJobRecord, items: readonly ImportItemFacts[], shardOf: (seq: number) => number, now: number): Promise<ImportItemRecord[]> {
     return this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('import_jobs').select('item_count').where('id', '=', job.id).executeTakeFirstOrThrow();
       const records = items.map((facts, k): ImportItemRecord => {

@@ -57,6 +57,24 @@ describe('event search parameters', () => {
     }
   });
 
+  it('reads numbers in plain decimal only: hex, padding, trailing text and empty values are refused', () => {
+    const cases: [Parameters<typeof parseEventQuery>[0], RegExp][] = [
+      [{ limit: '0x10' }, /^limit: "0x10" is not a whole number/],
+      [{ limit: '1e1' }, /^limit: /],
+      [{ limit: ' 5' }, /^limit: /],
+      [{ min_score: '0x0' }, /^min_score: "0x0" is not a number/],
+      [{ min_score: '' }, /^min_score: "" is not a number/],
+      [{ min_duration: '5abc' }, /^min_duration: /],
+      [{ max_duration: ' 5' }, /^max_duration: /],
+      [{ roi: '0x0,0,0.5,0.5' }, /^roi: /],
+    ];
+    for (const [input, message] of cases) {
+      assert.throws(() => parseEventQuery(input), (error: Error & { code?: string }) => error.code === 'CAMTROVE_ERR_INVALID_QUERY' && message.test(error.message), JSON.stringify(input));
+    }
+    const read = parseEventQuery({ limit: '20', min_score: '0.5', min_duration: '1e1', roi: '0.5, 0, 0.5, 0.5' });
+    assert.deepEqual([read.limit, read.minScore, read.minDuration, read.roi], [20, 0.5, 10, { x: 0.5, y: 0, w: 0.5, h: 0.5 }]);
+  });
+
   it('ties a cursor to its search: the page size may change, the filters and order may not', () => {
     const query = parseEventQuery({ camera: 'gate', sort: 'score' });
     const cursor = encodeEventCursor(query, { key: 0.8125, id: 'a'.repeat(32) });

@@ -1,4 +1,5 @@
 import { CamtroveError } from '../errors.js';
+import { parseFormNumber } from '../form-number.js';
 import { COLOR_NAMES } from '../motion/color-names.js';
 import type { Region } from './heat-bits.js';
 
@@ -80,8 +81,8 @@ export function parseEventQuery(input: EventQueryInput): EventQuery {
   const minScore = optionalNumber('min_score', input.min_score, 0, 1);
   const sort = (input.sort ?? 'time') as EventSort;
   if (!EVENT_SORTS.includes(sort)) invalid('sort', `${JSON.stringify(input.sort)} is not one of ${EVENT_SORTS.join(', ')}`);
-  const limit = input.limit === undefined ? 100 : Number(input.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENT_PAGE) invalid('limit', `${JSON.stringify(input.limit)} is not a whole number from 1 to ${MAX_EVENT_PAGE}`);
+  const limit = input.limit === undefined ? 100 : typeof input.limit === 'number' ? (Number.isInteger(input.limit) ? input.limit : null) : parseFormNumber(input.limit, 'integer');
+  if (limit === null || limit < 1 || limit > MAX_EVENT_PAGE) invalid('limit', `${JSON.stringify(input.limit)} is not a whole number from 1 to ${MAX_EVENT_PAGE}`);
   const media = input.media === undefined ? null : input.media.trim().toLowerCase();
   if (media !== null && !/^[0-9a-f]{64}$/.test(media)) invalid('media', `${JSON.stringify(input.media)} is not a file id (64 hexadecimal characters)`);
   return {
@@ -122,7 +123,7 @@ export function parseDirection(value: string): { fromDeg: number; toDeg: number 
 
 /** `x,y,w,h`, fractions of the frame from its top left: the box must lie inside the frame and not be empty. */
 export function parseRegion(value: string): Region {
-  const parts = value.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  const parts = value.split(',').map((p) => parseFormNumber(p.trim(), 'number') ?? NaN);
   const [x, y, w, h] = parts as [number, number, number, number];
   const inside = parts.length === 4 && parts.every(Number.isFinite) && x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9;
   if (!inside) invalid('roi', `${JSON.stringify(value)} is not a region x,y,w,h of fractions of the frame (0-1, from the top left, inside the frame), such as 0.5,0,0.5,0.5 for the top right quarter`);
@@ -151,10 +152,11 @@ function utcTime(name: string, value: string): number {
   return real && Number.isFinite(ms) ? ms : invalid(name, `${JSON.stringify(value)} is not a real date`);
 }
 
+/** A number in plain decimal (domain/form-number): `0x10`, ` 5` and an empty value are refused, not read as 16, 5 or no filter. */
 function optionalNumber(name: string, value: string | undefined, min: number, max = Infinity): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) invalid(name, `${JSON.stringify(value)} is not a number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}`);
+  if (value === undefined) return null;
+  const n = parseFormNumber(value, 'number');
+  if (n === null || n < min || n > max) invalid(name, `${JSON.stringify(value)} is not a number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}`);
   return n;
 }
 

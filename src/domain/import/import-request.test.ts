@@ -17,6 +17,6 @@ describe('import requests', () => {
     assert.equal(importCameraId('Site 4/North'), 'Site_4_North');
     assert.equal(importCameraId('  -cam é 2 '), 'cam_2');
     assert.equal(importCameraId('x'.repeat(200)).length, 128);
-    assert.throws(() => importCameraId('---'), /no letter or digit/);
+    assert.throws(() => importCameraId('---'), (error: Error & { code?: string }) => error.code === 'CAMTROVE_ERR_INVALID_CAMERA' && /no letter or digit/.test(error.message));
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CamtroveError } from '../errors.js';
 
 /** What an import is asked to do: which folders, read how, and what follows storing. */
 export interface ImportRequest {
@@ -51,6 +52,6 @@ const CAMERA_ID_CHARACTERS = /[^A-Za-z0-9._@+-]+/g;
  */
 export function importCameraId(name: string): string {
   const id = name.trim().replace(CAMERA_ID_CHARACTERS, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
-  if (id === '') throw new Error(`the camera name ${JSON.stringify(name)} has no letter or digit to make a camera id of`);
+  if (id === '') throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', `the camera name ${JSON.stringify(name)} has no letter or digit to make a camera id of`);
   return id;
 }

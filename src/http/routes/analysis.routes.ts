@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AnalysisRecord } from '../../adapters/db/analysis.repository.js';
 import { ANALYSIS_STATES } from '../../domain/analysis-state.js';
 import { CamtroveError, errorCatalogue } from '../../domain/errors.js';
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../../domain/json-depth.js';
 import type { AnalysisService } from '../../services/analysis.service.js';
 import { errorResponses, IdParam, PageQuery } from '../schemas.js';
 
@@ -50,6 +51,8 @@ async function readFields(request: FastifyRequest): Promise<Record<string, unkno
         part.file.resume();
         throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `POST /analysis takes form fields only; upload "${part.fieldname}" with POST /file first and pass its file_id`);
       }
+      // A field sent as application/json arrives parsed, with no limit on its nesting.
+      if (valueNestsDeeperThan(part.value, MAX_JSON_DEPTH)) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `the field "${part.fieldname}" nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
       fields[part.fieldname] = part.value;
     }
     return fields;

@@ -4,6 +4,7 @@ import type { FileUsage } from '../../domain/file-usage.js';
 import { parseRangeHeader } from '../../domain/byte-range.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { FileService } from '../../services/file.service.js';
+import { fileResponseHeaders } from '../file-headers.js';
 import { errorResponses, FileBody, IdParam, PageQuery } from '../schemas.js';
 
 export function fileBody(file: FileRecord) {
@@ -85,8 +86,7 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
         .header('accept-ranges', 'bytes')
         .header('etag', etag)
         .header('cache-control', 'private, max-age=31536000, immutable')
-        .header('content-type', file.contentType)
-        .header('content-disposition', contentDisposition(file.name));
+        .headers(fileResponseHeaders(file));
       if (request.headers['if-none-match'] === etag) return reply.status(304).send();
       const range = parseRangeHeader(request.headers.range, file.size);
       if (range === 'unsatisfiable') {
@@ -145,10 +145,4 @@ const CascadedBody = Type.Object({
 
 export function cascadedBody(usage: FileUsage) {
   return { events: usage.events.count, previews: usage.previews.count, media: usage.media.count, frames: usage.frames.count, analyses: usage.analyses.count, import_items: usage.importItems.count };
-}
-
-/** `attachment; filename="…"; filename*=UTF-8''…` with the name made safe for a header. */
-export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CamtroveError } from '../../domain/errors.js';
 import type { ImportHost } from '../../services/import/import-host.js';
@@ -11,6 +11,7 @@ import {
   itemToWire,
   JobWire,
   jobToWire,
+  MAX_INT32,
   LockHolderWire,
   PostedWire,
   Sha256,
@@ -22,7 +23,7 @@ import { errorResponses } from '../schemas.js';
 
 
 const JobParam = Type.Object({ id: Type.String({ description: 'The import job id.' }) });
-const ItemParam = Type.Object({ id: Type.String(), seq: Type.Integer({ minimum: 0 }) });
+const ItemParam = Type.Object({ id: Type.String(), seq: Type.Integer({ minimum: 0, maximum: MAX_INT32 }) });
 const LockHeader = Type.Object({ [IMPORT_LOCK_HEADER]: Type.Optional(Type.String({ description: 'The holder id given to POST /api/imports/lock.' })) });
 const Done = Type.Object({ ok: Type.Literal(true) });
 const MAX_APPEND = 5000;
@@ -47,9 +48,9 @@ export function importRoutes(host: ImportHost): FastifyPluginAsyncTypebox {
         body: Type.Object({
           holder: Type.String({ minLength: 16, maxLength: 64, description: 'A random id the client chose; renewals, releases and writes carry it.' }),
           host: Type.String({ maxLength: 255 }),
-          pid: Type.Integer(),
+          pid: Type.Integer({ minimum: 0, maximum: MAX_INT32 }),
           purpose: Type.String({ maxLength: 4096 }),
-          replaces: Type.Optional(Type.Object({ host: Type.String(), pid: Type.Integer() })),
+          replaces: Type.Optional(Type.Object({ host: Type.String(), pid: Type.Integer({ minimum: 0, maximum: MAX_INT32 }) })),
         }),
         response: { 200: Type.Object({ acquired: Type.Boolean(), holder: Type.Optional(LockHolderWire) }), ...errorResponses(400, 401) },
       },
@@ -202,8 +203,10 @@ export function importRoutes(host: ImportHost): FastifyPluginAsyncTypebox {
         response: { 200: Type.Object({ created: Type.Boolean({ description: 'False when the library had these bytes already.' }) }), ...errorResponses(400, 401, 409, 413, 422, 507) },
       },
     }, async (request) => {
+      // Another content type (a form, JSON) arrives parsed, not as the bytes to store.
+      if (!(request.body instanceof Readable)) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'send the bytes as application/octet-stream');
       const length = Number(request.headers['content-length']);
-      return host.putContent(request.params.sha256, request.body as Readable, Number.isSafeInteger(length) ? length : null);
+      return host.putContent(request.params.sha256, request.body, Number.isSafeInteger(length) ? length : null);
     });
   };
 }
