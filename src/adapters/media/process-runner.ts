@@ -12,6 +12,10 @@ export interface RunOptions {
   /** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
   graceMs?: number;
   stderrTailLines?: number;
+  /** Bytes for the program's stdin (ffmpeg reading `pipe:0`); stdin is closed at once without. The caller handles its errors. */
+  stdin?: Readable;
+  /** The program's environment; camtrove's own without. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ProcessResult {
@@ -53,7 +57,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 /** Like runProcess, but hands stdout to the caller, who must consume it (or destroy it). */
 export function startProcess(command: string, args: readonly string[], options: Omit<RunOptions, 'captureStdout' | 'onStdoutLine'> = {}): StreamingProcess {
   const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   const stderrTail: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   const stderrDone = new Promise<void>((resolve) => {
@@ -65,8 +69,10 @@ export function startProcess(command: string, args: readonly string[], options: 
     });
     lines.on('close', resolve);
   });
+  // A program that exits before reading all its input (one frame wanted) breaks the pipe: not an error.
   child.stdin.on('error', () => undefined);
-  child.stdin.end();
+  if (options.stdin) options.stdin.pipe(child.stdin);
+  else child.stdin.end();
 
   const stop = () => {
     child.kill('SIGTERM');
