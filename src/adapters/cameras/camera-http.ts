@@ -104,7 +104,8 @@ export class CameraHttp {
 
   /** A transport error (refused, reset, timed out, refused by policy) as a CamtroveError naming the camera. */
   explain(error: unknown, shown: string, timeout: { timedOut: boolean; ms: number; what: string }): Error {
-    if (error instanceof CamtroveError) return error;
+    // The policy's refusals (from the connector, deep in a redirect) do not know the camera: name it.
+    if (error instanceof CamtroveError) return error.message.startsWith(shown) ? error : new CamtroveError(error.code, `${shown}: ${error.message}`);
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof CamtroveError) return new CamtroveError(cause.code, `${shown}: ${cause.message}`);
     const late = () => new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${shown}: no ${timeout.what} within ${formatDurationMs(timeout.ms)}`);
