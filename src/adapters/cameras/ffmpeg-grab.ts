@@ -29,9 +29,9 @@ export async function grabJpegs(ffmpeg: string, args: readonly string[], options
   const onDeadline = () => stop.abort(deadline.signal.reason);
   if (deadline.signal.aborted) onDeadline();
   else deadline.signal.addEventListener('abort', onDeadline, { once: true });
-  let inputError: unknown = null;
-  options.stdin?.once('error', (error) => {
-    inputError = error;
+  const input: { error: Error | null } = { error: null };
+  options.stdin?.once('error', (error: Error) => {
+    input.error = error;
     stop.abort(error);
   });
   const child = startProcess(ffmpeg, args, { signal: stop.signal, graceMs: 500, stdin: options.stdin });
@@ -46,7 +46,7 @@ export async function grabJpegs(ffmpeg: string, args: readonly string[], options
   // ffmpeg had what it wanted (one frame) before the input ended: the rest is not downloaded.
   options.stdin?.destroy();
   // A failed input (too large, cut off) fails the grab, whatever decoded before; a stop at the deadline does not.
-  if (inputError !== null && !deadline.passed() && !options.signal?.aborted) throw inputError;
+  if (input.error && !deadline.passed() && !options.signal?.aborted) throw input.error;
   if (frames.length > 0) return frames;
   if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
   const stderr = outcome.status === 'fulfilled' ? outcome.value.stderrTail : [];
