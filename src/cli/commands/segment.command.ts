@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { CamtroveError } from '../../domain/errors.js';
 import { isUrl } from '../../domain/media-input.js';
 import { eventJson } from '../../domain/motion/event-json.js';
-import { createSegmenter } from '../../main.js';
+import { redactUrl } from '../../domain/redact.js';
+import { openSegmentInput, type SegmentInput } from '../../main.js';
 import { validateParams } from '../../services/analysis-params.js';
 import { checkSegmentParams, SegmentParams, segmentOptionsFrom, type SegmentParamValues } from '../../services/segment-params.js';
 import type { Segmentation } from '../../services/segmenter.js';
@@ -75,10 +76,19 @@ export function segmentCommand(): Command {
     const interrupt = () => interrupted.abort(new CamtroveError('CAMTROVE_ERR_ANALYSIS_CANCELLED', 'interrupted'));
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
+    let source: SegmentInput | null = null;
     try {
-      const segmenter = createSegmenter(config);
+      source = await openSegmentInput(config, video);
+      const opened = source;
       const options = segmentOptionsFrom(params, wantsFiles ? outputDir : null);
-      const segmentation = await segmenter.segment(video, options, { signal: interrupted.signal, onProgress: (f) => bar.update(Math.round(f * 100)) });
+      const segmentation = await source.segmenter
+        .segment(source.input, options, { signal: interrupted.signal, onProgress: (f) => bar.update(Math.round(f * 100)) })
+        .catch((error: unknown) => {
+          throw opened.explain(error);
+        });
+      // ffmpeg can go on past a refused request (an HLS segment skipped): say so.
+      const refused = source.refused();
+      if (refused) segmentation.warnings.push(`the network policy refused a request: ${refused.message}`);
       bar.stop();
       for (const warning of segmentation.warnings) process.stderr.write(`warning: ${warning}\n`);
       const seconds = (performance.now() - started) / 1000;
@@ -101,6 +111,7 @@ export function segmentCommand(): Command {
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
       bar.stop();
+      await source?.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
   });
@@ -136,7 +147,7 @@ function creationTime(segmentation: Segmentation): number | null {
 async function print(flags: SegmentFlags, video: string, segmentation: Segmentation, events: Record<string, unknown>[], seconds: number, fileId: string | null): Promise<void> {
   const { info, analysed } = segmentation;
   const media = {
-    input: video,
+    input: redactUrl(video),
     ...(fileId ? { file_id: fileId } : {}),
     format: info.format,
     duration: info.duration,

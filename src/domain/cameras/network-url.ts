@@ -20,7 +20,7 @@ export function networkUrlProblem(url: string, schemes: readonly string[] = NETW
     return 'is not a URL';
   }
   const scheme = parsed.protocol.slice(0, -1).toLowerCase();
-  if (!schemes.includes(scheme)) return `has the scheme ${scheme}:, which is not a network address (only ${schemes.map((s) => `${s}:`).join(', ')} are)`;
+  if (!schemes.includes(scheme)) return `has the scheme ${scheme}:, not one camtrove connects to (${schemes.map((s) => `${s}:`).join(', ')})`;
   if (urlHost(parsed) === '') return 'names no host';
   return null;
 }
