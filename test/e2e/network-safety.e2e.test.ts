@@ -5,30 +5,32 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { Processes, waitUntil } from '../helpers/cli.js';
 import { startHlsCamera, type HlsCamera } from '../helpers/hls-camera.js';
-import { LOOPBACK_ONLY, makeTsSegment, playlist, redirect, startRoutes, startTripwire, vodPlaylist, type Tripwire } from '../helpers/hostile-servers.js';
+import { LOOPBACK_ONLY, makeTsSegment, playlist, redirect, startRedirectingRtsp, startRoutes, startTripwire, vodPlaylist, type Tripwire } from '../helpers/hostile-servers.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 /**
- * Issue 15, items 1 and 2, through the commands a user runs: hostile HLS cameras on loopback,
+ * Issue 15, items 1 and 2, through the commands a user runs: hostile HLS cameras (and an RTSP one that redirects) on loopback,
  * archived by `camtrove archive` and by `serve`'s continuous archiving under a network policy of
  * 127.0.0.1/32, with a tripwire listener on 127.0.0.2 that must never see a connection.
  */
-describe('hostile HLS cameras (issue 15, items 1 and 2)', () => {
+describe('hostile HLS and RTSP cameras (issue 15, items 1 and 2)', () => {
   let env: TestEnv;
   let tripwire: Tripwire;
   let hostile: Awaited<ReturnType<typeof startRoutes>>;
+  let movedRtsp: Awaited<ReturnType<typeof startRedirectingRtsp>>;
   let good: HlsCamera;
   let privateTs: string;
   const processes = new Processes();
   const policyEnv = () => ({ ...env.env(), CAMTROVE_CAMERA_NETWORKS: LOOPBACK_ONLY });
   const camtrove = (args: string[]) => processes.run(args, policyEnv(), { timeoutMs: 60_000 });
 
-  /** What each hostile camera does, and what its error must say. */
+  /** What each hostile camera is, and what its error must say. */
   const cases = () => [
-    { id: 'passwd', path: '/passwd.m3u8', error: /lists file:\/\/\/etc\/passwd, which has the scheme file:, not one camtrove connects to/ },
-    { id: 'private', path: '/private.m3u8', error: /lists file:\/\/\/.*private\.ts, which has the scheme file:/ },
-    { id: 'concat', path: '/concat.m3u8', error: /lists concat:.*private\.ts.*, which has the scheme concat:/ },
-    { id: 'redirect', path: '/redirect.m3u8', error: /127\.0\.0\.2 is outside the networks cameras may be fetched from/ },
+    { id: 'passwd', type: 'hls', url: `${hostile.url}/passwd.m3u8`, error: /lists file:\/\/\/etc\/passwd, which has the scheme file:, not one camtrove connects to/ },
+    { id: 'private', type: 'hls', url: `${hostile.url}/private.m3u8`, error: /lists file:\/\/\/.*private\.ts, which has the scheme file:/ },
+    { id: 'concat', type: 'hls', url: `${hostile.url}/concat.m3u8`, error: /lists concat:.*private\.ts.*, which has the scheme concat:/ },
+    { id: 'redirect', type: 'hls', url: `${hostile.url}/redirect.m3u8`, error: /127\.0\.0\.2 is outside the networks cameras may be fetched from/ },
+    { id: 'rtsp-moved', type: 'rtsp', url: movedRtsp.url, error: /the camera redirects \(RTSP 302\) to rtsp:\/\/127\.0\.0\.2:\d+\/stream; camtrove does not follow RTSP redirects/ },
   ];
 
   /** Frames stored for the hostile cameras, and every blob's bytes that came from a forbidden place. */
@@ -68,17 +70,17 @@ describe('hostile HLS cameras (issue 15, items 1 and 2)', () => {
       '/seg.ts': redirect(`${tripwire.url}/latest/meta-data/seg.ts`),
     });
     good = await startHlsCamera({ kind: 'vod', seconds: 4 });
+    movedRtsp = await startRedirectingRtsp(`rtsp://127.0.0.2:${tripwire.port}/stream`);
     // The same cameras twice: once for `archive --tag hostile`, once archived every second by `serve`.
-    for (const { id, path } of [...cases(), { id: 'good', path: null }]) {
-      const url = path === null ? good.url : `${hostile.url}${path}`;
-      assert.equal((await camtrove(['cameras', 'add', id, '--type', 'hls', '--url', url, '--tag', 'hostile'])).code, 0);
+    for (const { id, type, url } of [...cases(), { id: 'good', type: 'hls', url: good.url }]) {
+      assert.equal((await camtrove(['cameras', 'add', id, '--type', type, '--url', url, '--tag', 'hostile'])).code, 0);
       // Another query string: a camera's address is unique.
-      assert.equal((await camtrove(['cameras', 'add', `${id}-serve`, '--type', 'hls', '--url', `${url}?serve`, '--archive-interval', '1'])).code, 0);
+      assert.equal((await camtrove(['cameras', 'add', `${id}-serve`, '--type', type, '--url', `${url}?serve`, '--archive-interval', '1'])).code, 0);
     }
   });
   after(async () => {
     await processes.killAll();
-    await Promise.all([tripwire.close(), hostile.close(), good.close()]);
+    await Promise.all([tripwire.close(), hostile.close(), good.close(), movedRtsp.close()]);
     await env.cleanup();
   });
 
@@ -88,11 +90,11 @@ describe('hostile HLS cameras (issue 15, items 1 and 2)', () => {
     const body = JSON.parse(result.stdout) as { cameras: { id: string; kept: number; last_error: string | null }[] };
     const byId = new Map(body.cameras.map((c) => [c.id, c]));
     assert.ok(byId.get('good')!.kept >= 1, `the ordinary HLS camera still archives: ${JSON.stringify(byId.get('good'))}`);
-    for (const { id, error } of cases()) {
+    for (const { id, url, error } of cases()) {
       const camera = byId.get(id)!;
       assert.equal(camera.kept, 0, id);
       assert.match(camera.last_error ?? '', error, id);
-      assert.match(camera.last_error ?? '', new RegExp(`^${hostile.url.replace(/\./g, '\\.')}`), `${id}: the error names the camera`);
+      assert.ok((camera.last_error ?? '').startsWith(`${url}: `), `${id}: the error names the camera: ${camera.last_error}`);
     }
     assert.equal(tripwire.connections(), 0, 'nothing connected to 127.0.0.2');
     assert.deepEqual(await stolen(), { frames: 0, leaked: [] });
