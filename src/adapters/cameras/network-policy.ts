@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
+import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { REFUSED_BY_DEFAULT, unmapIpv4, type NetworkRange } from '../../domain/cameras/network-ranges.js';
 import { NETWORK_SCHEMES, networkUrlProblem, urlHost } from '../../domain/cameras/network-url.js';
@@ -100,7 +101,7 @@ export class NetworkPolicy {
     if (isIP(plain) && !this.permits(plain)) return Promise.reject(this.refusal(plain, plain));
     return new Promise((resolve, reject) => {
       const socket = netConnect({ host: plain, port, lookup: this.lookup, signal: options.signal });
-      const timer = setTimeout(() => socket.destroy(new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no connection within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(() => socket.destroy(new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no connection within ${formatDurationMs(options.timeoutMs)}`)), options.timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');

@@ -39,7 +39,7 @@ const defaults = validateParams('segment', SegmentParams, {}) as SegmentParamVal
 export function segmentCommand(): Command {
   return addCommonOptions(
     new Command('segment')
-      .description('cut a video (a path or a URL ffmpeg reads) into motion events; stores nothing unless --save or --out')
+      .description('cut a video (a path, or an http(s) or rtsp(s) URL read under the camera network policy) into motion events; stores nothing unless --save or --out')
       .argument('<video>', 'video file, or URL (rtsp://, http://…)')
       .option('--fps <n>', `analysis rate, frames per second (default ${defaults.fps})`)
       .option('--width <px>', `width frames are analysed at (default ${defaults.width})`)
