@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { openNetworkInput } from '../../src/adapters/cameras/network-input.js';
 import { NetworkPolicy } from '../../src/adapters/cameras/network-policy.js';
+import { SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
 import { RtspRelay } from '../../src/adapters/cameras/rtsp-relay.js';
 import { RtspSource } from '../../src/adapters/cameras/rtsp-source.js';
 import { parseNetworkRanges } from '../../src/domain/cameras/network-ranges.js';
@@ -43,6 +45,19 @@ describe('RTSP through camtrove\'s relay', () => {
     const frame = await new RtspSource(deps, digest.url, { username: 'admin', password: 'pa:ss wörd', scheme: 'digest' }).latest(request);
     assert.equal(imageKind(frame.bytes), 'image/jpeg');
     await assert.rejects(new RtspSource(deps, digest.url, { username: 'admin', password: 'wrong', scheme: 'digest' }).latest(request), { code: 'CAMTROVE_ERR_CAMERA_AUTH' });
+  });
+
+  it('gives camtrove segment an RTSP URL through the relay: ffprobe reads the stream, the URL\'s credentials stay with the relay', { timeout: 30_000 }, async () => {
+    const url = digest.url.replace('rtsp://', 'rtsp://admin:pa%3Ass%20w%C3%B6rd@');
+    const network = await openNetworkInput(url, policy, { timeoutMs: 5000 });
+    try {
+      assert.doesNotMatch(network.input, /admin|w%C3%B6rd/, 'ffmpeg is given the relay, without credentials');
+      const info = await new SystemMediaTools({ ffmpeg: '', ffprobe: '' }, network.gate).probe(network.input);
+      assert.equal(info.video?.codec, 'h264');
+      assert.equal(network.failure(), null);
+    } finally {
+      await network.close();
+    }
   });
 
   it('turns away a connection that does not name its random path, and refuses an address outside the policy', { timeout: 30_000 }, async () => {
