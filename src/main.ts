@@ -21,6 +21,7 @@ import { DbJobQueue } from './adapters/queue/db.job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
 import type { Config } from './config/config.js';
+import { isUrl } from './domain/media-input.js';
 import { AnalysisRunner } from './services/analysis-runner.js';
 import { AnalysisService } from './services/analysis.service.js';
 import { FileService } from './services/file.service.js';
@@ -180,4 +181,34 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
 /** Motion segmentation on the system's ffmpeg; needs no library (`camtrove segment` runs without one). */
 export function createSegmenter(config: Readonly<Config>, media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe })): Segmenter {
   return new Segmenter(media, new FfmpegEventMedia(media), config.inputStallTimeoutMs);
+}
+
+/** A segmenter for one input of `camtrove segment`, and what ffmpeg is to be given for it. */
+export interface SegmentInput {
+  segmenter: Segmenter;
+  input: string;
+  /** What the network policy refused while the input was read (null for files). */
+  refused(): Error | null;
+  /** The error to report for one the segmenter threw: the policy's refusal behind it when there is one. */
+  explain(error: unknown): unknown;
+  close(): Promise<void>;
+}
+
+/**
+ * A local file is read as it is (the file protocol alone); a URL through the network policy of
+ * archiving (`cameraNetworks`): a proxy checks every HTTP request ffmpeg makes, redirects included,
+ * a relay holds RTSP sessions to the checked address. Loaded only for URLs.
+ */
+export async function openSegmentInput(config: Readonly<Config>, video: string): Promise<SegmentInput> {
+  const binaries = { ffmpeg: config.ffmpeg, ffprobe: config.ffprobe };
+  if (!isUrl(video)) return { segmenter: createSegmenter(config, new SystemMediaTools(binaries)), input: video, refused: () => null, explain: (error) => error, close: async () => undefined };
+  const [{ openNetworkInput }, { NetworkPolicy }] = await Promise.all([import('./adapters/cameras/network-input.js'), import('./adapters/cameras/network-policy.js')]);
+  const network = await openNetworkInput(video, new NetworkPolicy(config.cameraNetworks), { timeoutMs: config.inputStallTimeoutMs });
+  return {
+    segmenter: createSegmenter(config, new SystemMediaTools(binaries, network.gate)),
+    input: network.input,
+    refused: () => network.failure(),
+    explain: (error) => network.explain(error),
+    close: () => network.close(),
+  };
 }

@@ -4,7 +4,7 @@ import { keyframeSeekTimes, packetListingArgs, parsePacketListingLine, seekTime 
 
 describe('packet listing', () => {
   it('lists packets with ffprobe and reads each line', () => {
-    assert.deepEqual(packetListingArgs('in.ts'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags:format=start_time', '-of', 'csv=p=1', 'in.ts']);
+    assert.deepEqual(packetListingArgs('in.ts'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags:format=start_time', '-of', 'csv=p=1', '-i', 'in.ts']);
     assert.deepEqual(parsePacketListingLine('packet,2.000000,14233,K_'), { kind: 'packet', time: 2, size: 14233, key: true });
     assert.deepEqual(parsePacketListingLine('packet,1.480000,900,K_,side_data,'), { kind: 'packet', time: 1.48, size: 900, key: true });
     assert.deepEqual(parsePacketListingLine('packet,2.040000,77,__'), { kind: 'packet', time: 2.04, size: 77, key: false });

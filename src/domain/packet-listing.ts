@@ -4,7 +4,7 @@
  * packet, so the listing streams.
  */
 export function packetListingArgs(input: string): string[] {
-  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags:format=start_time', '-of', 'csv=p=1', input];
+  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size,flags:format=start_time', '-of', 'csv=p=1', '-i', input];
 }
 
 export type PacketListingLine = { kind: 'packet'; time: number; size: number; key: boolean } | { kind: 'start'; time: number | null };

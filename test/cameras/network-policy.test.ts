@@ -5,6 +5,7 @@ import { NetworkPolicy } from '../../src/adapters/cameras/network-policy.js';
 import { SnapshotClient } from '../../src/adapters/cameras/snapshot-client.js';
 import { parseNetworkRanges } from '../../src/domain/cameras/network-ranges.js';
 import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
+import { freePort } from '../helpers/cli.js';
 
 describe('network policy for camera addresses', () => {
   let cameras: CameraSimulator;
@@ -54,5 +55,36 @@ describe('network policy for camera addresses', () => {
     await policy.check('rtsp://127.0.0.1:8554/stream');
     await assert.rejects(policy.check('rtsp://[fe80::1]:554/stream'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN' });
     await assert.rejects(new NetworkPolicy(parseNetworkRanges('10.0.0.0/8')).check('http://localhost/x.m3u8'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: /localhost resolves to/ });
+  });
+
+  it('Local files through HLS: the policy refuses a URL of a non-network scheme or without a host, naming it without its password', async () => {
+    const policy = new NetworkPolicy();
+    for (const url of ['file:///etc/passwd', 'concat:/etc/passwd|/etc/hosts', 'data:text/plain;base64,aGk=', 'subfile:,start,0,end,64,:/etc/passwd', 'pipe:0', 'ftp://cam/x.ts']) {
+      await assert.rejects(policy.check(url), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CAMTROVE_ERR_CAMERA_FORBIDDEN', url);
+        assert.match(error.message, /has the scheme \w+:, not one camtrove connects to/, url);
+        return true;
+      });
+    }
+    await assert.rejects(policy.check('rtsp:stream'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: 'rtsp:stream names no host' });
+    await assert.rejects(policy.check('not a url'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: 'not a url is not a URL' });
+    await assert.rejects(policy.check('rtsp://admin:hunter2@cam.example/x', ['http', 'https']), (error: Error) => {
+      assert.match(error.message, /^rtsp:\/\/admin:\*\*\*@cam\.example\/x has the scheme rtsp:/);
+      return true;
+    });
+    assert.throws(() => policy.checkUrl('file:///etc/passwd'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN' });
+    // The HTTP client refuses them too, before any connection.
+    await assert.rejects(snapshots()('file:///etc/passwd'), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: /file:\/\/\/etc\/passwd has the scheme file:/ });
+  });
+
+  it('Redirects around the network policy: a relay connects only to checked addresses', async () => {
+    const lan = new NetworkPolicy(parseNetworkRanges('10.0.0.0/8'));
+    const port = Number(new URL(cameras.url).port);
+    await assert.rejects(lan.connect('127.0.0.1', port, { shown: 'cam', timeoutMs: 2000 }), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: /127\.0\.0\.1 is outside the networks/ });
+    await assert.rejects(lan.connect('localhost', port, { shown: 'cam', timeoutMs: 2000 }), { code: 'CAMTROVE_ERR_CAMERA_FORBIDDEN', message: /^cam: localhost resolves to/ });
+    const socket = await new NetworkPolicy().connect('127.0.0.1', port, { shown: 'cam', timeoutMs: 2000 });
+    socket.destroy();
+    const free = await freePort();
+    await assert.rejects(new NetworkPolicy().connect('127.0.0.1', free, { shown: 'cam', timeoutMs: 2000 }), { code: 'CAMTROVE_ERR_CAMERA_UNREACHABLE', message: 'cam: connection refused' });
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -14,8 +14,11 @@ export interface RtspCameraOptions {
   fps?: number;
   /** Frames between keyframes, default fps (one a second). */
   gop?: number;
-  /** Require Basic auth on DESCRIBE, as cameras do; ffmpeg sends it from rtsp://user:pass@host URLs. */
-  credentials?: { username: string; password: string };
+  /**
+   * Require auth on DESCRIBE, as cameras do: Basic by default, or Digest (RFC 2069, as most cameras
+   * do it), checked strictly: the digest's uri must be the request's.
+   */
+  credentials?: { username: string; password: string; scheme?: 'basic' | 'digest' };
   /** 'silent': accept connections, never answer. 'no-media': answer everything, never send RTP. */
   fault?: 'silent' | 'no-media';
 }
@@ -97,7 +100,7 @@ export async function startRtspCamera(options: RtspCameraOptions = {}): Promise<
         case 'OPTIONS':
           return respond(request, 200, { Public: 'OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER, SET_PARAMETER' });
         case 'DESCRIBE': {
-          if (!authorized(request, options.credentials)) return respond(request, 401, { 'WWW-Authenticate': 'Basic realm="camera"' });
+          if (!authorized(request, options.credentials)) return respond(request, 401, { 'WWW-Authenticate': options.credentials?.scheme === 'digest' ? `Digest realm="camera", nonce="${NONCE}"` : 'Basic realm="camera"' });
           if (!pathOf(request.uri).startsWith(PATH)) return respond(request, 404);
           const base = `rtsp://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}/`;
           return respond(request, 200, { 'Content-Base': base, 'Content-Type': 'application/sdp' }, sdp);
@@ -223,8 +226,18 @@ function describeSdp(text: string): string {
   return `${out.join('\r\n')}\r\n`;
 }
 
+const NONCE = 'b1f2e3d4c5';
+
 function authorized(request: RtspRequest, credentials: RtspCameraOptions['credentials']): boolean {
   if (!credentials) return true;
+  if (credentials.scheme === 'digest') {
+    const header = request.headers.get('authorization') ?? '';
+    const field = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(header)?.[1];
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const uri = field('uri');
+    if (!header.startsWith('Digest ') || uri !== request.uri || field('username') !== credentials.username || field('nonce') !== NONCE) return false;
+    return field('response') === md5(`${md5(`${credentials.username}:camera:${credentials.password}`)}:${NONCE}:${md5(`${request.method}:${uri}`)}`);
+  }
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   return request.headers.get('authorization') === expected;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
+import { networkInputGate } from '../../src/adapters/media/input-gate.js';
 import type { GrayFrame } from '../../src/domain/motion/motion-types.js';
 import { silentServer } from '../helpers/http.js';
 import { sharedClip } from '../helpers/media.js';
@@ -95,7 +96,11 @@ describe('grey frame reader', () => {
     const { port, close } = await silentServer();
     try {
       const started = Date.now();
-      await assert.rejects(collect(media.grayFrames(`http://user:secret@127.0.0.1:${port}/live.mjpg`, { fps: 5, width: 160, height: 120, stallTimeoutMs: 1500 }).frames), (error: Error & { code?: string }) => {
+      const url = `http://user:secret@127.0.0.1:${port}/live.mjpg`;
+      // Network inputs are read only by tools made for them (camtrove segment <url> puts its proxy in the access).
+      await assert.rejects(collect(media.grayFrames(url, { fps: 5, width: 160, height: 120 }).frames), { code: 'CAMTROVE_ERR_INVALID_PARAMS', message: /^http:\/\/user:\*\*\*@127\.0\.0\.1:\d+\/live\.mjpg: only local files are read here/ });
+      const network = new SystemMediaTools({ ffmpeg: '', ffprobe: '' }, networkInputGate({ input: url, access: { protocols: ['http', 'tcp'], formats: ['mpjpeg'] } }));
+      await assert.rejects(collect(network.grayFrames(url, { fps: 5, width: 160, height: 120, stallTimeoutMs: 1500 }).frames), (error: Error & { code?: string }) => {
         assert.equal(error.code, 'CAMTROVE_ERR_MEDIA_TIMEOUT');
         assert.doesNotMatch(error.message, /secret/);
         return true;

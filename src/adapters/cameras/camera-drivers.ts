@@ -32,7 +32,7 @@ export class CameraDrivers {
       case 'mjpeg':
         return new MjpegSource(this.deps.http, url, credentials);
       case 'hls':
-        return new HlsSource(this.deps, url, credentials);
+        return new HlsSource({ http: this.deps.http, ffmpeg: this.deps.ffmpeg }, url, credentials);
       case 'rtsp':
         return new RtspSource(this.deps, url, credentials);
       case 'import':

@@ -4,6 +4,7 @@ import type { CameraCredentials } from '../../domain/cameras/camera.js';
 import { basicAuthorization, digestAuthorization, parseDigestChallenge, type DigestChallenge } from '../../domain/cameras/http-auth.js';
 import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError } from '../../domain/errors.js';
+import { HTTP_SCHEMES } from '../../domain/cameras/network-url.js';
 import { NetworkPolicy } from './network-policy.js';
 
 export interface CameraHttpOptions {
@@ -59,6 +60,8 @@ export class CameraHttp {
 
   /** The response to a GET, credentials answered; the caller reads (or dumps) the body. */
   async get(request: CameraGet): Promise<Dispatcher.ResponseData> {
+    // file:, data: and the like never reach the dispatcher (which would say something obscure).
+    this.policy.checkUrl(request.url, HTTP_SCHEMES);
     let response = await this.send(request, this.authorization(request));
     if (response.statusCode === 401 && request.credentials) {
       const challenge = parseDigestChallenge(response.headers['www-authenticate']);
@@ -101,7 +104,8 @@ export class CameraHttp {
 
   /** A transport error (refused, reset, timed out, refused by policy) as a CamtroveError naming the camera. */
   explain(error: unknown, shown: string, timeout: { timedOut: boolean; ms: number; what: string }): Error {
-    if (error instanceof CamtroveError) return error;
+    // The policy's refusals (from the connector, deep in a redirect) do not know the camera: name it.
+    if (error instanceof CamtroveError) return error.message.startsWith(shown) ? error : new CamtroveError(error.code, `${shown}: ${error.message}`);
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof CamtroveError) return new CamtroveError(cause.code, `${shown}: ${cause.message}`);
     const late = () => new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${shown}: no ${timeout.what} within ${formatDurationMs(timeout.ms)}`);

@@ -4,6 +4,7 @@ import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
 import { startProcess } from '../media/process-runner.js';
+import type { Readable } from 'node:stream';
 import { startDeadline } from './deadline.js';
 
 export interface GrabOptions {
@@ -12,6 +13,8 @@ export interface GrabOptions {
   signal?: AbortSignal;
   /** The camera's address as messages show it (no password). */
   shown: string;
+  /** What ffmpeg reads on stdin (an HLS segment as it downloads). A CamtroveError it fails with (too large, cut off) fails the grab; it is destroyed when the grab ends. */
+  stdin?: Readable;
 }
 
 /**
@@ -21,7 +24,17 @@ export interface GrabOptions {
  */
 export async function grabJpegs(ffmpeg: string, args: readonly string[], options: GrabOptions): Promise<Buffer[]> {
   const deadline = startDeadline(options.deadlineMs, options.signal);
-  const child = startProcess(ffmpeg, args, { signal: deadline.signal, graceMs: 500 });
+  // ffmpeg stops at the deadline, or as soon as its input fails: it would wait for more stdin.
+  const stop = new AbortController();
+  const onDeadline = () => stop.abort(deadline.signal.reason);
+  if (deadline.signal.aborted) onDeadline();
+  else deadline.signal.addEventListener('abort', onDeadline, { once: true });
+  const input: { error: Error | null } = { error: null };
+  options.stdin?.once('error', (error: Error) => {
+    input.error = error;
+    stop.abort(error);
+  });
+  const child = startProcess(ffmpeg, args, { signal: stop.signal, graceMs: 500, stdin: options.stdin });
   const parser = new MjpegParser({ boundary: null, maxPartBytes: options.maxBytes });
   const frames: Buffer[] = [];
   const read = (async () => {
@@ -29,6 +42,11 @@ export async function grabJpegs(ffmpeg: string, args: readonly string[], options
   })();
   const [outcome] = await Promise.allSettled([child.result, read]);
   deadline.done();
+  deadline.signal.removeEventListener('abort', onDeadline);
+  // ffmpeg had what it wanted (one frame) before the input ended: the rest is not downloaded.
+  options.stdin?.destroy();
+  // A failed input (too large, cut off) fails the grab, whatever decoded before; a stop at the deadline does not.
+  if (input.error && !deadline.passed() && !options.signal?.aborted) throw input.error;
   if (frames.length > 0) return frames;
   if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
   const stderr = outcome.status === 'fulfilled' ? outcome.value.stderrTail : [];

@@ -1,8 +1,11 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { BlockList, connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
+import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { REFUSED_BY_DEFAULT, unmapIpv4, type NetworkRange } from '../../domain/cameras/network-ranges.js';
+import { NETWORK_SCHEMES, networkUrlProblem, urlHost } from '../../domain/cameras/network-url.js';
+import { redactUrl } from '../../domain/redact.js';
 
 const blockList = (ranges: readonly NetworkRange[]) => {
   const list = new BlockList();
@@ -64,9 +67,20 @@ export class NetworkPolicy {
     };
   }
 
-  /** Checks a URL's host before a program that connects on its own (ffmpeg) is pointed at it. */
-  async check(url: string): Promise<void> {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  /**
+   * Refuses, before any lookup, what is not a network address at all: a URL that does not parse,
+   * one of another scheme (`file:`, `concat:`, `data:`…, which would read local files instead) or
+   * one without a host. `schemes` narrows the network schemes to those the caller speaks.
+   */
+  checkUrl(url: string, schemes: readonly string[] = NETWORK_SCHEMES): URL {
+    const problem = networkUrlProblem(url, schemes);
+    if (problem) throw new CamtroveError('CAMTROVE_ERR_CAMERA_FORBIDDEN', `${redactUrl(url)} ${problem}`);
+    return new URL(url);
+  }
+
+  /** Checks a URL (its scheme, then every address its host resolves to) before anything connects to it. */
+  async check(url: string, schemes: readonly string[] = NETWORK_SCHEMES): Promise<void> {
+    const host = urlHost(this.checkUrl(url, schemes));
     if (isIP(host)) {
       if (!this.permits(host)) throw this.refusal(host, host);
       return;
@@ -74,5 +88,33 @@ export class NetworkPolicy {
     const found = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (error, all) => (error ? reject(new CamtroveError('CAMTROVE_ERR_CAMERA_UNREACHABLE', `${host}: the host name does not resolve`)) : resolve(all))));
     const refused = found.find((entry) => !this.permits(entry.address));
     if (refused) throw this.refusal(host, refused.address);
+  }
+
+  /**
+   * A TCP connection to `host:port` under this policy, for relays that speak for a program (ffmpeg):
+   * the address connected to is the one checked, from the same lookup, so a name that resolves
+   * differently a moment later (DNS rebinding) cannot slip past. Fails with a CamtroveError naming
+   * `shown`: refused by the policy, refused by the host, unresolvable, unreachable, or no answer in `timeoutMs`.
+   */
+  connect(host: string, port: number, options: { shown: string; timeoutMs: number; signal?: AbortSignal }): Promise<Socket> {
+    const plain = host.replace(/^\[|\]$/g, '');
+    if (isIP(plain) && !this.permits(plain)) return Promise.reject(this.refusal(plain, plain));
+    return new Promise((resolve, reject) => {
+      const socket = netConnect({ host: plain, port, lookup: this.lookup, signal: options.signal });
+      const timer = setTimeout(() => socket.destroy(new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no connection within ${formatDurationMs(options.timeoutMs)}`)), options.timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(socket);
+      });
+      socket.once('error', (error: Error & { code?: string }) => {
+        clearTimeout(timer);
+        socket.destroy();
+        if (error instanceof CamtroveError) return reject(error.message.startsWith(options.shown) ? error : new CamtroveError(error.code, `${options.shown}: ${error.message}`));
+        const code = error.code ?? '';
+        const reason = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name does not resolve' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'the host is unreachable' : error.message;
+        reject(new CamtroveError('CAMTROVE_ERR_CAMERA_UNREACHABLE', `${options.shown}: ${reason}`, { cause: error }));
+      });
+    });
   }
 }

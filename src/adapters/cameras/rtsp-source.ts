@@ -4,6 +4,7 @@ import { redactUrl } from '../../domain/redact.js';
 import { grabJpegs } from './ffmpeg-grab.js';
 import type { CameraFrame, FrameRequest, FrameSource } from './frame-source.js';
 import type { NetworkPolicy } from './network-policy.js';
+import { RtspRelay } from './rtsp-relay.js';
 
 export interface VideoSourceDeps {
   /** The ffmpeg binary, located when first needed. */
@@ -11,20 +12,16 @@ export interface VideoSourceDeps {
   policy: NetworkPolicy;
 }
 
-/** The URL with credentials in its userinfo, as ffmpeg takes them (it answers basic and digest challenges itself). */
-export function withCredentials(url: string, credentials: CameraCredentials | null): string {
-  if (!credentials) return url;
-  const parsed = new URL(url);
-  parsed.username = credentials.username;
-  parsed.password = credentials.password;
-  return parsed.toString();
-}
+/** The schemes of RTSP cameras. */
+const RTSP_SCHEMES = ['rtsp', 'rtsps'];
 
 /**
  * An RTSP camera: each frame is one short ffmpeg session over TCP (DESCRIBE, SETUP, PLAY, the
  * first decodable picture), every socket wait bounded by the deadline. A session per frame costs
  * a connection and a keyframe wait, and holds no process or memory between frames: right for
- * archiving every few seconds from many cameras.
+ * archiving every few seconds from many cameras. ffmpeg talks to the camera through an RtspRelay
+ * of the session's own, which holds it to the network policy, refuses redirects and answers the
+ * camera's auth challenges (ffmpeg never sees the credentials).
  */
 export class RtspSource implements FrameSource {
   private readonly shown: string;
@@ -39,10 +36,18 @@ export class RtspSource implements FrameSource {
 
   async latest(request: FrameRequest): Promise<CameraFrame> {
     const started = performance.now();
-    await this.deps.policy.check(this.url);
-    const args = rtspGrabArgs(withCredentials(this.url, this.credentials), { timeoutMs: request.deadlineMs });
-    const [bytes] = await grabJpegs(this.deps.ffmpeg(), args, { ...request, shown: this.shown });
-    return { bytes: bytes!, contentType: 'image/jpeg', latencyMs: performance.now() - started };
+    // A refused address fails here, at once, with the policy's own words.
+    await this.deps.policy.check(this.url, RTSP_SCHEMES);
+    const relay = await RtspRelay.start({ url: this.url, credentials: this.credentials, policy: this.deps.policy, timeoutMs: request.deadlineMs });
+    try {
+      const args = rtspGrabArgs(relay.url, { timeoutMs: request.deadlineMs });
+      const [bytes] = await grabJpegs(this.deps.ffmpeg(), args, { ...request, shown: this.shown });
+      return { bytes: bytes!, contentType: 'image/jpeg', latencyMs: performance.now() - started };
+    } catch (error) {
+      throw relay.explain(error);
+    } finally {
+      await relay.close();
+    }
   }
 
   async close(): Promise<void> {}

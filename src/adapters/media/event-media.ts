@@ -17,8 +17,6 @@ import type { DominantColor, MotionEvent, RgbFrame } from '../../domain/motion/m
 import type { VideoInfo } from '../../domain/video-info.js';
 import type { EventMediaPort } from '../../services/segmenter.js';
 import type { SystemMediaTools } from './ffmpeg.js';
-import { grabRgbFrame } from './frame-grabber.js';
-import { listKeyframeTimes } from './packet-lister.js';
 
 export interface EventMediaOptions {
   /** Width colour frames are fetched at (never more than the video's): plenty for colours, cheap to move. */
@@ -29,8 +27,8 @@ export interface EventMediaOptions {
   maxLeadSeconds?: number;
 }
 
-/** What the adapter needs of the media tools: probing, running ffmpeg, and where the binaries are. */
-export type EventMediaTools = Pick<SystemMediaTools, 'probe' | 'ffmpeg' | 'ensureAvailable'>;
+/** What the adapter needs of the media tools: probing, running ffmpeg, one frame, the keyframe times. */
+export type EventMediaTools = Pick<SystemMediaTools, 'probe' | 'ffmpeg' | 'rgbFrame' | 'keyframeTimes'>;
 
 /** What is learnt once per input and reused for each of its events. */
 interface InputFacts {
@@ -72,7 +70,7 @@ export class FfmpegEventMedia implements EventMediaPort {
 
   async colors(input: string, event: MotionEvent, signal: AbortSignal): Promise<DominantColor[]> {
     const { info, colorSize, seek } = await this.inputFacts(input, signal);
-    const grab = (time: number) => grabRgbFrame(this.tools.ensureAvailable().ffmpeg, input, { time, ...colorSize, seek, signal });
+    const grab = (time: number) => this.tools.rgbFrame(input, { time, ...colorSize, seek, signal });
     const [frame, reference] = await Promise.all([grab(event.peakTime), this.calmFrame(event, info.duration, grab, signal)]);
     return dominantColors(frame, event.peakBox, reference);
   }
@@ -106,7 +104,7 @@ export class FfmpegEventMedia implements EventMediaPort {
     if (seek === 'keyframe' && canCopyVideoIntoMp4(info.video?.codec)) {
       const key = await inputKey(input);
       try {
-        keyframes = await this.keyframes.get(key, signal, (s) => listKeyframeTimes(this.tools.ensureAvailable().ffprobe, input, s));
+        keyframes = await this.keyframes.get(key, signal, (s) => this.tools.keyframeTimes(input, s));
       } catch (error) {
         if (signal.aborted) throw error;
         // Without keyframe times the clip is re-encoded, which needs none.

@@ -1,13 +1,18 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CamtroveError } from '../../domain/errors.js';
+import type { SeekMode } from '../../domain/event-media-commands.js';
 import { parseProgressLine } from '../../domain/ffmpeg-commands.js';
+import { accessRefusal } from '../../domain/input-access.js';
 import { redactArgs } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
 import type { Gop } from '../../domain/motion/fast-plan.js';
+import type { RgbFrame } from '../../domain/motion/motion-types.js';
 import { parseProbeOutput, type VideoInfo } from '../../domain/video-info.js';
 import { readGrayFrames, type GrayFrameReadOptions, type GrayFrameStream } from './gray-frame-reader.js';
-import { listGops } from './packet-lister.js';
+import { grabRgbFrame } from './frame-grabber.js';
+import { LOCAL_FILES, type InputGate } from './input-gate.js';
+import { listGops, listKeyframeTimes } from './packet-lister.js';
 import { runProcess } from './process-runner.js';
 
 export interface FfmpegRunOptions {
@@ -44,11 +49,18 @@ export function locateBinary(name: 'ffmpeg' | 'ffprobe', configured: string, env
   throw new CamtroveError('CAMTROVE_ERR_FFMPEG_MISSING', `${name} was not found ${where}: ${INSTALL_HINT}`);
 }
 
-/** ffmpeg/ffprobe from the system, located lazily so commands that need no media start without them. */
+/**
+ * ffmpeg/ffprobe from the system, located lazily so commands that need no media start without them.
+ * Every command line passes `gate`: local files only, unless the tools were made for one network
+ * input (`camtrove segment <url>`).
+ */
 export class SystemMediaTools implements MediaTools {
   private paths: { ffmpeg: string; ffprobe: string } | null = null;
 
-  constructor(private readonly configured: { ffmpeg: string; ffprobe: string }) {}
+  constructor(
+    private readonly configured: { ffmpeg: string; ffprobe: string },
+    private readonly gate: InputGate = LOCAL_FILES,
+  ) {}
 
   /** Fails now, with the install hint, when either binary is missing. */
   ensureAvailable(): { ffmpeg: string; ffprobe: string } {
@@ -61,8 +73,8 @@ export class SystemMediaTools implements MediaTools {
 
   async probe(input: string, signal?: AbortSignal): Promise<VideoInfo> {
     const { ffprobe } = this.ensureAvailable();
-    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input];
-    const result = await runProcess(ffprobe, args, { signal, captureStdout: true });
+    const args = this.gate.guard(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', input]);
+    const result = await runProcess(ffprobe, args, { signal, captureStdout: true, env: this.gate.env });
     let parsed: unknown = null;
     try {
       parsed = JSON.parse(result.stdout);
@@ -71,34 +83,46 @@ export class SystemMediaTools implements MediaTools {
     }
     const info = result.exitCode === 0 && parsed ? parseProbeOutput(parsed) : null;
     if (!info) {
-      const reason = stderrReason(result.stderrTail) ?? 'no audio or video stream found';
+      const reason = accessRefusal(result.stderrTail) ?? stderrReason(result.stderrTail) ?? 'no audio or video stream found';
       throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `not a readable video or image: ${reason}`);
     }
     return info;
   }
 
   grayFrames(input: string, options: GrayFrameReadOptions): GrayFrameStream {
-    return readGrayFrames(this.ensureAvailable().ffmpeg, input, options);
+    return readGrayFrames(this.ensureAvailable().ffmpeg, input, { ...options, gate: this.gate });
   }
 
   gops(input: string, signal?: AbortSignal): Promise<Gop[]> {
-    return listGops(this.ensureAvailable().ffprobe, input, signal);
+    return listGops(this.ensureAvailable().ffprobe, input, signal, this.gate);
+  }
+
+  /** One RGB frame of `input` at `time` (see frame-grabber.ts). */
+  rgbFrame(input: string, options: { time: number; width: number; height: number; seek?: SeekMode; signal?: AbortSignal }): Promise<RgbFrame> {
+    return grabRgbFrame(this.ensureAvailable().ffmpeg, input, { ...options, gate: this.gate });
+  }
+
+  /** The times of the first video stream's keyframes (see packet-lister.ts). */
+  keyframeTimes(input: string, signal?: AbortSignal): Promise<number[]> {
+    return listKeyframeTimes(this.ensureAvailable().ffprobe, input, signal, this.gate);
   }
 
   async ffmpeg(args: readonly string[], options: FfmpegRunOptions = {}): Promise<void> {
     const { ffmpeg } = this.ensureAvailable();
-    const fullArgs = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y', ...args];
+    const fullArgs = this.gate.guard(['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y', ...args]);
     const { duration, onProgress } = options;
     const result = await runProcess(ffmpeg, fullArgs, {
       signal: options.signal,
+      env: this.gate.env,
       onStdoutLine: (line) => {
         const reached = parseProgressLine(line);
         if (reached !== null && duration && onProgress) onProgress(Math.min(1, reached / duration));
       },
     });
     if (result.exitCode !== 0) {
-      const reason = stderrReason(result.stderrTail) ?? `exit code ${result.exitCode ?? result.exitSignal}`;
-      const code = /Invalid data found|moov atom not found|could not find codec parameters|End of file/i.test(result.stderrTail.join('\n'))
+      const refused = accessRefusal(result.stderrTail);
+      const reason = refused ?? stderrReason(result.stderrTail) ?? `exit code ${result.exitCode ?? result.exitSignal}`;
+      const code = refused !== null || /Invalid data found|moov atom not found|could not find codec parameters|End of file/i.test(result.stderrTail.join('\n'))
         ? 'CAMTROVE_ERR_MEDIA_UNREADABLE'
         : 'CAMTROVE_ERR_MEDIA_PROCESSING';
       throw new CamtroveError(code, `ffmpeg failed: ${reason}`, { cause: { args: redactArgs(fullArgs), stderr: result.stderrTail } });

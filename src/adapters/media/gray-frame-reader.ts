@@ -1,15 +1,18 @@
 import { CamtroveError } from '../../domain/errors.js';
 import { grayFramesArgs, parseShowinfoLine, type GrayFramesOptions } from '../../domain/ffmpeg-commands.js';
+import { accessRefusal } from '../../domain/input-access.js';
 import type { GrayFrame } from '../../domain/motion/motion-types.js';
 import { redactUrl } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
+import { LOCAL_FILES, type InputGate } from './input-gate.js';
 import { startProcess } from './process-runner.js';
-
 
 export interface GrayFrameReadOptions extends GrayFramesOptions {
   signal?: AbortSignal;
   /** Give up when ffmpeg produces nothing for this long (a hung input), in milliseconds. */
   stallTimeoutMs?: number;
+  /** What ffmpeg may open for the input; local files only by default. */
+  gate?: InputGate;
 }
 
 /** Frames as they decode, and what went wrong along the way without stopping them. */
@@ -54,9 +57,11 @@ async function* frameGenerator(ffmpeg: string, input: string, options: GrayFrame
     }, stallTimeoutMs);
   };
 
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', ...grayFramesArgs(input, options)];
+  const gate = options.gate ?? LOCAL_FILES;
+  const args = gate.guard(['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', ...grayFramesArgs(input, options)]);
   const child = startProcess(ffmpeg, args, {
     signal: stop.signal,
+    env: gate.env,
     stderrTailLines: 40,
     onStderrLine: (line) => {
       feedWatchdog();
@@ -105,7 +110,7 @@ async function* frameGenerator(ffmpeg: string, input: string, options: GrayFrame
     const { value, error } = await result;
     if (error) throw error;
     if (value && value.exitCode !== 0) {
-      const reason = stderrReason(value.stderrTail.filter((line) => !parseShowinfoLine(line))) ?? `exit code ${value.exitCode ?? value.exitSignal}`;
+      const reason = accessRefusal(value.stderrTail) ?? stderrReason(value.stderrTail.filter((line) => !parseShowinfoLine(line))) ?? `exit code ${value.exitCode ?? value.exitSignal}`;
       if (count === 0) throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', `cannot decode the video of ${redactUrl(input)}: ${reason}`);
       noteWarning(`[error] decoding stopped after ${count} frames: ${reason}`);
     }

@@ -13,6 +13,10 @@ export interface RunOptions {
   /** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
   graceMs?: number;
   stderrTailLines?: number;
+  /** Bytes for the program's stdin (ffmpeg reading `pipe:0`); stdin is closed at once without. The caller handles its errors. */
+  stdin?: Readable;
+  /** The program's environment; camtrove's own without. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ProcessResult {
@@ -56,7 +60,7 @@ export function startProcess(command: string, args: readonly string[], options: 
   const { signal, graceMs = 2000, stderrTailLines = 20 } = options;
   // Tied to this process: a kill -9 of camtrove takes its ffmpeg with it (see parent-death.ts).
   const tied = diesWithParent(command, args);
-  const child = spawn(tied.command, tied.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(tied.command, tied.args, { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   const stderrTail: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   const stderrDone = new Promise<void>((resolve) => {
@@ -68,8 +72,10 @@ export function startProcess(command: string, args: readonly string[], options: 
     });
     lines.on('close', resolve);
   });
+  // A program that exits before reading all its input (one frame wanted) breaks the pipe: not an error.
   child.stdin.on('error', () => undefined);
-  child.stdin.end();
+  if (options.stdin) options.stdin.pipe(child.stdin);
+  else child.stdin.end();
 
   const stop = () => {
     child.kill('SIGTERM');

@@ -6,7 +6,7 @@ import { CamtroveError } from '../../domain/errors.js';
 import { isUrl } from '../../domain/media-input.js';
 import { redactUrl } from '../../domain/redact.js';
 import { eventJson } from '../../domain/motion/event-json.js';
-import { createSegmenter } from '../../main.js';
+import { openSegmentInput, type SegmentInput } from '../../main.js';
 import { validateParams } from '../../services/analysis-params.js';
 import { checkSegmentParams, SegmentParams, segmentOptionsFrom, type SegmentParamValues } from '../../services/segment-params.js';
 import type { Segmentation } from '../../services/segmenter.js';
@@ -39,7 +39,7 @@ const defaults = validateParams('segment', SegmentParams, {}) as SegmentParamVal
 export function segmentCommand(): Command {
   return addCommonOptions(
     new Command('segment')
-      .description('cut a video (a path or a URL ffmpeg reads) into motion events; stores nothing unless --save or --out')
+      .description('cut a video (a path, or an http(s) or rtsp(s) URL read under the camera network policy) into motion events; stores nothing unless --save or --out')
       .argument('<video>', 'video file, or URL (rtsp://, http://…)')
       .option('--fps <n>', `analysis rate, frames per second (default ${defaults.fps})`)
       .option('--width <px>', `width frames are analysed at (default ${defaults.width})`)
@@ -76,10 +76,19 @@ export function segmentCommand(): Command {
     const interrupt = () => interrupted.abort(new CamtroveError('CAMTROVE_ERR_ANALYSIS_CANCELLED', 'interrupted'));
     process.once('SIGINT', interrupt);
     process.once('SIGTERM', interrupt);
+    let source: SegmentInput | null = null;
     try {
-      const segmenter = createSegmenter(config);
+      source = await openSegmentInput(config, video);
+      const opened = source;
       const options = segmentOptionsFrom(params, wantsFiles ? outputDir : null);
-      const segmentation = await segmenter.segment(video, options, { signal: interrupted.signal, onProgress: (f) => bar.update(Math.round(f * 100)) });
+      const segmentation = await source.segmenter
+        .segment(source.input, options, { signal: interrupted.signal, onProgress: (f) => bar.update(Math.round(f * 100)) })
+        .catch((error: unknown) => {
+          throw opened.explain(error);
+        });
+      // ffmpeg can go on past a refused request (an HLS segment skipped): say so.
+      const refused = source.refused();
+      if (refused) segmentation.warnings.push(`the network policy refused a request: ${refused.message}`);
       bar.stop();
       for (const warning of segmentation.warnings) process.stderr.write(`warning: ${warning}\n`);
       const seconds = (performance.now() - started) / 1000;
@@ -102,6 +111,7 @@ export function segmentCommand(): Command {
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
       bar.stop();
+      await source?.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
   });
