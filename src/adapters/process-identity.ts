@@ -25,7 +25,8 @@ export function isOwnerGone(owner: ProcessOwner): boolean {
   return ownerGone(owner, currentOwner(), (pid) => (processExists(pid) ? (startTicks(pid) ?? 0) : null));
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process with this pid exists on this machine (whoever it belongs to). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

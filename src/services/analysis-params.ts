@@ -22,7 +22,7 @@ export function validateParams(
   }
   const loose = looseNumbers(schema, raw);
   if (loose.length > 0) {
-    const problems = loose.map((l) => `${l.path}: expected ${l.kind} in plain decimal, got ${JSON.stringify(l.text)} (${expectedSpelling(l.kind)})`);
+    const problems = loose.map((l) => `${l.path}: expected ${l.kind}, got ${JSON.stringify(l.text)}, which is not ${expectedSpelling(l.kind)}`);
     throw new CamtroveError('CAMTROVE_ERR_INVALID_PARAMS', `invalid parameters for analysis ${analysis}: ${problems.join('; ')}`);
   }
   const value = Value.Default(schema, Value.Convert(schema, structuredClone(raw)));

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Clock } from '../adapters/clock.js';
 import type { LockHolder, LockRepository } from '../adapters/db/lock.repository.js';
 import { CamtroveError } from '../domain/errors.js';
+import { processExists } from '../adapters/process-identity.js';
 
 /** A lock held by this process: renewed in the background until released. */
 export interface HeldLock {
@@ -53,7 +54,7 @@ export function databaseLocks(locks: LockRepository, clock: Clock): LockPort {
 export async function acquireLibraryLock(locks: LockPort, name: string, purpose: string, describe: (holder: LockHolder) => string): Promise<HeldLock> {
   const host = hostname();
   const me: LockClaim = { holder: randomBytes(16).toString('hex'), host, pid: process.pid, purpose };
-  const result = await locks.acquire(name, me, (holder) => holder.host === host && !processRunning(holder.pid));
+  const result = await locks.acquire(name, me, (holder) => holder.host === host && !processExists(holder.pid));
   if (!result.acquired) throw new CamtroveError('CAMTROVE_ERR_LOCKED', describe(result.holder));
   const lost = new AbortController();
   const timer = setInterval(() => {
@@ -73,14 +74,4 @@ export async function acquireLibraryLock(locks: LockPort, name: string, purpose:
       await locks.release(name, me.holder);
     },
   };
-}
-
-function processRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

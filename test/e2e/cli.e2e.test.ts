@@ -230,7 +230,7 @@ describe('camtrove CLI', () => {
   it('refuses unknown analyses, bad parameters and missing inputs with clear messages', async () => {
     const cases: [string[], RegExp][] = [
       [['analyze', '-', 'sharpen'], /unknown analysis "sharpen"; available: .*\bprobe\b.*\bsleep\b.*\(CAMTROVE_ERR_UNKNOWN_ANALYSIS\)/],
-      [['analyze', '-', 'sleep', '-p', 'time=soon'], /invalid parameters for analysis sleep: time: expected number \(CAMTROVE_ERR_INVALID_PARAMS\)/],
+      [['analyze', '-', 'sleep', '-p', 'time=soon'], /invalid parameters for analysis sleep: time: expected number, got "soon", which is not a number in plain decimal \(such as 0\.5, -3 or 1e3\) \(CAMTROVE_ERR_INVALID_PARAMS\)/],
       [['analyze', '-', 'sleep', '-p', 'colour=red'], /unknown parameter colour for analysis sleep; it accepts: time/],
       [['analyze', '-', 'sleep', '-p', 'forever'], /--param "forever" is not key=value/],
       [['analyze', '-', 'probe', '--wait'], /analysis probe needs a file/],
