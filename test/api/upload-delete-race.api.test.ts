@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { filesBelow } from '../helpers/api.js';
-import { fileForm, listen } from '../helpers/http.js';
-import { openTestLibrary } from '../helpers/test-library.js';
+import { fileForm, servedLibrary } from '../helpers/http.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -40,17 +39,7 @@ function shuffle<T>(items: T[], seed = 42): T[] {
 }
 
 describe('item 6: an upload racing a delete loses no data', () => {
-  let library: Awaited<ReturnType<typeof openTestLibrary>>;
-  let server: Awaited<ReturnType<typeof listen>>;
-
-  before(async () => {
-    library = await openTestLibrary();
-    server = await listen(library);
-  });
-  after(async () => {
-    await server.close();
-    await library.dispose();
-  });
+  const served = servedLibrary();
 
   it('hundreds of concurrent uploads and deletes of the same bytes: every row has its bytes, every blob a row, every upload not followed by a delete can be downloaded', { timeout: 240_000 }, async () => {
     // One content most requests fight over, and a few others.
@@ -69,13 +58,13 @@ describe('item 6: an upload racing a delete loses no data', () => {
       const start = performance.now();
       const response =
         step.kind === 'upload'
-          ? await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(contents[step.content]!, `c${step.content}.bin`) })
-          : await fetch(`${server.url}/file/${ids[step.content]}`, { method: 'DELETE' });
+          ? await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(contents[step.content]!, `c${step.content}.bin`) })
+          : await fetch(`${served.server.url}/file/${ids[step.content]}`, { method: 'DELETE' });
       const body = await response.text();
       ops.push({ ...step, start, end: performance.now(), status: response.status, body });
       if (step.kind === 'upload' && response.status === 200) {
         // Right after a successful upload the file is downloadable, or deleted since (404): never broken.
-        const download = await fetch(`${server.url}/file/${ids[step.content]}`);
+        const download = await fetch(`${served.server.url}/file/${ids[step.content]}`);
         const bytes = Buffer.from(await download.arrayBuffer());
         if (download.status === 200) {
           if (!bytes.equals(contents[step.content]!)) broken.push(`download of content ${step.content} after its upload gave other bytes (${bytes.length})`);
@@ -93,12 +82,12 @@ describe('item 6: an upload racing a delete loses no data', () => {
     assert.ok(deletes.filter((op) => op.content === 0).length > 10, 'and deleted many times');
 
     // Every row has its blob, byte for byte, and every blob has a row.
-    const rows = (await library.database.db.selectFrom('files').select(['id', 'size']).execute()).map((r) => r.id).sort();
-    const blobsDir = join(library.config.dataDir, 'blobs');
+    const rows = (await served.library.database.db.selectFrom('files').select(['id', 'size']).execute()).map((r) => r.id).sort();
+    const blobsDir = join(served.library.config.dataDir, 'blobs');
     const blobs = (await filesBelow(blobsDir)).filter((path) => !path.startsWith('tmp')).map((path) => path.split('/').pop()!).sort();
     assert.deepEqual(blobs, rows, 'the blobs on disk are exactly those of the rows');
     for (const id of rows) {
-      const download = await fetch(`${server.url}/file/${id}`);
+      const download = await fetch(`${served.server.url}/file/${id}`);
       assert.equal(download.status, 200, `file ${id} downloads`);
       assert.ok(Buffer.from(await download.arrayBuffer()).equals(contents[ids.indexOf(id)]!), `file ${id} has its bytes`);
     }
@@ -111,22 +100,22 @@ describe('item 6: an upload racing a delete loses no data', () => {
       if (later.length > 0) assert.ok(rows.includes(ids[c]!), `content ${c}: ${later.length} uploads came after the last delete, and the file is gone`);
     }
     // Every deletion recorded was finished.
-    assert.deepEqual(await library.database.db.selectFrom('blob_deletions').selectAll().execute(), []);
+    assert.deepEqual(await served.library.database.db.selectFrom('blob_deletions').selectAll().execute(), []);
   });
 
   it('a file whose bytes were deleted behind its back is reported as an internal error naming it, not a broken download', async () => {
     const bytes = randomBytes(5000);
-    const upload = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
+    const upload = await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
     assert.equal(upload.status, 200);
     const id = sha256(bytes);
-    await rm(join(library.config.dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id));
-    const download = await fetch(`${server.url}/file/${id}`);
+    await rm(join(served.library.config.dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id));
+    const download = await fetch(`${served.server.url}/file/${id}`);
     assert.equal(download.status, 500);
     const body = (await download.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'CAMTROVE_ERR_INTERNAL');
     // Uploading the same bytes again puts them back.
-    const again = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
+    const again = await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
     assert.equal(again.status, 200);
-    assert.deepEqual(Buffer.from(await (await fetch(`${server.url}/file/${id}`)).arrayBuffer()), bytes);
+    assert.deepEqual(Buffer.from(await (await fetch(`${served.server.url}/file/${id}`)).arrayBuffer()), bytes);
   });
 });

@@ -1,13 +1,33 @@
 import { createServer, type Socket } from 'node:net';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Library } from '../../src/main.js';
+import { openTestLibrary } from './test-library.js';
 
 /** The API of a library, listening on a random loopback port. */
 export async function listen(library: Library): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
   const app = await buildApp({ ...library, logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, close: () => app.close() };
+}
+
+/**
+ * A test library served on loopback for the tests of the enclosing `describe`: opened before them,
+ * closed and removed after. Its fields are set once the `before` hook has run.
+ */
+export function servedLibrary(overrides?: Partial<Record<keyof Config, string | number | boolean>>): { library: Awaited<ReturnType<typeof openTestLibrary>>; server: Awaited<ReturnType<typeof listen>> } {
+  const served = {} as ReturnType<typeof servedLibrary>;
+  before(async () => {
+    served.library = await openTestLibrary(overrides);
+    served.server = await listen(served.library);
+  });
+  after(async () => {
+    await served.server?.close();
+    await served.library?.dispose();
+  });
+  return served;
 }
 
 /** multipart/form-data with one file field, as curl -F would send it. */
