@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { errorCatalogue } from '../../src/domain/errors.js';
 import { buildApp } from '../../src/http/app.js';
 import { fileForm } from '../helpers/http.js';
-import { operationsOf, RequestGenerator, seededRandom, type FuzzRequest } from '../helpers/openapi-fuzz.js';
+import { operationsOf, RequestGenerator, type FuzzRequest } from '../helpers/openapi-fuzz.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { openTestLibrary } from '../helpers/test-library.js';
 
 /** Set CAMTROVE_FUZZ_SEED to replay a run; CAMTROVE_FUZZ_REQUESTS to send more. */

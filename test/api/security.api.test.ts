@@ -6,88 +6,77 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { CameraRepository } from '../../src/adapters/db/camera.repository.js';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { openLibrary } from '../../src/main.js';
 import { dialectName, openTestLibrary } from '../helpers/test-library.js';
 
 type TestLibrary = Awaited<ReturnType<typeof openTestLibrary>>;
 
-/** The app of a library, listening on loopback, its log lines kept. */
-async function serveWithLog(library: TestLibrary) {
+/** A library served on loopback for the tests of the enclosing describe, its log lines kept. */
+function servedWithLog(overrides?: Parameters<typeof openTestLibrary>[0]) {
   const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString());
-      callback();
-    },
+  const served = { log: () => lines.join('') } as { library: TestLibrary; app: FastifyInstance; url: string; log(): string };
+  before(async () => {
+    served.library = await openTestLibrary(overrides);
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    served.app = await buildApp({ ...served.library, logger: pino({ level: 'trace' }, sink) });
+    served.url = await served.app.listen({ host: '127.0.0.1', port: 0 });
   });
-  const app = await buildApp({ ...library, logger: pino({ level: 'trace' }, sink) });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, log: () => lines.join('') };
+  after(async () => {
+    await served.app?.close();
+    await served.library?.dispose();
+  });
+  return served;
 }
 
 describe(`3. revoking the last token opens the server (${dialectName})`, () => {
-  let library: TestLibrary;
-  let server: Awaited<ReturnType<typeof serveWithLog>>;
-
-  before(async () => {
-    // The configuration says the server listens on every interface; the test itself listens on loopback only.
-    library = await openTestLibrary({ host: '0.0.0.0' });
-    server = await serveWithLog(library);
-  });
-  after(async () => {
-    await server.app.close();
-    await library.dispose();
-  });
+  // The configuration says the server listens on every interface; the test itself listens on loopback only.
+  const served = servedWithLog({ host: '0.0.0.0' });
 
   it('a server listening beyond loopback refuses every request but /health once its last token is revoked', async () => {
-    const { id, token } = await library.tokens.create('only');
+    const { id, token } = await served.library.tokens.create('only');
     const withToken = { authorization: `Bearer ${token}` };
-    assert.equal((await fetch(`${server.url}/file`, { headers: withToken })).status, 200, 'the token works');
+    assert.equal((await fetch(`${served.url}/file`, { headers: withToken })).status, 200, 'the token works');
 
-    await library.tokens.revoke(id);
-    assert.equal(await library.tokens.anyExist(), false);
+    await served.library.tokens.revoke(id);
+    assert.equal(await served.library.tokens.anyExist(), false);
     const paths = [['GET', '/file'], ['GET', '/cameras'], ['GET', '/api/events'], ['GET', '/api/jobs'], ['POST', '/analysis'], ['DELETE', `/file/${'0'.repeat(64)}`]] as const;
     for (const [method, path] of paths) {
       for (const headers of [{}, withToken]) {
-        const response = await fetch(`${server.url}${path}`, { method, headers });
+        const response = await fetch(`${served.url}${path}`, { method, headers });
         const body = (await response.json()) as { error: { code: string; message: string } };
         assert.equal(response.status, 401, `${method} ${path} ${JSON.stringify(headers)}`);
         assert.equal(body.error.code, 'CAMTROVE_ERR_UNAUTHORIZED');
         assert.match(body.error.message, /no API token.*`camtrove token create`/);
       }
     }
-    assert.equal((await library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'a refused request does nothing');
-    assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { ok: true, database: library.database.dialect });
+    assert.equal((await served.library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'a refused request does nothing');
+    assert.deepEqual(await (await fetch(`${served.url}/health`)).json(), { ok: true, database: served.library.database.dialect });
 
-    const fresh = await library.tokens.create('again');
-    assert.equal((await fetch(`${server.url}/file`, { headers: { authorization: `Bearer ${fresh.token}` } })).status, 200, 'a new token opens it again');
-    assert.equal((await fetch(`${server.url}/file`)).status, 401);
-    assert.ok(!server.log().includes(token) && !server.log().includes(fresh.token), 'no token reaches the log');
+    const fresh = await served.library.tokens.create('again');
+    assert.equal((await fetch(`${served.url}/file`, { headers: { authorization: `Bearer ${fresh.token}` } })).status, 200, 'a new token opens it again');
+    assert.equal((await fetch(`${served.url}/file`)).status, 401);
+    assert.ok(!served.log().includes(token) && !served.log().includes(fresh.token), 'no token reaches the log');
   });
 });
 
 describe(`5. credentials in query strings (${dialectName})`, () => {
-  let library: TestLibrary;
-  let server: Awaited<ReturnType<typeof serveWithLog>>;
+  const served = servedWithLog();
   const secrets = ['s3cret-pwd', 'tok-9f8e7d', 'k3y-value', 'p4ss-word'];
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const response = await fetch(`${served.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
     const text = await response.text();
     return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
   };
   const assertNoSecret = (text: string, where: string) => {
     for (const secret of secrets) assert.ok(!text.includes(secret), `${where} shows ${secret}: ${text.slice(0, 400)}`);
   };
-
-  before(async () => {
-    library = await openTestLibrary();
-    server = await serveWithLog(library);
-  });
-  after(async () => {
-    await server.app.close();
-    await library.dispose();
-  });
 
   it('camera addresses are redacted in every answer and error, kept whole in the store, and survive a read-modify-write', async () => {
     const foscam = { id: 'foscam', type: 'ip', ip: '127.0.0.1', port: 9, image_path: '/snapshot.cgi?user=admin&pwd=s3cret-pwd' };
@@ -110,12 +99,12 @@ describe(`5. credentials in query strings (${dialectName})`, () => {
     const changed = await call('PATCH', '/cameras/foscam', { ...asShown, id: undefined, url: undefined, auth: undefined, created_at: undefined, updated_at: undefined, name: 'Front door' });
     assert.equal(changed.status, 200, changed.text);
     assertNoSecret(changed.text, 'PATCH');
-    const stored = await new CameraRepository(library.database.db).get('foscam');
+    const stored = await new CameraRepository(served.library.database.db).get('foscam');
     assert.equal(stored?.imagePath, '/snapshot.cgi?user=admin&pwd=s3cret-pwd', 'the store keeps the address whole');
     assert.equal(stored?.name, 'Front door');
     // A real change of the address is taken as given.
     await call('PATCH', '/cameras/foscam', { image_path: '/snapshot.cgi?user=admin&pwd=new-one' });
-    assert.equal((await new CameraRepository(library.database.db).get('foscam'))?.imagePath, '/snapshot.cgi?user=admin&pwd=new-one');
+    assert.equal((await new CameraRepository(served.library.database.db).get('foscam'))?.imagePath, '/snapshot.cgi?user=admin&pwd=new-one');
 
     const duplicate = await call('POST', '/cameras', { ...snapshot, id: 'snap-again' });
     assert.equal(duplicate.status, 409);
@@ -126,27 +115,17 @@ describe(`5. credentials in query strings (${dialectName})`, () => {
 
     const requested = await call('GET', '/cameras?tag=none&password=p4ss-word');
     assert.ok(requested.status < 500);
-    assertNoSecret(server.log(), 'the log');
+    assertNoSecret(served.log(), 'the log');
   });
 });
 
 describe(`a loopback server without a token and the web pages of other sites (${dialectName})`, () => {
-  let library: TestLibrary;
-  let server: Awaited<ReturnType<typeof serveWithLog>>;
-
-  before(async () => {
-    library = await openTestLibrary();
-    server = await serveWithLog(library);
-  });
-  after(async () => {
-    await server.app.close();
-    await library.dispose();
-  });
+  const served = servedWithLog();
 
   /** A raw request, so the Host header can be what a rebound DNS name makes a browser send. */
   const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
     new Promise<{ status: number; body: { error?: { code: string; message: string } } }>((resolve, reject) => {
-      const request = httpRequest(`${server.url}${path}`, { method, headers }, (response) => {
+      const request = httpRequest(`${served.url}${path}`, { method, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as never }));
@@ -163,16 +142,16 @@ describe(`a loopback server without a token and the web pages of other sites (${
     assert.match(crossSite.body.error?.message ?? '', /no API token, so it takes no changes from a web page of another site/);
     const rebound = await send('GET', '/file', { host: 'evil.example:8080' });
     assert.deepEqual([rebound.status, rebound.body.error?.code], [403, 'CAMTROVE_ERR_FORBIDDEN']);
-    assert.equal((await library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'nothing was started');
+    assert.equal((await served.library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'nothing was started');
 
-    const own = new URL(server.url);
+    const own = new URL(served.url);
     const sameOrigin = await send('POST', '/analysis', { ...formHeaders, origin: own.origin, 'sec-fetch-site': 'same-origin' }, form);
     assert.equal(sameOrigin.status, 200, JSON.stringify(sameOrigin.body));
     assert.equal((await send('GET', '/file', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status, 200, 'a read is the browser\'s to keep from the other page');
     assert.equal((await send('POST', '/analysis', formHeaders, form)).status, 200, 'programs send no Origin');
 
     // With a token, the token is what counts: a browser never adds it to another site's request by itself.
-    const { token } = await library.tokens.create('app');
+    const { token } = await served.library.tokens.create('app');
     const withToken = await send('GET', '/file', { host: 'camtrove.example.org', authorization: `Bearer ${token}` });
     assert.equal(withToken.status, 200);
   });

@@ -4,18 +4,6 @@
  * and hostile values, malformed bodies and content types). Seeded, so a failure reproduces.
  */
 
-/** mulberry32: a small seeded generator, enough to replay a run from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Schema {
   type?: string | string[];
   properties?: Record<string, Schema>;

@@ -3,24 +3,13 @@ import { describe, it } from 'node:test';
 import { EventBuilder } from './event-builder.js';
 import { defaultDetectorOptions, MotionDetector } from './motion-detector.js';
 import type { DetectorOptions, FrameMotion, MotionEvent } from './motion-types.js';
+import { seededRandom as random } from '../../../test/helpers/seeded-random.js';
 
 const WIDTH = 320;
 const HEIGHT = 180;
 const FPS = 5;
 /** Scene drawn this much larger than the frame each way, so the camera can shake into it. */
 const MARGIN = 4;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SceneObject {
   /** Top left corner in frame pixels, size in pixels, and its luma. */
