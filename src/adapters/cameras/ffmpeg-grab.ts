@@ -1,7 +1,6 @@
 import { MjpegParser } from '../../domain/cameras/mjpeg-parser.js';
 import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError, type ErrorCode } from '../../domain/errors.js';
-import { redactUrl } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
 import { startProcess } from '../media/process-runner.js';
 import type { Readable } from 'node:stream';
@@ -50,7 +49,7 @@ export async function grabJpegs(ffmpeg: string, args: readonly string[], options
   if (frames.length > 0) return frames;
   if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
   const stderr = outcome.status === 'fulfilled' ? outcome.value.stderrTail : [];
-  const reason = redactUrl(stderrReason(stderr) ?? '');
+  const reason = stderrReason(stderr) ?? '';
   if (deadline.passed()) throw new CamtroveError('CAMTROVE_ERR_CAMERA_TIMEOUT', `${options.shown}: no frame within ${formatDurationMs(options.deadlineMs)}${reason ? ` (${reason})` : ''}`);
   throw new CamtroveError(classify(reason), `${options.shown}: ${reason || 'ffmpeg produced no frame'}`);
 }
