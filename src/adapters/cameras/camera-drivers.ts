@@ -1,5 +1,6 @@
 import type { Camera, CameraCredentials } from '../../domain/cameras/camera.js';
 import { sourceUrl } from '../../domain/cameras/camera.js';
+import { DEFAULT_VARIANT, parseVariantChoice } from '../../domain/cameras/hls-playlist.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { CameraHttp } from './camera-http.js';
 import type { FrameSource } from './frame-source.js';
@@ -32,7 +33,7 @@ export class CameraDrivers {
       case 'mjpeg':
         return new MjpegSource(this.deps.http, url, credentials);
       case 'hls':
-        return new HlsSource({ http: this.deps.http, ffmpeg: this.deps.ffmpeg }, url, credentials);
+        return new HlsSource({ http: this.deps.http, ffmpeg: this.deps.ffmpeg }, url, credentials, (camera.hlsVariant && parseVariantChoice(camera.hlsVariant)) || DEFAULT_VARIANT);
       case 'rtsp':
         return new RtspSource(this.deps, url, credentials);
       case 'import':

@@ -27,6 +27,8 @@ export interface CameraGet {
   bodyTimeoutMs: number;
   /** A long-lived stream (MJPEG): its own connection, outside the per-host pool of single requests. */
   stream?: boolean;
+  /** Only these bytes of the resource (an HLS byte range), asked for with a Range header. */
+  range?: { offset: number; length: number } | null;
 }
 
 /** Digest answers are reused across requests while the camera accepts the nonce: one round trip a frame, not two. */
@@ -133,7 +135,12 @@ export class CameraHttp {
       path: `${url.pathname}${url.search}`,
       method: 'GET',
       signal: request.signal,
-      headers: { accept: request.accept, 'user-agent': 'camtrove', ...(authorization ? { authorization } : {}) },
+      headers: {
+        accept: request.accept,
+        'user-agent': 'camtrove',
+        ...(authorization ? { authorization } : {}),
+        ...(request.range ? { range: `bytes=${request.range.offset}-${request.range.offset + request.range.length - 1}` } : {}),
+      },
       headersTimeout: request.headersTimeoutMs,
       bodyTimeout: request.bodyTimeoutMs,
     });

@@ -1,12 +1,14 @@
+import { createDecipheriv } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { CameraCredentials } from '../../domain/cameras/camera.js';
 import { segmentGrabArgs } from '../../domain/cameras/grab-commands.js';
-import { bestVariant, parsePlaylist, playlistUris, vodPosition, type HlsPlaylist, type HlsSegment } from '../../domain/cameras/hls-playlist.js';
+import { DEFAULT_VARIANT, encryptionProblem, parsePlaylist, pickVariant, playlistUris, segmentIv, vodPosition, type HlsPlaylist, type HlsResource, type HlsSegment, type HlsVariantChoice } from '../../domain/cameras/hls-playlist.js';
 import { HTTP_SCHEMES, networkUrlProblem } from '../../domain/cameras/network-url.js';
 import { formatByteSize } from '../../domain/byte-size.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { redactUrl } from '../../domain/redact.js';
 import type { CameraHttp } from './camera-http.js';
+import { systemClock, type Clock } from '../clock.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { grabJpegs } from './ffmpeg-grab.js';
 import type { CameraFrame, FrameRequest, FrameSource } from './frame-source.js';
@@ -20,6 +22,8 @@ const MAX_PLAYLIST_BYTES = 1024 * 1024;
 const MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
 /** An init segment (#EXT-X-MAP) holds codec headers: kilobytes. */
 const MAX_INIT_BYTES = 1024 * 1024;
+/** An AES-128 key is 16 bytes. */
+const KEY_BYTES = 16;
 /**
  * How far before a segment's end its last picture is looked for: a playlist's durations are
  * rounded and the last frame starts up to a frame interval before the end, so a seek into the
@@ -32,27 +36,37 @@ export interface HlsSourceDeps {
   http: CameraHttp;
   /** The ffmpeg binary, located when first needed. */
   ffmpeg: () => string;
+  /** Where a VOD playlist is walked to; the system clock by default. */
+  clock?: Clock;
 }
 
 /**
  * An HLS camera. Live playlists: the newest segment's last picture (a segment already used gives
  * the same frame again, which change detection skips, without another decode). VOD playlists: the
  * picture as far into the recording as time has passed since archiving began, wrapping at its end,
- * so a recording is walked through rather than sampled at frame 0 every time.
+ * so a recording is walked through rather than sampled at frame 0 every time. A master playlist's
+ * variant is chosen by `variant` (default: the height closest to 720).
  *
- * camtrove fetches playlists and segments itself, through the camera HTTP client (credentials, the
- * network policy on every connection and redirect, size limits, the deadline), and ffmpeg decodes
- * the segment from its stdin with nothing else it may open. A playlist that names anything but
- * http: and https: URIs (a local file, an ffmpeg protocol) is refused whole; the camera's
- * credentials go only to its own origin.
+ * camtrove fetches playlists, segments, init segments and keys itself, through the camera HTTP
+ * client (credentials, the network policy on every connection and redirect, size limits, the
+ * deadline; byte ranges with a Range header), decrypts AES-128 segments itself, and ffmpeg decodes
+ * the segment from its stdin with nothing else it may open. Every segment is its own ffmpeg run, so
+ * a discontinuity (new encoder settings, timestamps or init segment) needs nothing special. A
+ * playlist that names anything but http: and https: URIs (a local file, an ffmpeg protocol) is
+ * refused whole; the camera's credentials go only to its own origin.
  */
 export class HlsSource implements FrameSource {
-  private readonly openedAt = Date.now();
+  private readonly clock: Clock;
+  private readonly openedAt: number;
   private readonly shown: string;
   private readonly origin: string;
-  /** The media playlist of a master playlist's best variant, once found. */
+  /** The media playlist of a master playlist's chosen variant, once found. */
   private mediaUrl: string | null = null;
   private lastLive: { sequence: number; frame: Buffer } | null = null;
+  /** The newest init segment, by URL and range: a live stream repeats the same one. */
+  private lastInit: { id: string; bytes: Buffer } | null = null;
+  /** AES-128 keys by URI: a stream rotates its key rarely, if ever. */
+  private readonly keys = new Map<string, Buffer>();
   /** Segments handed to ffmpeg, over the source's life. */
   decodes = 0;
 
@@ -60,7 +74,10 @@ export class HlsSource implements FrameSource {
     private readonly deps: HlsSourceDeps,
     private readonly url: string,
     private readonly credentials: CameraCredentials | null,
+    private readonly variant: HlsVariantChoice = DEFAULT_VARIANT,
   ) {
+    this.clock = deps.clock ?? systemClock;
+    this.openedAt = this.clock.now();
     this.shown = redactUrl(url);
     this.origin = new URL(url).origin;
   }
@@ -71,7 +88,7 @@ export class HlsSource implements FrameSource {
     const playlist = await this.mediaPlaylist(request);
     let bytes: Buffer;
     if (playlist.ended) {
-      const { segment, offset } = vodPosition(playlist.segments, (Date.now() - this.openedAt) / 1000);
+      const { segment, offset } = vodPosition(playlist.segments, (this.clock.now() - this.openedAt) / 1000);
       bytes = await this.decode(segment, Math.min(offset, Math.max(0, segment.duration - TAIL_SECONDS)), 'first', request, remaining());
     } else {
       const newest = playlist.segments.at(-1)!;
@@ -88,21 +105,18 @@ export class HlsSource implements FrameSource {
 
   /** The picture `seek` seconds into a segment (the first there, or the last from there on). */
   private async decode(segment: HlsSegment, seek: number, take: 'first' | 'rest', request: FrameRequest, deadlineMs: number): Promise<Buffer> {
-    if (segment.key) throw this.bad(`the playlist is encrypted (#EXT-X-KEY METHOD=${segment.key.method}); camtrove does not archive encrypted HLS`);
-    if (segment.byteRange) throw this.bad('the playlist cuts its segments out of larger files (#EXT-X-BYTERANGE), which camtrove does not archive');
+    const problem = segment.key && encryptionProblem(segment.key);
+    if (problem) throw this.bad(`${problem}; nothing was decoded`);
     this.decodes += 1;
     const started = performance.now();
     const deadline = startDeadline(deadlineMs, request.signal);
     try {
-      const init = segment.init ? await this.readAll(segment.init, MAX_INIT_BYTES, 'init segment', deadline, deadlineMs) : null;
-      const response = await this.get(segment.url, deadline, deadlineMs, 'video/mp2t, video/mp4, */*;q=0.1');
+      const key = segment.key ? await this.key(segment.key.url!, deadline, deadlineMs) : null;
+      const init = segment.init ? await this.initSegment(segment.init, deadline, deadlineMs) : null;
       const tooLarge = () => this.bad(`a segment is larger than ${formatByteSize(MAX_SEGMENT_BYTES)}; not a camera's segment?`);
-      const declared = Number(response.headers['content-length']);
-      if (Number.isFinite(declared) && declared > MAX_SEGMENT_BYTES) {
-        response.body.destroy();
-        throw tooLarge();
-      }
-      const stdin = Readable.from(boundedBody(init, response.body, MAX_SEGMENT_BYTES, tooLarge), { objectMode: false });
+      const body = await this.fetch(segment, MAX_SEGMENT_BYTES, tooLarge, deadline, deadlineMs, 'video/mp2t, video/mp4, */*;q=0.1');
+      const media = key ? decrypted(body, key, segmentIv(segment), () => this.bad(`a segment did not decrypt with the key ${redactUrl(segment.key!.url!)} (a wrong key or IV?)`)) : body;
+      const stdin = Readable.from(prepended(init, media), { objectMode: false });
       const left = Math.max(1, Math.round(deadlineMs - (performance.now() - started)));
       const frames = await grabJpegs(this.deps.ffmpeg(), segmentGrabArgs({ seek, take }), { deadlineMs: left, maxBytes: request.maxBytes, signal: deadline.signal, shown: this.shown, stdin });
       return frames.at(-1)!;
@@ -114,10 +128,34 @@ export class HlsSource implements FrameSource {
     }
   }
 
+  /** An AES-128 key, fetched once per URI; a key that cannot be fetched is named as the problem. */
+  private async key(url: string, deadline: Deadline, deadlineMs: number): Promise<Buffer> {
+    const cached = this.keys.get(url);
+    if (cached) return cached;
+    const shownKey = redactUrl(url);
+    let bytes: Buffer;
+    try {
+      bytes = await this.readAll({ url, byteRange: null }, KEY_BYTES * 64, 'key', deadline, deadlineMs);
+    } catch (error) {
+      const explained = this.deps.http.explain(error, this.shown, { timedOut: deadline.passed(), ms: deadlineMs, what: 'key' });
+      const reason = [`${this.shown}: `, `${shownKey}: `].reduce((text, prefix) => (text.startsWith(prefix) ? text.slice(prefix.length) : text), explained.message);
+      throw new CamtroveError(explained instanceof CamtroveError ? explained.code : 'CAMTROVE_ERR_CAMERA_UNREACHABLE', `${this.shown}: the stream is encrypted (AES-128) and its key ${shownKey} could not be fetched: ${reason}`);
+    }
+    if (bytes.length !== KEY_BYTES) throw this.bad(`the key ${shownKey} is ${bytes.length} bytes, not the ${KEY_BYTES} of an AES-128 key`);
+    this.keys.set(url, bytes);
+    return bytes;
+  }
+
+  private async initSegment(init: HlsResource, deadline: Deadline, deadlineMs: number): Promise<Buffer> {
+    const id = `${init.url} ${init.byteRange ? `${init.byteRange.offset}+${init.byteRange.length}` : ''}`;
+    if (this.lastInit?.id !== id) this.lastInit = { id, bytes: await this.readAll(init, MAX_INIT_BYTES, 'init segment', deadline, deadlineMs) };
+    return this.lastInit.bytes;
+  }
+
   private async mediaPlaylist(request: FrameRequest): Promise<Extract<HlsPlaylist, { kind: 'media' }>> {
     let playlist = await this.fetchPlaylist(this.mediaUrl ?? this.url, request);
     if (playlist.kind === 'master') {
-      this.mediaUrl = bestVariant(playlist.variants).url;
+      this.mediaUrl = pickVariant(playlist.variants, this.variant).url;
       playlist = await this.fetchPlaylist(this.mediaUrl, request);
       if (playlist.kind === 'master') throw this.bad('a master playlist points at another master playlist');
     }
@@ -128,7 +166,7 @@ export class HlsSource implements FrameSource {
     const deadline = startDeadline(request.deadlineMs, request.signal);
     let playlist: HlsPlaylist;
     try {
-      const text = await this.readAll(url, MAX_PLAYLIST_BYTES, 'playlist', deadline, request.deadlineMs);
+      const text = await this.readAll({ url, byteRange: null }, MAX_PLAYLIST_BYTES, 'playlist', deadline, request.deadlineMs);
       try {
         playlist = parsePlaylist(text.toString('utf8'), url);
       } catch (error) {
@@ -148,18 +186,34 @@ export class HlsSource implements FrameSource {
     return playlist;
   }
 
-  /** A GET of a playlist's URI, with the camera's credentials on its own origin only; an error status fails. */
-  private async get(url: string, deadline: Deadline, deadlineMs: number, accept: string) {
+  /**
+   * The bytes of a resource as they arrive, failing with `tooLarge()` past `maxBytes`. A byte range
+   * is asked for with a Range header; a server that ignores it and sends the whole resource (200)
+   * is read up to the range's end, and refused when that is past `maxBytes`.
+   */
+  private async fetch(resource: HlsResource, maxBytes: number, tooLarge: () => Error, deadline: Deadline, deadlineMs: number, accept: string): Promise<AsyncIterable<Buffer>> {
+    const { url, byteRange } = resource;
+    if (byteRange && byteRange.length > maxBytes) throw tooLarge();
     const credentials = new URL(url).origin === this.origin ? this.credentials : null;
-    const response = await this.deps.http.get({ url, credentials, signal: deadline.signal, accept, headersTimeoutMs: deadlineMs, bodyTimeoutMs: deadlineMs });
+    const response = await this.deps.http.get({ url, credentials, signal: deadline.signal, accept, headersTimeoutMs: deadlineMs, bodyTimeoutMs: deadlineMs, range: byteRange });
     const failed = await this.deps.http.statusError(response, { credentials }, url === this.url ? this.shown : `${this.shown}: ${redactUrl(url)}`);
     if (failed) throw failed;
-    return response;
+    const declared = Number(response.headers['content-length']);
+    const whole = !byteRange || response.statusCode !== 206;
+    const skip = byteRange && whole ? byteRange.offset : 0;
+    if (skip + (byteRange?.length ?? 0) > maxBytes || (!byteRange && Number.isFinite(declared) && declared > maxBytes)) {
+      response.body.destroy();
+      if (skip > 0) throw this.bad(`${redactUrl(url)} ignores the Range header, and the byte range the playlist names ends past ${formatByteSize(maxBytes)} into it`);
+      throw tooLarge();
+    }
+    return bytesOf(response.body as AsyncIterable<Buffer>, skip, byteRange?.length ?? Infinity, maxBytes, tooLarge, () => response.body.destroy());
   }
 
-  private async readAll(url: string, maxBytes: number, what: string, deadline: Deadline, deadlineMs: number): Promise<Buffer> {
-    const response = await this.get(url, deadline, deadlineMs, what === 'playlist' ? PLAYLIST_TYPES : '*/*');
-    return this.deps.http.readBody(response, maxBytes, () => this.bad(`the ${what} is larger than ${formatByteSize(maxBytes)}; not ${what === 'playlist' ? 'a playlist' : `an ${what}`}?`));
+  private async readAll(resource: HlsResource, maxBytes: number, what: string, deadline: Deadline, deadlineMs: number): Promise<Buffer> {
+    const tooLarge = () => this.bad(`the ${what} is larger than ${formatByteSize(maxBytes)}; not ${what === 'playlist' ? 'a playlist' : `an ${what}`}?`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.fetch(resource, maxBytes, tooLarge, deadline, deadlineMs, what === 'playlist' ? PLAYLIST_TYPES : '*/*')) chunks.push(chunk);
+    return Buffer.concat(chunks);
   }
 
   private bad(message: string): CamtroveError {
@@ -167,13 +221,40 @@ export class HlsSource implements FrameSource {
   }
 }
 
-/** The init segment's bytes, then the segment's as they arrive, failing with `tooLarge()` past `maxBytes`. */
-async function* boundedBody(init: Buffer | null, body: AsyncIterable<Buffer>, maxBytes: number, tooLarge: () => Error): AsyncGenerator<Buffer> {
-  if (init) yield init;
-  let length = 0;
+/**
+ * `take` bytes of a body after skipping `skip`, stopping (and calling `stop`) once they are read;
+ * failing with `tooLarge()` past `maxBytes` of what is kept.
+ */
+async function* bytesOf(body: AsyncIterable<Buffer>, skip: number, take: number, maxBytes: number, tooLarge: () => Error, stop: () => void): AsyncGenerator<Buffer> {
+  let position = 0;
+  let kept = 0;
   for await (const chunk of body) {
-    length += chunk.length;
-    if (length > maxBytes) throw tooLarge();
-    yield chunk;
+    const from = Math.max(0, skip - position);
+    position += chunk.length;
+    if (from >= chunk.length) continue;
+    const part = chunk.subarray(from, from + Math.min(chunk.length - from, take - kept));
+    kept += part.length;
+    if (kept > maxBytes) throw tooLarge();
+    yield part;
+    if (kept >= take) return stop();
   }
+}
+
+/** AES-128-CBC with PKCS#7 padding, as HLS encrypts whole segments; `failed()` when it does not decrypt. */
+async function* decrypted(body: AsyncIterable<Buffer>, key: Buffer, iv: Buffer, failed: () => Error): AsyncGenerator<Buffer> {
+  const decipher = createDecipheriv('aes-128-cbc', key, iv);
+  for await (const chunk of body) yield decipher.update(chunk);
+  let last: Buffer;
+  try {
+    last = decipher.final();
+  } catch {
+    throw failed();
+  }
+  yield last;
+}
+
+/** The init segment's bytes, then the segment's as they arrive. */
+async function* prepended(init: Buffer | null, body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (init) yield init;
+  yield* body;
 }

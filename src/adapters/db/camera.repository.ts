@@ -27,7 +27,7 @@ const PUBLIC_COLUMNS = ['id', 'name', 'type', 'source_url', 'city', 'state', 'co
 type PublicRow = Pick<Selectable<CamerasTable>, (typeof PUBLIC_COLUMNS)[number]>;
 
 /** Everything of a camera that has no column of its own. */
-type CameraData = Pick<Camera, 'snapshotUrl' | 'ip' | 'port' | 'imagePath' | 'videoPath' | 'mjpegUrl' | 'm3u8Url' | 'rtspUrl' | 'source' | 'referenceUrl' | 'resolution' | 'frameRate' | 'isActiveImage' | 'isActiveVideo' | 'retentionDays' | 'retentionBytes'> & { timezone: string | null };
+type CameraData = Pick<Camera, 'snapshotUrl' | 'ip' | 'port' | 'imagePath' | 'videoPath' | 'mjpegUrl' | 'm3u8Url' | 'rtspUrl' | 'hlsVariant' | 'source' | 'referenceUrl' | 'resolution' | 'frameRate' | 'isActiveImage' | 'isActiveVideo' | 'retentionDays' | 'retentionBytes'> & { timezone: string | null };
 
 /** Registered cameras. Credentials are written with the camera and read only by `credentials()`. */
 export class CameraRepository {
@@ -142,6 +142,7 @@ function toRow(camera: Camera): Omit<CamerasTable, 'username' | 'password'> {
     mjpegUrl: camera.mjpegUrl,
     m3u8Url: camera.m3u8Url,
     rtspUrl: camera.rtspUrl,
+    hlsVariant: camera.hlsVariant,
     source: camera.source,
     referenceUrl: camera.referenceUrl,
     resolution: camera.resolution,
@@ -186,6 +187,8 @@ function toCamera(row: PublicRow): Camera {
     mjpegUrl: data.mjpegUrl,
     m3u8Url: data.m3u8Url,
     rtspUrl: data.rtspUrl,
+    // Cameras stored before the field existed have none: the default variant.
+    hlsVariant: data.hlsVariant ?? null,
     auth: row.auth_scheme === 'digest' || row.auth_scheme === 'basic' ? row.auth_scheme : null,
     location: { city: row.city, state: row.state, country: row.country, latitude: row.latitude, longitude: row.longitude, timezone: data.timezone },
     source: data.source,

@@ -236,6 +236,7 @@ function readCamera(record: Record<string, unknown>): { id: string | null; input
   const details = {
     name: read.text('name', 'description'),
     ...address,
+    hls_variant: read.text('hls_variant'),
     username: read.text('username'),
     password: read.secret('password'),
     auth: readAuth(read),

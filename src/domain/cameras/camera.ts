@@ -1,6 +1,7 @@
 import { CamtroveError } from '../errors.js';
 import { isIP } from 'node:net';
 import { redactUrl } from '../redact.js';
+import { parseVariantChoice } from './hls-playlist.js';
 import { isTimeZone } from '../time-zone.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Camera {
   mjpegUrl: string | null;
   m3u8Url: string | null;
   rtspUrl: string | null;
+  /** Which variant of an HLS master playlist to archive: `highest`, `lowest` or a height (`720`); null: closest to 720. */
+  hlsVariant: string | null;
   /** How the camera wants its credentials, when it has some. */
   auth: CameraCredentials['scheme'] | null;
   location: CameraLocation;
@@ -76,6 +79,7 @@ export interface CameraInput {
   mjpeg_url?: string | null;
   m3u8_url?: string | null;
   rtsp_url?: string | null;
+  hls_variant?: string | null;
   username?: string | null;
   password?: string | null;
   auth?: 'basic' | 'digest' | null;
@@ -170,6 +174,7 @@ export function validateCamera(input: CameraInput, now: number, existing?: Pick<
     mjpegUrl: checkUrl(id, 'mjpeg_url', input.mjpeg_url, ['http', 'https']),
     m3u8Url: checkUrl(id, 'm3u8_url', input.m3u8_url, ['http', 'https']),
     rtspUrl: checkUrl(id, 'rtsp_url', input.rtsp_url, ['rtsp', 'rtsps']),
+    hlsVariant: checkVariant(id, input.hls_variant),
     auth: null,
     location: {
       city: text(input.city),
@@ -210,6 +215,13 @@ export function validateCamera(input: CameraInput, now: number, existing?: Pick<
   if (!sourceUrl(camera)) throw invalid(id, missingAddress(camera.type));
   if (camera.type === 'import' && camera.archiveInterval !== null) throw invalid(id, 'an import camera has no address to archive from, so no archive_interval');
   return { camera, credentials };
+}
+
+/** An HLS variant choice as stored: lower-case, checked. */
+function checkVariant(id: string, value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  if (!parseVariantChoice(value)) throw invalid(id, `hls_variant must be highest, lowest or a height such as 720 or 1080p, not ${JSON.stringify(value)}`);
+  return value.trim().toLowerCase();
 }
 
 function missingAddress(type: CameraType): string {
@@ -314,6 +326,7 @@ export function cameraFields(camera: Camera) {
     mjpeg_url: camera.mjpegUrl,
     m3u8_url: camera.m3u8Url,
     rtsp_url: camera.rtspUrl,
+    hls_variant: camera.hlsVariant,
     auth: camera.auth,
     ...camera.location,
     source: camera.source,
