@@ -74,9 +74,11 @@ describe('HLS segments fetched by camtrove and decoded from stdin', () => {
     assert.deepEqual(authorizations, [`camera ${basic}`, `camera ${basic}`, `camera ${basic}`, 'elsewhere none']);
   });
 
-  it('refuses encrypted playlists and oversized segments by name, fetching nothing more', { timeout: 30_000 }, async () => {
-    await assert.rejects(new HlsSource(deps, `${camera.url}/encrypted.m3u8`, null).latest(request), { code: 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE', message: /encrypted\.m3u8: the playlist is encrypted \(#EXT-X-KEY METHOD=AES-128\)/ });
-    assert.equal(camera.hits.get('/key.bin'), undefined);
+  it('refuses an encrypted playlist whose key is missing, and oversized segments, by name, fetching nothing more', { timeout: 30_000 }, async () => {
+    const segments = camera.hits.get('/seg.ts');
+    await assert.rejects(new HlsSource(deps, `${camera.url}/encrypted.m3u8`, null).latest(request), { code: 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE', message: /encrypted\.m3u8: the stream is encrypted \(AES-128\) and its key http:\/\/127\.0\.0\.1:\d+\/key\.bin could not be fetched: HTTP 404$/ });
+    assert.equal(camera.hits.get('/key.bin'), 1);
+    assert.equal(camera.hits.get('/seg.ts'), segments, 'no segment without its key');
     await assert.rejects(new HlsSource(deps, `${camera.url}/huge.m3u8`, null).latest(request), { code: 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE', message: /huge\.m3u8: a segment is larger than 64\.0 MiB/ });
   });
 });

@@ -79,7 +79,7 @@ export function parsePlaylist(text: string, baseUrl: string): HlsPlaylist {
   if (first !== '#EXTM3U') throw new Error(`not an HLS playlist (it does not start with #EXTM3U but with ${JSON.stringify(first.slice(0, 40))})`);
   let parsed: types.MasterPlaylist | types.MediaPlaylist;
   try {
-    parsed = parse(body) as types.MasterPlaylist | types.MediaPlaylist;
+    parsed = parse(body);
   } catch (error) {
     throw new Error(`the playlist cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
