@@ -163,7 +163,7 @@ describe('HLS playlists as ffmpeg writes them', () => {
   });
 });
 
-/** The same through what a user runs: a camera list with hls_variant, archived by `camtrove archive --out`. */
+/** The same through what a user runs: a camera list with hls_variant, registered and archived by `camtrove archive --out`. */
 describe('hls_variant through camtrove archive', () => {
   let env: TestEnv;
   let dir: string;
@@ -195,8 +195,13 @@ describe('hls_variant through camtrove archive', () => {
       { cameraID: 'low', camera_type: 'hls', m3u8_url: `${url}?low`, hls_variant: 'lowest' },
       { cameraID: 'near-300', camera_type: 'hls', m3u8_url: `${url}?300`, hls_variant: '300p' },
     ]));
+    // Registered (so the choice is stored in the library and read back), then archived.
+    const imported = await processes.run(['cameras', 'import', list], env.env());
+    assert.equal(imported.code, 0, imported.stderr);
+    const shown = JSON.parse((await processes.run(['cameras', 'show', 'low', '--json'], env.env())).stdout) as { hls_variant: string | null };
+    assert.equal(shown.hls_variant, 'lowest');
     const out = join(dir, 'out');
-    const result = await processes.run(['archive', list, '--duration', '2', '--interval', '0.5', '--out', out, '--json'], env.env(), { timeoutMs: 45_000 });
+    const result = await processes.run(['archive', '--camera', 'default', '--camera', 'low', '--camera', 'near-300', '--duration', '2', '--interval', '0.5', '--out', out, '--json'], env.env(), { timeoutMs: 45_000 });
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     const sizes: Record<string, string> = {};
     for (const camera of ['default', 'low', 'near-300']) {

@@ -12,6 +12,13 @@ describe('camera validation', () => {
       assert.throws(() => validateCamera(ipCamera(ip), 0), /camera "cam": ip must be an IP address or a host name/, ip);
     }
   });
+
+  it('takes an HLS variant choice (highest, lowest or a height), stored lower-case, and says what a wrong one should be', () => {
+    const hls = (hls_variant: string | null): CameraInput => ({ id: 'cam', type: 'hls', m3u8_url: 'https://cam.example/live.m3u8', hls_variant });
+    assert.deepEqual(['Highest', 'lowest', '1080P', ' 720 ', null, ''].map((choice) => validateCamera(hls(choice), 0).camera.hlsVariant), ['highest', 'lowest', '1080p', '720', null, null]);
+    assert.equal(publicCamera(validateCamera(hls('lowest'), 0).camera).hls_variant, 'lowest');
+    for (const choice of ['best', '4k', '0', '1280x720']) assert.throws(() => validateCamera(hls(choice), 0), new RegExp(`camera "cam": hls_variant must be highest, lowest or a height such as 720 or 1080p, not "${choice}"`), choice);
+  });
 });
 
 describe('camera addresses shown and sent back', () => {
