@@ -137,6 +137,8 @@ export class HlsSource implements FrameSource {
     try {
       bytes = await this.readAll({ url, byteRange: null }, KEY_BYTES * 64, 'key', deadline, deadlineMs);
     } catch (error) {
+      // The caller gave up: that is not the key's fault.
+      if (deadline.signal.aborted && !deadline.passed() && !(error instanceof CamtroveError)) throw error;
       const explained = this.deps.http.explain(error, this.shown, { timedOut: deadline.passed(), ms: deadlineMs, what: 'key' });
       const reason = [`${this.shown}: `, `${shownKey}: `].reduce((text, prefix) => (text.startsWith(prefix) ? text.slice(prefix.length) : text), explained.message);
       throw new CamtroveError(explained instanceof CamtroveError ? explained.code : 'CAMTROVE_ERR_CAMERA_UNREACHABLE', `${this.shown}: the stream is encrypted (AES-128) and its key ${shownKey} could not be fetched: ${reason}`);
@@ -200,6 +202,10 @@ export class HlsSource implements FrameSource {
     if (failed) throw failed;
     const declared = Number(response.headers['content-length']);
     const whole = !byteRange || response.statusCode !== 206;
+    if (byteRange && !whole && !String(response.headers['content-range'] ?? '').startsWith(`bytes ${byteRange.offset}-`)) {
+      response.body.destroy();
+      throw this.bad(`${redactUrl(url)} answered a Range request for bytes from ${byteRange.offset} with ${JSON.stringify(response.headers['content-range'] ?? 'no Content-Range')}`);
+    }
     const skip = byteRange && whole ? byteRange.offset : 0;
     if (skip + (byteRange?.length ?? 0) > maxBytes || (!byteRange && Number.isFinite(declared) && declared > maxBytes)) {
       response.body.destroy();
@@ -210,7 +216,7 @@ export class HlsSource implements FrameSource {
   }
 
   private async readAll(resource: HlsResource, maxBytes: number, what: string, deadline: Deadline, deadlineMs: number): Promise<Buffer> {
-    const tooLarge = () => this.bad(`the ${what} is larger than ${formatByteSize(maxBytes)}; not ${what === 'playlist' ? 'a playlist' : `an ${what}`}?`);
+    const tooLarge = () => this.bad(`the ${what} is larger than ${formatByteSize(maxBytes)}; not ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}?`);
     const chunks: Buffer[] = [];
     for await (const chunk of await this.fetch(resource, maxBytes, tooLarge, deadline, deadlineMs, what === 'playlist' ? PLAYLIST_TYPES : '*/*')) chunks.push(chunk);
     return Buffer.concat(chunks);
