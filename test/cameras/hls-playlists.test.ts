@@ -81,7 +81,8 @@ describe('HLS playlists as ffmpeg writes them', () => {
       '/fmp4-disc/index.m3u8': ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:2', '#EXT-X-PLAYLIST-TYPE:VOD', tail(await text('fmp4-disc/a.m3u8')), '#EXT-X-DISCONTINUITY', tail(await text('fmp4-disc/b.m3u8')), '#EXT-X-ENDLIST', ''].join('\n'),
     };
     server = await serveFolder(dir, { overrides, missing: ['/aes/gone.bin'] });
-    rangeless = await serveFolder(dir, { ignoreRanges: true });
+    // A range far into a file, from a server that sends whole files: 70 MB would be read to reach it.
+    rangeless = await serveFolder(dir, { ignoreRanges: true, overrides: { '/ts-range/far.m3u8': '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n#EXT-X-BYTERANGE:1000@70000000\nall.ts\n#EXT-X-ENDLIST\n' } });
   });
   after(async () => {
     await http.close();
@@ -117,6 +118,7 @@ describe('HLS playlists as ffmpeg writes them', () => {
     const [a, b] = [(await viaRange.latest(request)).bytes, (await viaWhole.latest(request)).bytes];
     assert.ok(a.equals(b), 'a 200 answer to a Range request is cut to the range');
     assert.deepEqual(rangeless.requests.filter((r) => r.includes('all.ts')), [`/ts-range/all.ts ${ranges[1]}`]);
+    await assert.rejects(source('/ts-range/far.m3u8', undefined, rangeless).latest(request), { code: 'CAMTROVE_ERR_CAMERA_BAD_RESPONSE', message: /far\.m3u8: http:\/\/127\.0\.0\.1:\d+\/ts-range\/all\.ts ignores the Range header, and the byte range the playlist names ends past 64\.0 MiB into it$/ });
   });
 
   it('puts a fragmented MP4 init segment, itself a byte range (#EXT-X-MAP BYTERANGE), before each segment', { timeout: 30_000 }, async () => {
