@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -88,6 +89,18 @@ describe('documentation matches the code', () => {
       }
     }
     assert.ok(checked > 50, `only ${checked} flags found: the docs' commands are not being read`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('every file path and `npm run` script the README and docs name exists', async () => {
+    const scripts = (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const problems: string[] = [];
+    for (const [name, text] of await allDocs()) {
+      for (const [path] of text.matchAll(/(?<![\w/.-])(?:src|test|bench|eval|scripts|docs)\/[\w/.-]+\.(?:ts|mjs|sh|json|md)\b/g)) {
+        if (!existsSync(join(root, path))) problems.push(`${name}: ${path} does not exist`);
+      }
+      for (const [, script] of text.matchAll(/npm run ([\w:-]+)/g)) if (!(script! in scripts)) problems.push(`${name}: npm run ${script} is not a script of package.json`);
+    }
     assert.deepEqual(problems, []);
   });
 
