@@ -27,6 +27,8 @@ const DATABASE_FREE = [
   ...['media', 'blob', 'eval', 'cameras', 'import'].map((dir) => join('test', dir) + sep),
   // camtrove segment without --save (segment-save.e2e.test.ts covers that on each database).
   join('test', 'e2e', 'segment.e2e.test.ts'),
+  join('test', 'docs.test.ts'),
+  join('test', 'run-tests.test.ts'),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
