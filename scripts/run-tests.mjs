@@ -13,9 +13,10 @@
 // summary counts the skipped tests and gives each one's reason, then names the ten slowest files.
 // A filter that matches no test file is an error, not an empty success.
 //
-// With CI set (CI=true), a skipped test fails the run unless its reason is on the short allow-list
-// in test/allowed-skips.json (each entry says why that skip is acceptable): on CI every prerequisite
-// is present, so a skip there means a test silently did not run.
+// With CI set (CI=true), a skipped test fails the run unless the short allow-list in
+// test/allowed-skips.json allows it: an entry gives the exact reason (the text after `# SKIP` in the
+// TAP report), the files it may come from, and why that skip is acceptable. On CI every prerequisite
+// is present, so any other skip means a test silently did not run.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
