@@ -9,11 +9,18 @@
 // would each end with lanes idle.
 //
 // Each file's report is printed when it ends (in full when it failed, else one line), so the
-// lanes' output does not interleave.
+// lanes' output does not interleave. A file whose tests all skipped says "skipped", not "ok"; the
+// summary counts the skipped tests and gives each one's reason, then names the ten slowest files.
+// A filter that matches no test file is an error, not an empty success.
+//
+// With CI set (CI=true), a skipped test fails the run unless the short allow-list in
+// test/allowed-skips.json allows it: an entry gives the exact reason (the text after `# SKIP` in the
+// TAP report), the files it may come from, and why that skip is acceptable. On CI every prerequisite
+// is present, so any other skip means a test silently did not run.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const DATABASE_FREE = [
@@ -21,6 +28,8 @@ const DATABASE_FREE = [
   ...['media', 'blob', 'eval', 'cameras', 'import'].map((dir) => join('test', dir) + sep),
   // camtrove segment without --save (segment-save.e2e.test.ts covers that on each database).
   join('test', 'e2e', 'segment.e2e.test.ts'),
+  join('test', 'docs.test.ts'),
+  join('test', 'run-tests.test.ts'),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
@@ -44,6 +53,12 @@ function findTests(dir) {
 const filter = process.argv.slice(2);
 const postgresUrl = process.env.CAMTROVE_TEST_DATABASE_URL ?? '';
 const files = ['src', 'test'].flatMap(findTests).filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)));
+if (files.length === 0) {
+  console.error(`no test file under src/ or test/ has a path containing ${filter.map((f) => `"${f}"`).join(' or ')}`);
+  process.exit(2);
+}
+const onCi = Boolean(process.env.CI) && !['false', '0'].includes(process.env.CI.toLowerCase());
+const allowedSkips = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test', 'allowed-skips.json'), 'utf8'));
 const runs = [
   ...files.map((file) => ({ file, database: 'sqlite' })),
   ...(postgresUrl ? files.filter((file) => filter.length > 0 || !DATABASE_FREE.some((prefix) => file.startsWith(prefix))).map((file) => ({ file, database: 'postgres' })) : []),
@@ -55,26 +70,67 @@ console.log(`${runs.length} test files, ${lanes} at a time: ${passes}`);
 
 const started = performance.now();
 const failed = [];
-const totals = { tests: 0, pass: 0, fail: 0, skipped: 0 };
+const skips = [];
+const durations = [];
+const totals = { tests: 0, pass: 0, fail: 0 };
 let next = 0;
 await Promise.all(Array.from({ length: lanes }, async () => {
   while (next < runs.length) {
     const run = runs[next++];
+    const name = `${run.file} (${run.database})`;
     const result = await runFile(run);
-    for (const key of Object.keys(totals)) totals[key] += Number(result.output.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
-    const line = `${result.code === 0 ? 'ok    ' : 'FAILED'} ${(result.ms / 1000).toFixed(1).padStart(6)} s  ${run.file} (${run.database})${lingered(result)}`;
-    if (result.code === 0) console.log(line);
-    else {
-      failed.push(`${run.file} (${run.database})`);
+    for (const key of Object.keys(totals)) totals[key] += tapCount(result.output, key);
+    const skipped = skippedTests(result.output).map((skip) => ({ ...skip, file: run.file, name }));
+    skips.push(...skipped);
+    durations.push({ name, ms: result.ms });
+    const verdict = fileVerdict(run.file, result, skipped.length);
+    const line = `${verdict.padEnd(7)} ${(result.ms / 1000).toFixed(1).padStart(6)} s  ${name}${skipped.length > 0 && verdict === 'ok' ? `  (${skipped.length} skipped)` : ''}${lingered(result)}`;
+    if (verdict === 'FAILED' || verdict === 'EMPTY') {
+      failed.push(name);
       console.log(`${line}\n${result.output}`);
-    }
+    } else console.log(line);
   }
 }));
 
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-console.log(`\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n# skipped ${totals.skipped}\n# files ${runs.length}, ${minutes} min`);
-if (failed.length > 0) console.log(`failing files:\n${failed.map((f) => `  ${f}`).join('\n')}`);
-process.exit(failed.length > 0 ? 1 : 0);
+console.log(`\n# tests ${totals.tests}\n# pass ${totals.pass}\n# fail ${totals.fail}\n# skipped ${skips.length}\n# files ${runs.length}, ${minutes} min`);
+console.log(`\nslowest files:\n${durations.sort((a, b) => b.ms - a.ms).slice(0, 10).map((d) => `${(d.ms / 1000).toFixed(1).padStart(7)} s  ${d.name}`).join('\n')}`);
+if (skips.length > 0) console.log(`\nskipped:\n${skips.map((s) => `  ${s.name}: ${s.test}: ${s.reason || '(no reason given)'}${onCi && !isAllowed(s) ? '  [not allowed on CI]' : ''}`).join('\n')}`);
+const refused = onCi ? skips.filter((s) => !isAllowed(s)) : [];
+if (refused.length > 0) {
+  console.log(`\n${refused.length} test${refused.length === 1 ? '' : 's'} skipped on CI without a place in test/allowed-skips.json: a prerequisite is missing, so they did not run (provide it, or allow the skip there with the reason)`);
+}
+if (failed.length > 0) console.log(`\nfailing files:\n${failed.map((f) => `  ${f}`).join('\n')}`);
+process.exit(failed.length > 0 || refused.length > 0 ? 1 : 0);
+
+/** "FAILED"; "EMPTY" when the file ran no test at all; "skipped" when every test in it skipped; else "ok". */
+function fileVerdict(file, { code, output }, skipped) {
+  if (code !== 0) return 'FAILED';
+  // A file that registers no test is reported as one passing test named by its path.
+  if (output.includes(`# Subtest: ${resolve(file)}\n`)) return 'EMPTY';
+  if (tapCount(output, 'pass') === 0 && tapCount(output, 'fail') === 0) return skipped > 0 ? 'skipped' : 'EMPTY';
+  return 'ok';
+}
+
+/** One of the counts a TAP report ends with (`# pass 12`). */
+function tapCount(output, key) {
+  return Number(output.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
+}
+
+/**
+ * The skipped tests and suites of a TAP report, with their reasons: lines like
+ * `ok 3 - name # SKIP reason` at any depth (the reporter escapes a `#` in names and reasons as `\#`).
+ * A skipped suite is one line, and counts as one, whatever it holds.
+ */
+function skippedTests(output) {
+  const unescape = (text) => text.replaceAll('\\#', '#').trim();
+  return [...output.matchAll(/^\s*ok \d+ - (.*?) # SKIP(?: (.*))?$/gm)].map((m) => ({ test: unescape(m[1]), reason: unescape(m[2] ?? '') }));
+}
+
+/** A skip is allowed on CI when an entry of test/allowed-skips.json names its reason and its file. */
+function isAllowed(skip) {
+  return allowedSkips.some((entry) => entry.reason === skip.reason && entry.files.some((file) => skip.file.split(sep).join('/') === file));
+}
 
 /**
  * A note when the file's process outlived its tests by seconds: a timer, socket or child process

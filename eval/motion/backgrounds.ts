@@ -12,7 +12,7 @@ export function backgroundCommand(background: Background, vtest: string | null, 
   const args = ['-v', 'error', '-y'];
   switch (background) {
     case 'vtest':
-      if (!vtest) throw new Error('the vtest background needs ../shared/data/vtest.avi');
+      if (!vtest) throw new Error('the vtest background needs vtest.avi (in ../shared/data, or the folder CAMTROVE_SAMPLE_DATA names)');
       // 80 samples over the clip's 79.5 s; tmedian's first output is the median of frames 0–78.
       args.push('-i', vtest, '-vf', 'fps=1,tmedian=radius=39');
       break;

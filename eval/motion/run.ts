@@ -32,9 +32,10 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const chosen = scenarios.filter((s) => values.only === undefined || s.name.includes(values.only));
   if (chosen.length === 0) throw new Error(`no clip name contains "${values.only}"; clips: ${scenarios.map((s) => s.name).join(', ')}`);
-  const vtestPath = join(projectRoot, '..', 'shared', 'data', 'vtest.avi');
+  // The sample clips: CAMTROVE_SAMPLE_DATA, else shared/data beside the checkout (as the tests find them).
+  const vtestPath = join(process.env.CAMTROVE_SAMPLE_DATA || join(projectRoot, '..', 'shared', 'data'), 'vtest.avi');
   const vtest = existsSync(vtestPath) ? vtestPath : null;
-  if (!vtest) log('../shared/data/vtest.avi is absent: clips on the vtest background use a synthetic texture instead (results differ from docs/motion.md)');
+  if (!vtest) log(`${vtestPath} is absent: clips on the vtest background use a synthetic texture instead (results differ from docs/motion.md; CAMTROVE_SAMPLE_DATA names the folder of the sample clips)`);
   if (values.detector === 'camtrove' && !existsSync(join(projectRoot, 'dist', 'cli', 'main.js'))) throw new Error('camtrove is not built: run `npm run build` (npm run eval:motion does)');
   const options = { cacheDir: resolve(values.cache), vtest, gap: EVENT_GAP, log };
   if (values['render-only']) {

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/http/app.js';
 import { apiClient, eventually, filesBelow, type AnalysisRecordBody, type ApiError } from '../helpers/api.js';
 import { fileForm, listen } from '../helpers/http.js';
-import { makeVideo, sharedClip } from '../helpers/media.js';
+import { makeVideo, sampleClips } from '../helpers/media.js';
 import { openTestLibrary } from '../helpers/test-library.js';
 
 type TestLibrary = Awaited<ReturnType<typeof openTestLibrary>>;
@@ -281,11 +281,9 @@ describe('analysis faults', () => {
   });
 
   it('the shared surveillance clip cut to 40 % either succeeds or fails with a clear code, never hangs', async (t) => {
-    const source = sharedClip('vtest.avi');
-    if (!source) {
-      t.skip('../shared/data/vtest.avi is not present');
-      return;
-    }
+    const clips = sampleClips(t, 'vtest.avi');
+    if (!clips) return;
+    const [source] = clips;
     const path = join(library.env.dir, 'vtest-cut.avi');
     await copyFile(source, path);
     await truncate(path, Math.floor((await stat(source)).size * 0.4));

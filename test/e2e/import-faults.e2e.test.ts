@@ -118,14 +118,8 @@ describe(`camtrove import: bad input and faults (${dialectName})`, () => {
     await writeFile(join(folder, 'CAM3-locked-1700000100.mp4'), uniqueMp4(base, 'locked'));
     await writeFile(join(folder, 'CAM3-open-1700000101.mp4'), uniqueMp4(base, 'open'));
     await chmod(join(folder, 'CAM3-locked-1700000100.mp4'), 0o000);
-    // Root reads everything: run the import as "nobody" on a library of its own.
-    const data = join(env.dir, 'nobody-data');
-    await mkdir(data, { mode: 0o777 });
-    await chmod(data, 0o777);
-    await chmod(env.dir, 0o755);
-    const run = isRoot
-      ? await runAsNobody(['import', folder, '--json', '--no-segment', '--data', data], { ...env.env(), CAMTROVE_DATA: data, CAMTROVE_DATABASE_URL: '' })
-      : await processes.run(['import', folder, '--json', '--no-segment', '--data', data], { ...env.env(), CAMTROVE_DATABASE_URL: '' });
+    const args = ['import', folder, '--json', '--no-segment', '--data', join(env.dir, 'locked-out-data')];
+    const run = isRoot ? await runWithoutPermissionOverride(args, { ...env.env(), CAMTROVE_DATABASE_URL: '' }) : await processes.run(args, { ...env.env(), CAMTROVE_DATABASE_URL: '' });
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as ImportJson;
     assert.equal(report.imported, 1);
@@ -272,12 +266,18 @@ function hasSetpriv(): boolean {
   }
 }
 
-/** Runs the CLI as the unprivileged user nobody (root bypasses file permissions). */
-async function runAsNobody(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI as root without the capabilities that let root ignore file permissions
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so a mode-000 file is as unreadable as it is to anyone
+ * else. It stays uid 0, owner of the checkout and the temp folders: unlike switching to "nobody", it
+ * reaches them wherever they lie, a private (0700) folder included.
+ */
+async function runWithoutPermissionOverride(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { spawn } = await import('node:child_process');
   const { camtroveBin } = await import('../helpers/cli.js');
   const { NODE_TEST_CONTEXT: _ignored, ...clean } = env;
-  const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, camtroveBin, ...args], { env: clean });
+  const dropped = '-dac_override,-dac_read_search';
+  const child = spawn('setpriv', [`--inh-caps=${dropped}`, `--bounding-set=${dropped}`, process.execPath, camtroveBin, ...args], { env: clean });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));

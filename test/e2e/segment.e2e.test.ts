@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Processes, type CliResult } from '../helpers/cli.js';
 import { silentServer } from '../helpers/http.js';
-import { makeMotionClip, sharedClip } from '../helpers/media.js';
+import { makeMotionClip, sampleClips } from '../helpers/media.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 const run = promisify(execFile);
@@ -188,9 +188,9 @@ describe('camtrove segment', () => {
   });
 
   it('takes times from the file: a wrong frame-rate header gives its own timeline', async (t) => {
-    const right = sharedClip('Megamind.avi');
-    const wrong = sharedClip('Megamind_bugy.avi');
-    if (!right || !wrong) return t.skip('../shared/data/Megamind*.avi are not present');
+    const clips = sampleClips(t, 'Megamind.avi', 'Megamind_bugy.avi');
+    if (!clips) return;
+    const [right, wrong] = clips;
     for (const [path, length] of [[right, 11.3], [wrong, 9.0]] as const) {
       const result = parse(await segment([path, '--json']));
       assert.ok(Math.abs(result.media.duration - length) < 0.2);
@@ -200,9 +200,9 @@ describe('camtrove segment', () => {
   });
 
   it('on real footage: leaves swaying in wind are not events, the hand that enters is; a busy path is one event', async (t) => {
-    const tree = sharedClip('tree.avi');
-    const vtest = sharedClip('vtest.avi');
-    if (!tree || !vtest) return t.skip('../shared/data/tree.avi and vtest.avi are not present');
+    const clips = sampleClips(t, 'tree.avi', 'vtest.avi');
+    if (!clips) return;
+    const [tree, vtest] = clips;
     const quick = [...exact, '--no-clips', '--no-thumbnails', '--json'];
     const events = parse(await segment([tree, ...quick])).events;
     // While the detector learns the tree (its first seconds) it may see a faint flicker; after that, only the hand.

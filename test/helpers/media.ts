@@ -1,15 +1,25 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Real clips shipped beside the project (see its README); tests that use them skip without them. */
-export const sharedData = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
-export function sharedClip(name: string): string | null {
-  const path = join(sharedData, name);
-  return existsSync(path) ? path : null;
+/**
+ * The folder of real sample clips (vtest.avi, tree.avi, Megamind*.avi): CAMTROVE_SAMPLE_DATA, else
+ * shared/data beside the checkout (the README's "Tests" section). CI has them, and fails a test that
+ * skips for want of them.
+ */
+export const sampleData = process.env.CAMTROVE_SAMPLE_DATA || join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+
+/** The paths of sample clips; null, with the test marked skipped saying which are missing where, if any is absent. */
+export function sampleClips<Names extends string[]>(t: TestContext, ...names: Names): { [K in keyof Names]: string } | null {
+  const paths = names.map((name) => join(sampleData, name));
+  const missing = names.filter((_, i) => !existsSync(paths[i]!));
+  if (missing.length === 0) return paths as { [K in keyof Names]: string };
+  t.skip(`sample clip${missing.length === 1 ? '' : 's'} ${missing.join(', ')} not in ${sampleData} (set CAMTROVE_SAMPLE_DATA to the folder that holds them)`);
+  return null;
 }
 
 /** Renders a test video with ffmpeg's lavfi sources: moving test pattern, optional tone. */

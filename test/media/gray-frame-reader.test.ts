@@ -9,7 +9,7 @@ import { SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
 import { networkInputGate } from '../../src/adapters/media/input-gate.js';
 import type { GrayFrame } from '../../src/domain/motion/motion-types.js';
 import { silentServer } from '../helpers/http.js';
-import { sharedClip } from '../helpers/media.js';
+import { sampleClips } from '../helpers/media.js';
 
 const run = promisify(execFile);
 const media = new SystemMediaTools({ ffmpeg: '', ffprobe: '' });
@@ -112,9 +112,9 @@ describe('grey frame reader', () => {
   });
 
   it('takes times from the file, so a wrong frame-rate header gives its own (shorter) timeline', async (t) => {
-    const right = sharedClip('Megamind.avi');
-    const wrong = sharedClip('Megamind_bugy.avi');
-    if (!right || !wrong) return t.skip('../shared/data/Megamind*.avi are not present');
+    const clips = sampleClips(t, 'Megamind.avi', 'Megamind_bugy.avi');
+    if (!clips) return;
+    const [right, wrong] = clips;
     const last = async (path: string) => (await collect(media.grayFrames(path, { fps: 5, width: 160, height: 116 }).frames)).at(-1)!.time;
     assert.ok(Math.abs((await last(right)) - 11.2) < 0.3);
     assert.ok(Math.abs((await last(wrong)) - 8.8) < 0.3);

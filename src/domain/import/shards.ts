@@ -9,8 +9,10 @@ export type ImportItemState = 'discovered' | 'stored' | 'segmenting' | 'segmente
 /** What an item's own row records; segmentation's progress is its analysis's state. */
 export type ImportItemRowState = 'discovered' | 'stored' | 'failed';
 
-export type ShardStatus = 'missing' | 'stored' | 'processing' | 'complete' | 'failed';
-export type ImportJobStatus = 'shards_missing' | 'processing' | 'complete' | 'complete_with_failures';
+export const shardStatuses = ['missing', 'stored', 'processing', 'complete', 'failed'] as const;
+export type ShardStatus = (typeof shardStatuses)[number];
+export const importJobStatuses = ['shards_missing', 'processing', 'complete', 'complete_with_failures'] as const;
+export type ImportJobStatus = (typeof importJobStatuses)[number];
 
 export interface ShardSummary {
   item_count: number;
