@@ -11,6 +11,7 @@ import { importCommand } from './commands/import.command.js';
 import { jobsCommand } from './commands/jobs.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { statusCommand } from './commands/status.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { workerCommand } from './commands/worker.command.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .addCommand(jobsCommand())
     .addCommand(eventsCommand())
     .addCommand(tokenCommand())
+    .addCommand(statusCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.
   for (const command of program.commands) {
