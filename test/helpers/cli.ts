@@ -54,10 +54,11 @@ export class CamtroveProcess {
     readonly args: readonly string[],
     env: NodeJS.ProcessEnv,
     input?: string,
+    cwd?: string,
   ) {
     // A child must not think it is part of the test runner.
     const { NODE_TEST_CONTEXT: _ignored, ...cleanEnv } = env;
-    this.child = spawn(process.execPath, [camtroveBin, ...args], { env: withoutDefaultLibrary(cleanEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [camtroveBin, ...args], { env: withoutDefaultLibrary(cleanEnv), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.out.push(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.err.push(chunk));
     this.child.stdin!.on('error', () => undefined);
@@ -157,8 +158,8 @@ export class Processes {
   }
 
   /** Runs a command to its end (at most `timeoutMs`) and returns its exit and output. */
-  async run(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
-    const started = new CamtroveProcess(args, env, options.input);
+  async run(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<CliResult> {
+    const started = new CamtroveProcess(args, env, options.input, options.cwd);
     this.all.add(started);
     const exit = await started.waitForExit(options.timeoutMs ?? 30_000);
     this.all.delete(started);
