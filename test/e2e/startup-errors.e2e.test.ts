@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { freePort, Processes, type CliResult } from '../helpers/cli.js';
 import { makeVideo } from '../helpers/media.js';
-import { makeReadOnly } from '../helpers/read-only.js';
+import { whileReadOnly } from '../helpers/read-only.js';
 import { createTestEnv, dialectName, testDatabaseUrl, type TestEnv } from '../helpers/test-library.js';
 
 /** The password every database URL below carries: it must never be printed. */
@@ -59,13 +59,9 @@ describe(`errors a user sees instead of a stack trace (${dialectName})`, () => {
     it('is refused when it cannot be written', async (t) => {
       const folder = join(env.dir, 'read-only-data');
       await mkdir(folder);
-      const undo = makeReadOnly(t, folder);
-      if (!undo) return;
-      try {
+      await whileReadOnly(t, folder, async () => {
         assertOneLineError(await onSqlite(['files', 'ls', '--data', folder]), 'CAMTROVE_ERR_DATA_FOLDER', folder, /cannot be written \((read-only file system|permission denied)/);
-      } finally {
-        undo();
-      }
+      });
     });
 
     it('is refused at once inside /proc, instead of spinning forever', async () => {
@@ -78,13 +74,9 @@ describe(`errors a user sees instead of a stack trace (${dialectName})`, () => {
       const data = join(env.dir, 'read-only-db');
       assert.equal((await onSqlite(['files', 'add', clip, '--data', data])).code, 0);
       const database = join(data, 'camtrove.db');
-      const undo = makeReadOnly(t, database);
-      if (!undo) return;
-      try {
+      await whileReadOnly(t, database, async () => {
         assertOneLineError(await onSqlite(['files', 'add', aFile, '--data', data]), 'CAMTROVE_ERR_DATABASE_READ_ONLY', database, 'write access');
-      } finally {
-        undo();
-      }
+      });
     });
   });
 
@@ -111,13 +103,9 @@ describe(`errors a user sees instead of a stack trace (${dialectName})`, () => {
     it('segment --out into a folder it cannot write', async (t) => {
       const folder = join(env.dir, 'read-only-out');
       await mkdir(folder);
-      const undo = makeReadOnly(t, folder);
-      if (!undo) return;
-      try {
+      await whileReadOnly(t, folder, async () => {
         assertOneLineError(await run(['segment', clip, '--out', folder]), 'CAMTROVE_ERR_OUTPUT_PATH', folder, /cannot be written/);
-      } finally {
-        undo();
-      }
+      });
     });
   });
 

@@ -30,3 +30,14 @@ export function makeReadOnly(t: TestContext, path: string): (() => void) | null 
   }
   return () => execFileSync('umount', [path], { stdio: 'pipe' });
 }
+
+/** Runs `work` while `path` is read-only (makeReadOnly), and makes it writable again after. */
+export async function whileReadOnly(t: TestContext, path: string, work: () => Promise<void>): Promise<void> {
+  const undo = makeReadOnly(t, path);
+  if (!undo) return;
+  try {
+    await work();
+  } finally {
+    undo();
+  }
+}
