@@ -42,6 +42,7 @@ describe('choosing the data folder', () => {
     assert.equal(legacy.config.dataDir, join(cwd, 'camtrove-data'));
     assert.equal(loadSettings({ dataDir: '/x' }, { CAMTROVE_DATA: '/y' }, cwd).config.dataDir, '/x');
     assert.deepEqual(loadSettings({}, { CAMTROVE_DATA: '/y' }, cwd).dataFolder, { path: '/y', source: 'environment' });
+    assert.throws(() => loadSettings({ dataDir: '' }, {}, cwd), /--dataDir flag is ""; expected a folder path/, 'an empty --data is not the current folder');
     const file = join(cwd, 'camtrove.json');
     await writeFile(file, JSON.stringify({ dataDir: 7 }));
     assert.throws(() => loadSettings({ config: file }, {}, cwd), /key "dataDir" in config file .* is 7; expected a folder path/, 'a bad value in the file is named, not replaced by a default');
