@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import type { MigrationResultSet } from 'kysely';
 import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
 import { SpaceReserve } from './adapters/db/space-reserve.js';
 import { currentOwnerTag } from './adapters/process-identity.js';
@@ -22,6 +23,10 @@ import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
 import type { Config } from './config/config.js';
 import { isUrl } from './domain/media-input.js';
+import { CamtroveError } from './domain/errors.js';
+import { redactUrl } from './domain/redact.js';
+import { explainDatabaseError } from './adapters/db/database-errors.js';
+import { ensureWritableFolder, FolderProblem } from './adapters/writable-folder.js';
 import { AnalysisRunner } from './services/analysis-runner.js';
 import { AnalysisService } from './services/analysis.service.js';
 import { FileService } from './services/file.service.js';
@@ -76,14 +81,7 @@ export interface Library {
 export async function openLibrary(config: Readonly<Config>, options: { logger?: Logger; clock?: Clock } = {}): Promise<Library> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  await mkdir(config.dataDir, { recursive: true, mode: PRIVATE_FOLDER });
-  const database = openDatabase(config);
-  try {
-    await migrateToLatest(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const { database } = await openMigratedDatabase(config);
   const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
   // Temp files and work folders of processes that are gone (a kill -9) go; a live process's stay.
   const leftovers = await blobs.init();
@@ -176,6 +174,31 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       await database.close();
     },
   };
+}
+
+/** Creates the data folder when missing; one that cannot be written is a one-line error naming it. */
+export async function prepareDataFolder(dataDir: string): Promise<void> {
+  try {
+    await ensureWritableFolder(dataDir, PRIVATE_FOLDER);
+  } catch (error) {
+    if (!(error instanceof FolderProblem)) throw error;
+    const where = error.path === resolve(dataDir) ? `data folder ${dataDir}` : `data folder ${dataDir}: ${error.path}`;
+    throw new CamtroveError('CAMTROVE_ERR_DATA_FOLDER', `${where} ${error.reason}; choose a folder you can write with --data DIR or CAMTROVE_DATA`, { cause: error });
+  }
+}
+
+/** Opens the database and brings its schema up to date; a database a user must fix is a catalogue error saying how. */
+export async function openMigratedDatabase(config: Readonly<Config>): Promise<{ database: DatabaseHandle; result: MigrationResultSet }> {
+  await prepareDataFolder(config.dataDir);
+  let database: DatabaseHandle | null = null;
+  try {
+    database = openDatabase(config);
+    return { database, result: await migrateToLatest(database) };
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    const dialect = config.databaseUrl ? 'postgres' : 'sqlite';
+    throw explainDatabaseError(error, dialect, config.databaseUrl ? redactUrl(config.databaseUrl) : join(config.dataDir, 'camtrove.db'));
+  }
 }
 
 /** Motion segmentation on the system's ffmpeg; needs no library (`camtrove segment` runs without one). */

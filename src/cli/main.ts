@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isCamtroveError } from '../domain/errors.js';
+import { redactText } from '../domain/redact.js';
 import { analyzeCommand } from './commands/analyze.command.js';
 import { archiveCommand } from './commands/archive.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
@@ -10,6 +11,7 @@ import { importCommand } from './commands/import.command.js';
 import { jobsCommand } from './commands/jobs.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { statusCommand } from './commands/status.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { workerCommand } from './commands/worker.command.js';
 
@@ -30,6 +32,7 @@ export function buildProgram(): Command {
     .addCommand(jobsCommand())
     .addCommand(eventsCommand())
     .addCommand(tokenCommand())
+    .addCommand(statusCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.
   for (const command of program.commands) {
@@ -51,7 +54,10 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${error.message} (${error.code})\n`);
       return 1;
     }
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A user gets one line; the stack trace is for a bug report, asked for with a debug log level.
+    const debug = ['debug', 'trace'].includes(process.env.CAMTROVE_LOG_LEVEL ?? '');
+    const text = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+    process.stderr.write(`error: ${redactText(text)} (CAMTROVE_ERR_INTERNAL)${debug ? '' : '; run again with CAMTROVE_LOG_LEVEL=debug for the stack trace'}\n`);
     return 1;
   }
 }

@@ -99,7 +99,8 @@ function parseDatabaseUrl(value: Raw): string | null {
 
 /** Every configuration key. docs/configuration.md documents each one (a test checks). */
 export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
-  dataDir: { env: 'CAMTROVE_DATA', default: './camtrove-data', description: 'Data folder: the SQLite database and the blob store (`--data DIR`).', parse: text, expected: 'a folder path' },
+  // The default is chosen by loadSettings (data-folder.ts): it depends on the platform and the current folder.
+  dataDir: { env: 'CAMTROVE_DATA', default: '', shownDefault: '(this user\'s data folder: `$XDG_DATA_HOME/camtrove`, i.e. `~/.local/share/camtrove` on Linux)', description: 'Data folder: the SQLite database and the blob store (`--data DIR`). Without one, a `camtrove-data` folder in the current folder (where earlier versions kept the library) is used, with a notice, when it exists. `camtrove status` says which folder is in use and why.', parse: (v) => (typeof v === 'string' && v.trim() !== '' ? v : null), expected: 'a folder path' },
   databaseUrl: { env: 'CAMTROVE_DATABASE_URL', default: '', shownDefault: '(SQLite in the data folder)', description: 'Metadata database. Empty: SQLite at `<data>/camtrove.db`. `postgres://user@host:5432/db`: PostgreSQL.', parse: parseDatabaseUrl, expected: 'empty or a postgres:// URL' },
   host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
   port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`); 0 picks a free one (the log says which).', parse: intBetween(0, 65535), expected: 'a port number 0-65535' },

@@ -30,6 +30,18 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   }
 }
 
+/**
+ * Where a camtrove process keeps a library no test named (no --data, no CAMTROVE_DATA): a folder
+ * on /proc, which camtrove refuses at once. A test that forgot to name its library fails saying
+ * so, instead of writing into the real ~/.local/share; a test of the default sets XDG_DATA_HOME.
+ */
+export const UNNAMED_LIBRARY_HOME = '/proc/camtrove-tests-name-their-library';
+
+export function withoutDefaultLibrary(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const chosen = env.XDG_DATA_HOME !== undefined && env.XDG_DATA_HOME !== process.env.XDG_DATA_HOME;
+  return chosen ? env : { ...env, XDG_DATA_HOME: UNNAMED_LIBRARY_HOME };
+}
+
 /** A `camtrove` subprocess whose output is collected as it arrives. */
 export class CamtroveProcess {
   readonly child: ChildProcess;
@@ -42,10 +54,11 @@ export class CamtroveProcess {
     readonly args: readonly string[],
     env: NodeJS.ProcessEnv,
     input?: string,
+    cwd?: string,
   ) {
     // A child must not think it is part of the test runner.
     const { NODE_TEST_CONTEXT: _ignored, ...cleanEnv } = env;
-    this.child = spawn(process.execPath, [camtroveBin, ...args], { env: cleanEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [camtroveBin, ...args], { env: withoutDefaultLibrary(cleanEnv), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.out.push(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.err.push(chunk));
     this.child.stdin!.on('error', () => undefined);
@@ -145,8 +158,8 @@ export class Processes {
   }
 
   /** Runs a command to its end (at most `timeoutMs`) and returns its exit and output. */
-  async run(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
-    const started = new CamtroveProcess(args, env, options.input);
+  async run(args: readonly string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<CliResult> {
+    const started = new CamtroveProcess(args, env, options.input, options.cwd);
     this.all.add(started);
     const exit = await started.waitForExit(options.timeoutMs ?? 30_000);
     this.all.delete(started);

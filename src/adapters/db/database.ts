@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type MigrationResultSet } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
@@ -54,7 +54,8 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
       const { default: pg } = await import('pg');
       // PostgreSQL returns bigint as text by default; our bigints are epoch ms and sizes, safe as numbers.
       pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-      const fresh = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+      // A server that does not answer fails start-up after 10 s instead of hanging it (pg waits forever by default).
+      const fresh = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 10_000 });
       // An idle client losing its connection must not crash the process; the next query reconnects.
       fresh.on('error', () => undefined);
       return fresh;
@@ -67,6 +68,8 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
   mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_FOLDER });
   const file = join(options.dataDir, 'camtrove.db');
   const created = !existsSync(file);
+  // SQLite opens a read-only file and fails only at the first write, half-way through a command.
+  if (!created) refuseReadOnly(file);
   const sqlite = new SqliteDatabase(file);
   // It holds camera passwords and the footage index: readable by its owner only (SQLite gives the
   // -wal and -shm files the same mode). A file that already existed keeps the mode its owner chose.
@@ -93,6 +96,15 @@ export function openDatabase(options: { dataDir: string; databaseUrl: string }):
   };
   const cursor = (query: CompiledQuery) => sqliteCursor(file, query);
   return { db, dialect: 'sqlite', description: file, arrays, cursor, close: () => db.destroy() };
+}
+
+function refuseReadOnly(file: string): void {
+  try {
+    accessSync(file, constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'it is on a read-only file system' : 'it is read-only for this user';
+    throw new CamtroveError('CAMTROVE_ERR_DATABASE_READ_ONLY', `the SQLite database ${file} cannot be written: ${reason}; give the user running camtrove write access to it and its folder, or choose another data folder with --data`);
+  }
 }
 
 /**

@@ -37,12 +37,12 @@ export function analyzeCommand(): Command {
         return;
       }
       const record = await waitFor(library, started.id);
-      emit(options.json, analysisBody(record), () =>
-        record.state === 'SUCCESS' ? JSON.stringify(record.result, null, 2) : `${record.id} ${record.state}${record.error ? `: ${record.error.message}` : ''}`,
-      );
+      // A failure is said once, by the error below; --json still gives scripts the whole record.
+      if (options.json || record.state === 'SUCCESS') emit(options.json, analysisBody(record), () => JSON.stringify(record.result, null, 2));
       if (record.state === 'FAILURE') throw new CamtroveError(record.error?.code ?? 'CAMTROVE_ERR_ANALYSIS_FAILED', `analysis ${record.id} failed: ${record.error?.message ?? 'unknown reason'}`);
       if (record.state === 'CANCELLED') throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_CANCELLED', `analysis ${record.id} was cancelled`);
-    });
+      // The worker's own warning about the failure would say it a second time.
+    }, {}, options.wait ? 'error' : 'warn');
   });
 }
 

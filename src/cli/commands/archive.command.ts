@@ -13,6 +13,7 @@ import { CamtroveError } from '../../domain/errors.js';
 import { openArchiver } from '../../archiving.js';
 import type { ArchiveTarget, CameraReport } from '../../services/archiver.js';
 import { CameraHealthRecorder } from '../../services/camera-health-recorder.js';
+import { prepareOutputFolder } from '../output-path.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 
@@ -61,6 +62,7 @@ export function archiveCommand(): Command {
     if (!list && flags.camera.length === 0 && !flags.tag) throw new CamtroveError('CAMTROVE_ERR_INVALID_CAMERA', 'name the cameras: a camera list file, --camera ID or --tag TAG');
     const fromList = list ? await listTargets(list) : { targets: [], problems: [] };
     for (const problem of fromList.problems) process.stderr.write(`warning: ${list} row ${problem.row}: ${problem.reason}\n`);
+    if (flags.out) await prepareOutputFolder(flags.out, '--out');
 
     await withLibrary(flags, async (library) => {
       const registered = flags.camera.length > 0 || flags.tag ? await library.cameras.archiveTargets({ ids: flags.camera, tag: flags.tag }) : [];

@@ -8,6 +8,7 @@ import type { EventQueryInput } from '../../domain/events/event-query.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { EventView } from '../../services/event.service.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { checkOutputFile } from '../output-path.js';
 import { emit, table } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -122,6 +123,7 @@ export function eventsCommand(): Command {
     .option('-o, --output <file>', 'write to FILE (written whole, then renamed into place) instead of standard output')
     .action(async (flags: FilterFlags & { format: string; sort: string; byDate?: boolean; output?: string }) => {
       const format = parseExportFormat(flags.format);
+      if (flags.output) await checkOutputFile(flags.output, '-o');
       await withLibrary(flags, async (library) => {
         const input = { ...filterInput(flags), sort: flags.sort };
         const exported = flags.byDate ? null : library.events.exportEvents(input, format);

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { cascadedBody, fileBody } from '../../http/routes/file.routes.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { checkOutputFile } from '../output-path.js';
 import { emit, formatByteSize, parseLimit, table } from '../output.js';
 import { progressBar } from '../progress.js';
 
@@ -45,6 +46,7 @@ export function filesCommand(): Command {
 
   addCommonOptions(files.command('get').description('write a file\'s bytes to a path, or to stdout').argument('<id>', 'file id or unique prefix').option('-o, --output <path>', 'where to write (default: stdout)'))
     .action(async (id: string, options: CommonOptions & { output?: string }) => {
+      if (options.output) await checkOutputFile(options.output, '-o');
       await withLibrary(options, async (library) => {
         const file = await library.files.resolve(id);
         await pipeline(await library.files.open(file), options.output ? createWriteStream(options.output) : process.stdout);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -10,6 +10,7 @@ import { openSegmentInput, type SegmentInput } from '../../main.js';
 import { validateParams } from '../../services/analysis-params.js';
 import { checkSegmentParams, SegmentParams, segmentOptionsFrom, type SegmentParamValues } from '../../services/segment-params.js';
 import type { Segmentation } from '../../services/segmenter.js';
+import { prepareOutputFolder } from '../output-path.js';
 import { addCommonOptions, configFrom, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 import { progressBar } from '../progress.js';
@@ -68,7 +69,7 @@ export function segmentCommand(): Command {
     // With --save but no --out, thumbnails and clips pass through a temporary folder on their way to the library.
     const scratch = wantsFiles && !flags.out ? await mkdtemp(join(tmpdir(), 'camtrove-segment-')) : null;
     const outputDir = flags.out ? resolve(flags.out) : scratch;
-    if (flags.out) await mkdir(outputDir!, { recursive: true });
+    if (flags.out) await prepareOutputFolder(outputDir!, '--out');
     const bar = progressBar(basename(redactUrl(video)), 100, 'percent');
     const started = performance.now();
     // Ctrl-C stops ffmpeg and leaves nothing half-saved: the library is written only at the end.

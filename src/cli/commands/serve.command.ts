@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { isLoopback } from '../../domain/listen-address.js';
 import { openLibrary } from '../../main.js';
-import { addCommonOptions, configFrom, type CommonOptions } from '../context.js';
+import { addCommonOptions, libraryConfigFrom, type CommonOptions } from '../context.js';
 import { untilStopped } from '../signals.js';
 
 interface ServeOptions extends CommonOptions {
@@ -21,7 +22,7 @@ export function serveCommand(): Command {
       .option('--port <port>', 'port (default 8080; env CAMTROVE_PORT)')
       .option('--no-workers', 'do not run analyses here (use separate `camtrove worker` processes)'),
   ).action(async (options: ServeOptions) => {
-    const config = configFrom(options, {
+    const config = libraryConfigFrom(options, {
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.workers === false ? { workers: false } : {}),
@@ -45,7 +46,10 @@ export function serveCommand(): Command {
         library.startWorkers();
         await library.startArchiving();
       }
-      library.logger.info({ address, database: library.database.description, dataDir: config.dataDir, workers: config.workers, requeued }, `camtrove listening on ${address}`);
+      // The one line a person starting the server reads: where it answers, where its docs are, which library it serves.
+      const docs = `${address}/docs`;
+      const dataDir = resolve(config.dataDir);
+      library.logger.info({ address, docs, database: library.database.description, dataDir, workers: config.workers, requeued }, `camtrove listening on ${address}, API docs at ${docs}, library ${dataDir}${library.database.dialect === 'postgres' ? ` with database ${library.database.description}` : ''}`);
       const signal = await untilStopped();
       library.logger.info({ signal }, 'shutting down');
       await app.close();

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { openLibrary } from '../../main.js';
-import { addCommonOptions, configFrom, type CommonOptions } from '../context.js';
+import { addCommonOptions, libraryConfigFrom, type CommonOptions } from '../context.js';
 import { untilStopped } from '../signals.js';
 
 export function workerCommand(): Command {
   return addCommonOptions(new Command('worker').description('run analysis workers and continuous camera archiving, sharing the queue and the cameras with other processes')).action(async (options: CommonOptions) => {
-    const library = await openLibrary(configFrom(options));
+    const library = await openLibrary(libraryConfigFrom(options));
     try {
       library.media.ensureAvailable();
       await library.analyses.requeuePending();
