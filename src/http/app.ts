@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -26,9 +26,14 @@ import { importRoutes } from './routes/import.routes.js';
 import { jobRoutes } from './routes/job.routes.js';
 import { frameRoutes } from './routes/frame.routes.js';
 import { markDeprecated } from './route-aliases.js';
+import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
+export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & {
+  logger?: Logger | false;
+  /** Told of every route as it is registered (tools and tests that list the API). */
+  onRoute?: (route: RouteOptions) => void;
+};
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -54,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -77,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed once a token exists (`camtrove token create`).' } } },
       security: [{ bearer: [] }],
     },
+    transform: completeOperation,
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 
 /**
  * Routes registered in this context are older paths kept for scripts written against them (the seed
@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
  */
 export function markDeprecated(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const schema: Record<string, unknown> = route.schema ?? {};
+    const schema: FastifySchema & { summary?: unknown } = route.schema ?? {};
     const summary = typeof schema.summary === 'string' ? schema.summary : '';
     route.schema = { ...schema, deprecated: true, summary: `${summary} (older path: use /api/…)`.trim(), tags: ['aliases'] };
   });

@@ -81,6 +81,7 @@ export function analysisRoutes(analyses: AnalysisService, paths = ANALYSIS_PATHS
           'JSON, urlencoded or multipart form fields: `analysis`, `file_id` (unless the analysis takes no input), `model` (where the analysis has models); ' +
           'every other field, or the members of a `params` object, is a parameter of the analysis (see GET /api/analysis-types).',
         tags: ['analyses'],
+        consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
         body: Type.Optional(Type.Object({ analysis: Type.String(), file_id: Type.Optional(Type.String()), model: Type.Optional(Type.String()), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: true })),
         response: { 200: Type.Object({ analysis_id: Type.String() }), ...errorResponses(400, 401, 404, 409) },
       },

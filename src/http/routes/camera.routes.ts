@@ -100,6 +100,14 @@ export function cameraRoutes(cameras: CameraService, base = '/api/cameras'): Fas
     app.post(`${base}/import`, {
       // Camera lists of thousands run to megabytes.
       bodyLimit: 64 * 1024 * 1024,
+      config: {
+        openapi: {
+          requestBody: {
+            'application/json': Type.Union([Type.Array(CameraInputSchema), Type.Object({ cameras: Type.Array(CameraInputSchema) })]),
+            'text/csv': Type.String({ description: 'A header row of camera fields, then a camera a row.' }),
+          },
+        },
+      },
       schema: {
         summary: 'Import a camera list',
         description:

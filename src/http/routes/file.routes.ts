@@ -5,6 +5,7 @@ import { parseRangeHeader } from '../../domain/byte-range.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { FileService } from '../../services/file.service.js';
 import { fileResponseHeaders } from '../file-headers.js';
+import { Binary } from '../openapi.js';
 import { errorResponses, FileBody, IdParam, PageQuery } from '../schemas.js';
 
 export function fileBody(file: FileRecord) {
@@ -32,6 +33,7 @@ export function fileRoutes(files: FileService, maxUploadBytes: number, paths = F
     });
 
     app.post(paths.collection, {
+      config: { openapi: { requestBody: { 'multipart/form-data': Type.Object({ file: Type.String({ format: 'binary', description: 'The file; its name is kept for display.' }) }, { required: ['file'] }) } } },
       schema: {
         summary: 'Upload a file',
         description: 'multipart/form-data with the file in field `file`. Identical bytes get the same id and are stored once.',
@@ -76,6 +78,15 @@ export function fileRoutes(files: FileService, maxUploadBytes: number, paths = F
     });
 
     app.get(paths.item, {
+      config: {
+        openapi: {
+          responses: {
+            200: { description: 'The whole file, in its own content type (images, video and audio inline, everything else as an attachment).', content: { '*/*': Binary } },
+            206: { description: 'The range asked for with `Range: bytes=…`; `Content-Range` says which.', content: { '*/*': Binary } },
+            304: { description: '`If-None-Match` named this file\'s ETag (its id): the copy the client has is current.' },
+          },
+        },
+      },
       schema: {
         summary: 'Download a file',
         description: 'Supports `Range: bytes=…` (206) so browsers can seek in videos, and `If-None-Match` with the file id as ETag.',
