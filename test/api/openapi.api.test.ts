@@ -52,9 +52,9 @@ describe('the OpenAPI document', () => {
 
   it('is valid OpenAPI 3.1 by a maintained validator, and /docs shows it', async () => {
     assert.match(doc.openapi, /^3\.1\./);
-    const result = await new Validator().validate(structuredClone(doc) as unknown as object);
+    const result = await new Validator().validate(structuredClone(doc) as unknown as Record<string, unknown>);
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
-    const broken = await new Validator().validate({ ...structuredClone(doc), paths: { '/x': { get: { responses: { 200: {} } } } } } as unknown as object);
+    const broken = await new Validator().validate({ ...structuredClone(doc), paths: { '/x': { get: { responses: { 200: {} } } } } } as unknown as Record<string, unknown>);
     assert.equal(broken.valid, false, 'the validator refuses a response without a description');
     const page = await fetch(`${url}/docs`, { redirect: 'follow' });
     assert.equal(page.status, 200);
