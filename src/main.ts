@@ -9,6 +9,7 @@ import { removeLeftovers } from './adapters/scratch-leftovers.js';
 import { systemClock, type Clock } from './adapters/clock.js';
 import { AnalysisRepository } from './adapters/db/analysis.repository.js';
 import { migrateToLatest, openDatabase, PRIVATE_FOLDER, type DatabaseHandle } from './adapters/db/database.js';
+import { FrameRepository } from './adapters/db/frame.repository.js';
 import { FileRepository } from './adapters/db/file.repository.js';
 import { TokenRepository } from './adapters/db/token.repository.js';
 import { CameraHealthRepository } from './adapters/db/camera-health.repository.js';
@@ -33,6 +34,7 @@ import { FileService } from './services/file.service.js';
 import { SegmentationStore } from './services/segmentation-store.js';
 import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
+import { FrameService } from './services/frame.service.js';
 import { CameraService } from './services/camera.service.js';
 import { startContinuousArchiving } from './archiving.js';
 import { ImportRepository } from './adapters/db/import.repository.js';
@@ -63,6 +65,8 @@ export interface Library {
   analyses: AnalysisService;
   tokens: TokenService;
   cameras: CameraService;
+  /** Archived frames, to browse. */
+  frames: FrameService;
   events: EventService;
   imports: ImportService;
   /** The server side of `camtrove import --server`. */
@@ -107,6 +111,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
   const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
+  const frames = new FrameService(new FrameRepository(database.db), cameras);
   const segmenter = createSegmenter(config, media);
   const mediaRepository = new MediaRepository(database.db);
   const eventRepository = new EventRepository(database);
@@ -143,6 +148,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     analyses,
     tokens,
     cameras,
+    frames,
     events,
     imports,
     importHost,

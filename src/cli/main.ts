@@ -7,6 +7,7 @@ import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { eventsCommand } from './commands/events.command.js';
 import { filesCommand } from './commands/files.command.js';
+import { framesCommand } from './commands/frames.command.js';
 import { importCommand } from './commands/import.command.js';
 import { jobsCommand } from './commands/jobs.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(segmentCommand())
     .addCommand(camerasCommand())
     .addCommand(archiveCommand())
+    .addCommand(framesCommand())
     .addCommand(importCommand())
     .addCommand(jobsCommand())
     .addCommand(eventsCommand())

@@ -16,7 +16,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * this machine too:
  * - DNS rebinding: a page of evil.example whose name turns into 127.0.0.1 would read the API as
  *   its own origin; its requests carry `Host: evil.example`, so only loopback host names pass.
- * - Cross-site requests: any page can POST a form to http://127.0.0.1:8080/file or /analysis;
+ * - Cross-site requests: any page can POST a form to http://127.0.0.1:8080/api/files or /api/analyses;
  *   browsers say so with `Origin` and `Sec-Fetch-Site`, so changes from another origin are refused.
  *   Reads (GET) from elsewhere stay allowed: a link to a file must open, and the browser does not
  *   let the other page read the answer.

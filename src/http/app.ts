@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -18,15 +18,22 @@ import { DOCS_CSP, installSecurityHeaders } from './security-headers.js';
 import { installStrictNumbers } from './strict-numbers.js';
 import { installStallGuard } from './upload-stall.js';
 import { analysisTypeRoutes } from './routes/analysis-type.routes.js';
-import { analysisRoutes } from './routes/analysis.routes.js';
+import { analysisRoutes, SEED_ANALYSIS_PATHS } from './routes/analysis.routes.js';
 import { cameraRoutes } from './routes/camera.routes.js';
-import { fileRoutes } from './routes/file.routes.js';
+import { fileRoutes, SEED_FILE_PATHS } from './routes/file.routes.js';
 import { eventRoutes } from './routes/event.routes.js';
 import { importRoutes } from './routes/import.routes.js';
 import { jobRoutes } from './routes/job.routes.js';
+import { frameRoutes } from './routes/frame.routes.js';
+import { markDeprecated } from './route-aliases.js';
+import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & { logger?: Logger | false };
+export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & {
+  logger?: Logger | false;
+  /** Told of every route as it is registered (tools and tests that list the API). */
+  onRoute?: (route: RouteOptions) => void;
+};
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -52,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -75,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed once a token exists (`camtrove token create`).' } } },
       security: [{ bearer: [] }],
     },
+    transform: completeOperation,
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
@@ -88,10 +97,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(analysisRoutes(deps.analyses));
   await app.register(analysisTypeRoutes(deps.registry));
   await app.register(cameraRoutes(deps.cameras));
-  await app.register(jobRoutes(deps.imports), { prefix: '/api' });
+  await app.register(frameRoutes(deps.frames));
+  await app.register(jobRoutes(deps.imports));
   await app.register(importRoutes(deps.importHost), { prefix: '/api' });
   await app.register(eventRoutes(deps.events), { prefix: '/api' });
-  // The same answers without the prefix, like every other route here.
-  await app.register(jobRoutes(deps.imports, { hide: true }));
+  await app.register(async (aliases) => {
+    markDeprecated(aliases);
+    await aliases.register(fileRoutes(deps.files, deps.config.maxUploadBytes, SEED_FILE_PATHS));
+    await aliases.register(analysisRoutes(deps.analyses, SEED_ANALYSIS_PATHS));
+    await aliases.register(cameraRoutes(deps.cameras, '/cameras'));
+    await aliases.register(jobRoutes(deps.imports, '/jobs'));
+  });
   return app;
 }

@@ -3,7 +3,7 @@ import { cameraTypes, type CameraInput } from '../domain/cameras/camera.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
-/** Every field a camera can be given, snake_case: the body of POST /cameras and the flags of `camtrove cameras add`. */
+/** Every field a camera can be given, snake_case: the body of POST /api/cameras and the flags of `camtrove cameras add`. */
 const cameraFields = {
   name: nullable(Type.String({ maxLength: 500, description: 'A name for people.' })),
   type: Type.Union(cameraTypes.map((t) => Type.Literal(t)), { description: 'How frames are fetched: snapshot (snapshot_url), ip (ip, port, image_path, video_path), mjpeg (mjpeg_url), hls (m3u8_url), rtsp (rtsp_url); import: a camera known only from imported files, with no address.' }),

@@ -100,7 +100,7 @@ export class EventService {
   async get(id: string): Promise<EventView> {
     const event = await this.events.get(this.existingId(id));
     if (!event) throw notFound(id);
-    const file = (fileId: string | null) => (fileId === null ? null : `/file/${fileId}`);
+    const file = (fileId: string | null) => (fileId === null ? null : `/api/files/${fileId}`);
     return { ...view(event, true), links: { media: file(event.mediaId), thumbnail: file(event.thumbnailFileId), clip: file(event.clipFileId) } };
   }
 }

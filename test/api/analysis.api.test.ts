@@ -62,7 +62,7 @@ describe('analyses API', () => {
   }
 
   async function cancel(id: string): Promise<{ status: number; body: { analysis_id: string; state: string } & Partial<ApiError> }> {
-    const response = await fetch(`${server.url}/analysis/${id}`, { method: 'DELETE' });
+    const response = await fetch(`${server.url}/api/analyses/${id}`, { method: 'DELETE' });
     return { status: response.status, body: (await response.json()) as { analysis_id: string; state: string } & Partial<ApiError> };
   }
 
@@ -168,22 +168,22 @@ describe('analyses API', () => {
     assert.deepEqual(result, { slept: 0.2 });
   });
 
-  it('GET /analysis/:id answers 202 with state and progress until the result is ready', async () => {
+  it('GET /api/analyses/:id/result answers 202 with state and progress until the result is ready', async () => {
     const id = await api.start({ analysis: 'sleep', time: 0.5 });
-    const first = await fetch(`${server.url}/analysis/${id}`);
+    const first = await fetch(`${server.url}/api/analyses/${id}/result`);
     assert.equal(first.status, 202);
     const body = (await first.json()) as { state: string; progress: number };
     assert.ok(body.state === 'PENDING' || body.state === 'STARTED');
     assert.equal(typeof body.progress, 'number');
     await api.waitFinished(id);
-    const done = await fetch(`${server.url}/analysis/${id}`);
+    const done = await fetch(`${server.url}/api/analyses/${id}/result`);
     assert.equal(done.status, 200);
     assert.deepEqual(await done.json(), { slept: 0.5 });
   });
 
   it('accepts the start request as urlencoded and as multipart form fields, with a file id prefix', async () => {
     const prefix = clipId.slice(0, 8);
-    const urlencoded = await fetch(`${server.url}/analysis`, {
+    const urlencoded = await fetch(`${server.url}/api/analyses`, {
       method: 'POST',
       body: new URLSearchParams({ analysis: 'thumbnail', file_id: prefix, t: '0.5', width: '64' }),
     });
@@ -196,7 +196,7 @@ describe('analyses API', () => {
     form.append('preset', 'ultrafast');
     form.append('audio', 'false');
     form.append('max_height', '60');
-    const multipart = await fetch(`${server.url}/analysis`, { method: 'POST', body: form });
+    const multipart = await fetch(`${server.url}/api/analyses`, { method: 'POST', body: form });
     assert.equal(multipart.status, 200);
     const { analysis_id: multipartId } = (await multipart.json()) as { analysis_id: string };
 
@@ -219,13 +219,13 @@ describe('analyses API', () => {
     assert.equal(result.width, 48);
   });
 
-  it('GET /analysis lists analyses with their current state, filtered by state and file', async () => {
+  it('GET /api/analyses lists analyses with their current state, filtered by state and file', async () => {
     const done = await api.start({ analysis: 'probe', file_id: silentId });
     await api.waitFinished(done);
     const running = await holdSleepSlot();
     try {
       const list = async (query = '') => {
-        const response = await fetch(`${server.url}/analysis${query}`);
+        const response = await fetch(`${server.url}/api/analyses${query}`);
         assert.equal(response.status, 200);
         return ((await response.json()) as { analyses: AnalysisRecordBody[] }).analyses;
       };
@@ -243,7 +243,7 @@ describe('analyses API', () => {
       assert.ok(ofFile.length >= 1 && ofFile.every((a) => a.file_id === silentId));
       assert.ok(ofFile.some((a) => a.analysis_id === done));
 
-      const page = await fetch(`${server.url}/analysis?limit=1`);
+      const page = await fetch(`${server.url}/api/analyses?limit=1`);
       const firstPage = (await page.json()) as { analyses: AnalysisRecordBody[]; next: string | null };
       assert.equal(firstPage.analyses.length, 1);
       assert.ok(firstPage.next);
@@ -254,7 +254,7 @@ describe('analyses API', () => {
       await cancel(running);
     }
     // Once cancelled the list says so at once.
-    const after = await fetch(`${server.url}/analysis?state=CANCELLED`);
+    const after = await fetch(`${server.url}/api/analyses?state=CANCELLED`);
     const cancelled = ((await after.json()) as { analyses: AnalysisRecordBody[] }).analyses;
     assert.ok(cancelled.some((a) => a.analysis_id === running));
   });
@@ -264,7 +264,7 @@ describe('analyses API', () => {
     const seen: number[] = [];
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const response = await fetch(`${server.url}/analysis/${id}`);
+      const response = await fetch(`${server.url}/api/analyses/${id}/result`);
       if (response.status !== 202) {
         assert.equal(response.status, 200);
         break;
@@ -295,7 +295,7 @@ describe('analyses API', () => {
     assert.equal(record.state, 'CANCELLED');
     assert.equal(record.started_at, null);
     assert.equal(record.attempts, 0);
-    const poll = await fetch(`${server.url}/analysis/${pending}`);
+    const poll = await fetch(`${server.url}/api/analyses/${pending}/result`);
     assert.equal(poll.status, 410);
     const body = (await poll.json()) as { state: string; error: { code: string; message: string } };
     assert.equal(body.state, 'CANCELLED');
@@ -331,7 +331,7 @@ describe('analyses API', () => {
     const next = await api.waitFinished(queued, 20_000);
     assert.equal(next.state, 'SUCCESS', JSON.stringify(next.error));
     // The cancelled one stays cancelled: its result never lands.
-    const poll = await fetch(`${server.url}/analysis/${id}`);
+    const poll = await fetch(`${server.url}/api/analyses/${id}/result`);
     assert.equal(poll.status, 410);
     await eventually('the worker is idle', () => worker.active === 0, 5000);
   });
@@ -353,12 +353,12 @@ describe('analyses API', () => {
     const pending = await api.start({ analysis: 'sleep', file_id: fileId, time: 0 });
     try {
       assert.equal((await api.record(pending)).state, 'PENDING');
-      const refused = await fetch(`${server.url}/file/${fileId}`, { method: 'DELETE' });
+      const refused = await fetch(`${server.url}/api/files/${fileId}`, { method: 'DELETE' });
       assert.equal(refused.status, 409);
       const error = ((await refused.json()) as ApiError).error;
       assert.equal(error.code, 'CAMTROVE_ERR_FILE_IN_USE');
       assert.match(error.message, new RegExp(`${fileId} is used by 1 pending or running analysis \\(${pending}\\); cancel`));
-      const cascade = await fetch(`${server.url}/file/${fileId}?cascade=true`, { method: 'DELETE' });
+      const cascade = await fetch(`${server.url}/api/files/${fileId}?cascade=true`, { method: 'DELETE' });
       assert.equal(cascade.status, 409, 'a pending analysis refuses a cascade too');
       assert.equal((await api.download(fileId)).status, 200, 'the file is still there');
     } finally {
@@ -366,10 +366,10 @@ describe('analyses API', () => {
       await cancel(running);
     }
     // Cancelled, the analysis is history that names the file: it goes with the file when asked.
-    const refused = await fetch(`${server.url}/file/${fileId}`, { method: 'DELETE' });
+    const refused = await fetch(`${server.url}/api/files/${fileId}`, { method: 'DELETE' });
     assert.equal(refused.status, 409);
     assert.match(((await refused.json()) as ApiError).error.message, new RegExp(`1 finished analysis \\(${pending}\\).*cascade=true`));
-    const deleted = await fetch(`${server.url}/file/${fileId}?cascade=true`, { method: 'DELETE' });
+    const deleted = await fetch(`${server.url}/api/files/${fileId}?cascade=true`, { method: 'DELETE' });
     assert.equal(deleted.status, 200);
     assert.deepEqual(((await deleted.json()) as { cascaded: unknown }).cascaded, { events: 0, previews: 0, media: 0, frames: 0, analyses: 1, import_items: 0 });
     assert.equal((await api.download(fileId)).status, 404);

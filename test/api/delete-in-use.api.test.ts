@@ -22,7 +22,7 @@ describe('item 7: deleting what other records use', () => {
   let server: Awaited<ReturnType<typeof listen>>;
   let events: EventRepository;
   const upload = async (bytes: Buffer, name: string) => {
-    const response = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(bytes, name) });
+    const response = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(bytes, name) });
     assert.equal(response.status, 200);
     return ((await response.json()) as { file_id: string }).file_id;
   };
@@ -64,13 +64,13 @@ describe('item 7: deleting what other records use', () => {
   });
 
   it('refuses with 409 FILE_IN_USE naming what uses the file, with counts and ids, and how to cascade; nothing changes', async () => {
-    const refused = await fetch(`${server.url}/file/${thumbnail}`, { method: 'DELETE' });
+    const refused = await fetch(`${server.url}/api/files/${thumbnail}`, { method: 'DELETE' });
     assert.equal(refused.status, 409);
     const error = ((await refused.json()) as ApiError).error;
     assert.equal(error.code, 'CAMTROVE_ERR_FILE_IN_USE');
     assert.match(error.message, new RegExp(`file ${thumbnail} is used by 2 events showing it as thumbnail or clip \\(${id(1)}, ${id(4)}\\); delete them with it with \\?cascade=true \\(camtrove files rm --cascade\\)`));
 
-    const media409 = await fetch(`${server.url}/file/${media}`, { method: 'DELETE' });
+    const media409 = await fetch(`${server.url}/api/files/${media}`, { method: 'DELETE' });
     assert.equal(media409.status, 409);
     const message = ((await media409.json()) as ApiError).error.message;
     assert.match(message, new RegExp(`3 events of its media \\(${id(1)}, ${id(2)}, ${id(3)}\\)`));
@@ -79,11 +79,11 @@ describe('item 7: deleting what other records use', () => {
 
     assert.equal((await eventRow(1))?.thumbnail_file_id, thumbnail);
     assert.ok(await blobExists(thumbnail));
-    assert.equal((await fetch(`${server.url}/file/${media}`)).status, 200);
+    assert.equal((await fetch(`${server.url}/api/files/${media}`)).status, 200);
   });
 
   it('with ?cascade=true deletes the dependents in the same transaction: a thumbnail leaves its events without a picture', async () => {
-    const response = await fetch(`${server.url}/file/${thumbnail}?cascade=true`, { method: 'DELETE' });
+    const response = await fetch(`${server.url}/api/files/${thumbnail}?cascade=true`, { method: 'DELETE' });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { file_id: thumbnail, deleted: true, cascaded: { events: 0, previews: 2, media: 0, frames: 0, analyses: 0, import_items: 0 } });
     assert.equal((await eventRow(1))?.thumbnail_file_id, null);
@@ -93,7 +93,7 @@ describe('item 7: deleting what other records use', () => {
   });
 
   it('with ?cascade=true deletes a media file\'s events, labels, media record and finished analyses; other media keep theirs', async () => {
-    const response = await fetch(`${server.url}/file/${media}?cascade=true`, { method: 'DELETE' });
+    const response = await fetch(`${server.url}/api/files/${media}?cascade=true`, { method: 'DELETE' });
     assert.equal(response.status, 200);
     assert.deepEqual(((await response.json()) as { cascaded: unknown }).cascaded, { events: 3, previews: 0, media: 1, frames: 0, analyses: 1, import_items: 0 });
     const { db } = library.database;
@@ -103,10 +103,10 @@ describe('item 7: deleting what other records use', () => {
     assert.equal(await db.selectFrom('media').select('id').where('id', '=', media).executeTakeFirst(), undefined);
     assert.equal((await fetch(`${server.url}/api/analyses/${analysisId}`)).status, 404);
     assert.ok(await eventRow(4), 'the other media\'s event stays');
-    assert.equal((await fetch(`${server.url}/file/${media}`)).status, 404);
+    assert.equal((await fetch(`${server.url}/api/files/${media}`)).status, 404);
     assert.equal(await blobExists(media), false);
     // The clip is no longer used by anything and goes without cascade.
-    assert.equal((await fetch(`${server.url}/file/${clip}`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${server.url}/api/files/${clip}`, { method: 'DELETE' })).status, 200);
   });
 
   it('an imported file goes back to "discovered" in its job when deleted with cascade, so importing again brings it back', async () => {
@@ -115,10 +115,10 @@ describe('item 7: deleting what other records use', () => {
     const job = await imports.createJob({ id: 'job7', requestKey: 'k7', request: {}, segment: false, shardSize: 10, createdAt: 1 });
     await imports.appendItems(job, [{ path: '/card/cam-1.mp4', pathKey: 'a'.repeat(64), size: 3000, mtimeMs: 1, cameraName: 'cam', capturedAt: null, timeSource: null, latitude: null, longitude: null }], () => 0, 1);
     await library.database.db.updateTable('import_items').set({ state: 'stored', outcome: 'imported', file_id: imported }).where('job_id', '=', 'job7').execute();
-    const refused = await fetch(`${server.url}/file/${imported}`, { method: 'DELETE' });
+    const refused = await fetch(`${server.url}/api/files/${imported}`, { method: 'DELETE' });
     assert.equal(refused.status, 409);
     assert.match(((await refused.json()) as ApiError).error.message, /1 import item \(of import job job7\)/);
-    assert.equal((await fetch(`${server.url}/file/${imported}?cascade=true`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${server.url}/api/files/${imported}?cascade=true`, { method: 'DELETE' })).status, 200);
     const [item] = await imports.items('job7');
     assert.equal(item?.state, 'discovered');
     assert.equal(item?.fileId, null);
@@ -126,7 +126,7 @@ describe('item 7: deleting what other records use', () => {
 
   it('the OpenAPI document describes the cascade parameter and the 409 and 507 answers', async () => {
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
-    const remove = doc.paths['/file/{id}']!.delete!;
+    const remove = doc.paths['/api/files/{id}']!.delete!;
     assert.ok(remove.parameters?.some((p) => p.name === 'cascade' && p.in === 'query'));
     assert.ok(remove.responses['409'] && remove.responses['507']);
   });

@@ -90,7 +90,7 @@ describe(`event search (${dialectName})`, () => {
     const one = (await (await fetch(`${api.url}/api/events/${id(1)}`)).json()) as Record<string, unknown>;
     assert.equal(one.media_id, A);
     assert.equal(one.ended_at, new Date(T + 4000).toISOString());
-    assert.deepEqual(one.links, { media: `/file/${A}`, thumbnail: null, clip: null });
+    assert.deepEqual(one.links, { media: `/api/files/${A}`, thumbnail: null, clip: null });
     assert.equal((one.heatmap as unknown[]).length, 16);
     const missing = await fetch(`${api.url}/api/events/${id(99)}`);
     assert.equal(missing.status, 404);

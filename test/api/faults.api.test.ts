@@ -49,7 +49,7 @@ describe('upload faults', () => {
   });
 
   it('a form without a "file" field answers 400 MISSING_FILE_FIELD', async () => {
-    const wrongField = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm('some bytes', 'a.txt', 'upload') });
+    const wrongField = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm('some bytes', 'a.txt', 'upload') });
     const error = await errorOf(wrongField);
     assert.equal(error.status, 400);
     assert.equal(error.code, 'CAMTROVE_ERR_MISSING_FILE_FIELD');
@@ -57,14 +57,14 @@ describe('upload faults', () => {
 
     const form = new FormData();
     form.append('name', 'only text');
-    const textOnly = await errorOf(await fetch(`${server.url}/file`, { method: 'POST', body: form }));
+    const textOnly = await errorOf(await fetch(`${server.url}/api/files`, { method: 'POST', body: form }));
     assert.deepEqual([textOnly.status, textOnly.code], [400, 'CAMTROVE_ERR_MISSING_FILE_FIELD']);
     assert.deepEqual(await fileRows(library), []);
   });
 
-  it('a POST /file that is not multipart answers 400 MISSING_FILE_FIELD saying how to send it', async () => {
+  it('a POST /api/files that is not multipart answers 400 MISSING_FILE_FIELD saying how to send it', async () => {
     for (const [contentType, body] of [['application/json', '{"file":"x"}'], ['application/octet-stream', 'raw bytes'], ['text/plain', 'text']] as const) {
-      const error = await errorOf(await fetch(`${server.url}/file`, { method: 'POST', body, headers: { 'content-type': contentType } }));
+      const error = await errorOf(await fetch(`${server.url}/api/files`, { method: 'POST', body, headers: { 'content-type': contentType } }));
       assert.equal(error.status, 400, contentType);
       assert.equal(error.code, 'CAMTROVE_ERR_MISSING_FILE_FIELD', contentType);
       assert.match(error.message, /multipart\/form-data/, contentType);
@@ -72,7 +72,7 @@ describe('upload faults', () => {
   });
 
   it('an empty file answers 400 EMPTY_FILE and stores nothing', async () => {
-    const error = await errorOf(await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(new Uint8Array(0), 'empty.mp4') }));
+    const error = await errorOf(await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(new Uint8Array(0), 'empty.mp4') }));
     assert.equal(error.status, 400);
     assert.equal(error.code, 'CAMTROVE_ERR_EMPTY_FILE');
     assert.match(error.message, /empty \(0 bytes\)/);
@@ -86,17 +86,17 @@ describe('upload faults', () => {
     const names = ['../../../evil.mp4', '..\\..\\evil-too.mp4', '../'];
     const ids: string[] = [];
     for (const [i, name] of names.entries()) {
-      const response = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(`${bytes}${i}`, name) });
+      const response = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(`${bytes}${i}`, name) });
       assert.equal(response.status, 200);
       ids.push(((await response.json()) as { file_id: string }).file_id);
     }
-    const list = (await (await fetch(`${server.url}/file`)).json()) as { files: { file_id: string; name: string }[] };
+    const list = (await (await fetch(`${server.url}/api/files`)).json()) as { files: { file_id: string; name: string }[] };
     const nameOf = (id: string | undefined) => list.files.find((f) => f.file_id === id)?.name;
     assert.equal(nameOf(ids[0]), 'evil.mp4');
     assert.equal(nameOf(ids[1]), 'evil-too.mp4');
     // Nothing left of the name: the id stands in.
     assert.equal(nameOf(ids[2]), ids[2]?.slice(0, 12));
-    const download = await fetch(`${server.url}/file/${ids[0]}`);
+    const download = await fetch(`${server.url}/api/files/${ids[0]}`);
     assert.match(download.headers.get('content-disposition') ?? '', /filename="evil\.mp4"/);
     await download.arrayBuffer();
 
@@ -120,7 +120,7 @@ describe('upload faults', () => {
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     socket.on('error', () => undefined);
     socket.write(
-      `POST /file HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
+      `POST /api/files HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
     );
     socket.write(head);
     socket.write(randomBytes(256 * 1024));
@@ -131,7 +131,7 @@ describe('upload faults', () => {
     await eventually('the temp file is removed', async () => (await tempFiles(library)).length === 0);
     assert.deepEqual(await fileRows(library), rowsBefore);
     // The server carries on.
-    assert.equal((await fetch(`${server.url}/file`, { method: 'POST', body: fileForm('after the disconnect', 'ok.txt') })).status, 200);
+    assert.equal((await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm('after the disconnect', 'ok.txt') })).status, 200);
   });
 
   it('100 concurrent uploads of the same bytes store one blob and one row, and all answer the same id', async () => {
@@ -139,7 +139,7 @@ describe('upload faults', () => {
     const expected = createHash('sha256').update(bytes).digest('hex');
     const answers = await Promise.all(
       Array.from({ length: 100 }, async (_, i) => {
-        const response = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(bytes, `same-${i}.bin`) });
+        const response = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(bytes, `same-${i}.bin`) });
         return { status: response.status, body: (await response.json()) as { file_id: string; created: boolean } };
       }),
     );
@@ -169,7 +169,7 @@ describe('upload limit', () => {
 
   it('an upload over maxUploadBytes answers 413 naming the limit and leaves no temp file', async () => {
     for (const size of [1001, 5000, 2 * 1024 * 1024]) {
-      const error = await errorOf(await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(randomBytes(size), 'big.bin') }));
+      const error = await errorOf(await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(randomBytes(size), 'big.bin') }));
       assert.equal(error.status, 413, `${size} bytes`);
       assert.equal(error.code, 'CAMTROVE_ERR_UPLOAD_TOO_LARGE');
       assert.match(error.message, /1000 bytes/);
@@ -180,7 +180,7 @@ describe('upload limit', () => {
   });
 
   it('an upload of exactly maxUploadBytes is accepted', async () => {
-    const response = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(randomBytes(1000), 'exact.bin') });
+    const response = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(randomBytes(1000), 'exact.bin') });
     assert.equal(response.status, 200);
     assert.equal((await fileRows(library)).length, 1);
   });
@@ -212,12 +212,12 @@ describe('analysis faults', () => {
     return { status, code: body.error.code, message: body.error.message };
   }
 
-  /** Runs an analysis expected to fail and checks GET /analysis/:id says so with 422. */
+  /** Runs an analysis expected to fail and checks GET /api/analyses/:id/result says so with 422. */
   async function failure(fields: Record<string, unknown>): Promise<{ code: string; message: string }> {
     const id = await api.start(fields);
     const record = await api.waitFinished(id);
     assert.equal(record.state, 'FAILURE', `${JSON.stringify(fields)} ended ${record.state}`);
-    const poll = await fetch(`${server.url}/analysis/${id}`);
+    const poll = await fetch(`${server.url}/api/analyses/${id}/result`);
     assert.equal(poll.status, 422);
     const body = (await poll.json()) as { state: string; error: { code: string; message: string } };
     assert.equal(body.state, 'FAILURE');
@@ -225,8 +225,8 @@ describe('analysis faults', () => {
     return body.error;
   }
 
-  it('a POST /analysis in an unsupported content type answers 400 naming the ones it accepts', async () => {
-    const response = await fetch(`${server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: `<analysis>probe</analysis>` });
+  it('a POST /api/analyses in an unsupported content type answers 400 naming the ones it accepts', async () => {
+    const response = await fetch(`${server.url}/api/analyses`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: `<analysis>probe</analysis>` });
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'CAMTROVE_ERR_BAD_REQUEST');
@@ -242,7 +242,7 @@ describe('analysis faults', () => {
       assert.equal(record.error?.code, 'CAMTROVE_ERR_MEDIA_UNREADABLE', analysis);
       assert.match(record.error?.message ?? '', /not a readable video or image: Invalid data found/, analysis);
       assert.equal(record.attempts, 1, `${analysis}: an unreadable file is not retried`);
-      const poll = await fetch(`${server.url}/analysis/${id}`);
+      const poll = await fetch(`${server.url}/api/analyses/${id}/result`);
       assert.equal(poll.status, 422);
     }
     const info = await api.succeed<{ video: { codec: string } }>({ analysis: 'probe', file_id: clipId });
@@ -320,19 +320,19 @@ describe('analysis faults', () => {
   });
 
   it('a start request that is not a JSON object or form answers 400 BAD_REQUEST', async () => {
-    const broken = await errorOf(await fetch(`${server.url}/analysis`, { method: 'POST', body: '{"analysis": "probe",', headers: { 'content-type': 'application/json' } }));
+    const broken = await errorOf(await fetch(`${server.url}/api/analyses`, { method: 'POST', body: '{"analysis": "probe",', headers: { 'content-type': 'application/json' } }));
     assert.deepEqual([broken.status, broken.code], [400, 'CAMTROVE_ERR_BAD_REQUEST']);
     assert.match(broken.message, /JSON/);
-    const list = await errorOf(await fetch(`${server.url}/analysis`, { method: 'POST', body: '["probe"]', headers: { 'content-type': 'application/json' } }));
+    const list = await errorOf(await fetch(`${server.url}/api/analyses`, { method: 'POST', body: '["probe"]', headers: { 'content-type': 'application/json' } }));
     assert.deepEqual([list.status, list.code], [400, 'CAMTROVE_ERR_BAD_REQUEST']);
     assert.match(list.message, /must be a JSON object or form fields/);
 
     const form = new FormData();
     form.append('analysis', 'probe');
     form.append('video', new Blob([clipBytes]), 'clip.mp4');
-    const withFile = await errorOf(await fetch(`${server.url}/analysis`, { method: 'POST', body: form }));
+    const withFile = await errorOf(await fetch(`${server.url}/api/analyses`, { method: 'POST', body: form }));
     assert.deepEqual([withFile.status, withFile.code], [400, 'CAMTROVE_ERR_BAD_REQUEST']);
-    assert.match(withFile.message, /form fields only; upload "video" with POST \/file first/);
+    assert.match(withFile.message, /form fields only; upload "video" with POST \/api\/files first/);
   });
 
   it('a model given to an analysis without models answers 400 UNKNOWN_MODEL', async () => {
@@ -368,7 +368,7 @@ describe('analysis faults', () => {
     assert.equal(error.status, 400);
     assert.equal(error.code, 'CAMTROVE_ERR_INVALID_PARAMS');
     assert.match(error.message, /crf: expected integer/);
-    const form = await fetch(`${server.url}/analysis`, { method: 'POST', body: new URLSearchParams({ analysis: 'sleep', time: 'soon' }) });
+    const form = await fetch(`${server.url}/api/analyses`, { method: 'POST', body: new URLSearchParams({ analysis: 'sleep', time: 'soon' }) });
     const formError = await errorOf(form);
     assert.deepEqual([formError.status, formError.code], [400, 'CAMTROVE_ERR_INVALID_PARAMS']);
     assert.match(formError.message, /time: expected number/);
@@ -390,10 +390,10 @@ describe('analysis faults', () => {
 
   it('malformed file ids answer 400 INVALID_ID saying what is wrong', async () => {
     for (const [id, problem] of [['not-hex!', /not hexadecimal/], ['abc12', /has 5 characters; give 6 to 64/], ['a'.repeat(65), /has 65 characters/]] as const) {
-      const download = await errorOf(await fetch(`${server.url}/file/${id}`));
+      const download = await errorOf(await fetch(`${server.url}/api/files/${id}`));
       assert.deepEqual([download.status, download.code], [400, 'CAMTROVE_ERR_INVALID_ID'], id);
       assert.match(download.message, problem);
-      const removal = await errorOf(await fetch(`${server.url}/file/${id}`, { method: 'DELETE' }));
+      const removal = await errorOf(await fetch(`${server.url}/api/files/${id}`, { method: 'DELETE' }));
       assert.deepEqual([removal.status, removal.code], [400, 'CAMTROVE_ERR_INVALID_ID'], id);
       const start = await postError({ analysis: 'probe', file_id: id });
       assert.deepEqual([start.status, start.code], [400, 'CAMTROVE_ERR_INVALID_ID'], id);
@@ -403,7 +403,7 @@ describe('analysis faults', () => {
 
   it('unknown file ids answer 404 FILE_NOT_FOUND', async () => {
     for (const id of ['0'.repeat(64), '0000000000']) {
-      const download = await errorOf(await fetch(`${server.url}/file/${id}`));
+      const download = await errorOf(await fetch(`${server.url}/api/files/${id}`));
       assert.deepEqual([download.status, download.code], [404, 'CAMTROVE_ERR_FILE_NOT_FOUND'], id);
       assert.match(download.message, new RegExp(`no file has id ${id}`));
       const start = await postError({ analysis: 'probe', file_id: id });
@@ -415,7 +415,7 @@ describe('analysis faults', () => {
     const now = Date.now();
     const ids = ['f00dcafe' + '1'.repeat(56), 'f00dcafe' + '2'.repeat(56)];
     for (const id of ids) await library.database.db.insertInto('files').values({ id, size: 1, name: 'x', content_type: 'text/plain', created_at: now }).execute();
-    for (const response of [await fetch(`${server.url}/file/f00dcafe`), await fetch(`${server.url}/file/f00dcafe`, { method: 'DELETE' })]) {
+    for (const response of [await fetch(`${server.url}/api/files/f00dcafe`), await fetch(`${server.url}/api/files/f00dcafe`, { method: 'DELETE' })]) {
       const error = await errorOf(response);
       assert.deepEqual([error.status, error.code], [409, 'CAMTROVE_ERR_AMBIGUOUS_ID']);
       assert.match(error.message, new RegExp(`${ids[0]}, ${ids[1]}`));
@@ -426,18 +426,18 @@ describe('analysis faults', () => {
 
   it('malformed, unknown and ambiguous analysis ids answer 400, 404 and 409', async () => {
     for (const method of ['GET', 'DELETE']) {
-      const malformed = await errorOf(await fetch(`${server.url}/analysis/xyz-123`, { method }));
+      const malformed = await errorOf(await fetch(`${server.url}/api/analyses/xyz-123`, { method }));
       assert.deepEqual([malformed.status, malformed.code], [400, 'CAMTROVE_ERR_INVALID_ID'], method);
       assert.match(malformed.message, /analysis id "xyz-123" is not hexadecimal/);
-      const tooLong = await errorOf(await fetch(`${server.url}/analysis/${'a'.repeat(33)}`, { method }));
+      const tooLong = await errorOf(await fetch(`${server.url}/api/analyses/${'a'.repeat(33)}`, { method }));
       assert.deepEqual([tooLong.status, tooLong.code], [400, 'CAMTROVE_ERR_INVALID_ID'], method);
       assert.match(tooLong.message, /has 33 characters; give 6 to 32/);
-      const unknown = await errorOf(await fetch(`${server.url}/analysis/${'0'.repeat(32)}`, { method }));
+      const unknown = await errorOf(await fetch(`${server.url}/api/analyses/${'0'.repeat(32)}`, { method }));
       assert.deepEqual([unknown.status, unknown.code], [404, 'CAMTROVE_ERR_ANALYSIS_NOT_FOUND'], method);
       assert.match(unknown.message, new RegExp(`no analysis has id ${'0'.repeat(32)}`));
     }
-    const full = await errorOf(await fetch(`${server.url}/api/analyses/${'0'.repeat(32)}`));
-    assert.deepEqual([full.status, full.code], [404, 'CAMTROVE_ERR_ANALYSIS_NOT_FOUND']);
+    const result = await errorOf(await fetch(`${server.url}/api/analyses/${'0'.repeat(32)}/result`));
+    assert.deepEqual([result.status, result.code], [404, 'CAMTROVE_ERR_ANALYSIS_NOT_FOUND']);
 
     const now = Date.now();
     const ids = ['beefbeef' + '1'.repeat(24), 'beefbeef' + '2'.repeat(24)];
@@ -448,11 +448,11 @@ describe('analysis faults', () => {
         .execute();
     }
     for (const method of ['GET', 'DELETE']) {
-      const error = await errorOf(await fetch(`${server.url}/analysis/beefbeef`, { method }));
+      const error = await errorOf(await fetch(`${server.url}/api/analyses/beefbeef`, { method }));
       assert.deepEqual([error.status, error.code], [409, 'CAMTROVE_ERR_AMBIGUOUS_ID'], method);
       assert.match(error.message, new RegExp(`analysis id prefix beefbeef matches several analyses \\(${ids[0]}, ${ids[1]}\\)`));
     }
-    assert.equal((await fetch(`${server.url}/analysis/${ids[0]!.slice(0, 9)}`)).status, 200, 'a longer prefix is unique');
+    assert.equal((await fetch(`${server.url}/api/analyses/${ids[0]!.slice(0, 9)}/result`)).status, 200, 'a longer prefix is unique');
   });
 });
 
@@ -479,21 +479,21 @@ describe('auth and API description', () => {
   });
 
   it('is open while no token exists, closed with 401 once one does; Bearer and token schemes both work', async () => {
-    assert.equal((await fetch(`${url}/file`)).status, 200, 'no token yet: open');
+    assert.equal((await fetch(`${url}/api/files`)).status, 200, 'no token yet: open');
     const { token } = await library.tokens.create('ci');
     const wrongToken = `ctk_${randomBytes(32).toString('base64url')}`;
 
-    const none = await fetch(`${url}/file`);
+    const none = await fetch(`${url}/api/files`);
     const noneError = await errorOf(none);
     assert.deepEqual([noneError.status, noneError.code], [401, 'CAMTROVE_ERR_UNAUTHORIZED']);
     assert.match(noneError.message, /requires a token: send "Authorization: Bearer <token>"/);
     assert.equal(none.headers.get('www-authenticate'), 'Bearer realm="camtrove"');
 
     for (const authorization of [`Bearer ${wrongToken}`, `token ${wrongToken}`, `Basic ${Buffer.from(`u:${token}`).toString('base64')}`, token]) {
-      const error = await errorOf(await fetch(`${url}/file`, { headers: { authorization } }));
+      const error = await errorOf(await fetch(`${url}/api/files`, { headers: { authorization } }));
       assert.deepEqual([error.status, error.code], [401, 'CAMTROVE_ERR_UNAUTHORIZED'], authorization.split(' ')[0]);
     }
-    const wrong = await errorOf(await fetch(`${url}/analysis`, { method: 'POST', body: JSON.stringify({ analysis: 'sleep' }), headers: { authorization: `Bearer ${wrongToken}`, 'content-type': 'application/json' } }));
+    const wrong = await errorOf(await fetch(`${url}/api/analyses`, { method: 'POST', body: JSON.stringify({ analysis: 'sleep' }), headers: { authorization: `Bearer ${wrongToken}`, 'content-type': 'application/json' } }));
     assert.equal(wrong.status, 401);
     assert.match(wrong.message, /not valid/);
     assert.equal((await library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'a refused request does nothing');
@@ -506,14 +506,14 @@ describe('auth and API description', () => {
       assert.equal((await api.record(analysisId)).analysis, 'sleep');
     }
     // Data stays closed, whatever the method.
-    for (const [method, path] of [['GET', '/analysis'], ['GET', '/api/analysis-types'], ['DELETE', `/file/${'0'.repeat(64)}`]] as const) {
+    for (const [method, path] of [['GET', '/api/analyses'], ['GET', '/api/analysis-types'], ['DELETE', `/api/files/${'0'.repeat(64)}`]] as const) {
       assert.equal((await fetch(`${url}${path}`, { method })).status, 401, `${method} ${path}`);
     }
   });
 
   it('/docs, /openapi.json and /health stay reachable without a token', async () => {
     if (!(await library.tokens.anyExist())) await library.tokens.create('docs');
-    assert.equal((await fetch(`${url}/file`)).status, 401);
+    assert.equal((await fetch(`${url}/api/files`)).status, 401);
     const docs = await fetch(`${url}/docs`);
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);
@@ -526,10 +526,10 @@ describe('auth and API description', () => {
     const api = apiClient(url, { authorization: `Bearer ${token}` });
     const fileId = await api.upload('log check', 'log.txt');
     await api.start({ analysis: 'sleep', time: 0 });
-    await fetch(`${url}/file/${fileId}`, { headers: { authorization: `token ${token}` } });
+    await fetch(`${url}/api/files/${fileId}`, { headers: { authorization: `token ${token}` } });
     await fetch(`${url}/nowhere`, { headers: { authorization: `Bearer ${token}` } });
-    await fetch(`${url}/file/not-hex!`, { headers: { authorization: `Bearer ${token}` } });
-    await fetch(`${url}/file`, { headers: { authorization: `Bearer ${token}x` } });
+    await fetch(`${url}/api/files/not-hex!`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${url}/api/files`, { headers: { authorization: `Bearer ${token}x` } });
     const log = logLines.join('');
     assert.ok(log.includes(fileId), 'requests are logged (the check below can fail)');
     assert.ok(!log.includes(token), 'the token appears in the log');
@@ -541,10 +541,11 @@ describe('auth and API description', () => {
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
     const doc = JSON.parse(await response.text()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     assert.match(doc.openapi, /^3\./);
-    for (const path of ['/file', '/file/{id}', '/analysis', '/analysis/{id}']) assert.ok(doc.paths[path], `${path} is documented`);
-    assert.deepEqual(Object.keys(doc.paths['/file'] ?? {}).sort(), ['get', 'post']);
-    assert.deepEqual(Object.keys(doc.paths['/file/{id}'] ?? {}).sort(), ['delete', 'get']);
-    assert.deepEqual(Object.keys(doc.paths['/analysis'] ?? {}).sort(), ['get', 'post']);
-    assert.deepEqual(Object.keys(doc.paths['/analysis/{id}'] ?? {}).sort(), ['delete', 'get']);
+    for (const path of ['/api/files', '/api/files/{id}', '/api/analyses', '/api/analyses/{id}', '/api/analyses/{id}/result']) assert.ok(doc.paths[path], `${path} is documented`);
+    assert.deepEqual(Object.keys(doc.paths['/api/files'] ?? {}).sort(), ['get', 'post']);
+    assert.deepEqual(Object.keys(doc.paths['/api/files/{id}'] ?? {}).sort(), ['delete', 'get']);
+    assert.deepEqual(Object.keys(doc.paths['/api/analyses'] ?? {}).sort(), ['get', 'post']);
+    assert.deepEqual(Object.keys(doc.paths['/api/analyses/{id}'] ?? {}).sort(), ['delete', 'get']);
+    assert.deepEqual(Object.keys(doc.paths['/api/analyses/{id}/result'] ?? {}).sort(), ['get']);
   });
 });

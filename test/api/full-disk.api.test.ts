@@ -47,7 +47,7 @@ describe('item 8: a full disk', () => {
       const server = await listen(library);
       try {
         const upload = async (bytes: Buffer) => {
-          const response = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(bytes, 'fill.bin') });
+          const response = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(bytes, 'fill.bin') });
           return { status: response.status, body: (await response.json()) as { file_id: string } & Partial<ApiError> };
         };
         const stored: string[] = [];
@@ -74,16 +74,16 @@ describe('item 8: a full disk', () => {
         await fillUp(join(dataDir, 'filler'));
         const before = await statfs(dataDir);
         assert.ok(before.bavail * before.bsize < 64 * 1024, `the disk is full (${before.bavail * before.bsize} bytes free)`);
-        const deleted = await fetch(`${server.url}/file/${stored[0]}`, { method: 'DELETE' });
+        const deleted = await fetch(`${server.url}/api/files/${stored[0]}`, { method: 'DELETE' });
         assert.equal(deleted.status, 200, await deleted.clone().text());
         const freed = await statfs(dataDir);
         assert.ok((freed.bavail - before.bavail) * freed.bsize >= MIB / 2, `the deletion freed ${(freed.bavail - before.bavail) * freed.bsize} bytes`);
-        assert.equal((await fetch(`${server.url}/file/${stored[0]}`)).status, 404);
+        assert.equal((await fetch(`${server.url}/api/files/${stored[0]}`)).status, 404);
 
         const small = randomBytes(MIB / 2);
         const again = await upload(small);
         assert.equal(again.status, 200, JSON.stringify(again.body));
-        assert.deepEqual(Buffer.from(await (await fetch(`${server.url}/file/${again.body.file_id}`)).arrayBuffer()), small);
+        assert.deepEqual(Buffer.from(await (await fetch(`${server.url}/api/files/${again.body.file_id}`)).arrayBuffer()), small);
       } finally {
         await server.close();
         await library.close();

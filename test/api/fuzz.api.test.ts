@@ -37,15 +37,15 @@ describe('fuzzing every route of the OpenAPI document', () => {
   const ids: string[] = [];
 
   before(async () => {
-    // No workers: analyses the fuzz starts only queue, so every route can be called, POST /analysis too.
+    // No workers: analyses the fuzz starts only queue, so every route can be called, POST /api/analyses too.
     library = await openTestLibrary({ maxUploadBytes: 64 * 1024 });
     app = await buildApp({ ...library, logger: false });
     await app.ready();
     // Things that exist, so that requests naming them reach past "not found".
-    const upload = await app.inject({ method: 'POST', url: '/file', body: fileForm(randomBytes(2048), 'seed.mp4') as unknown as string });
+    const upload = await app.inject({ method: 'POST', url: '/api/files', body: fileForm(randomBytes(2048), 'seed.mp4') as unknown as string });
     const fileId = (upload.json<{ file_id: string }>()).file_id;
-    const analysis = await app.inject({ method: 'POST', url: '/analysis', payload: { analysis: 'sleep', time: 0 } });
-    const camera = await app.inject({ method: 'POST', url: '/cameras', payload: { id: 'fuzz-cam', type: 'snapshot', snapshot_url: 'http://192.0.2.1/snap.jpg' } });
+    const analysis = await app.inject({ method: 'POST', url: '/api/analyses', payload: { analysis: 'sleep', time: 0 } });
+    const camera = await app.inject({ method: 'POST', url: '/api/cameras', payload: { id: 'fuzz-cam', type: 'snapshot', snapshot_url: 'http://192.0.2.1/snap.jpg' } });
     assert.equal(camera.statusCode, 201, camera.body);
     ids.push(fileId, fileId.slice(0, 8), analysis.json<{ analysis_id: string }>().analysis_id, 'fuzz-cam', 'a'.repeat(32), 'b'.repeat(64));
   });
@@ -128,10 +128,10 @@ describe('requests the fuzz found answering 500', () => {
 
   it('a NUL character in a path segment, the query or a body answers 400 (PostgreSQL cannot store one)', async () => {
     for (const [method, url, payload] of [
-      ['GET', '/cameras/a%00b', undefined],
+      ['GET', '/api/cameras/a%00b', undefined],
       ['DELETE', '/api/imports/lock/%00', undefined],
       ['GET', '/api/imports/requests/%00/job', undefined],
-      ['GET', '/cameras?state=%00', undefined],
+      ['GET', '/api/cameras?state=%00', undefined],
       ['POST', '/api/imports/cameras', { name: 'cam\u0000era' }],
     ] as const) {
       const response = await app.inject({ method, url, headers: locked, payload });

@@ -88,7 +88,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
       ['no boundary parameter', 'multipart/form-data', `${part('XyZ', 'file')}bytes\r\n--XyZ--\r\n`],
       ['a boundary longer than 70 characters', `multipart/form-data; boundary=${'b'.repeat(300)}`, `${part('b'.repeat(300), 'file')}bytes\r\n--${'b'.repeat(300)}--\r\n`],
     ];
-    for (const path of ['/file', '/analysis']) {
+    for (const path of ['/api/files', '/api/analyses']) {
       for (const [what, type, body] of cases) {
         const answer = await rawRequest(served.server.url, [post(path, type, body)], 3000);
         const where = `POST ${path}, ${what}`;
@@ -104,7 +104,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     const arrays = '['.repeat(200_000) + ']'.repeat(200_000);
     const objects = '{"a":'.repeat(150_000) + '1' + '}'.repeat(150_000);
     const bodies = [arrays, `{"analysis":"sleep","params":${arrays}}`, `[${objects}]`, `{"name":"x","score":${arrays}}`];
-    const routes = ['/analysis', '/cameras', '/cameras/import', '/api/events/labels?all=true', '/api/imports/lock', '/api/imports/jobs'];
+    const routes = ['/api/analyses', '/api/cameras', '/api/cameras/import', '/api/events/labels?all=true', '/api/imports/lock', '/api/imports/jobs'];
     for (const route of routes) {
       for (const body of bodies) {
         const answer = await rawRequest(served.server.url, [post(route, 'application/json', body)]);
@@ -118,23 +118,23 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     const deepField = '['.repeat(30_000) + ']'.repeat(30_000);
     for (const field of ['params', 'time']) {
       const form = `--b\r\nContent-Disposition: form-data; name="analysis"\r\n\r\nsleep\r\n--b\r\nContent-Disposition: form-data; name="${field}"\r\nContent-Type: application/json\r\n\r\n${field === 'params' ? `{"time":${deepField}}` : deepField}\r\n--b--\r\n`;
-      const answer = await rawRequest(served.server.url, [post('/analysis', 'multipart/form-data; boundary=b', form)]);
+      const answer = await rawRequest(served.server.url, [post('/api/analyses', 'multipart/form-data; boundary=b', form)]);
       assert.equal(answer.status, 400, `multipart field ${field}: ${answer.body.slice(0, 200)}`);
       assert.match(catalogueError(answer, `multipart field ${field}`).message, /deeper than 64 levels/);
     }
     // Nesting within the limit is still read.
-    const shallow = await fetch(`${served.server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 0 } }) });
+    const shallow = await fetch(`${served.server.url}/api/analyses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 0 } }) });
     assert.equal(shallow.status, 200);
     assert.equal((await fetch(`${served.server.url}/health`)).status, 200);
   });
 
   it('a JSON body over the body limit answers 413 BODY_TOO_LARGE, not 400', async () => {
     const big = JSON.stringify({ analysis: 'sleep', pad: 'x'.repeat(2 * 1024 * 1024) });
-    const declared = await rawRequest(served.server.url, [post('/analysis', 'application/json', big)]);
+    const declared = await rawRequest(served.server.url, [post('/api/analyses', 'application/json', big)]);
     assert.equal(declared.status, 413);
     assert.equal(catalogueError(declared, 'a declared length over the limit').code, 'CAMTROVE_ERR_BODY_TOO_LARGE');
     // Without a length, the limit is met while reading.
-    const chunked = await fetch(`${served.server.url}/analysis`, {
+    const chunked = await fetch(`${served.server.url}/api/analyses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: Readable.toWeb(Readable.from([Buffer.from(big)])) as ReadableStream,
@@ -144,9 +144,9 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
     assert.equal(((await chunked.json()) as ApiError).error.code, 'CAMTROVE_ERR_BODY_TOO_LARGE');
   });
 
-  it('an upload that stalls is aborted with 408 and leaves no temp file and no row (POST /file)', async () => {
+  it('an upload that stalls is aborted with 408 and leaves no temp file and no row (POST /api/files)', async () => {
     const boundary = `----camtrove${randomBytes(6).toString('hex')}`;
-    const head = `POST /file HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`;
+    const head = `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n`;
     const part = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stalls.mp4"\r\nContent-Type: video/mp4\r\n\r\n`;
     // Stalls in the middle of the file (a temp file is being written), and before the body starts.
     for (const pieces of [[head, part, randomBytes(512 * 1024)], [head]]) {
@@ -186,7 +186,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
   });
 
   it('a JSON body that stalls is aborted with 408 too', async () => {
-    const answer = await rawRequest(served.server.url, [`POST /cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`], 10 * STALL_MS);
+    const answer = await rawRequest(served.server.url, [`POST /api/cameras HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`], 10 * STALL_MS);
     assert.equal(answer.status, 408);
     assert.equal(catalogueError(answer, 'stalled JSON').code, 'CAMTROVE_ERR_REQUEST_TIMEOUT');
   });
@@ -194,46 +194,46 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
   it('numbers in query strings, path segments and form fields parse strictly, naming the field', async () => {
     const refused = ['0x10', '1e3', ' 5', '5abc', '', '+5', '1.0', '007'];
     for (const value of refused) {
-      const files = await fetch(`${served.server.url}/file?limit=${encodeURIComponent(value)}`);
+      const files = await fetch(`${served.server.url}/api/files?limit=${encodeURIComponent(value)}`);
       assert.equal(files.status, 400, `limit=${JSON.stringify(value)}`);
       assert.match(((await files.json()) as ApiError).error.message, /limit/);
       const items = await fetch(`${served.server.url}/api/imports/jobs/${'a'.repeat(32)}/items/${encodeURIComponent(value)}/failure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' });
       assert.equal(items.status, 400, `seq=${JSON.stringify(value)}`);
-      const sleep = await fetch(`${served.server.url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `analysis=sleep&time=${encodeURIComponent(value)}` });
+      const sleep = await fetch(`${served.server.url}/api/analyses`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `analysis=sleep&time=${encodeURIComponent(value)}` });
       const error = ((await sleep.json()) as ApiError).error;
       // time is a number: 1e3 and 1.0 are decimal numbers, the rest are not.
       if (value === '1e3' || value === '1.0') assert.equal(sleep.status, 200, `time=${value}`);
       else assert.deepEqual([sleep.status, error.code], [400, 'CAMTROVE_ERR_INVALID_PARAMS'], `time=${JSON.stringify(value)}`);
       if (sleep.status === 400) assert.match(error.message, /time: /);
     }
-    const cameras = await fetch(`${served.server.url}/cameras?lat=0x10&lon=1&radius_km=5`);
+    const cameras = await fetch(`${served.server.url}/api/cameras?lat=0x10&lon=1&radius_km=5`);
     assert.equal(cameras.status, 400);
     assert.match(((await cameras.json()) as ApiError).error.message, /lat: "0x10" is not a number/);
     const events = await fetch(`${served.server.url}/api/events?min_score=0x0`);
     assert.equal(events.status, 400);
     assert.match(((await events.json()) as ApiError).error.message, /^min_score: /);
     // Plain decimal is read as before.
-    assert.equal((await fetch(`${served.server.url}/file?limit=10`)).status, 200);
-    assert.equal((await fetch(`${served.server.url}/cameras?lat=-33.5&lon=151&radius_km=5`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/api/files?limit=10`)).status, 200);
+    assert.equal((await fetch(`${served.server.url}/api/cameras?lat=-33.5&lon=151&radius_km=5`)).status, 200);
   });
 
   it('every error answers the catalogue body: 404, 414, 431, malformed URLs and HTTP, 413', async () => {
     const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers}\r\n`;
     const cases: [string, string | Buffer, number, string][] = [
       ['an unknown route', get('/nowhere'), 404, 'CAMTROVE_ERR_ROUTE_NOT_FOUND'],
-      ['a path segment of 2,000 characters', get(`/file/${'a'.repeat(2000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
-      ['a query of 10,000 characters', get(`/file?after=${'a'.repeat(10_000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
-      ['a request line of 20,000 characters', get(`/file?after=${'a'.repeat(20_000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
-      ['20 KiB of headers', get('/file', `X-Big: ${'a'.repeat(20_000)}\r\n`), 431, 'CAMTROVE_ERR_HEADERS_TOO_LARGE'],
-      ['malformed percent-encoding in the path', get('/file/%E0%A4%A'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a NUL in the path', get('/file/abc%00def'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a path segment of 2,000 characters', get(`/api/files/${'a'.repeat(2000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
+      ['a query of 10,000 characters', get(`/api/files?after=${'a'.repeat(10_000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
+      ['a request line of 20,000 characters', get(`/api/files?after=${'a'.repeat(20_000)}`), 414, 'CAMTROVE_ERR_URI_TOO_LONG'],
+      ['20 KiB of headers', get('/api/files', `X-Big: ${'a'.repeat(20_000)}\r\n`), 431, 'CAMTROVE_ERR_HEADERS_TOO_LARGE'],
+      ['malformed percent-encoding in the path', get('/api/files/%E0%A4%A'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a NUL in the path', get('/api/files/abc%00def'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
       ['a request line that is not HTTP', 'BLAH\r\n\r\n', 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a header without a colon', get('/file', 'broken header\r\n'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a Content-Length that is not a number', `POST /analysis HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`, 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a body over the limit', post('/cameras', 'application/json', `{"id":"${'x'.repeat(1100 * 1024)}"}`), 413, 'CAMTROVE_ERR_BODY_TOO_LARGE'],
-      ['malformed JSON', post('/cameras', 'application/json', '{"id":'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['an unknown content type', post('/cameras', 'application/xml', '<camera/>'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
-      ['a content type that does not parse', post('/cameras', '/;;', '{}'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a header without a colon', get('/api/files', 'broken header\r\n'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a Content-Length that is not a number', `POST /api/analyses HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`, 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a body over the limit', post('/api/cameras', 'application/json', `{"id":"${'x'.repeat(1100 * 1024)}"}`), 413, 'CAMTROVE_ERR_BODY_TOO_LARGE'],
+      ['malformed JSON', post('/api/cameras', 'application/json', '{"id":'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['an unknown content type', post('/api/cameras', 'application/xml', '<camera/>'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
+      ['a content type that does not parse', post('/api/cameras', '/;;', '{}'), 400, 'CAMTROVE_ERR_BAD_REQUEST'],
     ];
     for (const [what, request, status, code] of cases) {
       const answer = await rawRequest(served.server.url, [request], 3000);
@@ -246,7 +246,7 @@ describe('issue 15, item 10: malformed requests answer 500', () => {
 
   it('path segments as long as the longest camera id and label name are accepted', async () => {
     const id = `c${'a'.repeat(127)}`;
-    const camera = await fetch(`${served.server.url}/cameras/${id}`);
+    const camera = await fetch(`${served.server.url}/api/cameras/${id}`);
     assert.deepEqual([camera.status, ((await camera.json()) as ApiError).error.code], [404, 'CAMTROVE_ERR_CAMERA_NOT_FOUND']);
     const label = encodeURIComponent('标'.repeat(100));
     const removed = await fetch(`${served.server.url}/api/events/${'e'.repeat(32)}/labels/${label}`, { method: 'DELETE' });

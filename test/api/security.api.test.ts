@@ -42,11 +42,11 @@ describe(`3. revoking the last token opens the server (${dialectName})`, () => {
   it('a server listening beyond loopback refuses every request but /health once its last token is revoked', async () => {
     const { id, token } = await served.library.tokens.create('only');
     const withToken = { authorization: `Bearer ${token}` };
-    assert.equal((await fetch(`${served.url}/file`, { headers: withToken })).status, 200, 'the token works');
+    assert.equal((await fetch(`${served.url}/api/files`, { headers: withToken })).status, 200, 'the token works');
 
     await served.library.tokens.revoke(id);
     assert.equal(await served.library.tokens.anyExist(), false);
-    const paths = [['GET', '/file'], ['GET', '/cameras'], ['GET', '/api/events'], ['GET', '/api/jobs'], ['POST', '/analysis'], ['DELETE', `/file/${'0'.repeat(64)}`]] as const;
+    const paths = [['GET', '/api/files'], ['GET', '/api/cameras'], ['GET', '/api/events'], ['GET', '/api/jobs'], ['POST', '/api/analyses'], ['DELETE', `/api/files/${'0'.repeat(64)}`]] as const;
     for (const [method, path] of paths) {
       for (const headers of [{}, withToken]) {
         const response = await fetch(`${served.url}${path}`, { method, headers });
@@ -60,8 +60,8 @@ describe(`3. revoking the last token opens the server (${dialectName})`, () => {
     assert.deepEqual(await (await fetch(`${served.url}/health`)).json(), { ok: true, database: served.library.database.dialect });
 
     const fresh = await served.library.tokens.create('again');
-    assert.equal((await fetch(`${served.url}/file`, { headers: { authorization: `Bearer ${fresh.token}` } })).status, 200, 'a new token opens it again');
-    assert.equal((await fetch(`${served.url}/file`)).status, 401);
+    assert.equal((await fetch(`${served.url}/api/files`, { headers: { authorization: `Bearer ${fresh.token}` } })).status, 200, 'a new token opens it again');
+    assert.equal((await fetch(`${served.url}/api/files`)).status, 401);
     assert.ok(!served.log().includes(token) && !served.log().includes(fresh.token), 'no token reaches the log');
   });
 });
@@ -84,36 +84,36 @@ describe(`5. credentials in query strings (${dialectName})`, () => {
     const rtsp = { id: 'gate', type: 'rtsp', rtsp_url: 'rtsp://127.0.0.1:9/live?key=k3y-value' };
     const hls = { id: 'hls', type: 'hls', m3u8_url: 'http://127.0.0.1:9/live.m3u8?password=p4ss-word' };
     for (const camera of [foscam, snapshot, rtsp, hls]) {
-      const created = await call('POST', '/cameras', camera);
+      const created = await call('POST', '/api/cameras', camera);
       assert.equal(created.status, 201, created.text);
-      assertNoSecret(created.text, `POST /cameras ${camera.id}`);
+      assertNoSecret(created.text, `POST /api/cameras ${camera.id}`);
     }
-    const shown = await call('GET', '/cameras/foscam');
+    const shown = await call('GET', '/api/cameras/foscam');
     assert.equal(shown.body.image_path, '/snapshot.cgi?user=admin&pwd=***', 'the user name stays, as in user:***@host');
     assert.equal(shown.body.url, 'http://127.0.0.1:9/snapshot.cgi?user=admin&pwd=***');
-    assert.equal((await call('GET', '/cameras/snap')).body.snapshot_url, 'http://127.0.0.1:9/image.jpg?auth_token=***&size=2');
-    for (const path of ['/cameras', '/cameras/foscam', '/cameras/snap', '/cameras/gate', '/cameras/hls']) assertNoSecret((await call('GET', path)).text, `GET ${path}`);
+    assert.equal((await call('GET', '/api/cameras/snap')).body.snapshot_url, 'http://127.0.0.1:9/image.jpg?auth_token=***&size=2');
+    for (const path of ['/api/cameras', '/api/cameras/foscam', '/api/cameras/snap', '/api/cameras/gate', '/api/cameras/hls']) assertNoSecret((await call('GET', path)).text, `GET ${path}`);
 
     // A client that sends back what it was shown changes the name and keeps the password.
-    const { health: _health, ...asShown } = (await call('GET', '/cameras/foscam')).body;
-    const changed = await call('PATCH', '/cameras/foscam', { ...asShown, id: undefined, url: undefined, auth: undefined, created_at: undefined, updated_at: undefined, name: 'Front door' });
+    const { health: _health, ...asShown } = (await call('GET', '/api/cameras/foscam')).body;
+    const changed = await call('PATCH', '/api/cameras/foscam', { ...asShown, id: undefined, url: undefined, auth: undefined, created_at: undefined, updated_at: undefined, name: 'Front door' });
     assert.equal(changed.status, 200, changed.text);
     assertNoSecret(changed.text, 'PATCH');
     const stored = await new CameraRepository(served.library.database.db).get('foscam');
     assert.equal(stored?.imagePath, '/snapshot.cgi?user=admin&pwd=s3cret-pwd', 'the store keeps the address whole');
     assert.equal(stored?.name, 'Front door');
     // A real change of the address is taken as given.
-    await call('PATCH', '/cameras/foscam', { image_path: '/snapshot.cgi?user=admin&pwd=new-one' });
+    await call('PATCH', '/api/cameras/foscam', { image_path: '/snapshot.cgi?user=admin&pwd=new-one' });
     assert.equal((await new CameraRepository(served.library.database.db).get('foscam'))?.imagePath, '/snapshot.cgi?user=admin&pwd=new-one');
 
-    const duplicate = await call('POST', '/cameras', { ...snapshot, id: 'snap-again' });
+    const duplicate = await call('POST', '/api/cameras', { ...snapshot, id: 'snap-again' });
     assert.equal(duplicate.status, 409);
     assert.match(duplicate.text, /camera snap already has the address http:\/\/127\.0\.0\.1:9\/image\.jpg\?auth_token=\*\*\*&size=2/);
-    const imported = await call('POST', '/cameras/import', [{ cameraID: 'gate-copy', camera_type: 'stream', rtsp_url: rtsp.rtsp_url }]);
+    const imported = await call('POST', '/api/cameras/import', [{ cameraID: 'gate-copy', camera_type: 'stream', rtsp_url: rtsp.rtsp_url }]);
     assert.match(imported.text, /camera gate already has the address rtsp:\/\/127\.0\.0\.1:9\/live\?key=\*\*\*/);
-    assertNoSecret(imported.text, 'POST /cameras/import');
+    assertNoSecret(imported.text, 'POST /api/cameras/import');
 
-    const requested = await call('GET', '/cameras?tag=none&password=p4ss-word');
+    const requested = await call('GET', '/api/cameras?tag=none&password=p4ss-word');
     assert.ok(requested.status < 500);
     assertNoSecret(served.log(), 'the log');
   });
@@ -137,22 +137,22 @@ describe(`a loopback server without a token and the web pages of other sites (${
   it('refuses a form another site posts, and any request for a host name that is not this machine', async () => {
     const form = 'analysis=sleep&time=0';
     const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
-    const crossSite = await send('POST', '/analysis', { ...formHeaders, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, form);
+    const crossSite = await send('POST', '/api/analyses', { ...formHeaders, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, form);
     assert.deepEqual([crossSite.status, crossSite.body.error?.code], [403, 'CAMTROVE_ERR_FORBIDDEN']);
     assert.match(crossSite.body.error?.message ?? '', /no API token, so it takes no changes from a web page of another site/);
-    const rebound = await send('GET', '/file', { host: 'evil.example:8080' });
+    const rebound = await send('GET', '/api/files', { host: 'evil.example:8080' });
     assert.deepEqual([rebound.status, rebound.body.error?.code], [403, 'CAMTROVE_ERR_FORBIDDEN']);
     assert.equal((await served.library.database.db.selectFrom('analyses').select('id').execute()).length, 0, 'nothing was started');
 
     const own = new URL(served.url);
-    const sameOrigin = await send('POST', '/analysis', { ...formHeaders, origin: own.origin, 'sec-fetch-site': 'same-origin' }, form);
+    const sameOrigin = await send('POST', '/api/analyses', { ...formHeaders, origin: own.origin, 'sec-fetch-site': 'same-origin' }, form);
     assert.equal(sameOrigin.status, 200, JSON.stringify(sameOrigin.body));
-    assert.equal((await send('GET', '/file', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status, 200, 'a read is the browser\'s to keep from the other page');
-    assert.equal((await send('POST', '/analysis', formHeaders, form)).status, 200, 'programs send no Origin');
+    assert.equal((await send('GET', '/api/files', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status, 200, 'a read is the browser\'s to keep from the other page');
+    assert.equal((await send('POST', '/api/analyses', formHeaders, form)).status, 200, 'programs send no Origin');
 
     // With a token, the token is what counts: a browser never adds it to another site's request by itself.
     const { token } = await served.library.tokens.create('app');
-    const withToken = await send('GET', '/file', { host: 'camtrove.example.org', authorization: `Bearer ${token}` });
+    const withToken = await send('GET', '/api/files', { host: 'camtrove.example.org', authorization: `Bearer ${token}` });
     assert.equal(withToken.status, 200);
   });
 });

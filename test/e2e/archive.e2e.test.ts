@@ -103,7 +103,7 @@ describe('camtrove archive', () => {
       }
     };
     await waitUntil('porch has frames', async () => (await framesOf()) >= 2);
-    const health = await (await fetch(`${server.url}/cameras/porch`)).json() as { health: { frames_saved: number; consecutive_failures: number } | null };
+    const health = await (await fetch(`${server.url}/api/cameras/porch`)).json() as { health: { frames_saved: number; consecutive_failures: number } | null };
     assert.ok(health.health && health.health.consecutive_failures === 0, JSON.stringify(health));
     server.process.kill('SIGTERM');
     assert.equal((await server.process.waitForExit()).code, 0);

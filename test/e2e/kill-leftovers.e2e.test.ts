@@ -59,7 +59,7 @@ describe('item 9: kill -9 leaves nothing behind', { skip: process.platform !== '
     const server = await processes.serve(env.env());
     const tmp = join(env.dir, 'data', 'blobs', 'tmp');
     const boundary = 'killtestboundary';
-    const upload = request(`${server.url}/file`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const upload = request(`${server.url}/api/files`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
     upload.on('error', () => undefined);
     upload.write(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="slow.bin"\r\ncontent-type: application/octet-stream\r\n\r\n`);
     upload.write(Buffer.alloc(2 << 20, 7));

@@ -102,7 +102,7 @@ describe('hostile HLS and RTSP cameras (issue 15, items 1 and 2)', () => {
 
   it('Local files through HLS and Redirects around the network policy: serve\'s continuous archiving does the same', { timeout: 90_000 }, async () => {
     const server = await processes.serve(policyEnv());
-    const healthOf = async (id: string) => ((await (await fetch(`${server.url}/cameras/${id}`)).json()) as { health: { frames_saved: number; failures: number; last_error: string | null } | null }).health;
+    const healthOf = async (id: string) => ((await (await fetch(`${server.url}/api/cameras/${id}`)).json()) as { health: { frames_saved: number; failures: number; last_error: string | null } | null }).health;
     for (const { id, error } of cases().map((c) => ({ ...c, id: `${c.id}-serve` }))) {
       const health = await waitUntil(`${id} has failed twice`, async () => {
         const found = await healthOf(id);

@@ -19,7 +19,7 @@ interface AnalysisBody {
 }
 
 async function startAnalysis(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(`${url}/analysis`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/api/analyses`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const answer = (await response.json()) as { analysis_id?: string };
   assert.equal(response.status, 200, JSON.stringify(answer));
   return answer.analysis_id!;
@@ -94,7 +94,7 @@ describe('camtrove serve', () => {
     assert.equal(health.status, 200);
 
     const bytes = await readFile(clip);
-    const upload = await fetch(`${url}/file`, { method: 'POST', body: fileForm(bytes, 'clip.mp4') });
+    const upload = await fetch(`${url}/api/files`, { method: 'POST', body: fileForm(bytes, 'clip.mp4') });
     assert.equal(upload.status, 200);
     const { file_id: fileId } = (await upload.json()) as { file_id: string };
     assert.equal(fileId, createHash('sha256').update(bytes).digest('hex'));
@@ -105,7 +105,7 @@ describe('camtrove serve', () => {
     const result = done.body as { file_id: string; t: number; width: number; height: number };
     assert.deepEqual({ t: result.t, width: result.width, height: result.height }, { t: 1, width: 160, height: 120 });
 
-    const download = await fetch(`${url}/file/${result.file_id}`);
+    const download = await fetch(`${url}/api/files/${result.file_id}`);
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'image/jpeg');
     const jpeg = Buffer.from(await download.arrayBuffer());
@@ -127,12 +127,12 @@ describe('camtrove serve', () => {
 
     const { url, process: server } = await processes.serve(env.env(), ['--host', '0.0.0.0']);
     try {
-      const anonymous = await fetch(`${url}/file`);
+      const anonymous = await fetch(`${url}/api/files`);
       assert.equal(anonymous.status, 401);
       assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_UNAUTHORIZED');
-      const wrong = await fetch(`${url}/file`, { headers: { authorization: 'Bearer ctk_not-the-token' } });
+      const wrong = await fetch(`${url}/api/files`, { headers: { authorization: 'Bearer ctk_not-the-token' } });
       assert.equal(wrong.status, 401);
-      const allowed = await fetch(`${url}/file`, { headers: { authorization: `Bearer ${token}` } });
+      const allowed = await fetch(`${url}/api/files`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(allowed.status, 200);
       assert.deepEqual(await allowed.json(), { files: [], next: null });
 
@@ -141,7 +141,7 @@ describe('camtrove serve', () => {
       assert.equal(revoked.code, 0, revoked.stderr);
       assert.match(revoked.stdout, /It was the last one: a server of this library listening beyond loopback now refuses every request/);
       for (const headers of [{}, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
-        const closed = await fetch(`${url}/file`, { headers });
+        const closed = await fetch(`${url}/api/files`, { headers });
         assert.equal(closed.status, 401);
         assert.match(((await closed.json()) as { error: { message: string } }).error.message, /no API token.*`camtrove token create`/);
       }
@@ -166,7 +166,7 @@ describe('camtrove serve', () => {
     });
 
     it('serve --no-workers queues analyses; a camtrove worker on the same library runs them', async () => {
-      const upload = await fetch(`${server.url}/file`, { method: 'POST', body: fileForm(await readFile(clip), 'clip.mp4') });
+      const upload = await fetch(`${server.url}/api/files`, { method: 'POST', body: fileForm(await readFile(clip), 'clip.mp4') });
       const { file_id: fileId } = (await upload.json()) as { file_id: string };
       const id = await startAnalysis(server.url, { analysis: 'probe', file_id: fileId });
       await new Promise((resolve) => setTimeout(resolve, 500));

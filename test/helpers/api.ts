@@ -32,20 +32,20 @@ export function apiClient(url: string, headers: Record<string, string> = {}) {
   const client = {
     url,
     async upload(content: Uint8Array | string, name = 'clip.mp4'): Promise<string> {
-      const response = await fetch(`${url}/file`, { method: 'POST', body: fileForm(content, name), headers });
+      const response = await fetch(`${url}/api/files`, { method: 'POST', body: fileForm(content, name), headers });
       const body = (await response.json()) as { file_id: string } & Partial<ApiError>;
       assert.equal(response.status, 200, `upload of ${name} answered ${response.status}: ${JSON.stringify(body)}`);
       return body.file_id;
     },
-    /** POST /analysis with a JSON body; returns the status and parsed body. */
+    /** POST /api/analyses with a JSON body; returns the status and parsed body. */
     async post(fields: Record<string, unknown>): Promise<{ status: number; body: { analysis_id: string } & Partial<ApiError> }> {
-      const response = await fetch(`${url}/analysis`, { method: 'POST', body: JSON.stringify(fields), headers: { ...headers, 'content-type': 'application/json' } });
+      const response = await fetch(`${url}/api/analyses`, { method: 'POST', body: JSON.stringify(fields), headers: { ...headers, 'content-type': 'application/json' } });
       return { status: response.status, body: (await response.json()) as { analysis_id: string } & Partial<ApiError> };
     },
     /** Starts an analysis that must be accepted; returns its id. */
     async start(fields: Record<string, unknown>): Promise<string> {
       const { status, body } = await client.post(fields);
-      assert.equal(status, 200, `POST /analysis ${JSON.stringify(fields)} answered ${status}: ${JSON.stringify(body)}`);
+      assert.equal(status, 200, `POST /api/analyses ${JSON.stringify(fields)} answered ${status}: ${JSON.stringify(body)}`);
       return body.analysis_id;
     },
     async record(id: string): Promise<AnalysisRecordBody> {
@@ -67,17 +67,17 @@ export function apiClient(url: string, headers: Record<string, string> = {}) {
     waitFinished(id: string, timeoutMs = 30_000): Promise<AnalysisRecordBody> {
       return client.waitFor(id, (r) => r.state === 'SUCCESS' || r.state === 'FAILURE' || r.state === 'CANCELLED', timeoutMs);
     },
-    /** Runs an analysis to SUCCESS and returns its result JSON as GET /analysis/:id gives it. */
+    /** Runs an analysis to SUCCESS and returns its result JSON as GET /api/analyses/:id/result gives it. */
     async succeed<T>(fields: Record<string, unknown>, timeoutMs = 30_000): Promise<T> {
       const id = await client.start(fields);
       const record = await client.waitFinished(id, timeoutMs);
       assert.equal(record.state, 'SUCCESS', `${JSON.stringify(fields)} ended ${record.state}: ${JSON.stringify(record.error)}`);
-      const response = await fetch(`${url}/analysis/${id}`, { headers });
+      const response = await fetch(`${url}/api/analyses/${id}/result`, { headers });
       assert.equal(response.status, 200);
       return (await response.json()) as T;
     },
     async download(id: string): Promise<{ status: number; contentType: string | null; bytes: Buffer }> {
-      const response = await fetch(`${url}/file/${id}`, { headers });
+      const response = await fetch(`${url}/api/files/${id}`, { headers });
       return { status: response.status, contentType: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
     },
   };

@@ -37,11 +37,11 @@ export function fileForm(content: Uint8Array | string, name = 'clip.mp4', field 
   return form;
 }
 
-/** Polls GET /analysis/<id> until it is no longer 202; returns the final status and body. */
+/** Polls GET /api/analyses/<id>/result until it is no longer 202; returns the final status and body. */
 export async function pollAnalysis(url: string, id: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${url}/analysis/${id}`, { headers });
+    const response = await fetch(`${url}/api/analyses/${id}/result`, { headers });
     const body: unknown = await response.json();
     if (response.status !== 202) return { status: response.status, body };
     if (Date.now() > deadline) throw new Error(`analysis ${id} still ${JSON.stringify(body)} after ${timeoutMs} ms`);

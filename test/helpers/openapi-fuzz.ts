@@ -218,7 +218,7 @@ export class RequestGenerator {
     for (const parameter of operation.parameters.filter((p) => p.in === 'header')) {
       if (this.chance(0.7)) headers[parameter.name] = this.chance(0.6) ? this.context.lockHolder : this.latin1(String(this.hostile()));
     }
-    if (operation.path.startsWith('/file/') && this.chance(0.3)) headers.range = this.pick(['bytes=0-', 'bytes=-1', 'bytes=5-2', 'bytes=0-0,5-9', 'bytes=99999999999999999999-', 'items=0-1', 'bytes=-', 'bytes=1e3-']);
+    if (operation.path.startsWith('/api/files/') && this.chance(0.3)) headers.range = this.pick(['bytes=0-', 'bytes=-1', 'bytes=5-2', 'bytes=0-0,5-9', 'bytes=99999999999999999999-', 'items=0-1', 'bytes=-', 'bytes=1e3-']);
     if (this.chance(0.05)) headers['x-request-id'] = this.latin1(String(this.hostile()));
     const body = this.body(operation, headers);
     notes.push(body.note);

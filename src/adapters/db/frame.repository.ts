@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { lockBlobs } from './blob-lock.js';
 import { inTransaction } from './database.js';
 import { FileRepository } from './file.repository.js';
-import type { Database } from './schema.js';
+import { prefixEnd } from './pagination.js';
+import type { Database, FramesTable } from './schema.js';
 
 export interface FrameRecord {
   id: string;
@@ -95,17 +96,62 @@ export class FrameRepository {
   /** A camera's frames, oldest first. */
   async forCamera(cameraId: string, limit = 1000): Promise<FrameRecord[]> {
     const rows = await this.db.selectFrom('frames').selectAll().where('camera_id', '=', cameraId).orderBy('captured_at_us').limit(limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      cameraId: r.camera_id,
-      capturedAtMicros: Number(r.captured_at_us),
-      fileId: r.file_id,
-      size: r.size,
-      width: r.width,
-      height: r.height,
-      changeScore: r.change_score,
-      contentType: r.content_type,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(frameRecord);
   }
+
+  /**
+   * Up to `limit` of a camera's frames in capture order, captured in [fromMicros, toMicros) and after
+   * the keyset `after`: one range scan of the (camera_id, captured_at_us, id) index, however many
+   * frames the camera has.
+   */
+  async page(cameraId: string, window: FrameWindow, limit: number): Promise<FrameRecord[]> {
+    return (await this.pageQuery(cameraId, window, limit).execute()).map(frameRecord);
+  }
+
+  /** The statement `page` runs, for checking its plan. */
+  pageQuery(cameraId: string, window: FrameWindow, limit: number) {
+    let query = this.db.selectFrom('frames').selectAll().where('camera_id', '=', cameraId);
+    if (window.fromMicros !== null) query = query.where('captured_at_us', '>=', window.fromMicros);
+    if (window.toMicros !== null) query = query.where('captured_at_us', '<', window.toMicros);
+    const after = window.after;
+    if (after) {
+      // A row comparison: both databases read it as the start of an index range, where an OR of
+      // the two cases would make PostgreSQL scan from the window's start and filter.
+      query = query.where(sql<boolean>`(captured_at_us, id) > (${after.capturedAtMicros}, ${after.id})`);
+    }
+    return query.orderBy('captured_at_us').orderBy('id').limit(limit);
+  }
+
+  async get(id: string): Promise<FrameRecord | null> {
+    const row = await this.db.selectFrom('frames').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? frameRecord(row) : null;
+  }
+
+  /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('frames').select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+}
+
+/** A span of capture times (either end open when null) and the frame a previous page ended on. */
+export interface FrameWindow {
+  fromMicros: number | null;
+  toMicros: number | null;
+  after: { capturedAtMicros: number; id: string } | null;
+}
+
+function frameRecord(r: Selectable<FramesTable>): FrameRecord {
+  return {
+    id: r.id,
+    cameraId: r.camera_id,
+    capturedAtMicros: Number(r.captured_at_us),
+    fileId: r.file_id,
+    size: r.size,
+    width: r.width,
+    height: r.height,
+    changeScore: r.change_score,
+    contentType: r.content_type,
+    createdAt: Number(r.created_at),
+  };
 }

@@ -33,7 +33,7 @@ export function analyzeCommand(): Command {
       const fileId = await inputFileId(library, file);
       const started = await library.analyses.start({ analysis, fileId, model: options.model ?? null, params: parseParams(options.param) });
       if (!options.wait) {
-        emit(options.json, { analysis_id: started.id, state: started.state }, () => `${started.id} ${started.state} (poll with GET /analysis/${started.id})`);
+        emit(options.json, { analysis_id: started.id, state: started.state }, () => `${started.id} ${started.state} (poll with GET /api/analyses/${started.id}/result)`);
         return;
       }
       const record = await waitFor(library, started.id);

@@ -140,7 +140,8 @@ export function checkLabelName(parameter: string, name: string): string {
 
 export const MAX_LABEL_LENGTH = 100;
 
-function utcTime(name: string, value: string): number {
+/** A date, or a date and time with Z or an offset, as epoch milliseconds; INVALID_QUERY naming `name` otherwise. */
+export function utcTime(name: string, value: string): number {
   // A date, or a date and time with Z or an offset: a time without one would be read in no known zone.
   if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i.test(value.trim())) {
     return invalid(name, `${JSON.stringify(value)} is not a UTC ISO 8601 time: give a date (2026-11-30) or a time with Z or an offset (2026-11-30T08:00:00Z)`);

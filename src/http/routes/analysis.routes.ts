@@ -49,7 +49,7 @@ async function readFields(request: FastifyRequest): Promise<Record<string, unkno
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         part.file.resume();
-        throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `POST /analysis takes form fields only; upload "${part.fieldname}" with POST /file first and pass its file_id`);
+        throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `POST /api/analyses takes form fields only; upload "${part.fieldname}" with POST /api/files first and pass its file_id`);
       }
       // A field sent as application/json arrives parsed, with no limit on its nesting.
       if (valueNestsDeeperThan(part.value, MAX_JSON_DEPTH)) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `the field "${part.fieldname}" nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
@@ -63,16 +63,25 @@ async function readFields(request: FastifyRequest): Promise<Record<string, unkno
   return { ...(body as Record<string, unknown>) };
 }
 
-/** Seed-compatible analysis routes: start, list, poll, cancel. */
-export function analysisRoutes(analyses: AnalysisService): FastifyPluginAsyncTypebox {
+/**
+ * Where the analysis routes answer. Under `/api/analyses` an analysis's own path gives its whole
+ * record, so polling for the result has a path of its own; the seed service's `/analysis` routes
+ * poll at the item path and have no record route.
+ */
+export const ANALYSIS_PATHS = { collection: '/api/analyses', item: '/api/analyses/:id', result: '/api/analyses/:id/result', record: '/api/analyses/:id' as string | null };
+export const SEED_ANALYSIS_PATHS = { collection: '/analysis', item: '/analysis/:id', result: '/analysis/:id', record: null };
+
+/** Analyses: start, list, poll for the result, cancel, and the whole record. */
+export function analysisRoutes(analyses: AnalysisService, paths = ANALYSIS_PATHS): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post('/analysis', {
+    app.post(paths.collection, {
       schema: {
         summary: 'Start an analysis',
         description:
           'JSON, urlencoded or multipart form fields: `analysis`, `file_id` (unless the analysis takes no input), `model` (where the analysis has models); ' +
           'every other field, or the members of a `params` object, is a parameter of the analysis (see GET /api/analysis-types).',
         tags: ['analyses'],
+        consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
         body: Type.Optional(Type.Object({ analysis: Type.String(), file_id: Type.Optional(Type.String()), model: Type.Optional(Type.String()), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: true })),
         response: { 200: Type.Object({ analysis_id: Type.String() }), ...errorResponses(400, 401, 404, 409) },
       },
@@ -95,7 +104,7 @@ export function analysisRoutes(analyses: AnalysisService): FastifyPluginAsyncTyp
       return { analysis_id: record.id };
     });
 
-    app.get('/analysis', {
+    app.get(paths.collection, {
       schema: {
         summary: 'List analyses, newest first, with their current state',
         tags: ['analyses'],
@@ -108,11 +117,11 @@ export function analysisRoutes(analyses: AnalysisService): FastifyPluginAsyncTyp
       return { analyses: page.items.map(analysisBody), next: page.next };
     });
 
-    app.get('/analysis/:id', {
+    app.get(paths.result, {
       schema: {
         summary: 'Poll an analysis',
         description:
-          '202 `{state, progress}` while PENDING or STARTED; 200 with the result JSON on SUCCESS (result files are file ids for GET /file/{id}); ' +
+          '202 `{state, progress}` while PENDING or STARTED; 200 with the result JSON on SUCCESS (result files are file ids for GET /api/files/{id}); ' +
           `${errorCatalogue.CAMTROVE_ERR_ANALYSIS_FAILED.status} \`{state: "FAILURE", error: {code, message}}\` on failure; 410 \`{state: "CANCELLED", error}\` when cancelled.`,
         tags: ['analyses'],
         params: IdParam,
@@ -139,7 +148,7 @@ export function analysisRoutes(analyses: AnalysisService): FastifyPluginAsyncTyp
       }
     });
 
-    app.delete('/analysis/:id', {
+    app.delete(paths.item, {
       schema: {
         summary: 'Cancel an analysis',
         description: 'A pending analysis never runs; a running one is stopped (its ffmpeg too). Finished analyses answer 409.',
@@ -152,8 +161,10 @@ export function analysisRoutes(analyses: AnalysisService): FastifyPluginAsyncTyp
       return { analysis_id: a.id, state: a.state };
     });
 
-    app.get('/api/analyses/:id', {
-      schema: { summary: 'An analysis with everything known about it', tags: ['analyses'], params: IdParam, response: { 200: AnalysisBody, ...errorResponses(400, 401, 404, 409) } },
-    }, async (request) => analysisBody(await analyses.get(request.params.id)));
+    if (paths.record !== null) {
+      app.get(paths.record, {
+        schema: { summary: 'An analysis with everything known about it', tags: ['analyses'], params: IdParam, response: { 200: AnalysisBody, ...errorResponses(400, 401, 404, 409) } },
+      }, async (request) => analysisBody(await analyses.get(request.params.id)));
+    }
   };
 }

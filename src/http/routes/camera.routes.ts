@@ -29,11 +29,11 @@ const ImportReport = Type.Object({
 });
 
 /** The camera registry: add, list and search, show, change, remove, import a camera list. */
-export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox {
+export function cameraRoutes(cameras: CameraService, base = '/api/cameras'): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    app.post('/cameras', {
+    app.post(base, {
       schema: {
         summary: 'Register a camera',
         description: 'Credentials given here are stored and used, never returned: answers say only `auth`.',
@@ -46,7 +46,7 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
       return reply.code(201).send(publicCamera(camera));
     });
 
-    app.get('/cameras', {
+    app.get(base, {
       schema: {
         summary: 'List and search cameras',
         description: 'Filters combine. Without a position, cameras come by id; with lat, lon and radius_km, nearest first, each with `distance_km`.',
@@ -67,14 +67,14 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
       };
     });
 
-    app.get('/cameras/:id', {
+    app.get(`${base}/:id`, {
       schema: { summary: 'Show a camera', tags: ['cameras'], params: CameraIdParam, response: { 200: CameraBody, ...errorResponses(401, 404) } },
     }, async (request) => {
       const camera = await cameras.get(request.params.id);
       return { ...publicCamera(camera), health: healthBody((await cameras.healthOf([camera.id])).get(camera.id)) };
     });
 
-    app.patch('/cameras/:id', {
+    app.patch(`${base}/:id`, {
       schema: {
         summary: 'Change a camera',
         description: 'Fields given replace the stored ones; the others stay. `username: null` removes the credentials.',
@@ -85,7 +85,7 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
       },
     }, async (request) => publicCamera(await cameras.update(request.params.id, request.body)));
 
-    app.delete('/cameras/:id', {
+    app.delete(`${base}/:id`, {
       schema: {
         summary: 'Remove a camera',
         tags: ['cameras'],
@@ -97,9 +97,17 @@ export function cameraRoutes(cameras: CameraService): FastifyPluginAsyncTypebox 
       return { id: request.params.id, deleted: true };
     });
 
-    app.post('/cameras/import', {
+    app.post(`${base}/import`, {
       // Camera lists of thousands run to megabytes.
       bodyLimit: 64 * 1024 * 1024,
+      config: {
+        openapi: {
+          requestBody: {
+            'application/json': Type.Union([Type.Array(CameraInputSchema), Type.Object({ cameras: Type.Array(CameraInputSchema) })]),
+            'text/csv': Type.String({ description: 'A header row of camera fields, then a camera a row.' }),
+          },
+        },
+      },
       schema: {
         summary: 'Import a camera list',
         description:

@@ -53,6 +53,21 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
     }, async (request) => events.search(request.query));
 
     app.get('/events/export', {
+      config: {
+        openapi: {
+          responses: {
+            200: {
+              description: 'The export, streamed as an attachment (by_date=true: labels grouped by day, JSON).',
+              content: {
+                'application/json': Type.Unknown({ description: 'An object with the events as an array (see docs/export.md).' }),
+                'application/x-ndjson': Type.String({ description: 'JSON Lines: one event a line.' }),
+                'text/csv': Type.String({ description: 'A header row, then one event a row.' }),
+                'application/xml': Type.String({ description: 'An <events> document.' }),
+              },
+            },
+          },
+        },
+      },
       schema: {
         summary: 'Export every event a search matches: json, jsonl, csv or xml, streamed',
         description: 'The filters and sort of GET /api/events. by_date=true gives the labels grouped by day instead (JSON, one camera). See docs/export.md for each layout.',

@@ -5,16 +5,21 @@ import { parseRangeHeader } from '../../domain/byte-range.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { FileService } from '../../services/file.service.js';
 import { fileResponseHeaders } from '../file-headers.js';
+import { Binary } from '../openapi.js';
 import { errorResponses, FileBody, IdParam, PageQuery } from '../schemas.js';
 
 export function fileBody(file: FileRecord) {
   return { file_id: file.id, name: file.name, size: file.size, content_type: file.contentType, created_at: new Date(file.createdAt).toISOString() };
 }
 
-/** Seed-compatible file routes: upload, list, download (with Range), delete. */
-export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyPluginAsyncTypebox {
+/** Where the file routes answer: `/api/files`, and the seed service's `/file` as an alias. */
+export const FILE_PATHS = { collection: '/api/files', item: '/api/files/:id' };
+export const SEED_FILE_PATHS = { collection: '/file', item: '/file/:id' };
+
+/** The library's files: upload, list, download (with Range), delete. */
+export function fileRoutes(files: FileService, maxUploadBytes: number, paths = FILE_PATHS): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // Raw bytes (application/octet-stream…) sent to POST /file are the same mistake as a form without
+    // Raw bytes (application/octet-stream…) sent to POST /api/files are the same mistake as a form without
     // the field: say how to upload rather than "unsupported media type". Scoped to these routes; the
     // other methods here take no body and ignore one.
     app.addContentTypeParser('*', (request, payload, done) => {
@@ -27,7 +32,8 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
       done(new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', `send the file as multipart/form-data in a field named "file" (this request is ${type})`), undefined);
     });
 
-    app.post('/file', {
+    app.post(paths.collection, {
+      config: { openapi: { requestBody: { 'multipart/form-data': Type.Object({ file: Type.String({ format: 'binary', description: 'The file; its name is kept for display.' }) }, { required: ['file'] }) } } },
       schema: {
         summary: 'Upload a file',
         description: 'multipart/form-data with the file in field `file`. Identical bytes get the same id and are stored once.',
@@ -59,7 +65,7 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
       throw new CamtroveError('CAMTROVE_ERR_MISSING_FILE_FIELD', 'the form has no file field named "file"');
     });
 
-    app.get('/file', {
+    app.get(paths.collection, {
       schema: {
         summary: 'List files, newest first',
         tags: ['files'],
@@ -71,7 +77,16 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
       return { files: page.items.map(fileBody), next: page.next };
     });
 
-    app.get('/file/:id', {
+    app.get(paths.item, {
+      config: {
+        openapi: {
+          responses: {
+            200: { description: 'The whole file, in its own content type (images, video and audio inline, everything else as an attachment).', content: { '*/*': Binary } },
+            206: { description: 'The range asked for with `Range: bytes=…`; `Content-Range` says which.', content: { '*/*': Binary } },
+            304: { description: '`If-None-Match` named this file\'s ETag (its id): the copy the client has is current.' },
+          },
+        },
+      },
       schema: {
         summary: 'Download a file',
         description: 'Supports `Range: bytes=…` (206) so browsers can seek in videos, and `If-None-Match` with the file id as ETag.',
@@ -104,7 +119,7 @@ export function fileRoutes(files: FileService, maxUploadBytes: number): FastifyP
       return reply.send(content);
     });
 
-    app.delete('/file/:id', {
+    app.delete(paths.item, {
       schema: {
         summary: 'Delete a file',
         description:

@@ -19,6 +19,7 @@ import {
   shardStateToWire,
   StoredWire,
 } from '../import-wire.js';
+import { Binary } from '../openapi.js';
 import { errorResponses } from '../schemas.js';
 
 
@@ -194,6 +195,7 @@ export function importRoutes(host: ImportHost): FastifyPluginAsyncTypebox {
 
     app.put('/imports/content/:sha256', {
       ...locked,
+      config: { openapi: { requestBody: { 'application/octet-stream': Binary } } },
       schema: {
         summary: 'Send a file\'s bytes (application/octet-stream), stored only if they have this SHA-256',
         tags,

@@ -43,12 +43,10 @@ const JobView = Type.Object({
 });
 
 /** Import jobs (`camtrove import` runs): list them, and follow one shard by shard. */
-export function jobRoutes(imports: ImportService, options: { hide?: boolean } = {}): FastifyPluginAsyncTypebox {
-  const hide = options.hide ?? false;
+export function jobRoutes(imports: ImportService, base = '/api/jobs'): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/jobs', {
+    app.get(base, {
       schema: {
-        hide,
         summary: 'List import jobs, newest first',
         tags: ['jobs'],
         querystring: Type.Object(PageQuery),
@@ -59,9 +57,8 @@ export function jobRoutes(imports: ImportService, options: { hide?: boolean } = 
       return { jobs: page.items, next: page.next };
     });
 
-    app.get('/jobs/:id', {
+    app.get(`${base}/:id`, {
       schema: {
-        hide,
         summary: 'One import job: its files by shard and its status',
         tags: ['jobs'],
         params: Type.Object({ id: Type.String({ description: 'The job id (32 hex characters).' }) }),
