@@ -65,7 +65,7 @@ export function missedTickHints(cameras: readonly MissedCameraFacts[], limits: M
     const busiest = held.reduce((a, b) => (b[1].length > a[1].length ? b : a));
     perHostValue = Math.max(...held.map(([, group]) => slotsFor(group, limits.intervalMs, limits.perHost)));
     const shared = held.length === 1 ? `${busiest[1].length} cameras share ${busiest[0]}` : `${held.length} hosts serve several cameras each (${busiest[1].length} on ${busiest[0]})`;
-    hints.push({ flag: '--per-host', value: perHostValue, message: `${count(total.per_host, 'tick')} missed waiting for the per-host cap: ${shared} and at most ${limits.perHost} fetch${limits.perHost === 1 ? '' : 'es'} go to one host at once; try --per-host ${perHostValue}` });
+    hints.push({ flag: '--per-host', value: perHostValue, message: `${count(total.per_host, 'tick')} missed waiting for the per-host cap: ${shared} and at most ${limits.perHost} ${limits.perHost === 1 ? 'fetch goes' : 'fetches go'} to one host at once; try --per-host ${perHostValue}` });
   }
   if (total.concurrency > 0 || perHostValue > limits.concurrency) {
     const value = Math.max(slotsFor(cameras, limits.intervalMs, limits.concurrency), total.concurrency > 0 ? 0 : perHostValue);
