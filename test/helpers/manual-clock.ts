@@ -38,7 +38,8 @@ export class ManualClock implements Clock {
         resolve();
       } };
       const onAbort = () => {
-        this.sleepers.splice(this.sleepers.indexOf(sleeper), 1);
+        const at = this.sleepers.indexOf(sleeper);
+        if (at >= 0) this.sleepers.splice(at, 1);
         reject(signal!.reason as Error);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

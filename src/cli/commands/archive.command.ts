@@ -45,8 +45,8 @@ export function archiveCommand(): Command {
       .option('--interval <s>', 'seconds between frames of one camera', '10')
       .option('--out <dir>', 'also write DIR/<cameraID>/<cameraID>_<UTC time>.<ext> and DIR/<cameraID>/frames.jsonl')
       .option('--diff <pct>', 'keep a frame only when this % of pixels changed since the last kept one (0 keeps all)', '0')
-      .option('--concurrency <n>', 'fetches in flight at once', '64')
-      .option('--per-host <n>', 'fetches in flight at once to one host', '4')
+      .option('--concurrency <n>', 'fetches in flight at once (the summary says when this held ticks back)', '64')
+      .option('--per-host <n>', 'fetches in flight at once to one host (the summary says when this held ticks back)', '4')
       .option('--timeout <s>', 'deadline of one fetch, seconds', '10'),
   ).action(async (list: string | undefined, flags: ArchiveFlags) => {
     const options = {
