@@ -102,9 +102,10 @@ interface TickPhase {
  * Samples cameras every `intervalMs` for `durationMs`, each on its own schedule (start times
  * staggered across the interval so they do not all fire at once), under a global cap and a per-host
  * cap on fetches in flight. A tick that comes while the camera's previous one is still working is
- * counted as missed, never queued up; a camera that keeps failing rests (its ticks counted) and is
- * probed again later, never dropped; a slow camera holds only its own slot. Frames are kept when
- * they changed enough (decideSave) and handed to every sink.
+ * counted as missed, never queued up, and blamed on what held that one longest (a cap, the camera,
+ * storing); a camera that keeps failing rests (its ticks counted) and is probed again later, never
+ * dropped; a slow camera holds only its own slot. Frames are kept when they changed enough
+ * (decideSave) and handed to every sink. Time, waits and capture times come from the Clock.
  */
 export class Archiver {
   private readonly clock: Clock;
