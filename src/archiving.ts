@@ -37,7 +37,7 @@ export async function openArchiver(deps: LibraryParts, options: { perHost: numbe
   const drivers = new CameraDrivers({ http, ffmpeg: () => deps.media.ensureAvailable().ffmpeg });
   const frames = new FrameRepository(deps.database.db);
   const sinks = [new LibraryFrameSink(deps.files, frames, deps.clock), ...(options.extraSinks ?? [])];
-  const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks });
+  const archiver = new Archiver({ open: (target) => drivers.open(target.camera, target.credentials), decode: (bytes) => decoder.decode(bytes), sinks, clock: deps.clock });
   return { archiver, frames, decoder, close: async () => void (await Promise.all([http.close(), decoder.close()])) };
 }
 

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CameraFrame, FrameSource } from '../adapters/cameras/frame-source.js';
+import type { Clock } from '../adapters/clock.js';
 import { sourceUrl, type Camera, type CameraCredentials } from '../domain/cameras/camera.js';
 import { CircuitBreaker, defaultCircuitBreaker, type CircuitBreakerOptions } from '../domain/cameras/circuit-breaker.js';
 import { decideSave, type GrayImage } from '../domain/cameras/frame-change.js';
 import type { ImageKind } from '../domain/cameras/image-bytes.js';
 import { isCamtroveError } from '../domain/errors.js';
+import { blameFor, noMissed, type MissedCounts, type MissedReason } from '../domain/cameras/missed-ticks.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
 
 /** A camera to archive, with the credentials it needs. */
@@ -61,6 +62,8 @@ export interface CameraReport {
   failed: number;
   /** Ticks that came while the previous one was still at work (a slow camera, or the caps full). */
   missed: number;
+  /** `missed` by what held the previous tick longest: the per-host cap, the concurrency cap, the camera, storing. */
+  missedBy: MissedCounts;
   /** Ticks skipped while the camera rested after repeated failures. */
   rested: number;
   bytes: number;
@@ -84,31 +87,37 @@ export interface ArchivePorts {
   open(target: ArchiveTarget): FrameSource;
   decode(bytes: Buffer): Promise<GrayImage>;
   sinks: FrameSink[];
-  /** Epoch microseconds. */
-  nowMicros?: () => number;
+  /** The schedule, backoffs, rests and capture times; a fetch's own deadline is the driver's, in real time. */
+  clock: Clock;
 }
 
-const nowMicrosDefault = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+/** What a tick is doing now, and how long it spent in each phase so far: a missed tick blames the longest. */
+interface TickPhase {
+  phase: MissedReason;
+  since: number;
+  spentMs: MissedCounts;
+}
 
 /**
  * Samples cameras every `intervalMs` for `durationMs`, each on its own schedule (start times
  * staggered across the interval so they do not all fire at once), under a global cap and a per-host
  * cap on fetches in flight. A tick that comes while the camera's previous one is still working is
- * counted as missed, never queued up; a camera that keeps failing rests (its ticks counted) and is
- * probed again later, never dropped; a slow camera holds only its own slot. Frames are kept when
- * they changed enough (decideSave) and handed to every sink.
+ * counted as missed, never queued up, and blamed on what held that one longest (a cap, the camera,
+ * storing); a camera that keeps failing rests (its ticks counted) and is probed again later, never
+ * dropped; a slow camera holds only its own slot. Frames are kept when they changed enough
+ * (decideSave) and handed to every sink. Time, waits and capture times come from the Clock.
  */
 export class Archiver {
-  private readonly nowMicros: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly ports: ArchivePorts) {
-    this.nowMicros = ports.nowMicros ?? nowMicrosDefault;
+    this.clock = ports.clock;
   }
 
   /** Archives until the duration ends or `signal` aborts; `onStart` gets the live reports, which change as the run goes. */
   async run(targets: readonly ArchiveTarget[], options: ArchiveOptions, hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void; onStart?: (reports: readonly CameraReport[]) => void } = {}): Promise<CameraReport[]> {
     const shared: SharedCaps = { global: new Limiter(options.concurrency), hosts: new KeyedLimiter(options.perHost) };
-    const start = Date.now();
+    const start = this.clock.now();
     const reports = targets.map((target) => emptyCameraReport(target.camera));
     hooks.onStart?.(reports);
     await Promise.all(
@@ -151,13 +160,14 @@ export class Archiver {
     const breaker = new CircuitBreaker(options.breaker ?? defaultCircuitBreaker);
     const state: { previous: GrayImage | null; previousHash: string | null; latencySum: number; latencyCount: number } = { previous: null, previousHash: null, latencySum: 0, latencyCount: 0 };
     let working: Promise<void> | null = null;
+    let phase: TickPhase | null = null;
     for (let tick = 0; ; tick += 1) {
       const due = run.start + tick * options.intervalMs;
       if (due >= run.end || hooks.signal?.aborted) break;
-      const wait = due - Date.now();
+      const wait = due - this.clock.now();
       if (wait > 0) {
         try {
-          await sleep(wait, undefined, { signal: hooks.signal });
+          await this.clock.sleep(wait, hooks.signal);
         } catch {
           break;
         }
@@ -165,14 +175,23 @@ export class Archiver {
       report.ticks += 1;
       if (working) {
         report.missed += 1;
+        if (phase) report.missedBy[blameFor(spentSoFar(phase, this.clock.now()), phase.phase)] += 1;
         continue;
       }
-      if (!breaker.allows(Date.now())) {
+      if (!breaker.allows(this.clock.now())) {
         report.rested += 1;
         continue;
       }
       const nextTick = due + options.intervalMs;
-      working = this.tick(target, source, report, state, breaker, { url, host, nextTick, run }).finally(() => {
+      const current: TickPhase = { phase: 'per_host', since: this.clock.now(), spentMs: noMissed() };
+      phase = current;
+      const enter = (next: MissedReason) => {
+        const now = this.clock.now();
+        current.spentMs[current.phase] += now - current.since;
+        current.phase = next;
+        current.since = now;
+      };
+      working = this.tick(target, source, report, state, breaker, { url, host, nextTick, run, enter }).finally(() => {
         working = null;
         hooks.onFrame?.(report);
       });
@@ -186,17 +205,20 @@ export class Archiver {
     report: CameraReport,
     state: { previous: GrayImage | null; previousHash: string | null; latencySum: number; latencyCount: number },
     breaker: CircuitBreaker,
-    where: { url: string; host: string; nextTick: number; run: { options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal } } },
+    where: { url: string; host: string; nextTick: number; run: { options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal } }; enter: (phase: MissedReason) => void },
   ): Promise<void> {
     const { options, global, hosts, hooks } = where.run;
     const releaseHost = await hosts.acquire(where.host);
+    where.enter('concurrency');
     const releaseGlobal = await global.acquire();
     try {
       for (let attempt = 0; ; attempt += 1) {
-        const askedAtMicros = this.nowMicros();
+        where.enter('camera');
+        const askedAtMicros = this.clock.nowMicros();
         try {
           const image = await source.latest({ deadlineMs: options.timeoutMs, maxBytes: options.maxBytes, signal: hooks.signal });
           const capturedAtMicros = image.receivedAtMicros ?? askedAtMicros;
+          where.enter('storing');
           await this.keep(target.camera.id, image, capturedAtMicros, report, state, options.diffPct);
           state.latencySum += image.latencyMs;
           state.latencyCount += 1;
@@ -212,15 +234,16 @@ export class Archiver {
           const retryable = isCamtroveError(error) && error.code !== 'CAMTROVE_ERR_CAMERA_AUTH';
           // Back off 250 ms, 500 ms, … with jitter, as long as the retry still ends before the next tick.
           const backoff = 250 * 2 ** attempt * (0.5 + Math.random());
-          if (retryable && attempt < options.retries && Date.now() + backoff + options.timeoutMs < where.nextTick) {
-            await sleep(backoff);
+          if (retryable && attempt < options.retries && this.clock.now() + backoff + options.timeoutMs < where.nextTick) {
+            await this.clock.sleep(backoff, hooks.signal).catch(() => undefined);
+            if (hooks.signal?.aborted) return;
             continue;
           }
           report.failed += 1;
           report.lastError = message;
-          report.lastFailureAt = Date.now();
+          report.lastFailureAt = this.clock.now();
           report.consecutiveFailures += 1;
-          breaker.failed(Date.now(), Math.random());
+          breaker.failed(this.clock.now(), Math.random());
           return;
         }
       }
@@ -252,5 +275,10 @@ export class Archiver {
 
 /** A camera's report before its first tick. */
 export function emptyCameraReport(camera: Camera): CameraReport {
-  return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, meanLatencyMs: null };
+  return { id: camera.id, url: sourceUrl(camera), ticks: 0, saved: 0, unchanged: 0, failed: 0, missed: 0, missedBy: noMissed(), rested: 0, bytes: 0, lastError: null, lastSuccessAt: null, lastFailureAt: null, consecutiveFailures: 0, meanLatencyMs: null };
+}
+
+/** A tick's time in each phase, the current one counted up to `now`. */
+function spentSoFar(phase: TickPhase, now: number): MissedCounts {
+  return { ...phase.spentMs, [phase.phase]: phase.spentMs[phase.phase] + now - phase.since };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../adapters/clock.js';
 import type { CameraHealthRepository } from '../adapters/db/camera-health.repository.js';
 import type { Camera, CameraCredentials } from '../domain/cameras/camera.js';
+import { addMissed, describeMissed, MISSED_REASONS, noMissed, type MissedCounts } from '../domain/cameras/missed-ticks.js';
 import { emptyCameraReport, type ArchiveOptions, type Archiver, type CameraReport } from './archiver.js';
 import { CameraHealthRecorder } from './camera-health-recorder.js';
 import type { CameraService } from './camera.service.js';
@@ -41,7 +42,11 @@ export class ContinuousArchiver {
   private readonly caps: { global: Limiter; hosts: KeyedLimiter };
   private readonly recorder: CameraHealthRecorder;
   private readonly archived = new Set<string>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** Ends the refresh, health and retention loops, which wait on the clock. */
+  private readonly stopLoops = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  /** Missed ticks per camera already logged: each summary says what is new. */
+  private readonly missedLogged = new Map<string, MissedCounts>();
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly cleanups: (() => Promise<void>)[] = [];
@@ -58,16 +63,31 @@ export class ContinuousArchiver {
   async start(): Promise<void> {
     await this.refresh();
     const every = (ms: number, work: () => Promise<unknown>, what: string) =>
-      this.timers.push(setInterval(() => void work().catch((error: unknown) => this.deps.logger.warn({ err: error }, `continuous archiving: ${what} failed`)), ms));
+      this.loops.push(
+        (async () => {
+          for (;;) {
+            try {
+              await this.deps.clock.sleep(ms, this.stopLoops.signal);
+            } catch {
+              return;
+            }
+            await work().catch((error: unknown) => this.deps.logger.warn({ err: error }, `continuous archiving: ${what} failed`));
+          }
+        })(),
+      );
     every(this.options.refreshMs, () => this.refresh(), 'reading the cameras');
     every(this.options.healthMs, () => this.recorder.flush(this.reports()), 'writing camera health');
-    every(this.options.retentionMs, () => this.applyRetention(), 'applying retention');
+    every(this.options.retentionMs, async () => {
+      this.logMissedTicks();
+      await this.applyRetention();
+    }, 'applying retention');
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.timers.forEach(clearInterval);
+    this.stopLoops.abort();
+    await Promise.all(this.loops);
     await this.refreshing;
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
     for (const cleanup of this.cleanups) await cleanup();
@@ -114,7 +134,7 @@ export class ContinuousArchiver {
     const report = emptyCameraReport(camera);
     // Start times spread over the interval by the id, so cameras added together do not fire together.
     const offset = [...camera.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % Math.max(1, intervalMs);
-    const start = Date.now() + offset;
+    const start = this.deps.clock.now() + offset;
     this.archived.add(camera.id);
     const done = this.deps.archiver
       .archiveCamera(target, report, { start, end: Infinity }, { ...this.options.fetch, intervalMs, durationMs: Infinity }, { ...this.caps, signal: stop.signal })
@@ -130,6 +150,7 @@ export class ContinuousArchiver {
     await running.done;
     await this.recorder.flush([running.report]);
     this.recorder.forget(id);
+    this.missedLogged.delete(id);
     this.archived.delete(id);
     this.running.delete(id);
     await this.deps.health.release(id, this.deps.owner);
@@ -138,6 +159,26 @@ export class ContinuousArchiver {
 
   private reports(): CameraReport[] {
     return [...this.running.values()].map((r) => r.report);
+  }
+
+  /**
+   * Logs the ticks missed since the last summary and why: with many cameras on one host, the
+   * per-host cap is what holds them back, and nothing else would say so.
+   */
+  private logMissedTicks(): void {
+    let fresh = noMissed();
+    for (const { report } of this.running.values()) {
+      const before = this.missedLogged.get(report.id) ?? noMissed();
+      fresh = addMissed(fresh, Object.fromEntries(MISSED_REASONS.map((r) => [r, report.missedBy[r] - before[r]])) as MissedCounts);
+      this.missedLogged.set(report.id, { ...report.missedBy });
+    }
+    const total = MISSED_REASONS.reduce((sum, r) => sum + fresh[r], 0);
+    if (total === 0) return;
+    const { perHost, concurrency } = this.options.fetch;
+    this.deps.logger.warn(
+      { missed: fresh, per_host: perHost, concurrency },
+      `continuous archiving missed ${total} tick${total === 1 ? '' : 's'} since the last summary: ${describeMissed(fresh)} (at most ${perHost} fetches at once to one host, ${concurrency} in all)`,
+    );
   }
 
   private async applyRetention(): Promise<void> {

@@ -33,16 +33,21 @@ describe('camtrove archive', () => {
     const result = await camtrove(['archive', list, '--duration', '2', '--interval', '0.5', '--out', out, '--json']);
     assert.equal(result.code, 1, 'a camera never produced a frame');
     assert.match(result.stderr, /1 camera never produced a frame: login/);
-    const body = JSON.parse(result.stdout) as { cameras: { id: string; kept: number; last_error: string | null; last_success_at: string | null }[] };
+    const body = JSON.parse(result.stdout) as { cameras: { id: string; ticks: number; kept: number; missed: number; failed: number; last_error: string | null; last_success_at: string | null }[] };
     const good = body.cameras.find((c) => c.id === 'good')!;
-    assert.equal(good.kept, 4);
+    // Four ticks in 2 s, by the schedule. A real process on a busy machine may miss one (a fetch
+    // slower than 0.5 s), so the exact claim is that every tick is kept or accounted for, and that
+    // the library and the --out tree hold exactly the frames the run reports.
+    assert.equal(good.ticks, 4, JSON.stringify(good));
+    assert.equal(good.kept + good.missed + good.failed, 4, JSON.stringify(good));
+    assert.ok(good.kept >= 1, JSON.stringify(good));
     assert.match(good.last_success_at!, /^\d{4}-\d\d-\d\dT/);
     assert.match(body.cameras.find((c) => c.id === 'login')!.last_error!, /HTML page/);
-    assert.equal((await readdir(join(out, 'good'))).filter((f) => f.endsWith('.jpg')).length, 4);
+    assert.equal((await readdir(join(out, 'good'))).filter((f) => f.endsWith('.jpg')).length, good.kept);
     const database = openDatabase(env.config());
     try {
       const rows = await database.db.selectFrom('frames').selectAll().where('camera_id', '=', 'good').execute();
-      assert.equal(rows.length, 4);
+      assert.equal(rows.length, good.kept);
       assert.ok(rows.every((r) => r.file_id.length === 64 && r.content_type === 'image/jpeg'));
     } finally {
       await database.close();
@@ -53,12 +58,32 @@ describe('camtrove archive', () => {
     assert.equal((await camtrove(['cameras', 'add', 'lobby', '--type', 'snapshot', '--url', `${cameras.url}/still.jpg`, '--tag', 'indoor'])).code, 0);
     const result = await camtrove(['archive', '--tag', 'indoor', '--duration', '1', '--interval', '0.5', '--diff', '1']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /lobby\s+1\s+1\s+0\s+0\s+0/);
+    // KEPT UNCHANGED FAILED MISSED RESTED: the still picture is kept once; its second tick is unchanged,
+    // or missed when the first fetch (a cold start) took over 0.5 s on a busy machine.
+    const row = /lobby\s+1\s+(\d)\s+0\s+(\d)\s+0/.exec(result.stdout);
+    assert.ok(row && Number(row[1]) + Number(row[2]) === 1, result.stdout);
     const none = await camtrove(['archive', '--duration', '1']);
     assert.notEqual(none.code, 0);
     assert.match(none.stderr, /name the cameras: a camera list file, --camera ID or --tag TAG/);
     const bad = await camtrove(['archive', '--tag', 'indoor', '--interval', 'soon']);
     assert.match(bad.stderr, /--interval must be a positive number of seconds, not "soon"/);
+  });
+
+  it('says why ticks were missed and which flag to change, in the summary and in --json', async () => {
+    // 30 cameras on one host, each answer 100 ms, one fetch at a time (--per-host 1): at most 10
+    // fetches a second against 60 asked. Load only lengthens the wait for the host.
+    const list = join(env.dir, 'farm.json');
+    await writeFile(list, JSON.stringify(Array.from({ length: 30 }, (_, k) => ({ cameraID: `farm${k}`, camera_type: 'non_ip', snapshot_url: `${cameras.url}/slow.jpg?ms=100&k=${k}` }))));
+    const args = ['archive', list, '--duration', '1', '--interval', '0.5', '--per-host', '1'];
+    const human = await camtrove(args);
+    assert.match(human.stdout, /; 0 failed fetches, \d+ of 60 ticks missed \(\d+ %: \d+ waiting for the per-host cap/);
+    assert.match(human.stdout, /^hint: \d+ ticks missed waiting for the per-host cap: 30 cameras share 127\.0\.0\.1:\d+ and at most 1 fetch goes to one host at once; try --per-host \d+$/m);
+    const json = JSON.parse((await camtrove([...args, '--json'])).stdout) as { missed: Record<string, number>; hints: { flag: string; value: number }[]; cameras: { missed_by: Record<string, number> }[] };
+    // On a loaded machine a few fetches may also outlast the interval (blamed on the camera); the cap stays the main reason.
+    assert.ok(json.missed.total! > 0 && json.missed.per_host! > json.missed.total! / 2, JSON.stringify(json.missed));
+    assert.deepEqual(Object.keys(json.cameras[0]!.missed_by), ['per_host', 'concurrency', 'camera', 'storing']);
+    assert.equal(json.hints[0]?.flag, '--per-host');
+    assert.ok(json.hints[0].value >= 2 && json.hints[0].value <= 30, JSON.stringify(json.hints));
   });
 
   it('keeps per-camera health in the library and shows it in cameras ls', async () => {

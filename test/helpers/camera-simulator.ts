@@ -49,7 +49,7 @@ export const SIMULATED_PASSWORD = 'pa ss:wörd';
  * /huge-declared (50 MB Content-Length), /hang (never answers), /trickle (a byte every 100 ms),
  * /truncated (Content-Length, then the socket closes half way), /cut (half a JPEG, ended cleanly),
  * /loop (a redirect to itself), /chain/N (N redirects, then /still.jpg); /basic and /digest want SIMULATED_USER and SIMULATED_PASSWORD;
- * /unique.jpg (as /changing.jpg, every answer's bytes unique); /resizing.jpg (full size and half size in turn); /redirect-metadata (to a cloud metadata address).
+ * /unique.jpg (as /changing.jpg, every answer's bytes unique); /slow.jpg?ms=N (/still.jpg after N ms); /resizing.jpg (full size and half size in turn); /redirect-metadata (to a cloud metadata address).
  * MJPEG streams at ?fps=N (default 5): /mjpeg (parts with Content-Length), /mjpeg-nolength, /mjpeg-garbage (every
  * third part is not a JPEG), /mjpeg-ends (three frames, then the response ends), /mjpeg-basic (wants the credentials).
  */
@@ -109,6 +109,10 @@ export async function startCameraSimulator(frames: SimulatedFrames): Promise<Cam
         return image(res, resized++ % 2 === 0 ? still : frames.small);
       case '/still.jpg':
         return image(res, still);
+      case '/slow.jpg': {
+        const timer = setTimeout(() => image(res, still), Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms') ?? 100));
+        return void res.once('close', () => clearTimeout(timer));
+      }
       case '/changing.jpg':
         return image(res, frames.jpegs[next++ % frames.jpegs.length]!);
       case '/still.png':

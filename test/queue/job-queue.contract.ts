@@ -167,6 +167,7 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
         const attempt = i + 1;
         const delay = retry.delayMs;
         assert.ok(delay >= retryDelayMs(attempt, policy, () => 0) && delay <= retryDelayMs(attempt, policy, () => 1), `delay ${delay} ms after attempt ${attempt} follows the policy`);
+        // A lower bound only: a loaded machine starts the retry later, never sooner.
         const gap = (starts[attempt]?.at ?? 0) - (starts[attempt - 1]?.at ?? 0);
         assert.ok(gap >= delay - 2, `attempt ${attempt + 1} started ${gap.toFixed(1)} ms after attempt ${attempt}, before its ${delay} ms backoff`);
       }
@@ -263,8 +264,12 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       const started = deferred();
       let abortedAt = 0;
       let reason: unknown = null;
+      // Heartbeats far apart (and a lease longer still): within the test, only the cancel's own
+      // in-process path can reach the handler, so "at once" holds however loaded the machine is.
+      const slowBeats = { heartbeatMs: 60_000, leaseMs: 120_000 };
       const w = startWorker({
         concurrency: { alpha: 1 },
+        ...slowBeats,
         handle: async (job) => {
           started.resolve();
           if (await untilAborted(job.signal, waitMs)) {
@@ -281,8 +286,8 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       assert.equal(await queue.cancel(id), true);
       await waitForState(queue, id, 'cancelled');
 
-      assert.ok(abortedAt > 0, 'the handler saw its signal abort');
-      assert.ok(abortedAt - cancelledAt < timing.heartbeatMs * 3 + 100, `aborted ${(abortedAt - cancelledAt).toFixed(0)} ms after cancel`);
+      await waitFor('the handler to see its signal abort', () => abortedAt > 0);
+      assert.ok(abortedAt - cancelledAt < slowBeats.heartbeatMs, `aborted ${(abortedAt - cancelledAt).toFixed(0)} ms after cancel, before any heartbeat`);
       assert.ok(reason instanceof JobCancelledError, 'the abort reason is a JobCancelledError');
       await sleep(settleMs);
       const record = await queue.get(id);
@@ -297,11 +302,12 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       await queue.enqueue({ id, name: 'alpha', payload: null, maxAttempts: 3 });
       const started = deferred();
       let abortedAt = 0;
+      let aborted = false;
       const w = startWorker({
         concurrency: { alpha: 1 },
         handle: async (job) => {
           started.resolve();
-          await untilAborted(job.signal, waitMs);
+          aborted = await untilAborted(job.signal, waitMs);
           abortedAt = performance.now();
           job.signal.throwIfAborted();
         },
@@ -312,7 +318,9 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       assert.equal(await other.queue.cancel(id), true);
       await waitForState(queue, id, 'cancelled');
 
-      assert.ok(abortedAt - cancelledAt < timing.heartbeatMs * 4 + 200, `aborted ${(abortedAt - cancelledAt).toFixed(0)} ms after cancel`);
+      // How many heartbeats it takes depends on how loaded the machine is; what matters is that one
+      // carried the cancel to the handler, which would otherwise have run on for 5 s.
+      assert.ok(aborted, `the handler ran on to its end: ${(abortedAt - cancelledAt).toFixed(0)} ms after cancel`);
       await sleep(settleMs);
       assert.equal((await queue.get(id))?.state, 'cancelled');
       assert.deepEqual([w.failed.length, w.retries.length], [0, 0]);
@@ -374,9 +382,12 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       await queue.enqueue({ id, name: 'alpha', payload: { clip: 1 }, maxAttempts: 3 });
       const started = deferred();
       const forever = gate();
+      // A lease of 30 heartbeats: a loaded machine may delay a renewal, not by that much.
+      const leaseMs = timing.heartbeatMs * 30;
       const dead = startWorker(
         {
           concurrency: { alpha: 1 },
+          leaseMs,
           handle: async (job) => {
             started.resolve();
             await Promise.race([forever.promise, untilAborted(job.signal, 60_000)]);
@@ -389,18 +400,19 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       const runs: { attempt: number; payload: unknown }[] = [];
       const survivor = startWorker({ concurrency: { alpha: 1 }, handle: async (job) => void runs.push({ attempt: job.attempt, payload: job.payload }) });
       // While its worker lives, the lease is renewed and nobody else takes the job.
-      await sleep(timing.leaseMs * 1.5);
+      await sleep(leaseMs * 1.5);
       assert.equal(runs.length, 0, 'a job with a live lease was taken by another worker');
       assert.deepEqual(pick(await queue.get(id)), { state: 'active', attempts: 1 });
 
       await doomed.crash();
       const crashedAt = performance.now();
-      await waitForState(queue, id, 'completed', timing.leaseMs * 3 + waitMs);
+      await waitForState(queue, id, 'completed', leaseMs * 3 + waitMs);
       const tookOverAfter = performance.now() - crashedAt;
       await sleep(settleMs);
 
       assert.deepEqual(runs, [{ attempt: 2, payload: { clip: 1 } }]);
-      assert.ok(tookOverAfter >= timing.leaseMs / 2, `taken over ${tookOverAfter.toFixed(0)} ms after the crash, before the lease could expire`);
+      // The last renewal came at most a (possibly late) heartbeat before the crash: half a lease is a safe lower bound.
+      assert.ok(tookOverAfter >= leaseMs / 2, `taken over ${tookOverAfter.toFixed(0)} ms after the crash, before the lease could expire`);
       assert.equal(dead.worker.active, 1, 'the dead worker never finished its copy');
       assert.deepEqual(pick(await queue.get(id)), { state: 'completed', attempts: 2 });
       assert.deepEqual([survivor.failed.length, survivor.retries.length], [0, 0]);
@@ -476,8 +488,10 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       await queue.enqueue({ id: first, name: 'alpha', payload: null, maxAttempts: 2 });
       const started = deferred();
       let reason: unknown = null;
+      // A lease far longer than the waits below: a handed-back job that waited for it would time them out.
       const leaving = startWorker({
         concurrency: { alpha: 1 },
+        leaseMs: 60_000,
         handle: async (job) => {
           started.resolve();
           await untilAborted(job.signal, waitMs);
@@ -499,10 +513,8 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       assert.equal((await queue.get(second))?.state, 'waiting', 'a closed worker took a job');
 
       const attempts = new Map<string, number>();
-      const reopenedAt = performance.now();
       const staying = startWorker({ concurrency: { alpha: 1 }, handle: async (job) => void attempts.set(job.id, job.attempt) });
-      await waitForState(queue, first, 'completed');
-      assert.ok(performance.now() - reopenedAt < timing.leaseMs, 'a handed-back job waited for a lease to expire');
+      await waitForState(queue, first, 'completed', waitMs);
       await waitForState(queue, second, 'completed');
       assert.deepEqual(Object.fromEntries(attempts), { [first]: 1, [second]: 1 });
       assert.deepEqual([leaving.failed.length, leaving.retries.length, staying.failed.length, staying.retries.length], [0, 0, 0, 0]);
@@ -514,15 +526,15 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       const twice = jobId();
       await queue.enqueue({ id: once, name: 'alpha', payload: null, maxAttempts: 1 });
       await queue.enqueue({ id: twice, name: 'alpha', payload: null, maxAttempts: 2 });
-      const ran: Record<string, { attempt: number; ms: number }[]> = { [once]: [], [twice]: [] };
+      const ran: Record<string, { attempt: number; ms: number; aborted: boolean }[]> = { [once]: [], [twice]: [] };
       const w = startWorker({
         concurrency: { alpha: 2 },
         timeoutMs,
         handle: async (job) => {
           const start = performance.now();
           if (job.id === twice && job.attempt === 2) return;
-          await untilAborted(job.signal, waitMs);
-          ran[job.id]?.push({ attempt: job.attempt, ms: performance.now() - start });
+          const aborted = await untilAborted(job.signal, waitMs);
+          ran[job.id]?.push({ attempt: job.attempt, ms: performance.now() - start, aborted });
           job.signal.throwIfAborted();
         },
       });
@@ -531,7 +543,8 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       await sleep(settleMs);
 
       for (const run of [...(ran[once] ?? []), ...(ran[twice] ?? [])]) {
-        assert.ok(run.ms >= timeoutMs - 5 && run.ms < timeoutMs + 500, `aborted after ${run.ms.toFixed(0)} ms, for a ${timeoutMs} ms limit`);
+        // Never before the limit; how long after depends on the machine's load, but the abort came (the handler would have waited 5 s).
+        assert.ok(run.aborted && run.ms >= timeoutMs - 5, `aborted after ${run.ms.toFixed(0)} ms, for a ${timeoutMs} ms limit`);
       }
       assert.deepEqual(ran[once]?.map((r) => r.attempt), [1]);
       assert.deepEqual(w.failed.map((f) => [f.job.id, f.error.code]), [[once, 'CAMTROVE_ERR_ANALYSIS_TIMEOUT']]);

@@ -1,3 +1,4 @@
+import { systemClock } from '../clock.js';
 import type { ImageKind } from '../../domain/cameras/image-bytes.js';
 
 /** One frame from a camera, its bytes exactly as the camera (or, for video, ffmpeg's JPEG encoder) made them. */
@@ -29,4 +30,4 @@ export interface FrameSource {
 }
 
 /** Epoch microseconds from the high-resolution clock. */
-export const nowMicros = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000);
+export const nowMicros = (): number => systemClock.nowMicros();

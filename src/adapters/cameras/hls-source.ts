@@ -37,7 +37,7 @@ export interface HlsSourceDeps {
   /** The ffmpeg binary, located when first needed. */
   ffmpeg: () => string;
   /** Where a VOD playlist is walked to; the system clock by default. */
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -56,7 +56,7 @@ export interface HlsSourceDeps {
  * refused whole; the camera's credentials go only to its own origin.
  */
 export class HlsSource implements FrameSource {
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly openedAt: number;
   private readonly shown: string;
   private readonly origin: string;

@@ -9,6 +9,7 @@ import { systemClock } from '../../adapters/clock.js';
 import { validateCamera } from '../../domain/cameras/camera.js';
 import { parseCameraList } from '../../domain/cameras/camera-import.js';
 import { formatByteSize } from '../../domain/byte-size.js';
+import { addMissed, describeMissed, missedTickHints, noMissed, type MissedTickHint, type MissedTickLimits } from '../../domain/cameras/missed-ticks.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { openArchiver } from '../../archiving.js';
 import type { ArchiveTarget, CameraReport } from '../../services/archiver.js';
@@ -45,8 +46,8 @@ export function archiveCommand(): Command {
       .option('--interval <s>', 'seconds between frames of one camera', '10')
       .option('--out <dir>', 'also write DIR/<cameraID>/<cameraID>_<UTC time>.<ext> and DIR/<cameraID>/frames.jsonl')
       .option('--diff <pct>', 'keep a frame only when this % of pixels changed since the last kept one (0 keeps all)', '0')
-      .option('--concurrency <n>', 'fetches in flight at once', '64')
-      .option('--per-host <n>', 'fetches in flight at once to one host', '4')
+      .option('--concurrency <n>', 'fetches in flight at once (the summary says when this held ticks back)', '64')
+      .option('--per-host <n>', 'fetches in flight at once to one host (the summary says when this held ticks back)', '4')
       .option('--timeout <s>', 'deadline of one fetch, seconds', '10'),
   ).action(async (list: string | undefined, flags: ArchiveFlags) => {
     const options = {
@@ -93,7 +94,10 @@ export function archiveCommand(): Command {
         await close();
       }
       const silent = reports.filter((r) => r.saved === 0);
-      emit(flags.json, { cameras: reports.map(reportJson), interrupted: stop.signal.aborted }, () => summary(reports, stop.signal.aborted));
+      const limits: MissedTickLimits = { intervalMs: options.intervalMs, perHost: options.perHost, concurrency: options.concurrency };
+      const hints = missedTickHints(reports.map((r) => ({ host: r.url === null ? '' : new URL(r.url).host, missedBy: r.missedBy, meanLatencyMs: r.meanLatencyMs })), limits);
+      const missed = reports.reduce((total, r) => addMissed(total, r.missedBy), noMissed());
+      emit(flags.json, { cameras: reports.map(reportJson), missed: { total: reports.reduce((n, r) => n + r.missed, 0), ...missed }, hints, interrupted: stop.signal.aborted }, () => summary(reports, hints, stop.signal.aborted));
       if (silent.length > 0) {
         process.stderr.write(`error: ${silent.length} camera${silent.length === 1 ? '' : 's'} never produced a frame: ${silent.map((r) => r.id).join(', ')}\n`);
         process.exitCode = 1;
@@ -133,6 +137,7 @@ function reportJson(r: CameraReport) {
     unchanged: r.unchanged,
     failed: r.failed,
     missed: r.missed,
+    missed_by: r.missedBy,
     rested: r.rested,
     bytes: r.bytes,
     mean_latency_ms: r.meanLatencyMs,
@@ -141,11 +146,13 @@ function reportJson(r: CameraReport) {
   };
 }
 
-function summary(reports: CameraReport[], interrupted: boolean): string {
+function summary(reports: CameraReport[], hints: MissedTickHint[], interrupted: boolean): string {
   const rows = reports.map((r) => [r.id, String(r.saved), String(r.unchanged), String(r.failed), String(r.missed), String(r.rested), formatByteSize(r.bytes), r.meanLatencyMs === null ? '-' : `${r.meanLatencyMs} ms`, r.lastError ?? '-']);
-  const totals = reports.reduce((t, r) => ({ saved: t.saved + r.saved, failed: t.failed + r.failed, missed: t.missed + r.missed, bytes: t.bytes + r.bytes }), { saved: 0, failed: 0, missed: 0, bytes: 0 });
-  const line = `${totals.saved} frames kept (${formatByteSize(totals.bytes)}) from ${reports.length} camera${reports.length === 1 ? '' : 's'}; ${totals.failed} failed fetches, ${totals.missed} missed ticks${interrupted ? '; interrupted' : ''}`;
-  return `${table(['CAMERA', 'KEPT', 'UNCHANGED', 'FAILED', 'MISSED', 'RESTED', 'BYTES', 'LATENCY', 'LAST ERROR'], rows)}\n${line}`;
+  const totals = reports.reduce((t, r) => ({ ticks: t.ticks + r.ticks, saved: t.saved + r.saved, failed: t.failed + r.failed, missed: t.missed + r.missed, bytes: t.bytes + r.bytes }), { ticks: 0, saved: 0, failed: 0, missed: 0, bytes: 0 });
+  const missedBy = reports.reduce((total, r) => addMissed(total, r.missedBy), noMissed());
+  const missed = totals.missed === 0 ? '0 missed ticks' : `${totals.missed} of ${totals.ticks} ticks missed (${Math.round((totals.missed / totals.ticks) * 100)} %: ${describeMissed(missedBy)})`;
+  const line = `${totals.saved} frames kept (${formatByteSize(totals.bytes)}) from ${reports.length} camera${reports.length === 1 ? '' : 's'}; ${totals.failed} failed fetches, ${missed}${interrupted ? '; interrupted' : ''}`;
+  return [table(['CAMERA', 'KEPT', 'UNCHANGED', 'FAILED', 'MISSED', 'RESTED', 'BYTES', 'LATENCY', 'LAST ERROR'], rows), line, ...hints.map((h) => `hint: ${h.message}`)].join('\n');
 }
 
 /** A status line on a terminal, redrawn at most every second. */
