@@ -6,7 +6,7 @@
 export const errorCatalogue = {
   CAMTROVE_ERR_BAD_REQUEST: { status: 400, retryable: false, summary: 'The request is malformed (bad JSON, wrong content type, a field of the wrong type).' },
   CAMTROVE_ERR_INVALID_ID: { status: 400, retryable: false, summary: 'An id is not 6 to 64 hexadecimal characters.' },
-  CAMTROVE_ERR_AMBIGUOUS_ID: { status: 409, retryable: false, summary: 'An id prefix matches more than one file or analysis; give more characters.' },
+  CAMTROVE_ERR_AMBIGUOUS_ID: { status: 409, retryable: false, summary: 'An id prefix matches more than one file, analysis, event, camera or import job: the message names a few of them; give more characters.' },
   CAMTROVE_ERR_FILE_NOT_FOUND: { status: 404, retryable: false, summary: 'No file has this id (or id prefix).' },
   CAMTROVE_ERR_CAMERA_NOT_FOUND: { status: 404, retryable: false, summary: 'No camera has this id.' },
   CAMTROVE_ERR_CAMERA_EXISTS: { status: 409, retryable: false, summary: 'A camera with this id, or with the same address, is already registered.' },

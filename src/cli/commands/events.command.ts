@@ -124,7 +124,7 @@ export function eventsCommand(): Command {
       const format = parseExportFormat(flags.format);
       await withLibrary(flags, async (library) => {
         const input = { ...filterInput(flags), sort: flags.sort };
-        const exported = flags.byDate ? null : library.events.exportEvents(input, format);
+        const exported = flags.byDate ? null : await library.events.exportEvents(input, format);
         const source = exported ? Readable.from(exported.pieces) : Readable.from([await library.events.labelsByDate(input)]);
         if (!flags.output) {
           try {
