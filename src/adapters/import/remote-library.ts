@@ -4,6 +4,7 @@ import { CamtroveError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../domain/import/import-request.js';
 import { factsToWire, holderFromWire, IMPORT_LOCK_HEADER, itemFromWire, jobFromWire, shardStateFromWire, type ItemWire, type JobWire, type LockHolderWire, type PostedWire, type ShardStateWire } from '../../http/import-wire.js';
 import type { ImportDestination, ImportJobStore } from '../../services/import/import-destination.js';
+import type { ImportPreviewSource } from '../../services/import/importer.js';
 import type { ImportTarget, ImportVideo, PostedVideo } from '../../services/import/import-target.js';
 import type { LockPort } from '../../services/library-lock.js';
 import type { ImportItemRecord } from '../db/import.repository.js';
@@ -105,6 +106,11 @@ export class RemoteLibrary implements ImportDestination {
       postVideoContent: (video) => this.post(video),
       segment: async (jobId, seq, fileId) => (await this.call<{ analysis_id: string }>({ method: 'POST', path: `${this.jobPath(jobId)}/items/${seq}/segmentation`, json: { file_id: fileId } })).analysis_id,
     };
+  }
+
+  /** What `import --dry-run --server` reads of the server: the request's earlier job there, and whether it has the bytes. */
+  previewSource(): ImportPreviewSource {
+    return { store: this.store, hasMedia: async (sha256) => (await this.call({ method: 'GET', path: `/api/imports/content/${sha256}`, nullOn: 404 })) !== null };
   }
 
   close(): Promise<void> {

@@ -15,7 +15,7 @@ import type { CameraService } from '../camera.service.js';
 import { databaseLocks } from '../library-lock.js';
 import type { ImportDestination } from './import-destination.js';
 import { runImport, type HookOptions, type ImportRunEnvironment } from './import-run.js';
-import type { ImportReport, ImportRunOptions } from './importer.js';
+import type { ImportPreviewSource, ImportReport, ImportRunOptions } from './importer.js';
 import { LibraryImportTarget } from './library-import-target.js';
 
 /** A job as `GET /api/jobs` lists it. */
@@ -105,6 +105,11 @@ export class ImportService implements ImportJobViews {
       counts: { item_count: job.itemCount, done: summaries.reduce((n, s) => n + s.done, 0), failed: summaries.reduce((n, s) => n + s.failed, 0) },
       errors: errors.map(({ path, reason }) => ({ path, reason })),
     };
+  }
+
+  /** What `import --dry-run` reads of this library: the request's earlier job, and the media stored. */
+  previewSource(): ImportPreviewSource {
+    return { store: this.deps.imports, hasMedia: (sha256) => this.deps.media.exists(sha256) };
   }
 
   /** Every shard of a job, summarized from one grouped query. */
