@@ -46,7 +46,8 @@ export function parseIdPrefix(raw: string, kind: string, maxLength: number): str
  */
 export function ambiguousIdMessage(kind: IdKind, prefix: string, matches: readonly string[]): string {
   const count = matches.length >= PREFIX_MATCHES_READ ? `${PREFIX_MATCHES_READ - 1} or more` : String(matches.length);
-  const shown = matches.slice(0, PREFIX_MATCHES_READ - 1).map((id) => (id.length > 16 ? `${id.slice(0, 16)}...` : id));
+  // Whole ids, to copy: the next command takes one.
+  const shown = matches.slice(0, PREFIX_MATCHES_READ - 1);
   return `${kind} id prefix ${truncate(prefix)} is ambiguous: matches ${count} ${KINDS[kind].plural} (${shown.join(', ')}); give more characters`;
 }
 

@@ -112,7 +112,7 @@ describe(`the CLI against a camtrove server with --server (${dialectName})`, () 
 
     const ambiguous = await same(['events', 'show', '000000']);
     assert.equal(ambiguous.code, 1);
-    assert.match(ambiguous.stderr, /^error: event id prefix 000000 is ambiguous: matches 2 events \(0{6}1{10}\.\.\., 0{6}2{10}\.\.\.\); give more characters \(CAMTROVE_ERR_AMBIGUOUS_ID\)\n$/);
+    assert.match(ambiguous.stderr, /^error: event id prefix 000000 is ambiguous: matches 2 events \(0{6}1{26}, 0{6}2{26}\); give more characters \(CAMTROVE_ERR_AMBIGUOUS_ID\)\n$/);
     const missing = await same(['events', 'show', 'ffffff']);
     assert.match(missing.stderr, /^error: no event has id ffffff… \(CAMTROVE_ERR_EVENT_NOT_FOUND\)\n$/);
 
