@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventRepository } from '../../src/adapters/db/event.repository.js';
@@ -7,7 +7,7 @@ import { ImportRepository } from '../../src/adapters/db/import.repository.js';
 import { Processes } from '../helpers/cli.js';
 import { eventRecord, motionEvent } from '../helpers/events.js';
 import { servedLibrary } from '../helpers/http.js';
-import { makeVideo } from '../helpers/media.js';
+import { makeVideo, uniqueMp4 } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
 const T = Date.UTC(2026, 10, 30, 8);
@@ -150,6 +150,25 @@ describe(`the CLI against a camtrove server with --server (${dialectName})`, () 
     assert.equal(api.status, 409, 'a search by an ambiguous camera prefix says so');
     const events = await fetch(`${served.server.url}/api/events/${eventId(1).slice(0, 6)}`);
     assert.equal(((await events.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_AMBIGUOUS_ID');
+  });
+
+  it('import --dry-run --server reports what the server has: already imported, duplicate, new', async () => {
+    const folder = join(client.dir, 'card');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'CAM1-x-1700002000.mp4'), uniqueMp4(await readFile(clip), 'remote-dry-a'));
+    const first = await remote(['import', folder, '--no-segment', '--json']);
+    assert.equal((JSON.parse(first.stdout) as { imported: number }).imported, 1, first.stderr);
+    await copyFile(join(folder, 'CAM1-x-1700002000.mp4'), join(folder, 'CAM2-x-1700002001.mp4'));
+    await writeFile(join(folder, 'CAM3-x-1700002002.mp4'), uniqueMp4(await readFile(clip), 'remote-dry-b'));
+    await copyFile(join(folder, 'CAM3-x-1700002002.mp4'), join(folder, 'CAM3-x-1700002003.mp4'));
+    const dry = await remote(['import', folder, '--no-segment', '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stderr);
+    const counts = (r: Record<string, number>, imported: number) => ({ imported, already_imported: r.already_imported, duplicates: r.duplicates, failed: r.failed });
+    const preview = JSON.parse(dry.stdout) as Record<string, number>;
+    const real = await remote(['import', folder, '--no-segment', '--json']);
+    const report = JSON.parse(real.stdout) as Record<string, number>;
+    assert.deepEqual(counts(preview, preview.would_import!), counts(report, report.imported!));
+    assert.deepEqual(counts(report, report.imported!), { imported: 1, already_imported: 2, duplicates: 1, failed: 0 });
   });
 
   it('with a token on the server: every command group refuses without it and works with it', async () => {
