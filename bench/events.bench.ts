@@ -92,7 +92,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', count: number, round
     for (let round = 1; round <= rounds; round += 1) {
       for (const format of EXPORT_FORMATS) {
         const start = nowMs();
-        const { pieces, summary } = library.events.exportEvents({}, format);
+        const { pieces, summary } = await library.events.exportEvents({}, format);
         let bytes = 0;
         for await (const piece of pieces) bytes += piece.length;
         const seconds = (nowMs() - start) / 1000;

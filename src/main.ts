@@ -101,7 +101,8 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const queue = new DbJobQueue(database.db, database.dialect, clock);
   const media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe });
   const analysisRepository = new AnalysisRepository(database.db);
-  const files = new FileService(blobs, new FileRepository(database.db), clock, reserve);
+  const fileRepository = new FileRepository(database.db);
+  const files = new FileService(blobs, fileRepository, clock, reserve);
   // Blob deletions a crash interrupted (a row deleted, its blob not yet) are finished now.
   const finished = await files.finishBlobDeletions().catch((error: unknown) => {
     logger.warn({ err: error }, 'could not finish the blob deletions interrupted earlier; the next start tries again');
@@ -110,15 +111,21 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   if (finished > 0) logger.info({ blobs: finished }, 'finished blob deletions interrupted earlier');
   const analyses = new AnalysisService(registry, analysisRepository, files, queue, clock, config.maxAttempts);
   const tokens = new TokenService(new TokenRepository(database.db), clock);
-  const cameras = new CameraService(new CameraRepository(database.db), new CameraHealthRepository(database.db), clock);
+  const cameraRepository = new CameraRepository(database.db);
+  const cameras = new CameraService(cameraRepository, new CameraHealthRepository(database.db), clock);
   const frames = new FrameService(new FrameRepository(database.db), cameras);
   const segmenter = createSegmenter(config, media);
   const mediaRepository = new MediaRepository(database.db);
   const eventRepository = new EventRepository(database);
   const segmentations = new SegmentationStore(files, mediaRepository, eventRepository, clock);
-  const events = new EventService(eventRepository, clock);
+  const importRepository = new ImportRepository(database.db);
+  const events = new EventService(eventRepository, clock, {
+    files: { withPrefix: (prefix, limit) => fileRepository.idsWithPrefix(prefix, limit) },
+    jobs: { exists: async (id) => (await importRepository.getJob(id)) !== null, withPrefix: (prefix, limit) => importRepository.idsWithPrefix(prefix, limit) },
+    cameras: { exists: async (id) => (await cameraRepository.get(id)) !== null, withPrefix: (prefix, limit) => cameraRepository.idsWithPrefix(prefix, limit) },
+  });
   const importDeps: ImportServiceDeps = {
-    imports: new ImportRepository(database.db),
+    imports: importRepository,
     locks: new LockRepository(database.db),
     blobs,
     media: mediaRepository,

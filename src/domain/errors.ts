@@ -5,8 +5,8 @@
  */
 export const errorCatalogue = {
   CAMTROVE_ERR_BAD_REQUEST: { status: 400, retryable: false, summary: 'The request is malformed (bad JSON, wrong content type, a field of the wrong type).' },
-  CAMTROVE_ERR_INVALID_ID: { status: 400, retryable: false, summary: 'An id is not hexadecimal, or not 6 characters up to the full id long (64 for a file, 32 for an analysis); a token id is not 4 to 16 hex characters.' },
-  CAMTROVE_ERR_AMBIGUOUS_ID: { status: 409, retryable: false, summary: 'An id prefix matches more than one file or analysis; give more characters.' },
+  CAMTROVE_ERR_INVALID_ID: { status: 400, retryable: false, summary: 'An id is not hexadecimal, or not 6 characters up to the full id long (64 for a file, 32 for an analysis, event or frame); a token id is not 4 to 16 hex characters.' },
+  CAMTROVE_ERR_AMBIGUOUS_ID: { status: 409, retryable: false, summary: 'An id prefix matches more than one file, analysis, event, camera or import job: the message names a few of them; give more characters.' },
   CAMTROVE_ERR_FILE_NOT_FOUND: { status: 404, retryable: false, summary: 'No file has this id (or id prefix).' },
   CAMTROVE_ERR_CAMERA_NOT_FOUND: { status: 404, retryable: false, summary: 'No camera has this id.' },
   CAMTROVE_ERR_FRAME_NOT_FOUND: { status: 404, retryable: false, summary: 'No archived frame has this id (or id prefix).' },
@@ -21,7 +21,7 @@ export const errorCatalogue = {
   CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND: { status: 404, retryable: false, summary: 'No import job has this id.' },
   CAMTROVE_ERR_INVALID_IMPORT: { status: 400, retryable: false, summary: 'An import cannot start as asked: a folder that does not exist, an invalid regex, a regex without a camera group, a bad flag value.' },
   CAMTROVE_ERR_CONTENT_MISMATCH: { status: 422, retryable: false, summary: 'Bytes sent under a SHA-256 hash to `import --server` have another hash: the file changed while it was sent, or it was damaged on the way. Nothing was stored.' },
-  CAMTROVE_ERR_SERVER_UNREACHABLE: { status: 502, retryable: true, summary: 'The camtrove server given to `import --server` could not be reached, or answered something that is not camtrove (a proxy\'s error page).' },
+  CAMTROVE_ERR_SERVER_UNREACHABLE: { status: 502, retryable: true, summary: 'The camtrove server given to `--server` (import, files, analyze, events, jobs) could not be reached, or answered something that is not camtrove (a proxy\'s error page).' },
   CAMTROVE_ERR_NO_SPACE: { status: 507, retryable: true, summary: 'The disk holding the library is full (or over quota): what was being stored was not kept, and no partial file is left. Delete files to free space (deletes work on a full disk) and try again.' },
   CAMTROVE_ERR_INVALID_QUERY: { status: 400, retryable: false, summary: 'An event search or frame browse parameter is malformed or contradictory (an unknown sort, a time without a zone, from after to, a cursor from another search); the message names the parameter.' },
   CAMTROVE_ERR_EVENT_NOT_FOUND: { status: 404, retryable: false, summary: 'No event has this id.' },

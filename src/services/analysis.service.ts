@@ -6,7 +6,7 @@ import type { AnalysisRegistry } from '../analyses/analysis-registry.js';
 import type { AnalysisState } from '../domain/analysis-state.js';
 import { isFinished } from '../domain/analysis-state.js';
 import { CamtroveError } from '../domain/errors.js';
-import { newAnalysisId, parseIdPrefix, pickUnique } from '../domain/ids.js';
+import { newAnalysisId, notFoundError, resolveId } from '../domain/ids.js';
 import { validateParams } from './analysis-params.js';
 import type { FileService } from './file.service.js';
 
@@ -86,11 +86,10 @@ export class AnalysisService {
   }
 
   async get(idOrPrefix: string): Promise<AnalysisRecord> {
-    const prefix = parseIdPrefix(idOrPrefix, 'analysis', 32);
     // A full id (what pollers send) needs no prefix lookup.
-    const id = prefix.length === 32 ? prefix : pickUnique(prefix, await this.analyses.idsWithPrefix(prefix, 5), 'analysis');
+    const id = await resolveId('analysis', idOrPrefix, { withPrefix: (prefix, limit) => this.analyses.idsWithPrefix(prefix, limit) });
     const record = await this.analyses.get(id);
-    if (!record) throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_NOT_FOUND', `no analysis has id ${id}`);
+    if (!record) throw notFoundError('analysis', id);
     return record;
   }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../adapters/clock.js';
 import { sourceUrl, type Camera, type CameraCredentials } from '../domain/cameras/camera.js';
 import { CircuitBreaker, defaultCircuitBreaker, type CircuitBreakerOptions } from '../domain/cameras/circuit-breaker.js';
 import { decideSave, type GrayImage } from '../domain/cameras/frame-change.js';
-import type { ImageKind } from '../domain/cameras/image-bytes.js';
+import { imageSize, type ImageKind } from '../domain/cameras/image-bytes.js';
 import { isCamtroveError } from '../domain/errors.js';
 import { blameFor, noMissed, type MissedCounts, type MissedReason } from '../domain/cameras/missed-ticks.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
@@ -263,7 +263,9 @@ export class Archiver {
       report.unchanged += 1;
       return;
     }
-    const frame: KeptFrame = { cameraId, capturedAtMicros, bytes: image.bytes, sha256: hash, contentType: image.contentType, width: current?.sourceWidth ?? state.previous?.sourceWidth ?? null, height: current?.sourceHeight ?? state.previous?.sourceHeight ?? null, changeScore: decision.score };
+    // Without a decode (diff 0, or the same bytes again) the size comes from the image's header.
+    const size = current ? { width: current.sourceWidth, height: current.sourceHeight } : imageSize(image.bytes);
+    const frame: KeptFrame = { cameraId, capturedAtMicros, bytes: image.bytes, sha256: hash, contentType: image.contentType, width: size?.width ?? null, height: size?.height ?? null, changeScore: decision.score };
     for (const sink of this.ports.sinks) await sink.save(frame);
     if (current) state.previous = current;
     state.previousHash = hash;

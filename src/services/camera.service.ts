@@ -4,6 +4,7 @@ import type { CameraFilter, CameraRepository, FoundCamera } from '../adapters/db
 import type { CameraHealth } from '../domain/cameras/camera-health.js';
 import type { Page } from '../adapters/db/pagination.js';
 import { cameraFields, keepRedacted, sourceUrl, validateCamera, type Camera, type CameraCredentials, type CameraInput } from '../domain/cameras/camera.js';
+import { notFoundError, resolveId } from '../domain/ids.js';
 import { CamtroveError } from '../domain/errors.js';
 import { redactUrl } from '../domain/redact.js';
 
@@ -65,13 +66,19 @@ export class CameraService {
     return this.cameras.get(id);
   }
 
-  async get(id: string): Promise<Camera> {
+  /** The camera with this id, or with a unique prefix of at least 6 characters of one. */
+  async get(idOrPrefix: string): Promise<Camera> {
+    const id = await resolveId('camera', idOrPrefix, {
+      exists: async (whole) => (await this.cameras.get(whole)) !== null,
+      withPrefix: (prefix, limit) => this.cameras.idsWithPrefix(prefix, limit),
+    });
     const camera = await this.cameras.get(id);
     if (!camera) throw notFound(id);
     return camera;
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(idOrPrefix: string): Promise<void> {
+    const { id } = await this.get(idOrPrefix);
     if (!(await this.cameras.delete(id))) throw notFound(id);
     await this.health.remove(id);
   }
@@ -161,7 +168,7 @@ export class CameraService {
 }
 
 function notFound(id: string): CamtroveError {
-  return new CamtroveError('CAMTROVE_ERR_CAMERA_NOT_FOUND', `no camera has id ${JSON.stringify(id)}`);
+  return notFoundError('camera', id);
 }
 
 /** A stored camera as input again, to merge changes into (credentials are not read). */

@@ -2,22 +2,31 @@ import type { EventRepository, FoundEvent } from '../adapters/db/event.repositor
 import type { Clock } from '../adapters/clock.js';
 import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFormat, type ExportSummary } from '../domain/events/event-export.js';
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
-import { CamtroveError } from '../domain/errors.js';
+import { CamtroveError, isCamtroveError } from '../domain/errors.js';
+import { resolveId, type IdLookup } from '../domain/ids.js';
 import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
 
 /** An event as searches answer it. */
 export type EventView = Record<string, unknown> & { id: string };
+
+/** The prefix lookups of what a search names by id: files (`media`), import jobs and cameras. */
+export interface EventIdLookups {
+  files: IdLookup;
+  jobs: IdLookup;
+  cameras: IdLookup;
+}
 
 /** Motion events across the library: searching them, labelling them, exporting them. */
 export class EventService {
   constructor(
     private readonly events: EventRepository,
     private readonly clock: Clock,
+    private readonly lookups: EventIdLookups,
   ) {}
 
   /** One page of a search; `after` is the previous page's `next`. */
   async search(input: EventQueryInput & { after?: string }): Promise<{ events: EventView[]; next: string | null }> {
-    const query = parseEventQuery(input);
+    const query = parseEventQuery(await this.resolveIds(input));
     const cursor = input.after ? decodeEventCursor(query, input.after) : null;
     const page = await this.events.search(query, cursor);
     return { events: page.events.map((e) => view(e, false)), next: page.more && page.last ? encodeEventCursor(query, page.last) : null };
@@ -26,13 +35,14 @@ export class EventService {
   /** Labels an event (source `user`); labelling it again with the same name changes the score. */
   async addLabel(id: string, input: LabelInput): Promise<EventView> {
     const label = { name: checkLabelName('name', input.name), score: checkScore(input.score), source: 'user' };
-    if (!(await this.events.addLabel(this.existingId(id), label, this.clock.now()))) throw notFound(id);
-    return this.get(id);
+    const eventId = await this.resolve(id);
+    if (!(await this.events.addLabel(eventId, label, this.clock.now()))) throw notFound(id);
+    return this.get(eventId);
   }
 
   /** Takes a label off an event; `removed` is false when it had none by that name. */
   async removeLabel(id: string, name: string): Promise<{ removed: boolean }> {
-    const eventId = this.existingId(id);
+    const eventId = await this.resolve(id);
     const removed = await this.events.removeLabel(eventId, name);
     if (!removed && !(await this.events.get(eventId))) throw notFound(id);
     return { removed };
@@ -43,7 +53,7 @@ export class EventService {
    * forgotten filter does not label the whole library.
    */
   async labelMatching(input: EventQueryInput & { all?: boolean }, label: LabelInput): Promise<{ labelled: number }> {
-    const query = parseEventQuery(input);
+    const query = parseEventQuery(await this.resolveIds(input));
     const { sort: _sort, limit: _limit, labelMatch: _match, ...filters } = query;
     const filtered = Object.values(filters).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null));
     if (!filtered && input.all !== true) throw new CamtroveError('CAMTROVE_ERR_INVALID_QUERY', 'all: no filter was given; to label every event in the library, say so with all=true (--all)');
@@ -56,8 +66,8 @@ export class EventService {
    * batch at a time, so nothing held grows with the count. The search is checked before
    * the first piece, so a bad parameter fails before anything is sent.
    */
-  exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): { contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> } {
-    const query = parseEventQuery(input);
+  async exportEvents(input: EventQueryInput & { sort?: string }, format: ExportFormat): Promise<{ contentType: string; pieces: AsyncIterable<string>; summary: Readonly<ExportSummary> }> {
+    const query = parseEventQuery(await this.resolveIds(input));
     const writer = exportWriter(format, query.job);
     const events = this.events;
     // Filled in as the pieces are read: the count once they all are.
@@ -80,7 +90,7 @@ export class EventService {
 
   /** The labels of a search's events grouped by day (the `--by-date` layout); one camera's events only. */
   async labelsByDate(input: EventQueryInput): Promise<string> {
-    const query = parseEventQuery(input);
+    const query = parseEventQuery(await this.resolveIds(input));
     const byDate = new LabelsByDate();
     for await (const batch of batchesOf(this.events, query)) {
       for (const event of batch) byDate.add(event);
@@ -91,14 +101,40 @@ export class EventService {
     return byDate.json(query.job);
   }
 
-  private existingId(id: string): string {
-    if (!/^[0-9a-f]{1,32}$/i.test(id)) throw notFound(id);
-    return id.toLowerCase();
+  /** A full event id, or a unique prefix of one. */
+  private resolve(id: string): Promise<string> {
+    return resolveId('event', id, { withPrefix: (prefix, limit) => this.events.idsWithPrefix(prefix, limit) });
+  }
+
+  /**
+   * A search's ids as the user typed them, made whole: a prefix of a media file id or of an import
+   * job's, and of camera ids (a camera value that names no registered camera stays as given: events
+   * may carry cameras the registry no longer has).
+   */
+  private async resolveIds<T extends EventQueryInput>(input: T): Promise<T> {
+    const media = input.media?.trim();
+    const resolved = { ...input };
+    if (media && /^[0-9a-f]{6,63}$/i.test(media)) resolved.media = await resolveId('file', media, this.lookups.files);
+    if (input.job) resolved.job = await resolveId('import job', input.job, this.lookups.jobs);
+    if (input.camera !== undefined) {
+      const values = (Array.isArray(input.camera) ? input.camera : [input.camera]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+      resolved.camera = await Promise.all(values.map((value) => this.cameraId(value)));
+    }
+    return resolved;
+  }
+
+  private async cameraId(value: string): Promise<string> {
+    try {
+      return await resolveId('camera', value, this.lookups.cameras);
+    } catch (error) {
+      if (isCamtroveError(error) && error.code === 'CAMTROVE_ERR_CAMERA_NOT_FOUND') return value;
+      throw error;
+    }
   }
 
   /** One event with everything known about it (its track, trajectory and heatmap) and links to its files. */
   async get(id: string): Promise<EventView> {
-    const event = await this.events.get(this.existingId(id));
+    const event = await this.events.get(await this.resolve(id));
     if (!event) throw notFound(id);
     const file = (fileId: string | null) => (fileId === null ? null : `/api/files/${fileId}`);
     return { ...view(event, true), links: { media: file(event.mediaId), thumbnail: file(event.thumbnailFileId), clip: file(event.clipFileId) } };

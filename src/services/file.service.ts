@@ -8,7 +8,7 @@ import type { Page } from '../adapters/db/pagination.js';
 import type { SpaceReserve } from '../adapters/db/space-reserve.js';
 import { CamtroveError } from '../domain/errors.js';
 import { describeUsage, isUnused, type FileUsage } from '../domain/file-usage.js';
-import { parseIdPrefix, pickUnique } from '../domain/ids.js';
+import { notFoundError, resolveId } from '../domain/ids.js';
 import { safeFileName } from '../domain/file-name.js';
 import { asNoSpace, isNoSpace } from '../domain/no-space.js';
 
@@ -108,10 +108,9 @@ export class FileService {
 
   /** Resolves a full id or unique prefix of at least 6 hex characters. */
   async resolve(idOrPrefix: string): Promise<FileRecord> {
-    const prefix = parseIdPrefix(idOrPrefix, 'file', 64);
-    const id = prefix.length === 64 ? prefix : pickUnique(prefix, await this.files.idsWithPrefix(prefix, 5), 'file');
+    const id = await resolveId('file', idOrPrefix, { withPrefix: (prefix, limit) => this.files.idsWithPrefix(prefix, limit) });
     const file = await this.files.get(id);
-    if (!file) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `no file has id ${id}`);
+    if (!file) throw notFoundError('file', id);
     return file;
   }
 

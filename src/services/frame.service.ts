@@ -1,7 +1,7 @@
 import type { FrameRecord, FrameRepository } from '../adapters/db/frame.repository.js';
 import { CamtroveError } from '../domain/errors.js';
 import { encodeFrameCursor, parseFrameQuery, type FrameQueryInput } from '../domain/frame-query.js';
-import { parseIdPrefix } from '../domain/ids.js';
+import { notFoundError, resolveId } from '../domain/ids.js';
 import type { CameraService } from './camera.service.js';
 
 /** Browsing archived frames: a camera's frames in capture order, page by page, and one frame by id. */
@@ -29,11 +29,9 @@ export class FrameService {
 
   /** The frame with this id or unique prefix (6 to 32 hex). */
   async get(idOrPrefix: string): Promise<FrameRecord> {
-    const prefix = parseIdPrefix(idOrPrefix, 'frame', 32);
-    const matches = prefix.length === 32 ? [prefix] : await this.frames.idsWithPrefix(prefix, 5);
-    if (matches.length > 1) throw new CamtroveError('CAMTROVE_ERR_AMBIGUOUS_ID', `frame id prefix ${prefix} matches several frames (${matches.join(', ')}); give more characters`);
-    const frame = matches[0] === undefined ? null : await this.frames.get(matches[0]);
-    if (!frame) throw new CamtroveError('CAMTROVE_ERR_FRAME_NOT_FOUND', `no frame has id ${prefix}${prefix.length < 32 ? '…' : ''}`);
+    const id = await resolveId('frame', idOrPrefix, { withPrefix: (prefix, limit) => this.frames.idsWithPrefix(prefix, limit) });
+    const frame = await this.frames.get(id);
+    if (!frame) throw notFoundError('frame', id);
     return frame;
   }
 }

@@ -92,6 +92,11 @@ describe('archiver against simulated cameras', () => {
     assert.match(by.get('html')!.lastError!, /HTML page/);
     assert.equal(kept.filter((f) => f.cameraId === 'still').length, 6);
     assert.ok(kept.filter((f) => f.cameraId === 'still').every((f) => f.bytes.equals(frames.jpegs[0]!)), 'the original bytes');
+    // --diff 0 decodes nothing: the size still comes from each image's header (frames.jsonl's width and height).
+    for (const id of ['still', 'changing', 'png', 'garbage-stream']) {
+      const sizes = new Set(kept.filter((f) => f.cameraId === id).map((f) => `${f.width}x${f.height}`));
+      assert.deepEqual([...sizes], ['640x480'], id);
+    }
   });
 
   it('with --diff skips unchanged frames without losing changed ones, and writes the familiar tree', async () => {

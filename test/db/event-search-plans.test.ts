@@ -101,7 +101,7 @@ describe(`event search plans and export batches (${dialectName})`, () => {
 
   it('exports every event once with exactly its own labels, in time order either way and by score', async () => {
     const exported = async (input: EventQueryInput) => {
-      const { pieces } = library.events.exportEvents(input, 'jsonl');
+      const { pieces } = await library.events.exportEvents(input, 'jsonl');
       let text = '';
       for await (const piece of pieces) text += piece;
       return text.trimEnd().split('\n').map((line) => JSON.parse(line) as ExportEvent);

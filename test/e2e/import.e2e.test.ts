@@ -173,8 +173,41 @@ describe(`camtrove import (${dialectName})`, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /import\s+CAM1\s+2023-11-14T22:13:20\.000Z\s+\S+ \S+\s+.*CAM1-x-1700000000\.mp4/);
     assert.match(run.stdout, /skipped\s+-.*unnamed\.mp4: the name does not match the regex/);
-    assert.match(run.stdout, /dry run: 1 files .* would be imported, 1 skipped, 0 cannot be; nothing was written/);
+    assert.match(run.stdout, /dry run: 1 files .* would be imported, 0 already imported, 0 duplicates, 1 skipped, 0 cannot be; nothing was written/);
     assert.equal(existsSync(data), false);
+  });
+
+  it('--dry-run on a library reports what a real run then does: already imported, duplicates, new and failing files', async () => {
+    const folder = join(env.dir, 'card3');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'CAM1-x-1700001000.mp4'), uniqueMp4(base, 'exact-a'));
+    await writeFile(join(folder, 'CAM1-x-1700001001.mp4'), uniqueMp4(base, 'exact-b'));
+    const first = await processes.run(['import', folder, '--no-segment', '--json'], env.env(), { timeoutMs: 60_000 });
+    assert.equal((JSON.parse(first.stdout) as ImportJson).imported, 2, first.stderr);
+    // A copy of a stored file under a new name, two copies of new content, a new file and an empty one.
+    await copyFile(join(folder, 'CAM1-x-1700001000.mp4'), join(folder, 'CAM2-x-1700001002.mp4'));
+    await writeFile(join(folder, 'CAM3-x-1700001003.mp4'), uniqueMp4(base, 'exact-c'));
+    await copyFile(join(folder, 'CAM3-x-1700001003.mp4'), join(folder, 'CAM3-x-1700001004.mp4'));
+    await writeFile(join(folder, 'CAM4-x-1700001005.mp4'), uniqueMp4(base, 'exact-d'));
+    await writeFile(join(folder, 'CAM5-x-1700001006.mp4'), '');
+    const jobId = (JSON.parse(first.stdout) as ImportJson).job_id;
+    const itemsBefore = await inLibrary(async ({ imports }) => (await imports.items(jobId)).length);
+
+    const dry = await processes.run(['import', folder, '--no-segment', '--dry-run', '--json'], env.env(), { timeoutMs: 60_000 });
+    assert.equal(dry.code, 1, `a file would fail, as in a real run: ${dry.stderr}`);
+    const preview = JSON.parse(dry.stdout) as { would_import: number; already_imported: number; duplicates: number; skipped: number; failed: number; files: { path: string; status: string }[] };
+    const human = await processes.run(['import', folder, '--no-segment', '--dry-run'], env.env(), { timeoutMs: 60_000 });
+    assert.match(human.stdout, /dry run: 2 files .* would be imported, 3 already imported, 1 duplicates, 0 skipped, 1 cannot be; nothing was written/);
+    assert.equal(await inLibrary(async ({ imports }) => (await imports.items(jobId)).length), itemsBefore, 'the dry run wrote nothing');
+
+    const real = await processes.run(['import', folder, '--no-segment', '--json'], env.env(), { timeoutMs: 60_000 });
+    const report = JSON.parse(real.stdout) as ImportJson;
+    const counts = (r: { already_imported: number; duplicates: number; skipped: number; failed: number }, imported: number) => ({ imported, already_imported: r.already_imported, duplicates: r.duplicates, skipped: r.skipped, failed: r.failed });
+    assert.deepEqual(counts(preview, preview.would_import), counts(report, report.imported));
+    assert.deepEqual(counts(report, report.imported), { imported: 2, already_imported: 3, duplicates: 1, skipped: 0, failed: 1 });
+    const status = new Map(preview.files.map((f) => [f.path.split('/').pop(), f.status]));
+    assert.equal(status.get('CAM2-x-1700001002.mp4'), 'already_imported', 'the same content is in the library under another name');
+    assert.equal(status.get('CAM3-x-1700001004.mp4'), 'duplicate', 'the second copy of new content');
   });
 
   it('jobs show --watch follows a job until its segmentation is done', { timeout: 120_000 }, async () => {

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AnalysisState } from '../../domain/analysis-state.js';
 import type { ErrorCode } from '../../domain/errors.js';
-import { decodeCursor, olderThan, prefixEnd, toPage, type Page } from './pagination.js';
+import { decodeCursor, idsWithPrefix, olderThan, toPage, type Page } from './pagination.js';
 import type { AnalysesTable, Database } from './schema.js';
 
 export interface AnalysisRecord {
@@ -56,9 +56,8 @@ export class AnalysisRepository {
     return row ? toRecord(row) : null;
   }
 
-  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('analyses').select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
-    return rows.map((r) => r.id);
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'analyses', prefix, limit);
   }
 
   async list(options: { limit: number; after?: string | null; state?: AnalysisState; fileId?: string }): Promise<Page<AnalysisRecord>> {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Camera, CameraCredentials, CameraType } from '../../domain/cameras/camera.js';
 import { sourceUrl } from '../../domain/cameras/camera.js';
 import { boundingBox, distanceKm, type GeoPoint } from '../../domain/cameras/geo.js';
-import type { Page } from './pagination.js';
+import { idsWithPrefix, type Page } from './pagination.js';
 import type { CamerasTable, Database } from './schema.js';
 
 export interface CameraFilter {
@@ -43,6 +43,11 @@ export class CameraRepository {
     const values = credentials === undefined ? row : { ...row, ...credentialColumns(credentials) };
     const result = await this.db.updateTable('cameras').set(values).where('id', '=', id).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'cameras', prefix, limit);
   }
 
   async get(id: string): Promise<Camera | null> {

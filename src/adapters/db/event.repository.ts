@@ -6,6 +6,7 @@ import { nameList, nameListPattern } from '../../domain/events/name-list.js';
 import { exportNumber, type ExportEvent } from '../../domain/events/event-export.js';
 import { lockBlobs } from './blob-lock.js';
 import { inTransaction, type DatabaseHandle, type RowCursor } from './database.js';
+import { idsWithPrefix } from './pagination.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface EventRecord {
@@ -230,6 +231,11 @@ export class EventRepository {
     }
     // Each walk in a sub-select of its own: a UNION's members may not have their own ORDER BY and LIMIT.
     return walks.map((walk) => this.db.selectFrom(walk.as('w')).select('w.id')).reduce((union, next) => union.union(next));
+  }
+
+  /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'events', prefix, limit);
   }
 
   async get(id: string): Promise<FoundEvent | null> {

@@ -3,7 +3,7 @@ import type { FileUsage } from '../../domain/file-usage.js';
 import { lockBlobs } from './blob-lock.js';
 import { inTransaction, isTransientConflict } from './database.js';
 import { deleteFileUsers, fileUsage, unusedFiles } from './file-dependents.js';
-import { decodeCursor, olderThan, prefixEnd, toPage, type Page } from './pagination.js';
+import { decodeCursor, idsWithPrefix, olderThan, toPage, type Page } from './pagination.js';
 import type { Database, FilesTable } from './schema.js';
 
 export interface FileRecord {
@@ -74,9 +74,8 @@ export class FileRepository {
   }
 
   /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
-  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('files').select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
-    return rows.map((r) => r.id);
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'files', prefix, limit);
   }
 
   /** Newest first; `after` is the `next` cursor of the previous page. */

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { lockBlobs } from './blob-lock.js';
 import { inTransaction } from './database.js';
 import { FileRepository } from './file.repository.js';
-import { prefixEnd } from './pagination.js';
+import { idsWithPrefix } from './pagination.js';
 import type { Database, FramesTable } from './schema.js';
 
 export interface FrameRecord {
@@ -128,9 +128,8 @@ export class FrameRepository {
   }
 
   /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
-  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('frames').select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
-    return rows.map((r) => r.id);
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'frames', prefix, limit);
   }
 }
 

@@ -8,7 +8,7 @@ import { lockBlobs } from './blob-lock.js';
 import { inTransaction, isUniqueViolation } from './database.js';
 import { FileRepository, type FileRecord } from './file.repository.js';
 import { MediaRepository } from './media.repository.js';
-import { decodeCursor, olderThan, toPage, type Page } from './pagination.js';
+import { decodeCursor, idsWithPrefix, olderThan, toPage, type Page } from './pagination.js';
 import type { Database, ImportItemsTable, ImportJobsTable } from './schema.js';
 
 export interface ImportJobRecord {
@@ -99,6 +99,11 @@ export class ImportRepository {
       .values({ id: job.id, request_key: job.requestKey, request: JSON.stringify(job.request), segment: job.segment ? 1 : 0, shard_size: job.shardSize, item_count: 0, created_at: job.createdAt, updated_at: job.createdAt })
       .execute();
     return { ...job, itemCount: 0, updatedAt: job.createdAt };
+  }
+
+  /** Ids starting with `prefix`, at most `limit` of them (enough to tell unique from ambiguous). */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return idsWithPrefix(this.db, 'import_jobs', prefix, limit);
   }
 
   async getJob(id: string): Promise<ImportJobRecord | null> {

@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './schema.js';
 
 export interface Page<T> {
   items: T[];
@@ -33,7 +34,23 @@ export function toPage<T extends { createdAt: number; id: string }>(rows: T[], l
   return { items, next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
 
-/** The smallest string greater than every string starting with `prefix` (ids are lowercase hex). */
+/**
+ * The smallest string greater than every string starting with `prefix`: its last character moved
+ * one up. Ids are ASCII (hex, or camera and job names), so the next code point exists.
+ */
 export function prefixEnd(prefix: string): string {
-  return `${prefix}g`;
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Tables whose primary key is a text `id` that users type. */
+type IdTable = 'files' | 'analyses' | 'events' | 'frames' | 'cameras' | 'import_jobs';
+
+/**
+ * Ids starting with `prefix`, in id order, at most `limit`: a range on the primary key
+ * (`id >= p AND id < prefixEnd(p)`), which both databases answer from the index.
+ */
+export async function idsWithPrefix(db: Kysely<Database>, table: IdTable, prefix: string, limit: number): Promise<string[]> {
+  if (prefix === '') return [];
+  const rows = await db.selectFrom(table).select('id').where('id', '>=', prefix).where('id', '<', prefixEnd(prefix)).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
 }

@@ -1,28 +1,17 @@
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
 import type { Static } from '@sinclair/typebox';
-import { CamtroveError, errorCatalogue, type ErrorCode } from '../../domain/errors.js';
+import { CamtroveError } from '../../domain/errors.js';
 import type { ImportRequest } from '../../domain/import/import-request.js';
 import { factsToWire, holderFromWire, IMPORT_LOCK_HEADER, itemFromWire, jobFromWire, shardStateFromWire, type ItemWire, type JobWire, type LockHolderWire, type PostedWire, type ShardStateWire } from '../../http/import-wire.js';
 import type { ImportDestination, ImportJobStore } from '../../services/import/import-destination.js';
-import type { ImportJobListing, ImportJobView, ImportJobViews } from '../../services/import/import.service.js';
+import type { ImportPreviewSource } from '../../services/import/importer.js';
 import type { ImportTarget, ImportVideo, PostedVideo } from '../../services/import/import-target.js';
 import type { LockPort } from '../../services/library-lock.js';
 import type { ImportItemRecord } from '../db/import.repository.js';
+import { ServerConnection, type ServerCall } from '../remote/server-connection.js';
 
 /** Items listed and added per request: big jobs move in pages. */
 const PAGE = 2000;
-
-interface Call {
-  method: Dispatcher.HttpMethod;
-  path: string;
-  json?: unknown;
-  /** Raw bytes (application/octet-stream). */
-  raw?: { body: Buffer | Readable; size: number };
-  /** Answers with this status are returned as null instead of thrown. */
-  nullOn?: number;
-}
 
 /**
  * A camtrove server as an import destination (`camtrove import --server URL`), through its import
@@ -33,15 +22,13 @@ export class RemoteLibrary implements ImportDestination {
   readonly name: string;
   /** The base URL, as the user gave it. */
   readonly address: string;
-  private readonly agent = new Agent({ connections: 16, keepAliveTimeout: 10_000 });
+  private readonly connection: ServerConnection;
   /** The holder id of the import lock this client holds: writes carry it. */
   private holder: string | null = null;
 
-  constructor(
-    private readonly base: URL,
-    private readonly token: string | null,
-  ) {
-    this.address = base.href.replace(/\/+$/, '');
+  constructor(base: URL, token: string | null) {
+    this.connection = new ServerConnection(base, token, 'imports');
+    this.address = this.connection.address;
     this.name = `the library at ${this.address}`;
   }
 
@@ -121,18 +108,13 @@ export class RemoteLibrary implements ImportDestination {
     };
   }
 
-  /** The server's import jobs, as `GET /api/jobs` shows them. */
-  readonly jobs: ImportJobViews = {
-    listJobs: async (page) => {
-      const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}) });
-      const { jobs, next } = await this.call<{ jobs: ImportJobListing[]; next: string | null }>({ method: 'GET', path: `/api/jobs?${query.toString()}` });
-      return { items: jobs, next };
-    },
-    getJob: (id) => this.call<ImportJobView>({ method: 'GET', path: `/api/jobs/${encodeURIComponent(id)}` }),
-  };
+  /** What `import --dry-run --server` reads of the server: the request's earlier job there, and whether it has the bytes. */
+  previewSource(): ImportPreviewSource {
+    return { store: this.store, hasMedia: async (sha256) => (await this.call({ method: 'GET', path: `/api/imports/content/${sha256}`, nullOn: 404 })) !== null };
+  }
 
-  async close(): Promise<void> {
-    await this.agent.close();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   /** Sends the bytes unless the server has them (the server checks them against the hash), then records the file. */
@@ -169,67 +151,12 @@ export class RemoteLibrary implements ImportDestination {
     return { outcome: posted.outcome ?? 'imported', capturedAt: posted.captured_at_ms, timeSource: posted.time_source, analysisId: posted.analysis_id };
   }
 
-  /** A path of the API under the base URL (which may itself have a path, behind a proxy). */
-  private url(path: string): string {
-    return `${this.address}${path}`;
-  }
-
   private jobPath(jobId: string): string {
     return `/api/imports/jobs/${encodeURIComponent(jobId)}`;
   }
 
-  /** One request; an error answer becomes the server's CamtroveError, a network failure SERVER_UNREACHABLE. */
-  private async call<T = unknown>(call: Call): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
-    if (this.holder !== null) headers[IMPORT_LOCK_HEADER] = this.holder;
-    let body: string | Buffer | Readable | undefined;
-    if (call.raw) {
-      headers['content-type'] = 'application/octet-stream';
-      headers['content-length'] = String(call.raw.size);
-      body = call.raw.body;
-    } else if (call.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(call.json);
-    }
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(this.url(call.path), { method: call.method, headers, body, dispatcher: this.agent, headersTimeout: 600_000, bodyTimeout: 600_000 });
-    } catch (error) {
-      // A file that cannot be read while it is sent is the file's problem, not the server's.
-      if (call.raw && isFileError(error)) throw error;
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `cannot reach the camtrove server at ${this.address} (${reason})`, { cause: error });
-    }
-    const text = await response.body.text();
-    if (response.statusCode === call.nullOn) return null as T;
-    if (response.statusCode >= 400) throw answerError(response.statusCode, text, this.address, this.token !== null);
-    return (text === '' ? null : JSON.parse(text)) as T;
+  /** One request, with the import lock's holder id once this client holds the lock. */
+  private call<T = unknown>(call: ServerCall): Promise<T> {
+    return this.connection.json<T>({ ...call, headers: this.holder !== null ? { [IMPORT_LOCK_HEADER]: this.holder } : {} });
   }
-}
-
-function isFileError(error: unknown): boolean {
-  return typeof (error as NodeJS.ErrnoException).syscall === 'string' && ['open', 'read'].includes((error as NodeJS.ErrnoException).syscall!);
-}
-
-/** The server's own error when it answered one, else a message naming the status. */
-function answerError(status: number, text: string, address: string, tokenGiven: boolean): CamtroveError {
-  let body: { error?: { code?: string; message?: string } } = {};
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    // Not camtrove answering (a proxy's page): said below.
-  }
-  const code = body.error?.code;
-  if (code === 'CAMTROVE_ERR_ROUTE_NOT_FOUND') {
-    return new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `the camtrove server at ${address} does not offer imports (${body.error?.message ?? 'no such endpoint'}); it is older than this camtrove: update it`);
-  }
-  if (code && code in errorCatalogue && body.error?.message) {
-    const message =
-      code !== 'CAMTROVE_ERR_UNAUTHORIZED' ? body.error.message
-      : tokenGiven ? `the server at ${address} refused the token: ${body.error.message}`
-      : `the server at ${address} needs an API token: give it with --token, or in env CAMTROVE_TOKEN (\`camtrove token create\` on the server makes one)`;
-    return new CamtroveError(code as ErrorCode, message);
-  }
-  return new CamtroveError('CAMTROVE_ERR_SERVER_UNREACHABLE', `${address} answered HTTP ${status} without a camtrove error; is it a camtrove server (of this version)?`);
 }

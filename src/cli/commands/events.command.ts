@@ -7,13 +7,14 @@ import { parseExportFormat } from '../../domain/events/event-export.js';
 import type { EventQueryInput } from '../../domain/events/event-query.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { EventView } from '../../services/event.service.js';
-import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { addCommonOptions, type CommonOptions } from '../context.js';
 import { checkOutputFile } from '../output-path.js';
 import { emit, table } from '../output.js';
+import { addServerOptions, withLibraryApi, type ServerOptions } from '../remote.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-interface FilterFlags extends CommonOptions {
+interface FilterFlags extends CommonOptions, ServerOptions {
   camera: string[];
   from?: string;
   to?: string;
@@ -32,12 +33,12 @@ interface FilterFlags extends CommonOptions {
 
 /** The filters of `events ls`, the same as GET /api/events's. */
 function addFilterOptions(command: Command): Command {
-  return addCommonOptions(command)
+  return withOptions(command)
     .option('--camera <id>', 'a camera (repeatable)', collect, [])
     .option('--from <time>', 'events that end after this time: UTC ISO 8601 (2026-11-30T08:00:00Z) or a date')
     .option('--to <time>', 'events that start before this time')
-    .option('--media <file id>', 'only this media item\'s events')
-    .option('--job <id>', 'only events of the files of this import job')
+    .option('--media <file id>', 'only this media item\'s events (its file id, or a unique prefix)')
+    .option('--job <id>', 'only events of the files of this import job (its id, or a unique prefix)')
     .option('--min-score <n>', 'score at least this (0-1)')
     .option('--min-duration <s>', 'seconds, at least')
     .option('--max-duration <s>', 'seconds, at most')
@@ -69,39 +70,39 @@ function filterInput(flags: FilterFlags): EventQueryInput {
 }
 
 export function eventsCommand(): Command {
-  const events = new Command('events').description('motion events across the library: search them, show one, label them');
+  const events = new Command('events').description('motion events across the library (or a camtrove server\'s, with --server): search them, show one, label them');
 
   addFilterOptions(events.command('ls').description('search motion events (every filter applies); the same search as GET /api/events'))
     .option('--sort <order>', 'time (oldest first), -time (newest first) or score (best first)', 'time')
     .option('--limit <n>', 'events per page (1-1000)', '100')
     .option('--after <cursor>', 'continue from a previous page')
     .action(async (flags: FilterFlags & { sort: string; limit: string; after?: string }) => {
-      await withLibrary(flags, async (library) => {
-        const page = await library.events.search({ ...filterInput(flags), sort: flags.sort, limit: flags.limit, after: flags.after });
+      await withLibraryApi(flags, async (api) => {
+        const page = await api.events.search({ ...filterInput(flags), sort: flags.sort, limit: flags.limit, after: flags.after });
         emit(flags.json, page, () => listText(page.events, page.next));
       });
     });
 
-  addCommonOptions(events.command('show').description('one event, with its labels, track, trajectory, heatmap and the links to its files').argument('<id>', 'the event id'))
-    .action(async (id: string, flags: CommonOptions) => {
-      await withLibrary(flags, async (library) => {
-        const event = await library.events.get(id);
-        emit(flags.json, event, () => JSON.stringify(event, null, 2));
+  withOptions(events.command('show').description('one event: when, which camera, how long, score, labels, direction, its files (--json: the whole record, with its track, trajectory and heatmap)').argument('<id>', EVENT_ID))
+    .action(async (id: string, flags: EventFlags) => {
+      await withLibraryApi(flags, async (api) => {
+        const event = await api.events.get(id);
+        emit(flags.json, event, () => eventText(event));
       });
     });
 
-  addCommonOptions(events.command('label').description('label an event (again with the same name: change its score)').argument('<id>', 'the event id').argument('<name>', 'the label').option('--score <n>', 'how sure, 0-1'))
-    .action(async (id: string, name: string, flags: CommonOptions & { score?: string }) => {
-      await withLibrary(flags, async (library) => {
-        const event = await library.events.addLabel(id, { name, score: score(flags.score) });
+  withOptions(events.command('label').description('label an event (again with the same name: change its score)').argument('<id>', EVENT_ID).argument('<name>', 'the label').option('--score <n>', 'how sure, 0-1'))
+    .action(async (id: string, name: string, flags: EventFlags & { score?: string }) => {
+      await withLibraryApi(flags, async (api) => {
+        const event = await api.events.addLabel(id, { name, score: score(flags.score) });
         emit(flags.json, event, () => `event ${event.id}: ${labelsText(event)}`);
       });
     });
 
-  addCommonOptions(events.command('unlabel').description('take a label off an event').argument('<id>', 'the event id').argument('<name>', 'the label'))
-    .action(async (id: string, name: string, flags: CommonOptions) => {
-      await withLibrary(flags, async (library) => {
-        const result = await library.events.removeLabel(id, name);
+  withOptions(events.command('unlabel').description('take a label off an event').argument('<id>', EVENT_ID).argument('<name>', 'the label'))
+    .action(async (id: string, name: string, flags: EventFlags) => {
+      await withLibraryApi(flags, async (api) => {
+        const result = await api.events.removeLabel(id, name);
         emit(flags.json, result, () => (result.removed ? `removed ${JSON.stringify(name)} from event ${id}` : `event ${id} had no label ${JSON.stringify(name)}`));
       });
     });
@@ -110,8 +111,8 @@ export function eventsCommand(): Command {
     .option('--score <n>', 'how sure, 0-1')
     .option('--all', 'with no filter: label every event in the library')
     .action(async (name: string, flags: FilterFlags & { score?: string; all?: boolean }) => {
-      await withLibrary(flags, async (library) => {
-        const result = await library.events.labelMatching({ ...filterInput(flags), all: flags.all }, { name, score: score(flags.score) });
+      await withLibraryApi(flags, async (api) => {
+        const result = await api.events.labelMatching({ ...filterInput(flags), all: flags.all }, { name, score: score(flags.score) });
         emit(flags.json, result, () => `labelled ${result.labelled} events ${JSON.stringify(name)}`);
       });
     });
@@ -124,10 +125,9 @@ export function eventsCommand(): Command {
     .action(async (flags: FilterFlags & { format: string; sort: string; byDate?: boolean; output?: string }) => {
       const format = parseExportFormat(flags.format);
       if (flags.output) await checkOutputFile(flags.output, '-o');
-      await withLibrary(flags, async (library) => {
-        const input = { ...filterInput(flags), sort: flags.sort };
-        const exported = flags.byDate ? null : library.events.exportEvents(input, format);
-        const source = exported ? Readable.from(exported.pieces) : Readable.from([await library.events.labelsByDate(input)]);
+      await withLibraryApi(flags, async (api) => {
+        const exported = await api.events.export({ ...filterInput(flags), sort: flags.sort }, flags.byDate ? 'by-date' : format);
+        const source = Readable.from(exported.pieces);
         if (!flags.output) {
           try {
             await pipeline(source, process.stdout, { end: false });
@@ -145,11 +145,20 @@ export function eventsCommand(): Command {
           await rm(partial, { force: true });
           throw error;
         }
-        process.stderr.write(exported ? `exported ${exported.summary.count} events to ${flags.output}\n` : `wrote the labels by day to ${flags.output}\n`);
+        const count = exported.count();
+        process.stderr.write(flags.byDate ? `wrote the labels by day to ${flags.output}\n` : `exported ${count === null ? 'the' : count} events to ${flags.output}\n`);
       });
     });
 
   return events;
+}
+
+const EVENT_ID = 'the event id, or a unique prefix of at least 6 characters';
+
+type EventFlags = CommonOptions & ServerOptions;
+
+function withOptions(command: Command): Command {
+  return addServerOptions(addCommonOptions(command), 'the events of a camtrove server\'s library');
 }
 
 function score(value: string | undefined): number | null {
@@ -169,4 +178,31 @@ function listText(events: EventView[], next: string | null): string {
   const cell = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '-');
   const rows = events.map((e) => [e.id, cell(e.camera_name ?? e.camera_id), cell(e.started_at ?? `${cell(e.start)} s into the media`), `${cell(e.duration)} s`, cell(e.score), cell(e.direction), labelsText(e), String(e.media_id).slice(0, 12)]);
   return table(['EVENT', 'CAMERA', 'START (UTC)', 'DURATION', 'SCORE', 'DIRECTION', 'LABELS', 'MEDIA'], rows) + (next ? `\nmore: add --after ${next}` : '');
+}
+
+/** `events show` for people: the facts of one event on a line each (--json has the whole record). */
+export function eventText(event: EventView): string {
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
+  const seconds = (value: unknown) => (typeof value === 'number' ? `${value.toFixed(1)} s` : '-');
+  const colors = Array.isArray(event.colors) ? (event.colors as { name: string; share: number }[]).map((c) => `${c.name} ${Math.round(c.share * 100)} %`) : [];
+  const zones = Array.isArray(event.zones) ? (event.zones as string[]) : [];
+  const camera = text(event.camera_name) && event.camera_name !== event.camera_id ? `${text(event.camera_name)} (${text(event.camera_id)})` : (text(event.camera_id) ?? '-');
+  const when = text(event.started_at)
+    ? `${text(event.started_at)} to ${text(event.ended_at)} (UTC)`
+    : `${seconds(event.start)} to ${seconds(event.end)} into the media (its capture time is unknown)`;
+  const direction = text(event.direction) ? `${text(event.direction)}${typeof event.direction_deg === 'number' ? ` (${event.direction_deg}°)` : ''}` : 'none (no steady direction)';
+  const rows: [string, string][] = [
+    ['time', when],
+    ['camera', camera],
+    ['duration', seconds(event.duration)],
+    ['score', text(event.score) ?? '-'],
+    ['labels', labelsText(event)],
+    ['direction', direction],
+    ['colours', colors.length > 0 ? colors.join(', ') : '-'],
+    ['zones', zones.length > 0 ? zones.join(', ') : '-'],
+    ['media', text(event.media_id) ?? '-'],
+    ['thumbnail', text(event.thumbnail_file_id) ?? '-'],
+    ['clip', text(event.clip_file_id) ?? '-'],
+  ];
+  return [`event ${event.id}`, ...rows.map(([name, value]) => `  ${`${name}:`.padEnd(11)}${value}`), '', 'files: camtrove files get <id> -o FILE; everything (track, trajectory, heatmap): --json'].join('\n');
 }

@@ -3,25 +3,26 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { cascadedBody, fileBody } from '../../http/routes/file.routes.js';
-import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { addCommonOptions, type CommonOptions } from '../context.js';
+import type { FileSummary } from '../library-api.js';
 import { checkOutputFile } from '../output-path.js';
 import { emit, formatByteSize, parseLimit, table } from '../output.js';
 import { progressBar } from '../progress.js';
+import { addServerOptions, withLibraryApi, type ServerOptions } from '../remote.js';
 
 export function filesCommand(): Command {
-  const files = new Command('files').description('add, list, fetch and remove files in the library');
+  const files = new Command('files').description('add, list, fetch and remove files in the library (or a camtrove server\'s, with --server)');
 
-  addCommonOptions(files.command('add').description('add local files to the library (identical content is stored once)').argument('<paths...>', 'files to add', collectFile))
-    .action(async (paths: string[], options: CommonOptions) => {
-      await withLibrary(options, async (library) => {
-        const added: (ReturnType<typeof fileBody> & { created: boolean; path: string })[] = [];
+  withOptions(files.command('add').description('add local files to the library (identical content is stored once)').argument('<paths...>', 'files to add', collectFile))
+    .action(async (paths: string[], options: FilesOptions) => {
+      await withLibraryApi(options, async (api) => {
+        const added: (FileSummary & { created: boolean; path: string })[] = [];
         for (const path of paths) {
           const size = (await stat(path)).size;
           const bar = progressBar(basename(path), size, 'bytes');
           try {
-            const { file, created } = await library.files.addFromPath(path, { name: basename(path), onProgress: (n) => bar.update(n) });
-            added.push({ ...fileBody(file), created, path });
+            const { file, created } = await api.files.add(path, (n) => bar.update(n));
+            added.push({ ...file, created, path });
           } finally {
             bar.stop();
           }
@@ -30,45 +31,49 @@ export function filesCommand(): Command {
       });
     });
 
-  addCommonOptions(files.command('ls').description('list files, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
-    .action(async (options: CommonOptions & { limit: number; after?: string }) => {
-      await withLibrary(options, async (library) => {
-        const page = await library.files.list({ limit: options.limit, after: options.after });
-        const items = page.items.map(fileBody);
-        emit(options.json, { files: items, next: page.next }, () =>
-          items.length === 0
+  withOptions(files.command('ls').description('list files, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
+    .action(async (options: FilesOptions & { limit: number; after?: string }) => {
+      await withLibraryApi(options, async (api) => {
+        const page = await api.files.list({ limit: options.limit, ...(options.after !== undefined ? { after: options.after } : {}) });
+        emit(options.json, page, () =>
+          page.files.length === 0
             ? 'no files yet: add some with `camtrove files add <path>`'
-            : table(['ID', 'SIZE', 'TYPE', 'ADDED', 'NAME'], items.map((f) => [f.file_id.slice(0, 12), formatByteSize(f.size), f.content_type, f.created_at.slice(0, 19).replace('T', ' '), f.name])) +
+            : table(['ID', 'SIZE', 'TYPE', 'ADDED', 'NAME'], page.files.map((f) => [f.file_id.slice(0, 12), formatByteSize(f.size), f.content_type, f.created_at.slice(0, 19).replace('T', ' '), f.name])) +
               (page.next ? `\nmore: --after ${page.next}` : ''),
         );
       });
     });
 
-  addCommonOptions(files.command('get').description('write a file\'s bytes to a path, or to stdout').argument('<id>', 'file id or unique prefix').option('-o, --output <path>', 'where to write (default: stdout)'))
-    .action(async (id: string, options: CommonOptions & { output?: string }) => {
+  withOptions(files.command('get').description('write a file\'s bytes to a path, or to stdout').argument('<id>', 'file id or unique prefix').option('-o, --output <path>', 'where to write (default: stdout)'))
+    .action(async (id: string, options: FilesOptions & { output?: string }) => {
       if (options.output) await checkOutputFile(options.output, '-o');
-      await withLibrary(options, async (library) => {
-        const file = await library.files.resolve(id);
-        await pipeline(await library.files.open(file), options.output ? createWriteStream(options.output) : process.stdout);
-        if (options.output) emit(options.json, { ...fileBody(file), path: options.output }, () => `wrote ${formatByteSize(file.size)} to ${options.output}`);
+      await withLibraryApi(options, async (api) => {
+        const { file, content } = await api.files.download(id);
+        await pipeline(content, options.output ? createWriteStream(options.output) : process.stdout);
+        if (options.output) emit(options.json, { ...file, path: options.output }, () => `wrote ${formatByteSize(file.size)} to ${options.output}`);
       });
     });
 
-  addCommonOptions(
+  withOptions(
     files
       .command('rm')
       .description('remove a file from the library (refused while events, media, frames, analyses or import items use it, unless --cascade)')
       .argument('<id>', 'file id or unique prefix')
       .option('--cascade', 'also delete what uses the file (its events and media, frames, finished analyses), in the same transaction'),
-  ).action(async (id: string, options: CommonOptions & { cascade?: boolean }) => {
-    await withLibrary(options, async (library) => {
-      const { file, cascaded } = await library.files.delete(id, { cascade: options.cascade === true });
-      const counts = cascaded && cascadedBody(cascaded);
-      const also = counts ? Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind.replace('_', ' ')}`) : [];
-      emit(options.json, { file_id: file.id, deleted: true, cascaded: counts }, () => `removed ${file.id} (${file.name})${also.length > 0 ? `, with ${also.join(', ')}` : ''}`);
+  ).action(async (id: string, options: FilesOptions & { cascade?: boolean }) => {
+    await withLibraryApi(options, async (api) => {
+      const { file, cascaded } = await api.files.remove(id, options.cascade === true);
+      const also = cascaded ? Object.entries(cascaded).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind.replace('_', ' ')}`) : [];
+      emit(options.json, { file_id: file.file_id, deleted: true, cascaded }, () => `removed ${file.file_id} (${file.name})${also.length > 0 ? `, with ${also.join(', ')}` : ''}`);
     });
   });
   return files;
+}
+
+type FilesOptions = CommonOptions & ServerOptions;
+
+function withOptions(command: Command): Command {
+  return addServerOptions(addCommonOptions(command), 'the files of a camtrove server\'s library');
 }
 
 /** Checks each path to add before anything is stored, so a typo fails the whole command up front. */

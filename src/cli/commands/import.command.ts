@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Command } from 'commander';
 import { formatByteSize } from '../../domain/byte-size.js';
@@ -15,7 +15,7 @@ import { systemClock } from '../../adapters/clock.js';
 import { checkHookModule, type ImportHooks } from '../../services/import/import-hooks.js';
 import { dryRunImport, runImport } from '../../services/import/import-run.js';
 import type { ImportFileReport, ImportReport, ImportRunOptions } from '../../services/import/importer.js';
-import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { addCommonOptions, configFrom, withLibrary, type CommonOptions } from '../context.js';
 import { emit, table } from '../output.js';
 import { importProgressBar } from '../progress.js';
 import { addServerOptions, remoteLibrary, type ServerOptions } from '../remote.js';
@@ -62,7 +62,7 @@ export function importCommand(): Command {
       .option('--shard-size <n>', 'files per shard of the import job', String(DEFAULT_SHARD_SIZE))
       .option('--no-segment', 'only store the files; queue no motion segmentation')
       .option('--link', 'refer to the files where they are instead of copying them into the library (moving or deleting them later breaks the library)')
-      .option('--dry-run', 'print what would be imported (camera, time, size) and write nothing')
+      .option('--dry-run', 'print what a run would do with each file (import it, already imported, duplicate, skip, fail; camera, time, size) and write nothing; new files are hashed to find content the library already has')
       .option('--csv <file>', 'write every file\'s record (status, reason, camera, time, size, file id) to FILE'),
   );
   return addServerOptions(command, 'import into a camtrove server\'s library (the job is kept there)').action(async (folders: string[], flags: ImportFlags) => {
@@ -100,8 +100,18 @@ export function importCommand(): Command {
       }
     };
     let report: ImportReport;
-    if (flags.dryRun) {
-      report = await dryRunImport(request, localImportFiles, hookOptions);
+    if (flags.dryRun && remote) {
+      try {
+        report = await dryRunImport(request, localImportFiles, hookOptions, remote.previewSource());
+      } finally {
+        await remote.close();
+      }
+    } else if (flags.dryRun) {
+      // No library yet: nothing is in it, so every readable file would be imported, and none is made.
+      const config = configFrom(flags);
+      report = !config.databaseUrl && !existsSync(join(config.dataDir, 'camtrove.db'))
+        ? await dryRunImport(request, localImportFiles, hookOptions)
+        : await withLibrary(flags, (library) => dryRunImport(request, localImportFiles, hookOptions, library.imports.previewSource()));
     } else if (remote) {
       try {
         report = await run((options) => runImport(remote, { files: localImportFiles, clock: systemClock }, request, { ...hookOptions, ...options }));
@@ -113,7 +123,8 @@ export function importCommand(): Command {
     }
     if (flags.csv) await writeCsv(flags.csv, report.files);
     if (flags.dryRun) {
-      emit(flags.json, { job_id: null, dry_run: true, files: report.files.map(fileJson) }, () => dryRunText(report));
+      const wouldImport = report.files.filter((f) => f.status === 'would_import').length;
+      emit(flags.json, { job_id: null, dry_run: true, would_import: wouldImport, already_imported: report.alreadyImported, duplicates: report.duplicates, skipped: report.skipped, failed: report.failed, files: report.files.map(fileJson) }, () => dryRunText(report));
     } else {
       emit(flags.json, reportJson(report), () => summaryText(report, request, remote));
     }
@@ -193,7 +204,8 @@ function dryRunText(report: ImportReport): string {
   ]);
   const toImport = report.files.filter((f) => f.status === 'would_import');
   const bytes = toImport.reduce((sum, f) => sum + f.size, 0);
-  return [table(['ACTION', 'CAMERA', 'TIME (UTC)', 'SIZE', 'PATH'], rows), '', `dry run: ${toImport.length} files (${formatByteSize(bytes)}) would be imported, ${report.skipped} skipped, ${report.failed} cannot be; nothing was written`].join('\n');
+  const summary = `dry run: ${toImport.length} files (${formatByteSize(bytes)}) would be imported, ${report.alreadyImported} already imported, ${report.duplicates} duplicates, ${report.skipped} skipped, ${report.failed} cannot be; nothing was written`;
+  return [table(['ACTION', 'CAMERA', 'TIME (UTC)', 'SIZE', 'PATH'], rows), '', summary].join('\n');
 }
 
 async function hookModule(path: string): Promise<{ hooks: { module: ImportHooks; name: string } }> {

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { ImportJobView, ImportJobViews } from '../../services/import/import.service.js';
-import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
+import { addCommonOptions, type CommonOptions } from '../context.js';
 import { emit, parseLimit, table } from '../output.js';
-import { addServerOptions, remoteLibrary, type ServerOptions } from '../remote.js';
+import { addServerOptions, withLibraryApi, type ServerOptions } from '../remote.js';
 import { untilStopped } from '../signals.js';
 
 const WATCH_MS = 1000;
@@ -24,7 +24,7 @@ export function jobsCommand(): Command {
       });
     });
 
-  serverOptions(jobs.command('show').description('one import job: its status, its shards and its failures').argument('<id>', 'the job id').option('--watch', 'redraw every second until the job is complete (Ctrl-C stops watching, not the job)'))
+  serverOptions(jobs.command('show').description('one import job: its status, its shards and its failures').argument('<id>', 'the job id, or a unique prefix of at least 6 characters').option('--watch', 'redraw every second until the job is complete (Ctrl-C stops watching, not the job)'))
     .action(async (id: string, options: JobsOptions & { watch?: boolean }) => {
       await withJobs(options, async (imports) => {
         let view = await imports.getJob(id);
@@ -72,14 +72,8 @@ function serverOptions(command: Command): Command {
 }
 
 /** The jobs of the local library, or of the server of --server. */
-async function withJobs(options: JobsOptions, run: (imports: ImportJobViews) => Promise<void>): Promise<void> {
-  const remote = remoteLibrary(options);
-  if (!remote) return withLibrary(options, (library) => run(library.imports));
-  try {
-    await run(remote.jobs);
-  } finally {
-    await remote.close();
-  }
+function withJobs(options: JobsOptions, run: (imports: ImportJobViews) => Promise<void>): Promise<void> {
+  return withLibraryApi(options, (api) => run(api.jobs));
 }
 
 function jobText(view: ImportJobView): string {

@@ -88,7 +88,7 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="events-by-date-${stamp}.json"`).send(body);
       }
       const format = parseExportFormat(asked);
-      const { contentType, pieces } = events.exportEvents(input, format);
+      const { contentType, pieces } = await events.exportEvents(input, format);
       return reply.type(contentType).header('content-disposition', `attachment; filename="events-${stamp}.${format}"`).send(Readable.from(pieces));
     });
 

@@ -6,7 +6,7 @@ import { isTimeZone } from '../../domain/time-zone.js';
 import { acquireLibraryLock } from '../library-lock.js';
 import type { ImportDestination } from './import-destination.js';
 import { giveHookData, HookedImport, type ImportHooks } from './import-hooks.js';
-import { Importer, previewImport, type ImportFiles, type ImportReport, type ImportRunOptions } from './importer.js';
+import { Importer, previewImport, type ImportFiles, type ImportPreviewSource, type ImportReport, type ImportRunOptions } from './importer.js';
 
 /** A hook module for the run, loaded by the caller, and its data. */
 export interface HookOptions {
@@ -75,13 +75,14 @@ export async function checkImportRequest(request: ImportRequest, files: Pick<Imp
 }
 
 /**
- * What an import would do, reading the folders and writing nothing (no library is opened). A hook
- * module is given its data, so data it would refuse is refused here too.
+ * What an import would do, reading the folders and writing nothing: with the destination's job and
+ * media (`source`), the outcome a real run would give each file. A hook module is given its data,
+ * so data it would refuse is refused here too.
  */
-export async function dryRunImport(request: ImportRequest, files: ImportRunEnvironment['files'], options: HookOptions = {}): Promise<ImportReport> {
+export async function dryRunImport(request: ImportRequest, files: ImportRunEnvironment['files'], options: HookOptions = {}, source: ImportPreviewSource | null = null): Promise<ImportReport> {
   await checkImportRequest(request, files);
   const unused = () => Promise.reject(new Error('a dry run posts nothing'));
   const defaults = { registerCamera: unused, postVideoContent: unused, assignJobIds: unused, registerJobs: unused };
   await giveHookData(options.hooks?.module ?? {}, { hookData: options.hookData ?? null, request, defaults, log: options.log ?? (() => undefined) }, options.hooks?.name ?? null);
-  return previewImport(request, files);
+  return previewImport(request, files, source);
 }

@@ -6,7 +6,7 @@ import type { LockRepository } from '../../adapters/db/lock.repository.js';
 import type { MediaRepository } from '../../adapters/db/media.repository.js';
 import type { Page } from '../../adapters/db/pagination.js';
 import type { MediaTools } from '../../adapters/media/ffmpeg.js';
-import { CamtroveError } from '../../domain/errors.js';
+import { notFoundError, resolveId } from '../../domain/ids.js';
 import { IMPORT_JOB_ID, type ImportRequest } from '../../domain/import/import-request.js';
 import { itemState, summarizeJob, summarizeShard, type ImportItemState, type ImportJobStatus, type ShardSummary } from '../../domain/import/shards.js';
 import type { VideoInfo } from '../../domain/video-info.js';
@@ -15,7 +15,7 @@ import type { CameraService } from '../camera.service.js';
 import { databaseLocks } from '../library-lock.js';
 import type { ImportDestination } from './import-destination.js';
 import { runImport, type HookOptions, type ImportRunEnvironment } from './import-run.js';
-import type { ImportReport, ImportRunOptions } from './importer.js';
+import type { ImportPreviewSource, ImportReport, ImportRunOptions } from './importer.js';
 import { LibraryImportTarget } from './library-import-target.js';
 
 /** A job as `GET /api/jobs` lists it. */
@@ -83,8 +83,14 @@ export class ImportService implements ImportJobViews {
     return { items, next: jobs.next };
   }
 
-  async getJob(id: string): Promise<ImportJobView> {
-    const job = await requireImportJob(this.deps.imports, id);
+  /** One job by its id, or a unique prefix of at least 6 characters of one. */
+  async getJob(idOrPrefix: string): Promise<ImportJobView> {
+    const { imports } = this.deps;
+    const id = await resolveId('import job', idOrPrefix, {
+      exists: async (whole) => IMPORT_JOB_ID.test(whole) && (await imports.getJob(whole)) !== null,
+      withPrefix: (prefix, limit) => (IMPORT_JOB_ID.test(prefix) ? imports.idsWithPrefix(prefix, limit) : Promise.resolve([])),
+    });
+    const job = await requireImportJob(imports, id);
     const [shards, extent, errors] = await Promise.all([this.shards(job), this.deps.imports.jobExtent(job.id), this.deps.imports.failures(job.id, MAX_ERRORS_SHOWN)]);
     const summaries = Object.values(shards);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -99,6 +105,11 @@ export class ImportService implements ImportJobViews {
       counts: { item_count: job.itemCount, done: summaries.reduce((n, s) => n + s.done, 0), failed: summaries.reduce((n, s) => n + s.failed, 0) },
       errors: errors.map(({ path, reason }) => ({ path, reason })),
     };
+  }
+
+  /** What `import --dry-run` reads of this library: the request's earlier job, and the media stored. */
+  previewSource(): ImportPreviewSource {
+    return { store: this.deps.imports, hasMedia: (sha256) => this.deps.media.exists(sha256) };
   }
 
   /** Every shard of a job, summarized from one grouped query. */
@@ -128,6 +139,6 @@ export class ImportService implements ImportJobViews {
 /** A job by id, or IMPORT_JOB_NOT_FOUND. */
 export async function requireImportJob(imports: Pick<ImportRepository, 'getJob'>, id: string): Promise<ImportJobRecord> {
   const job = IMPORT_JOB_ID.test(id) ? await imports.getJob(id) : null;
-  if (!job) throw new CamtroveError('CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND', `no import job has id ${JSON.stringify(id)}`);
+  if (!job) throw notFoundError('import job', id);
   return job;
 }

@@ -245,11 +245,54 @@ async function planImport(request: ImportRequest, files: ImportFiles, onScan?: (
   return plan;
 }
 
-/** What an import would do, without writing anything: every file with its camera, time and size. */
-export async function previewImport(request: ImportRequest, files: ImportFiles): Promise<ImportReport> {
+/** What a dry run knows of the destination: the job of an earlier run of the request, and the media it has. */
+export interface ImportPreviewSource {
+  store: Pick<ImportJobStore, 'jobForRequest' | 'items'>;
+  /** Whether the destination has these bytes as media already (a real run would say "already imported"). */
+  hasMedia(sha256: string): Promise<boolean>;
+}
+
+/**
+ * What an import would do, without writing anything: every file with its camera, time and size,
+ * and the outcome a real run would give it. Files the request's job stored before (same size and
+ * time) are already imported; the others are hashed, in name order as a run takes them: a copy of
+ * an earlier file of the run is a duplicate, content the destination has is already imported, an
+ * empty file fails. Without a source (no library), every readable file would be imported.
+ */
+export async function previewImport(request: ImportRequest, files: ImportFiles, source: ImportPreviewSource | null = null): Promise<ImportReport> {
   const plan = await planImport(request, files);
-  const planned = plan.files.map((f) => fileReport(f, f.error === null ? 'would_import' : 'failed', f.error));
-  return summarize(null, [...planned, ...plan.skipped], 0, false);
+  const previous = source ? await source.store.jobForRequest(importRequestKey(request)) : null;
+  const known = new Map(previous && source ? (await source.store.items(previous.id)).map((item) => [item.pathKey, item] as const) : []);
+  const reports: ImportFileReport[] = [...plan.skipped];
+  const hashed = new Set<string>();
+  for (const file of plan.files) {
+    if (file.error !== null) {
+      reports.push(fileReport(file, 'failed', file.error));
+      continue;
+    }
+    const item = known.get(file.facts.pathKey);
+    if (item && item.state === 'stored' && item.size === file.facts.size && item.mtimeMs === file.facts.mtimeMs) {
+      reports.push(storedReport(item, 'already_imported'));
+      continue;
+    }
+    if (file.facts.size === 0) {
+      reports.push(fileReport(file, 'failed', 'the file is empty (0 bytes)'));
+      continue;
+    }
+    if (!source) {
+      reports.push(fileReport(file, 'would_import', null));
+      continue;
+    }
+    const digest = await files.hash(file.path, { keepBelow: 0 }).catch((error: unknown) => failureReason(error));
+    if (typeof digest === 'string') {
+      reports.push(fileReport(file, 'failed', digest));
+      continue;
+    }
+    const status: ImportFileStatus = hashed.has(digest.sha256) ? 'duplicate' : (await source.hasMedia(digest.sha256)) ? 'already_imported' : 'would_import';
+    hashed.add(digest.sha256);
+    reports.push({ ...fileReport(file, status, null), fileId: digest.sha256 });
+  }
+  return summarize(null, reports, 0, false);
 }
 
 /** One run over the files to import, `concurrency` at a time. */
