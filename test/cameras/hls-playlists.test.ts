@@ -202,6 +202,10 @@ describe('hls_variant through camtrove archive', () => {
     assert.equal(imported.code, 0, imported.stderr);
     const shown = JSON.parse((await processes.run(['cameras', 'show', 'low', '--json'], env.env())).stdout) as { hls_variant: string | null };
     assert.equal(shown.hls_variant, 'lowest');
+    const added = await processes.run(['cameras', 'add', 'top', '--type', 'hls', '--url', `${url}?top`, '--hls-variant', '1080p'], env.env());
+    assert.equal(added.code, 0, added.stderr);
+    const top = JSON.parse((await processes.run(['cameras', 'show', 'top', '--json'], env.env())).stdout) as { hls_variant: string | null };
+    assert.equal(top.hls_variant, '1080p');
     const out = join(dir, 'out');
     const result = await processes.run(['archive', '--camera', 'default', '--camera', 'low', '--camera', 'near-300', '--duration', '2', '--interval', '0.5', '--out', out, '--json'], env.env(), { timeoutMs: 45_000 });
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);

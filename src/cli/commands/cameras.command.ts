@@ -34,6 +34,7 @@ interface AddFlags extends CommonOptions {
   archiveInterval?: string;
   retentionDays?: string;
   retentionSize?: string;
+  hlsVariant?: string;
 }
 
 interface SearchFlags extends CommonOptions {
@@ -79,7 +80,8 @@ export function camerasCommand(): Command {
       .option('--disabled', 'register it switched off')
       .option('--archive-interval <s>', 'archive a frame every this many seconds under serve/worker')
       .option('--retention-days <d>', 'keep archived frames this many days')
-      .option('--retention-size <size>', 'keep at most this much of its archived frames, e.g. 20GB (the oldest go first)'),
+      .option('--retention-size <size>', 'keep at most this much of its archived frames, e.g. 20GB (the oldest go first)')
+      .option('--hls-variant <choice>', 'hls cameras with several variants: highest, lowest or a height such as 1080 (default: the one closest to 720p)'),
   ).action(async (id: string, flags: AddFlags) => {
     const input = addInput(id, flags);
     await withLibrary(flags, async (library) => {
@@ -204,6 +206,7 @@ function addInput(id: string, flags: AddFlags): CameraInput {
     archive_interval: flags.archiveInterval === undefined ? null : number('--archive-interval', flags.archiveInterval),
     retention_days: flags.retentionDays === undefined ? null : number('--retention-days', flags.retentionDays),
     retention_bytes: flags.retentionSize === undefined ? null : (parseByteSize(flags.retentionSize) ?? invalidFlag('--retention-size', flags.retentionSize, 'a size such as 500MB or 20GB')),
+    hls_variant: flags.hlsVariant ?? null,
   };
 }
 
