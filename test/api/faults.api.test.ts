@@ -450,7 +450,7 @@ describe('analysis faults', () => {
     for (const method of ['GET', 'DELETE']) {
       const error = await errorOf(await fetch(`${server.url}/api/analyses/beefbeef`, { method }));
       assert.deepEqual([error.status, error.code], [409, 'CAMTROVE_ERR_AMBIGUOUS_ID'], method);
-      assert.match(error.message, new RegExp(`analysis id prefix beefbeef matches several analyses \\(${ids[0]}, ${ids[1]}\\)`));
+      assert.match(error.message, new RegExp(`analysis id prefix beefbeef is ambiguous: matches 2 analyses \\(${ids[0]}, ${ids[1]}\\)`));
     }
     assert.equal((await fetch(`${server.url}/api/analyses/${ids[0]!.slice(0, 9)}/result`)).status, 200, 'a longer prefix is unique');
   });
