@@ -60,7 +60,7 @@ export async function mistakes(): Promise<unknown[]> {
 }
 `;
 
-describe('a typed client generated from the OpenAPI document', { skip: dialectName === 'postgres' ? 'the document does not depend on the database: runs in the SQLite pass' : false }, () => {
+describe('a typed client generated from the OpenAPI document', { skip: dialectName === 'postgres' ? 'no database involved: runs in the SQLite pass' : false }, () => {
   let library: Awaited<ReturnType<typeof openTestLibrary>>;
   let dir: string;
 

@@ -111,7 +111,7 @@ describe(`errors a user sees instead of a stack trace (${dialectName})`, () => {
 
   describe('CAMTROVE_DATABASE_URL', () => {
     const withDatabase = (url: URL, args = ['files', 'ls']) => run([...args, '--data', join(env.dir, 'pg-data')], { CAMTROVE_DATABASE_URL: url.toString() }, 30_000);
-    const noServer = testDatabaseUrl ? false : 'needs a PostgreSQL server: set CAMTROVE_TEST_DATABASE_URL';
+    const noServer = testDatabaseUrl ? false : process.env.CAMTROVE_TEST_POSTGRES_PASS ? 'PostgreSQL only: runs in the PostgreSQL pass' : 'needs a PostgreSQL server: set CAMTROVE_TEST_DATABASE_URL';
     /** The test server's URL with a password in it (its own, or one that trust authentication ignores). */
     const serverUrl = () => {
       const url = new URL(testDatabaseUrl);
