@@ -88,10 +88,11 @@ describe(`errors a user sees instead of a stack trace (${dialectName})`, () => {
       fileId = (JSON.parse(added.stdout) as { files: { file_id: string }[] }).files[0]!.file_id;
     });
 
-    it('files get -o and events export -o into a folder that does not exist', async () => {
+    it('files get -o, frames get -o and events export -o into a folder that does not exist', async () => {
       const missing = join(env.dir, 'no-such-folder');
       assertOneLineError(await run(['files', 'get', fileId, '-o', join(missing, 'clip.mp4')]), 'CAMTROVE_ERR_OUTPUT_PATH', `the folder ${missing} does not exist`, 'create it');
       assertOneLineError(await run(['events', 'export', '-o', join(missing, 'events.json')]), 'CAMTROVE_ERR_OUTPUT_PATH', `the folder ${missing} does not exist`);
+      assertOneLineError(await run(['frames', 'get', '0123456789ab', '-o', join(missing, 'frame.jpg')]), 'CAMTROVE_ERR_OUTPUT_PATH', `the folder ${missing} does not exist`);
       assertOneLineError(await run(['files', 'get', fileId, '-o', join(aFile, 'clip.mp4')]), 'CAMTROVE_ERR_OUTPUT_PATH', `${aFile} is a file, not a folder`);
     });
 

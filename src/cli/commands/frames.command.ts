@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { frameBody } from '../../http/routes/frame.routes.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
 import { emit, formatByteSize, parseLimit, table } from '../output.js';
+import { checkOutputFile } from '../output-path.js';
 
 interface LsOptions extends CommonOptions {
   camera: string;
@@ -48,6 +49,7 @@ export function framesCommand(): Command {
       .argument('<id>', 'frame id or unique prefix')
       .option('-o, --output <path>', 'where to write (default: stdout)'),
   ).action(async (id: string, options: CommonOptions & { output?: string }) => {
+    if (options.output) await checkOutputFile(options.output, '-o');
     await withLibrary(options, async (library) => {
       const frame = await library.frames.get(id);
       const file = await library.files.resolve(frame.fileId);
