@@ -13,6 +13,7 @@ import { filesBelow } from '../helpers/api.js';
 import type { ImportJson } from '../helpers/import.js';
 import { Processes, waitUntil } from '../helpers/cli.js';
 import { makeVideo, uniqueMp4 } from '../helpers/media.js';
+import { hasProgram } from '../helpers/proc.js';
 import { mountTmpfs } from '../helpers/tmpfs.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
@@ -112,7 +113,7 @@ describe(`camtrove import: bad input and faults (${dialectName})`, () => {
     assert.match(human.stdout, /loop\/again: a link to a folder already walked/);
   });
 
-  it('reports a file it may not read', { skip: isRoot && !hasSetpriv() ? 'running as root without setpriv to drop privileges' : false }, async () => {
+  it('reports a file it may not read', { skip: isRoot && !hasProgram('setpriv') ? 'running as root without setpriv to drop privileges' : false }, async () => {
     const folder = join(env.dir, 'private');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'CAM3-locked-1700000100.mp4'), uniqueMp4(base, 'locked'));
@@ -257,14 +258,6 @@ describe(`camtrove import: bad input and faults (${dialectName})`, () => {
   });
 });
 
-function hasSetpriv(): boolean {
-  try {
-    execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs the CLI as root without the capabilities that let root ignore file permissions

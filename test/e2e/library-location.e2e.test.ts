@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { camtroveBin, Processes, withoutDefaultLibrary } from '../helpers/cli.js';
 import { makeVideo } from '../helpers/media.js';
+import { hasProgram } from '../helpers/proc.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
 interface StatusJson {
@@ -16,14 +17,6 @@ interface StatusJson {
   counts: { files: number; cameras: number; events: number; jobs_queued: number; jobs_running: number } | null;
 }
 
-function hasScript(): boolean {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe(`which library a command uses (${dialectName})`, () => {
   let env: TestEnv;
@@ -110,7 +103,7 @@ describe(`which library a command uses (${dialectName})`, () => {
     assert.equal((await fetch(String(line.docs))).status, 200);
   });
 
-  it('serve on a terminal prints readable lines, not JSON', { skip: hasScript() ? false : 'needs script (util-linux) for a terminal' }, async () => {
+  it('serve on a terminal prints readable lines, not JSON', { skip: hasProgram('script') ? false : 'needs script (util-linux) for a terminal' }, async () => {
     const data = join(env.dir, 'served-tty');
     // A SIGINT after a few seconds stops the server cleanly, so nothing outlives the test.
     const command = `exec timeout -s INT 6 ${JSON.stringify(process.execPath)} ${JSON.stringify(camtroveBin)} serve --port 0 --no-workers`;

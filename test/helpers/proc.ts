@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcInfo {
@@ -37,4 +38,14 @@ export function childrenOf(ppid: number): ProcInfo[] {
 export function alive(pid: number): boolean {
   const info = procInfo(pid);
   return info !== null && info.state !== 'Z' && info.state !== 'X';
+}
+
+/** Whether a program is installed here (it answers `--version`). */
+export function hasProgram(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
