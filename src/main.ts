@@ -44,10 +44,24 @@ import { quickProbe, quickProbeBytes } from './adapters/media/quick-probe.js';
 import { EventService } from './services/event.service.js';
 import { ImportHost } from './services/import/import-host.js';
 import { ImportService, type ImportServiceDeps } from './services/import/import.service.js';
+import { LabelProjectRepository } from './adapters/db/label-project.repository.js';
+import { LabelAssetRepository } from './adapters/db/label-asset.repository.js';
+import { FfmpegAssetMedia } from './adapters/media/asset-media.js';
+import { NetworkPolicy } from './adapters/cameras/network-policy.js';
+import { UrlDownloader } from './adapters/labeling/url-download.js';
+import { ProjectService } from './services/labeling/project.service.js';
+import { AssetService } from './services/labeling/asset.service.js';
+import { AssetSourceResolver } from './services/labeling/asset-sources.js';
+import { AssetFrames } from './services/labeling/asset-frames.js';
+import { AssetPreparer } from './services/labeling/asset-preparer.js';
+import { FrameCache } from './services/labeling/frame-cache.js';
 
 import { createLogger } from './logging.js';
 
 export { createLogger };
+
+/** Frame images of labeling assets kept in memory for the next request. */
+const FRAME_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** Work folders without an owner tag (made by older versions) are removed after this long. */
 const STALE_WORK_MS = 24 * 3_600_000;
@@ -74,7 +88,10 @@ export interface Library {
   segmenter: Segmenter;
   segmentations: SegmentationStore;
   runner: AnalysisRunner;
-  /** Starts in-process workers for every analysis. */
+  /** Labeling projects and their assets. */
+  projects: ProjectService;
+  assets: AssetService;
+  /** Starts in-process workers for every analysis, and for preparing labeling assets. */
   startWorkers(): QueueWorker;
   /** Starts archiving, indefinitely, every enabled camera with an archive interval (claimed by one process at a time). */
   startArchiving(): Promise<void>;
@@ -140,6 +157,23 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const imports = new ImportService(importDeps);
   const importHost = new ImportHost({ ...importDeps, maxUploadBytes: config.maxUploadBytes });
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
+  const assetMedia = new FfmpegAssetMedia(media);
+  const downloads = new UrlDownloader(new NetworkPolicy(config.cameraNetworks));
+  const projects = new ProjectService(new LabelProjectRepository(database.db), files, clock);
+  const assetRepository = new LabelAssetRepository(database.db, database.dialect);
+  const assetFrames = new AssetFrames(files, assetMedia, new FrameCache(FRAME_CACHE_BYTES));
+  const assets = new AssetService({
+    projects,
+    assets: assetRepository,
+    files,
+    sources: new AssetSourceResolver({ files, events, downloads, probe: (path, signal) => media.probe(path, signal), maxUploadBytes: config.maxUploadBytes }),
+    events,
+    frames: assetFrames,
+    queue,
+    clock,
+    maxAttempts: config.maxAttempts,
+  });
+  const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
 
@@ -162,10 +196,11 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     segmenter,
     segmentations,
     runner,
+    projects,
+    assets,
     startWorkers() {
       if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
-      const worker = runner.start({
-        concurrency: config.concurrency,
+      const settings = {
         leaseMs: config.leaseMs,
         heartbeatMs: config.heartbeatMs,
         pollMs: config.pollMs,
@@ -173,9 +208,20 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
         backoff: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs },
         workRoot,
         ownerTag: currentOwnerTag(),
-      });
-      workers.push(worker);
-      return worker;
+      };
+      const worker = runner.start({ ...settings, concurrency: config.concurrency });
+      const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.default });
+      workers.push(worker, preparer);
+      // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
+      void assets.resumePending().catch((error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again'));
+      return {
+        get active() {
+          return worker.active + preparer.active;
+        },
+        close: async () => {
+          await Promise.all([worker.close(), preparer.close()]);
+        },
+      };
     },
     async startArchiving() {
       const archiving = await startContinuousArchiving({ config, cameras, files, database, media, clock, logger });
@@ -184,6 +230,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     async close() {
       await Promise.all(stoppers.map((stop) => stop()));
       await Promise.all(workers.map((w) => w.close()));
+      await downloads.close();
       await database.close();
     },
   };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { describeUsage, isUnused, type FileUsage } from './file-usage.js';
 
 const none = { count: 0, sample: [] };
-const unused: FileUsage = { events: none, previews: none, media: none, frames: none, analyses: none, activeAnalyses: none, importItems: none };
+const unused: FileUsage = { events: none, previews: none, media: none, frames: none, analyses: none, activeAnalyses: none, importItems: none, labelAssets: none };
 
 describe('file usage', () => {
   it('names what uses a file, with counts and a few ids', () => {

@@ -25,6 +25,8 @@ export interface FileUsage {
   activeAnalyses: UsageCount;
   /** Import items recorded as imported into this file (the sample names their jobs). */
   importItems: UsageCount;
+  /** Labeling assets showing this file, as their video or as one of their frames (a labeler's work hangs on them). */
+  labelAssets: UsageCount;
 }
 
 const KINDS: { key: keyof FileUsage; one: string; many: string }[] = [
@@ -35,6 +37,7 @@ const KINDS: { key: keyof FileUsage; one: string; many: string }[] = [
   { key: 'analyses', one: 'finished analysis', many: 'finished analyses' },
   { key: 'activeAnalyses', one: 'pending or running analysis', many: 'pending or running analyses' },
   { key: 'importItems', one: 'import item', many: 'import items' },
+  { key: 'labelAssets', one: 'labeling asset', many: 'labeling assets' },
 ];
 
 export function isUnused(usage: FileUsage): boolean {

@@ -9,7 +9,7 @@ const HEX_ID = /^[0-9a-f]+$/;
 export const PREFIX_MATCHES_READ = 6;
 
 /**
- * What users type ids of. Hex kinds (files, analyses, events, frames) are checked as hex of at most their
+ * What users type ids of. Hex kinds (files, analyses, events, frames, projects, assets) are checked as hex of at most their
  * length; named kinds (cameras, import jobs) have ids people choose, tried whole first.
  */
 const KINDS = {
@@ -19,6 +19,8 @@ const KINDS = {
   frame: { plural: 'frames', hexLength: 32, notFound: 'CAMTROVE_ERR_FRAME_NOT_FOUND' },
   camera: { plural: 'cameras', hexLength: null, notFound: 'CAMTROVE_ERR_CAMERA_NOT_FOUND' },
   'import job': { plural: 'import jobs', hexLength: null, notFound: 'CAMTROVE_ERR_IMPORT_JOB_NOT_FOUND' },
+  project: { plural: 'projects', hexLength: 32, notFound: 'CAMTROVE_ERR_PROJECT_NOT_FOUND' },
+  asset: { plural: 'assets', hexLength: 32, notFound: 'CAMTROVE_ERR_ASSET_NOT_FOUND' },
 } as const satisfies Record<string, { plural: string; hexLength: number | null; notFound: ErrorCode }>;
 
 export type IdKind = keyof typeof KINDS;

@@ -25,11 +25,13 @@ import { eventRoutes } from './routes/event.routes.js';
 import { importRoutes } from './routes/import.routes.js';
 import { jobRoutes } from './routes/job.routes.js';
 import { frameRoutes } from './routes/frame.routes.js';
+import { projectRoutes } from './routes/project.routes.js';
+import { assetRoutes } from './routes/asset.routes.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database'> & {
+export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets'> & {
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
@@ -101,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes(deps.imports));
   await app.register(importRoutes(deps.importHost), { prefix: '/api' });
   await app.register(eventRoutes(deps.events), { prefix: '/api' });
+  await app.register(projectRoutes(deps.projects));
+  await app.register(assetRoutes(deps.assets));
   await app.register(async (aliases) => {
     markDeprecated(aliases);
     await aliases.register(fileRoutes(deps.files, deps.config.maxUploadBytes, SEED_FILE_PATHS));

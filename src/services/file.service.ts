@@ -153,6 +153,10 @@ export class FileService {
         if (usage.activeAnalyses.count > 0) {
           throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; cancel the pending or running analyses (or wait for them to finish) before deleting it`);
         }
+        // Labels are people's work: a file deletion never takes assets along.
+        if (usage.labelAssets.count > 0) {
+          throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; remove those assets from their projects first (camtrove assets rm, DELETE /api/projects/{id}/assets)`);
+        }
         let cascaded: FileUsage | null = null;
         if (!isUnused(usage)) {
           if (!options.cascade) {
@@ -168,6 +172,21 @@ export class FileService {
     await this.withRoom(() => this.finishBlobDeletions([id]));
     await this.refillReserve();
     return result;
+  }
+
+  /**
+   * Lets go of files that nothing uses any more (the frames cut from a removed asset's video): their
+   * rows and blobs. Files something still uses stay. Returns how many went.
+   */
+  async dropUnused(ids: readonly string[]): Promise<number> {
+    let dropped = 0;
+    const list = [...new Set(ids)];
+    for (let i = 0; i < list.length; i += SWEEP_BATCH) {
+      const batch = list.slice(i, i + SWEEP_BATCH);
+      dropped += await this.withRoom(() => this.files.locked(batch, async (files) => files.deleteAndScheduleBlobs(await files.unused(batch), this.clock.now())));
+      await this.withRoom(() => this.finishBlobDeletions(batch));
+    }
+    return dropped;
   }
 
   /**

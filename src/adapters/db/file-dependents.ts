@@ -28,6 +28,10 @@ export async function fileUsage(db: Kysely<Database>, id: string): Promise<FileU
     analyses: await usage(analyses(false), 'id'),
     activeAnalyses: await usage(analyses(true), 'id'),
     importItems: await usage(db.selectFrom('import_items').where('file_id', '=', id), 'job_id'),
+    labelAssets: await usage(
+      db.selectFrom('label_assets').where((eb) => eb.or([eb('file_id', '=', id), eb('id', 'in', eb.selectFrom('label_asset_frames').select('asset_id').where('file_id', '=', id))])),
+      'id',
+    ),
   };
 }
 
@@ -78,7 +82,7 @@ export async function deleteFileUsers(db: Kysely<Database>, id: string, now: num
     .execute();
 }
 
-/** Of these file ids, those nothing refers to (no event, media, frame, analysis or import item). */
+/** Of these file ids, those nothing refers to (no event, media, frame, analysis, import item or labeling asset). */
 export async function unusedFiles(db: Kysely<Database>, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const list = [...new Set(ids)];
@@ -92,5 +96,7 @@ export async function unusedFiles(db: Kysely<Database>, ids: readonly string[]):
   add(await db.selectFrom('analyses').select('file_id as id').where('file_id', 'in', list).execute());
   add(await db.selectFrom('analysis_outputs').select('file_id as id').where('file_id', 'in', list).execute());
   add(await db.selectFrom('import_items').select('file_id as id').where('file_id', 'in', list).execute());
+  add(await db.selectFrom('label_assets').select('file_id as id').where('file_id', 'in', list).execute());
+  add(await db.selectFrom('label_asset_frames').select('file_id as id').where('file_id', 'in', list).execute());
   return list.filter((id) => !used.has(id));
 }

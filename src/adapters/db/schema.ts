@@ -239,6 +239,64 @@ export interface AnalysisOutputsTable {
   file_id: string;
 }
 
+export interface LabelProjectsTable {
+  id: string;
+  title: string;
+  description: string;
+  input_type: string;
+  json_interface: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelAssetsTable {
+  id: string;
+  project_id: string;
+  external_id: string;
+  content: string;
+  json_content: string | null;
+  source_kind: string;
+  file_id: string | null;
+  event_id: string | null;
+  range_start: number | null;
+  range_end: number | null;
+  json_metadata: string;
+  processing_parameters: string | null;
+  status: string;
+  processing_state: string;
+  error_code: string | null;
+  error_message: string | null;
+  batch_id: string;
+  width: number | null;
+  height: number | null;
+  rotation: number | null;
+  frame_count: number | null;
+  fps: number | null;
+  codec: string | null;
+  start_time: number | null;
+  duration: number | null;
+  created_at_us: number;
+  updated_at: number;
+}
+
+export interface LabelAssetMetadataTable {
+  asset_id: string;
+  key: string;
+  text_value: string | null;
+  num_value: number | null;
+}
+
+export interface LabelAssetFramesTable {
+  asset_id: string;
+  idx: number;
+  pts: number | null;
+  source_idx: number | null;
+  key_pts: number | null;
+  width: number;
+  height: number;
+  file_id: string | null;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
@@ -256,4 +314,8 @@ export interface Database {
   locks: LocksTable;
   blob_deletions: BlobDeletionsTable;
   analysis_outputs: AnalysisOutputsTable;
+  label_projects: LabelProjectsTable;
+  label_assets: LabelAssetsTable;
+  label_asset_metadata: LabelAssetMetadataTable;
+  label_asset_frames: LabelAssetFramesTable;
 }

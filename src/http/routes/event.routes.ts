@@ -8,7 +8,7 @@ import { errorResponses } from '../schemas.js';
 const text = (description: string) => Type.Optional(Type.String({ description }));
 
 /** Every filter applies; each is validated by the search itself, so a bad one is named in the error. */
-const Filters = {
+export const EventFilters = {
   camera: Type.Optional(Type.Array(Type.String(), { description: 'Camera id; repeat it (or separate ids with commas) for several.' })),
   from: text('Events that end after this time: UTC ISO 8601 with Z or an offset, or a date.'),
   to: text('Events that start before this time (same form as from).'),
@@ -26,7 +26,7 @@ const Filters = {
 };
 
 const SearchQuery = Type.Object({
-  ...Filters,
+  ...EventFilters,
   sort: Type.Optional(Type.String({ description: `${EVENT_SORTS.join(', ')}: by start time, oldest or (-time) newest first, or best score first.`, default: 'time' })),
   limit: text(`Events per page, 1–${MAX_EVENT_PAGE} (default 100).`),
   after: text('The `next` value of the previous page (the same search only).'),
@@ -73,7 +73,7 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         description: 'The filters and sort of GET /api/events. by_date=true gives the labels grouped by day instead (JSON, one camera). See docs/export.md for each layout.',
         tags: ['events'],
         querystring: Type.Object({
-          ...Filters,
+          ...EventFilters,
           format: Type.Optional(Type.String({ description: `${EXPORT_FORMATS.join(', ')} (default json)` })),
           sort: SearchQuery.properties.sort,
           by_date: Type.Optional(Type.Boolean()),
@@ -97,7 +97,7 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         summary: 'Label every event a search matches',
         description: 'The filters of GET /api/events, in the query string; at least one, or all=true to label every event.',
         tags: ['events'],
-        querystring: Type.Object({ ...Filters, all: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({ ...EventFilters, all: Type.Optional(Type.Boolean()) }),
         body: LabelBody,
         response: { 200: Type.Object({ labelled: Type.Integer({ description: 'Events labelled (or whose label was updated).' }) }), ...errorResponses(400, 401) },
       },

@@ -1,0 +1,186 @@
+import { rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../../adapters/clock.js';
+import type { AssetFrameRecord, AssetMeasurements, AssetRecord, LabelAssetRepository } from '../../adapters/db/label-asset.repository.js';
+import type { AssetMedia, VideoIndex } from '../../adapters/media/asset-media.js';
+import type { JobQueue, QueueWorker, RunningJob } from '../../adapters/queue/job-queue.js';
+import { CamtroveError, isCamtroveError } from '../../domain/errors.js';
+import { effectiveSampling, sampleFrames } from '../../domain/labeling/frame-sampling.js';
+import { taggedName } from '../../domain/process-owner.js';
+import type { FileService } from '../file.service.js';
+import type { RunnerSettings } from '../analysis-runner.js';
+import { mapConcurrent } from './asset-sources.js';
+import { PREPARE_ASSET_JOB } from './asset.service.js';
+import type { AssetFrames } from './asset-frames.js';
+
+/** Images of a frame list read at once. */
+const IMAGES_AT_ONCE = 8;
+/** How close a frame's time must be to an event's bounds to count as inside (timestamps are rounded). */
+const EPSILON = 1e-6;
+
+export interface AssetPreparerDeps {
+  assets: LabelAssetRepository;
+  files: Pick<FileService, 'localCopy' | 'addFromPath' | 'dropUnused'>;
+  media: AssetMedia;
+  frames: Pick<AssetFrames, 'forget'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Prepares assets on the job queue: measures the video (or each image of a frame list) and writes
+ * the frame table, frame k being the k-th decoded frame in presentation order, or the k-th at the
+ * sampling rate, with its PTS. With `shouldUseNativeVideo: false` the frames are also cut into
+ * images stored in the library. Safe to run twice: only a PENDING asset is written, once.
+ */
+export class AssetPreparer {
+  constructor(private readonly deps: AssetPreparerDeps) {}
+
+  start(queue: JobQueue, settings: Omit<RunnerSettings, 'concurrency'> & { concurrency: number }): QueueWorker {
+    return queue.startWorker({
+      concurrency: { [PREPARE_ASSET_JOB]: settings.concurrency },
+      handle: (job) => this.run(job, settings.workRoot, settings.ownerTag),
+      onFailed: async (job, error) => {
+        const { assetId } = job.payload as { assetId: string };
+        this.deps.logger.warn({ assetId, code: error.code }, `asset could not be prepared: ${error.message}`);
+        await this.deps.assets.markFailed(assetId, { code: error.code, message: error.message }, this.deps.clock.now());
+      },
+      leaseMs: settings.leaseMs,
+      heartbeatMs: settings.heartbeatMs,
+      pollMs: settings.pollMs,
+      timeoutMs: settings.timeoutMs,
+      backoff: settings.backoff,
+      onError: (error) => this.deps.logger.error({ err: error }, 'asset preparation worker error'),
+    });
+  }
+
+  private async run(job: RunningJob, workRoot: string, ownerTag: string): Promise<void> {
+    const { assetId } = job.payload as { assetId: string };
+    const workDir = join(workRoot, taggedName(`asset-${assetId}-${job.attempt}`, ownerTag));
+    await mkdir(workDir, { recursive: true });
+    try {
+      await this.prepare(assetId, workDir, job.signal);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Prepares one asset now (the job's work). */
+  async prepare(assetId: string, workDir: string, signal: AbortSignal): Promise<void> {
+    const asset = await this.deps.assets.get(assetId);
+    if (!asset || asset.processingState !== 'PENDING') return;
+    const { measured, frames, storedFileIds } = asset.sourceKind === 'frames' ? await this.imageList(asset, signal) : await this.video(asset, workDir, signal);
+    signal.throwIfAborted();
+    const { ready, replacedCutFileIds } = await this.deps.assets.markReady(asset.id, measured, frames, this.deps.clock.now());
+    // Deleted or changed meanwhile: the images cut for it belong to nobody.
+    await this.deps.files.dropUnused(ready ? replacedCutFileIds : storedFileIds);
+    this.deps.frames.forget(asset.id);
+  }
+
+  private async imageList(asset: AssetRecord, signal: AbortSignal): Promise<Prepared> {
+    const fileIds = await this.deps.assets.frameFiles(asset.id);
+    const fps = positiveNumber(asset.processingParameters?.framesPlayedPerSecond);
+    const sizes = await mapConcurrent(fileIds, IMAGES_AT_ONCE, async (fileId, index) => {
+      signal.throwIfAborted();
+      const copy = await this.deps.files.localCopy(fileId);
+      try {
+        return await this.deps.media.imageInfo(copy.path);
+      } catch (error) {
+        const reason = isCamtroveError(error) ? error.message : String(error);
+        throw new CamtroveError('CAMTROVE_ERR_ASSET_SOURCE', `asset ${JSON.stringify(asset.externalId)}: frame ${index} (${asset.jsonContent?.[index] ?? fileId}) is not an image camtrove can read: ${reason}`);
+      } finally {
+        await copy.release();
+      }
+    });
+    const frames = sizes.map((size, index): AssetFrameRecord => ({ index, pts: fps ? index / fps : null, sourceIndex: index, keyPts: null, width: size.width, height: size.height, fileId: fileIds[index]! }));
+    const first = sizes[0];
+    return {
+      measured: { width: first?.width ?? null, height: first?.height ?? null, rotation: 0, frameCount: frames.length, fps, codec: first?.format ?? null, startTime: frames.length > 0 ? 0 : null, duration: fps ? frames.length / fps : null },
+      frames,
+      storedFileIds: [],
+    };
+  }
+
+  private async video(asset: AssetRecord, workDir: string, signal: AbortSignal): Promise<Prepared> {
+    if (!asset.fileId) throw new CamtroveError('CAMTROVE_ERR_ASSET_SOURCE', `asset ${JSON.stringify(asset.externalId)} has no video`);
+    const copy = await this.deps.files.localCopy(asset.fileId);
+    try {
+      const index = await this.deps.media.indexVideo(copy.path, { signal });
+      const native = nativeFrames(index, asset);
+      if (native.length === 0) throw new CamtroveError('CAMTROVE_ERR_ASSET_SOURCE', `asset ${JSON.stringify(asset.externalId)}: the video has no frame${asset.rangeStart !== null ? ' in the event\'s time range' : ''}`);
+      const samplingFps = effectiveSampling(asset.processingParameters as Parameters<typeof effectiveSampling>[0]);
+      const picks = samplingFps ? sampleFrames(native.map((f) => f.pts), samplingFps) : native.map((_, i) => i);
+      const frames: AssetFrameRecord[] = picks.map((pick, idx) => {
+        const source = native[pick]!;
+        return { index: idx, pts: source.pts, sourceIndex: source.sourceIndex, keyPts: source.keyPts, width: index.width, height: index.height, fileId: null };
+      });
+      const storedFileIds = asset.processingParameters?.shouldUseNativeVideo === false ? await this.cut(asset, copy.path, frames, workDir, signal) : [];
+      const firstPts = frames[0]!.pts!;
+      const lastPts = frames.at(-1)!.pts!;
+      const measured: AssetMeasurements = {
+        width: index.width,
+        height: index.height,
+        rotation: index.rotation,
+        frameCount: frames.length,
+        fps: samplingFps ?? index.fps,
+        codec: index.codec,
+        startTime: firstPts,
+        duration: asset.rangeStart !== null ? lastPts - firstPts : index.duration,
+      };
+      return { measured, frames, storedFileIds };
+    } finally {
+      await copy.release();
+    }
+  }
+
+  /** Cuts the frames into JPEG images stored in the library; each frame row then points at its image. */
+  private async cut(asset: AssetRecord, path: string, frames: AssetFrameRecord[], workDir: string, signal: AbortSignal): Promise<string[]> {
+    const distinct = [...new Set(frames.map((f) => f.pts!))].sort((a, b) => a - b);
+    const paths = await this.deps.media.splitFrames(path, distinct, workDir, signal);
+    const byPts = new Map<number, string>();
+    const stored: string[] = [];
+    const digits = Math.max(String(frames.length).length, 1);
+    for (let i = 0; i < distinct.length; i += 1) {
+      signal.throwIfAborted();
+      // Kili's names: the external id and the 1-based frame number.
+      const name = `${asset.externalId}_${String(i + 1).padStart(digits, '0')}.jpg`;
+      const { file } = await this.deps.files.addFromPath(paths[i]!, { name, contentType: 'image/jpeg' });
+      byPts.set(distinct[i]!, file.id);
+      stored.push(file.id);
+    }
+    for (const frame of frames) frame.fileId = byPts.get(frame.pts!) ?? null;
+    return stored;
+  }
+}
+
+interface Prepared {
+  measured: AssetMeasurements;
+  frames: AssetFrameRecord[];
+  /** Files stored while preparing, let go of if the asset changed meanwhile. */
+  storedFileIds: string[];
+}
+
+interface NativeFrame {
+  pts: number;
+  sourceIndex: number;
+  keyPts: number;
+}
+
+/** Every decoded frame of the asset (within an event's span), with the key frame decoding starts from. */
+function nativeFrames(index: VideoIndex, asset: AssetRecord): NativeFrame[] {
+  let keyPts = index.frames[0]?.pts ?? 0;
+  const all = index.frames.map((frame, sourceIndex) => {
+    if (frame.key) keyPts = frame.pts;
+    return { pts: frame.pts, sourceIndex, keyPts };
+  });
+  if (asset.rangeStart === null || asset.rangeEnd === null) return all;
+  // An event's start and end count from the start of its media, as segmentation measured them.
+  const from = index.startTime + asset.rangeStart - EPSILON;
+  const to = index.startTime + asset.rangeEnd + EPSILON;
+  return all.filter((f) => f.pts >= from && f.pts <= to);
+}
+
+function positiveNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
