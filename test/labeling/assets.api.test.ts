@@ -35,6 +35,7 @@ describe(`labeling assets over REST (${dialectName})`, () => {
   let urls: Awaited<ReturnType<typeof fileServer>>;
 
   before(async () => {
+    served.library.startWorkers();
     dir = await mkdtemp(join(tmpdir(), 'camtrove-assets-'));
     clip = await makeVideo(join(dir, 'clip.mp4'), { seconds: 2, fps: 10, width: 160, height: 120 });
     await makeVideo(join(dir, 'other.mp4'), { seconds: 1, fps: 12, width: 128, height: 96 });
@@ -160,7 +161,7 @@ describe(`labeling assets over REST (${dialectName})`, () => {
     await refused({ contentArray: [`${urls.url}/other.mp4`, `${urls.url}/text`], externalIdArray: ['fine', 'words'] }, 'CAMTROVE_ERR_ASSET_SOURCE', 'words', 'not a video');
     await refused({ contentArray: [`${urls.url}/missing.mp4`], externalIdArray: ['gone'] }, 'CAMTROVE_ERR_ASSET_SOURCE', 'gone', '404');
     await refused({ contentArray: ['http://127.0.0.1:9/closed.mp4'], externalIdArray: ['closed'] }, 'CAMTROVE_ERR_ASSET_SOURCE', 'closed', 'refused');
-    await refused({ contentArray: [file], externalIdArray: ['x'], jsonMetadataArray: ['not an object'] }, 'CAMTROVE_ERR_INVALID_METADATA', 'x');
+    await refused({ contentArray: [file], externalIdArray: ['x'], jsonMetadataArray: ['not an object'] }, 'CAMTROVE_ERR_INVALID_ASSETS', 'x', 'object');
     await refused({ contentArray: [file, file], externalIdArray: ['x'] }, 'CAMTROVE_ERR_INVALID_ASSETS');
   });
 
