@@ -44,7 +44,6 @@ describe(`labeling assets over REST (${dialectName})`, () => {
       '/other.mp4': { path: join(dir, 'other.mp4'), type: 'video/mp4' },
       '/stream': { path: join(dir, 'other.mp4'), type: 'application/octet-stream' },
       '/text': { path: join(dir, 'notes.txt'), type: 'text/plain' },
-      '/hang.mp4': { hang: true },
     });
     clipId = await apiClient(served.server.url).upload(await readFile(clip), 'clip.mp4');
   });
@@ -344,5 +343,26 @@ describe(`labeling assets over REST (${dialectName})`, () => {
     assert.equal(gone.status, 404);
     assert.equal(gone.body.error?.code, 'CAMTROVE_ERR_ASSET_NOT_FOUND');
     assert.equal((await apiClient(served.server.url).download(clipId)).status, 200);
+  });
+});
+
+describe(`asset URLs under the network policy (${dialectName})`, () => {
+  const served = servedLibrary({ cameraNetworks: '127.0.0.1/32' });
+
+  it('does not fetch a URL outside CAMTROVE_CAMERA_NETWORKS, and says so naming the asset', async () => {
+    const api = jsonClient(served.server.url);
+    const projectId = (await api.post<{ id: string }>('/api/projects', { title: 'policy', inputType: 'VIDEO', jsonInterface: INTERFACE })).body.id;
+    let requests = 0;
+    const outside = await fileServer({ '/clip.mp4': { body: 'bytes' } }, '127.0.0.2');
+    outside.server.on('request', () => (requests += 1));
+    try {
+      const answer = await api.post(`/api/projects/${projectId}/assets`, { contentArray: [`${outside.url}/clip.mp4`], externalIdArray: ['elsewhere'] });
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      assert.equal(answer.body.error?.code, 'CAMTROVE_ERR_ASSET_SOURCE');
+      assert.match(answer.body.error?.message ?? '', /elsewhere.*127\.0\.0\.2.*CAMTROVE_CAMERA_NETWORKS/);
+      assert.equal(requests, 0, 'no request reached the address');
+    } finally {
+      await outside.close();
+    }
   });
 });

@@ -58,24 +58,23 @@ export function jsonClient(url: string, headers: Record<string, string> = {}) {
 }
 
 /** A loopback HTTP server that serves files by path, and answers what a test asks for other paths. */
-export async function fileServer(routes: Record<string, { path?: string; status?: number; type?: string; body?: Buffer | string; hang?: boolean }>): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function fileServer(routes: Record<string, { path?: string; status?: number; type?: string; body?: Buffer | string }>, host = '127.0.0.1'): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     const route = routes[request.url ?? ''];
     if (!route) {
       response.writeHead(404).end('not here');
       return;
     }
-    if (route.hang) return;
     void (async () => {
       const body = route.path ? await readFile(route.path) : (route.body ?? '');
       response.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/octet-stream', 'content-length': Buffer.byteLength(body) });
       response.end(body);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     server,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
