@@ -29,8 +29,10 @@ async function timing(path: string): Promise<{ pts: number[]; start: number; end
 }
 
 /** Which source frame each output of fps=F:round=up is, found by matching frame hashes (every source frame differs). */
+const sourceHashes = new Map<string, Promise<string[]>>();
 async function ffmpegPicks(path: string, fps: number): Promise<number[]> {
-  const sources = await frameHashes(path, null);
+  if (!sourceHashes.has(path)) sourceHashes.set(path, frameHashes(path, null));
+  const sources = await sourceHashes.get(path)!;
   assert.equal(new Set(sources).size, sources.length, 'the clip repeats a frame: outputs could not be matched');
   const outputs = await frameHashes(path, `fps=${fps}:round=up`);
   return outputs.map((hash) => sources.indexOf(hash));

@@ -60,6 +60,11 @@ describe('validateJsonInterface', () => {
     validateJsonInterface(value);
     assert.deepEqual(value, before);
   });
+  it('keeps a job named __proto__ as a job, not as the prototype', () => {
+    const result = validateJsonInterface(JSON.parse('{"jobs":{"__proto__":{"mlTask":"TRANSCRIPTION"},"A":{"mlTask":"TRANSCRIPTION"}}}'));
+    assert.deepEqual(Object.keys(result.jobs), ['__proto__', 'A']);
+    assert.equal(Object.getPrototypeOf(result.jobs), Object.prototype);
+  });
   it('refuses what is not an interface at all', () => {
     assert.match(refusal(null), /must be an object/);
     assert.match(refusal([]), /must be an object/);

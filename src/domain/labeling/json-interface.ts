@@ -102,10 +102,9 @@ export function validateJsonInterface(value: unknown): JsonInterface {
   problems.push(...childProblems(checked));
   if (problems.length > 0) throw invalid(problems);
 
-  const normalised: Record<string, JobDefinition> = {};
-  for (const [name, job] of Object.entries(jobs as Record<string, JobDefinition>)) {
-    normalised[name] = { ...structuredClone(job), required: job.required === true || job.required === 1 ? 1 : 0, isChild: job.isChild ?? false, isVisible: job.isVisible ?? true };
-  }
+  // fromEntries defines each job as an own property, even one named __proto__.
+  const normalised = Object.fromEntries(Object.entries(jobs as Record<string, JobDefinition>).map(([name, job]): [string, JobDefinition] =>
+    [name, { ...structuredClone(job), required: job.required === true || job.required === 1 ? 1 : 0, isChild: job.isChild ?? false, isVisible: job.isVisible ?? true }]));
   return { ...structuredClone(value), jobs: normalised };
 }
 
