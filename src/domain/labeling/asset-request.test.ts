@@ -105,6 +105,8 @@ describe('planAssets', () => {
       jsonMetadataArray: [{}, { processingParameters: { shouldUseNativeVideo: false } }],
     });
     assert.match(message, /cannot mix shouldUseNativeVideo true and false: asset "native" \(position 0\) .*asset "split" \(position 1\)/);
+    assert.match(refusal({ contentArray: [FILE, EVENT], jsonMetadataArray: [{ processingParameters: { shouldUseNativeVideo: true } }, { processingParameters: { shouldUseNativeVideo: false } }] }),
+      /asset at position 0 is labelled as a video .*asset at position 1 as frames/, 'assets without an externalId are named by position, not by their random id');
     plan({ contentArray: [FILE, EVENT], jsonMetadataArray: [{ processingParameters: { shouldUseNativeVideo: false } }, { processingParameters: { shouldUseNativeVideo: false } }] });
   });
   it('refuses metadata that is not an object, holds NaN, or has bad processingParameters, naming the asset', () => {

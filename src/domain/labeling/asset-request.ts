@@ -75,7 +75,7 @@ export function planAssets(input: AssetRequestInput, existing: ReadonlySet<strin
   if (primary.length === 0) return { assets: [], skipped: [], warnings: [] };
 
   const assets = primary.map((entry, index) => planOne(field, entry, externalIds?.[index], metadatas?.[index], index, randomExternalId));
-  refuseMixes(assets);
+  refuseMixes(assets, externalIds);
 
   const counts = new Map<string, number>();
   for (const asset of assets) counts.set(asset.externalId, (counts.get(asset.externalId) ?? 0) + 1);
@@ -113,27 +113,29 @@ function planOne(field: 'contentArray' | 'jsonContentArray', entry: unknown, raw
   return { externalId, content: '', jsonContent: entry.map((frame: string) => frame.trim()), source: { kind: 'frames', frames }, jsonMetadata, processingParameters, index };
 }
 
-function labelOf(asset: PlannedAsset, explicit = true): string {
-  return explicit ? `asset ${JSON.stringify(asset.externalId)} (position ${asset.index})` : `asset at position ${asset.index}`;
+/** How messages name an asset: by the externalId the caller gave, else by position (a random id means nothing to them). */
+function labelOf(asset: PlannedAsset, given: readonly unknown[] | null): string {
+  const id = given?.[asset.index];
+  return typeof id === 'string' && id !== '' ? `asset ${JSON.stringify(id)} (position ${asset.index})` : `asset at position ${asset.index}`;
 }
 
 /**
  * Kili refuses local files and URLs in one call; here library references play the local files' part.
  * Nor may one call hold shouldUseNativeVideo true and false (absent counts as true, its default).
  */
-function refuseMixes(assets: readonly PlannedAsset[]): void {
+function refuseMixes(assets: readonly PlannedAsset[], given: readonly unknown[] | null): void {
   const urls = assets.filter((asset) => sourceKinds(asset.source).has('url'));
   const refs = assets.filter((asset) => sourceKinds(asset.source).has('library'));
   if (urls.length > 0 && refs.length > 0) {
     const mixedIn = urls.find((asset) => refs.includes(asset));
     throw refused(mixedIn
-      ? `${labelOf(mixedIn)} mixes URLs and camtrove: references in one frame list; one call takes either URLs or library references, not both`
-      : `one call takes either URLs or library references, not both: ${labelOf(urls[0]!)} is a URL, ${labelOf(refs[0]!)} a camtrove: reference`);
+      ? `${labelOf(mixedIn, given)} mixes URLs and camtrove: references in one frame list; one call takes either URLs or library references, not both`
+      : `one call takes either URLs or library references, not both: ${labelOf(urls[0]!, given)} is a URL, ${labelOf(refs[0]!, given)} a camtrove: reference`);
   }
   const native = assets.filter((asset) => asset.processingParameters?.shouldUseNativeVideo !== false);
   const split = assets.filter((asset) => asset.processingParameters?.shouldUseNativeVideo === false);
   if (native.length > 0 && split.length > 0) {
-    throw refused(`one call cannot mix shouldUseNativeVideo true and false: ${labelOf(native[0]!)} is labelled as a video (true, the default), ${labelOf(split[0]!)} as frames (false); send them in two calls`);
+    throw refused(`one call cannot mix shouldUseNativeVideo true and false: ${labelOf(native[0]!, given)} is labelled as a video (true, the default), ${labelOf(split[0]!, given)} as frames (false); send them in two calls`);
   }
 }
 

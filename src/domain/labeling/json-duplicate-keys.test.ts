@@ -27,6 +27,12 @@ describe('duplicateJsonKeys', () => {
     assert.deepEqual(duplicateJsonKeys('{"\\u0041":1,"A":2}'), [{ path: [], key: 'A' }], 'keys compare decoded');
     assert.deepEqual(duplicateJsonKeys(' { "a" : { } , "b" : [ ] } '), []);
   });
+  it('neither hangs nor throws on text that is not JSON', () => {
+    assert.deepEqual(duplicateJsonKeys('{"a":1,"a'), []);
+    assert.deepEqual(duplicateJsonKeys('{"\\x":1,"\\x":2}'), [{ path: [], key: '"\\x"' }]);
+    assert.deepEqual(duplicateJsonKeys('1,2]]}}'), []);
+    assert.deepEqual(duplicateJsonKeys('"\\'), []);
+  });
 });
 
 describe('validateJsonInterfaceText', () => {

@@ -13,8 +13,9 @@ export interface DuplicateKey { path: string[]; key: string }
 interface Container { kind: 'object' | 'array'; path: string[]; keys: Set<string>; expectKey: boolean; lastKey: string; index: number }
 
 /**
- * Every key that appears twice in one object of `text` (valid JSON), with the path of that object.
- * One pass, no recursion; the caller checks the text parses and is not absurdly deep first.
+ * Every key that appears twice in one object of `text`, with the path of that object. One pass, no
+ * recursion. Meant for valid JSON (the caller parses it first); other text ends the scan early, or
+ * yields keys of no meaning, but never hangs or throws.
  */
 export function duplicateJsonKeys(text: string): DuplicateKey[] {
   const found: DuplicateKey[] = [];
@@ -28,10 +29,11 @@ export function duplicateJsonKeys(text: string): DuplicateKey[] {
     const c = text[i];
     if (c === '"') {
       const startAt = i;
-      for (i += 1; text[i] !== '"'; i += 1) if (text[i] === '\\') i += 1;
+      for (i += 1; i < text.length && text[i] !== '"'; i += 1) if (text[i] === '\\') i += 1;
+      if (i >= text.length) break; // an unterminated string: not JSON, nothing more to find
       const top = stack.at(-1);
       if (top?.kind === 'object' && top.expectKey) {
-        const key = JSON.parse(text.slice(startAt, i + 1)) as string;
+        const key = decodedString(text.slice(startAt, i + 1));
         if (top.keys.has(key)) found.push({ path: top.path, key });
         top.keys.add(key);
         top.lastKey = key;
@@ -42,12 +44,21 @@ export function duplicateJsonKeys(text: string): DuplicateKey[] {
     } else if (c === '}' || c === ']') {
       stack.pop();
     } else if (c === ',') {
-      const top = stack.at(-1)!;
-      if (top.kind === 'object') top.expectKey = true;
-      else top.index += 1;
+      const top = stack.at(-1);
+      if (top?.kind === 'object') top.expectKey = true;
+      else if (top) top.index += 1;
     }
   }
   return found;
+}
+
+/** A JSON string literal's value (keys compare decoded: "\\u0041" is "A"), or the literal itself if it is malformed. */
+function decodedString(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal;
+  }
 }
 
 function describeDuplicate({ path, key }: DuplicateKey): string {
