@@ -12,9 +12,13 @@ const run = promisify(execFile);
 const { ffmpeg, ffprobe } = new SystemMediaTools({ ffmpeg: '', ffprobe: '' }).ensureAvailable();
 const big = { maxBuffer: 64 * 1024 * 1024 };
 
-/** The MD5 of each decoded frame, in order: of every source frame (passthrough), or of the filter's outputs. */
+/**
+ * The MD5 of each decoded frame, in order: of every source frame, or of the filter's outputs. Both
+ * pass through (`-vsync cfr`, as Kili runs it, would also repeat the first output to cover the time
+ * between the input's start and the video's first frame: those are not outputs of the filter).
+ */
 async function frameHashes(path: string, filter: string | null): Promise<string[]> {
-  const args = ['-v', 'error', '-i', path, '-map', '0:v:0', ...(filter ? ['-vf', filter, '-vsync', 'cfr'] : ['-vsync', 'passthrough']), '-f', 'framemd5', '-'];
+  const args = ['-v', 'error', '-i', path, '-map', '0:v:0', ...(filter ? ['-vf', filter] : []), '-vsync', 'passthrough', '-f', 'framemd5', '-'];
   const { stdout } = await run(ffmpeg, args, big);
   return stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => line.split(',').at(-1)!.trim());
 }
@@ -42,6 +46,7 @@ describe('sampleFrames against ffmpeg\'s fps=F:round=up', () => {
   let dir: string;
   let vfr: string;
   let cfr: string;
+  let late: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'camtrove-sampling-'));
     // Variable frame rate: 10 fps for 1 s, then 30 fps, every PTS jittered by 0–8 ms, starting at 5.02 s.
@@ -53,6 +58,11 @@ describe('sampleFrames against ffmpeg\'s fps=F:round=up', () => {
     cfr = join(dir, 'cfr.mp4');
     await run(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=30000/1001:d=4', '-f', 'lavfi', '-i', 'sine=d=4',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '2', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', cfr]);
+    // 25 fps video that starts 1.03 s after its audio: the input's start time is not the first frame's pts.
+    late = join(dir, 'late.mkv');
+    await run(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2', '-f', 'lavfi', '-i', 'sine=d=3',
+      '-filter_complex', '[0]settb=1/1000,setpts=PTS+1.03/TB[v]', '-map', '[v]', '-map', '1',
+      '-vsync', 'passthrough', '-enc_time_base', '1:1000', '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '0', '-c:a', 'aac', late]);
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -80,4 +90,12 @@ describe('sampleFrames against ffmpeg\'s fps=F:round=up', () => {
       assert.deepEqual(sampleFrames(pts, fps), expected, 'start and end guessed from the PTS: the first frame\'s, and one more frame interval after the last');
     });
   }
+
+  it('measures ticks from the input\'s start time (ffmpeg subtracts it), which may precede the first frame', async () => {
+    const { pts, start, end } = await timing(late);
+    assert.ok(pts[0]! - start > 1, `first frame at ${pts[0]}, input starts at ${start}`);
+    const expected = await ffmpegPicks(late, 10);
+    assert.deepEqual(sampleFrames(pts, 10, { start, end }), expected);
+    assert.notDeepEqual(sampleFrames(pts, 10, { end }), expected, 'from the first frame\'s pts instead, the ticks fall elsewhere');
+  });
 });

@@ -12,6 +12,12 @@ import type { ProcessingParameters } from './asset-metadata.js';
  * stops at the end-of-stream tick, ceil((end - start)·F), `end` being when the last frame ends (its
  * pts plus its duration). Checked against ffmpeg itself in test/media/frame-sampling.test.ts.
  *
+ * `start` is the input's start time (ffprobe's format start_time, over all streams), which ffmpeg
+ * subtracts; it defaults to the first frame's pts, which is the same unless another stream (audio)
+ * starts earlier. `end` defaults to one frame interval after the last pts. These are the filter's
+ * outputs: run with `-vsync cfr` (as Kili does), ffmpeg would also repeat the first of them to cover
+ * the time between the input's start and the first frame, which no frame index should count.
+ *
  * PTS arrive in seconds as ffprobe prints them (6 decimals), so a product that lies within 1 µs·F of
  * a whole tick is taken as that tick: ffmpeg computes it from integers, exactly.
  */
