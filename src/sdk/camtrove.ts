@@ -1,6 +1,6 @@
 import { Connection, type Fetch, type QueryValues } from './connection.js';
 import { assetLabel, checkAppendInput, checkMetadata, entryKind, type AppendInput, type ContentEntry } from './content.js';
-import { BatchImportError, MissingArgumentError } from './errors.js';
+import { BatchImportError, CamtroveApiError, MissingArgumentError } from './errors.js';
 import { localFileSize, uploadLocal, type OnProgress } from './upload.js';
 import type { AppendAnswer, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, InputType, JsonInterface, Project } from './types.js';
 
@@ -59,6 +59,7 @@ export class Camtrove {
 
   constructor(options: CamtroveOptions = {}) {
     const env = typeof process === 'undefined' ? {} : (process.env ?? {});
+    if (!options.fetch && typeof globalThis.fetch !== 'function') throw new CamtroveApiError('CAMTROVE_ERR_CONFIG', 400, 'this runtime has no global fetch: give one as the fetch option');
     const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     const apiKey = options.apiKey ?? env.CAMTROVE_API_KEY ?? null;
     this.connection = new Connection(options.apiEndpoint ?? env.CAMTROVE_API_ENDPOINT ?? DEFAULT_ENDPOINT, apiKey || null, fetchFn);

@@ -129,7 +129,8 @@ export interface AnswerShape {
 /** A compile-time proof that a list names every key of T (and nothing else, by its element type). */
 type Exhaustive<T, List extends readonly (keyof T)[]> = [Exclude<keyof T, List[number]>] extends [never] ? List : never;
 
-function leaves<T>() {
+/** The fields of T as an AnswerShape of leaves, refused at compile time unless the list names every key of T. */
+export function leaves<T>() {
   return <const List extends readonly (keyof T & string)[]>(list: Exhaustive<T, List>): Record<List[number], null> => Object.fromEntries(list.map((field) => [field, null])) as Record<List[number], null>;
 }
 

