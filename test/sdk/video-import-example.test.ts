@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { Processes, type Server } from '../helpers/cli.js';
+import { freePort, Processes } from '../helpers/cli.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
@@ -18,11 +18,15 @@ const example = join(root, 'examples', 'labeling', 'video-import.ts');
 describe(`the video-import walkthrough against camtrove serve (${dialectName})`, () => {
   const processes = new Processes();
   let env: TestEnv;
-  let server: Server;
+  const server = { url: '' };
 
   before(async () => {
     env = await createTestEnv();
-    server = await processes.serve(env.env());
+    // As processes.serve does, with more time to start: this file runs beside others that keep every core busy.
+    const port = await freePort();
+    const serve = processes.start(['serve', '--port', String(port)], { ...env.env(), CAMTROVE_LOG_LEVEL: 'info' });
+    await serve.waitForLog('"camtrove listening on"', (line) => typeof line.msg === 'string' && line.msg.startsWith('camtrove listening on '), 60_000);
+    server.url = `http://127.0.0.1:${port}`;
   });
   after(async () => {
     await processes.killAll();
