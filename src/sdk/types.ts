@@ -1,0 +1,153 @@
+/**
+ * The shapes the SDK sends and receives: the REST API's JSON, with Kili's names. Each answer type has
+ * a list of its fields beside it (`…_FIELDS`), checked against the type here and against the
+ * server's OpenAPI document by a test, so the SDK cannot drift from the API.
+ */
+
+export type InputType = 'VIDEO' | 'IMAGE';
+
+/** A JSON interface in Kili's shape: `{jobs: {JOB_NAME: {mlTask, content: {categories}, tools?…}}}`. */
+export interface JsonInterface {
+  jobs: Record<string, JobDefinition>;
+}
+
+export interface JobDefinition {
+  mlTask: string;
+  instruction?: string;
+  required?: number | boolean;
+  isChild?: boolean;
+  isVisible?: boolean;
+  content?: { categories?: Record<string, { name: string; children?: string[]; color?: string; shortcut?: string }>; input?: string };
+  tools?: string[];
+}
+
+export interface Project {
+  id: string;
+  title: string;
+  description: string;
+  inputType: InputType;
+  jsonInterface: JsonInterface;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  updatedAt: string;
+  numberOfAssets: number;
+}
+
+/** How an asset is prepared; set in its `jsonMetadata.processingParameters`. */
+export interface ProcessingParameters {
+  /** Default true: label the video as a video. false: split it into frames labelled as images. */
+  shouldUseNativeVideo?: boolean;
+  /** Sample the video at this rate instead of its native one. */
+  framesPlayedPerSecond?: number;
+  shouldKeepNativeFrameRate?: boolean;
+  /** Filled in by the server once measured. */
+  numberOfFrames?: number;
+  startTime?: number;
+  [key: string]: unknown;
+}
+
+export type JsonMetadata = Record<string, unknown> & { processingParameters?: ProcessingParameters };
+
+export type ProcessingState = 'PENDING' | 'READY' | 'FAILED';
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+}
+
+export interface Asset {
+  id: string;
+  projectId: string;
+  externalId: string;
+  content: string;
+  jsonContent: string[] | null;
+  jsonMetadata: JsonMetadata;
+  createdAt: string;
+  updatedAt: string;
+  status: 'TODO';
+  processing: { state: ProcessingState; error: ApiErrorBody | null };
+  resolution: { width: number; height: number } | null;
+  numberOfFrames: number | null;
+  frameRate: number | null;
+  codec: string | null;
+  startTime: number | null;
+  duration: number | null;
+  rotation: number | null;
+  labels: unknown[];
+}
+
+export type AssetField = keyof Asset;
+
+/** An asset skipped by an import, and why. */
+export interface SkippedAsset {
+  externalId: string;
+  reason: 'duplicate_in_request' | 'exists';
+}
+
+/** The answer of an import: `id` is the project's. */
+export interface AppendResult {
+  id: string;
+  assetIds: string[];
+  warnings: string[];
+  skipped: SkippedAsset[];
+}
+
+/** What `POST /api/projects/{id}/assets` (and `/from-events`) answers. */
+export interface AppendAnswer extends AppendResult {
+  batchId: string | null;
+}
+
+export interface BatchFailure {
+  assetId: string;
+  externalId: string;
+  error: ApiErrorBody;
+}
+
+export interface BatchStatus {
+  batchId: string;
+  total: number;
+  pending: number;
+  ready: number;
+  failed: BatchFailure[];
+}
+
+export interface DeletedProject {
+  id: string;
+  deletedAssets: number;
+}
+
+export interface DeletedAssets {
+  deleted: number;
+  assetIds: string[];
+}
+
+/** Where an answer's fields are checked: a field is a leaf (null) or an object with fields of its own (arrays: their items). */
+export interface AnswerShape {
+  [field: string]: AnswerShape | null;
+}
+
+/** A compile-time proof that a list names every key of T (and nothing else, by its element type). */
+type Exhaustive<T, List extends readonly (keyof T)[]> = [Exclude<keyof T, List[number]>] extends [never] ? List : never;
+
+/** The fields of T as an AnswerShape of leaves, refused at compile time unless the list names every key of T. */
+export function leaves<T>() {
+  return <const List extends readonly (keyof T & string)[]>(list: Exhaustive<T, List>): Record<List[number], null> => Object.fromEntries(list.map((field) => [field, null])) as Record<List[number], null>;
+}
+
+export const PROJECT_FIELDS = leaves<Project>()(['id', 'title', 'description', 'inputType', 'jsonInterface', 'createdAt', 'updatedAt', 'numberOfAssets']);
+
+export const ASSET_FIELDS = {
+  ...leaves<Asset>()(['id', 'projectId', 'externalId', 'content', 'jsonContent', 'jsonMetadata', 'createdAt', 'updatedAt', 'status', 'processing', 'resolution', 'numberOfFrames', 'frameRate', 'codec', 'startTime', 'duration', 'rotation', 'labels']),
+  processing: leaves<Asset['processing']>()(['state', 'error']),
+  resolution: leaves<NonNullable<Asset['resolution']>>()(['width', 'height']),
+} satisfies AnswerShape;
+
+export const APPEND_FIELDS = {
+  ...leaves<AppendAnswer>()(['id', 'assetIds', 'warnings', 'skipped', 'batchId']),
+  skipped: leaves<SkippedAsset>()(['externalId', 'reason']),
+} satisfies AnswerShape;
+
+export const BATCH_FIELDS = {
+  ...leaves<BatchStatus>()(['batchId', 'total', 'pending', 'ready', 'failed']),
+  failed: { ...leaves<BatchFailure>()(['assetId', 'externalId', 'error']), error: leaves<ApiErrorBody>()(['code', 'message']) },
+} satisfies AnswerShape;
