@@ -59,6 +59,9 @@ describe('asset media commands', () => {
       '-frames:v', '3', '-q:v', '2', '-f', 'image2', '-start_number', '1', '/out/frame-%06d.jpg',
     ]);
     assert.deepEqual(splitFramesArgs('in.mp4', 3, 'p', { script: '/out/select.txt' }).slice(8, 10), ['-filter_script:v', '/out/select.txt']);
+    // Seeking near the first frame, in the stream's clock; not before zero.
+    assert.deepEqual(splitFramesArgs('in.ts', 3, 'p', { inline: filter }, 1000.4).slice(0, 8), ['-seek_timestamp', '1', '-ss', '1000.4000000', '-noaccurate_seek', '-copyts', '-i', 'in.ts']);
+    assert.deepEqual(splitFramesArgs('in.ts', 3, 'p', { inline: filter }, -1).slice(0, 3), ['-copyts', '-i', 'in.ts']);
     // Two thousand frames no longer fit one argument.
     assert.ok(splitFramesFilter(Array.from({ length: 2000 }, (_, i) => i / 25)).length > MAX_INLINE_FILTER);
   });

@@ -76,15 +76,22 @@ export function splitFramesFilter(pts: readonly number[]): string {
   return `select=${selectWindowsExpression(pts.map((p, i) => ptsWindow(p, i > 0 ? pts[i - 1]! : null)))}`;
 }
 
+/** How far before the first frame a split seeks: past any reordering delay, in a GOP at or before it. */
+export const SPLIT_SEEK_MARGIN = 1;
+
 /**
  * The frames at `pts` (ascending) as numbered JPEG files (`pattern`, e.g. dir/frame-%06d.jpg) in one
- * decode from the start: `select` keeps the frames whose time is in a window, passthrough keeps
- * them one for one, and ffmpeg stops after the last. The filter is given inline, or as a script
- * file holding it (a long list would pass the limit of one command-line argument).
+ * decode: `select` keeps the frames whose time is in a window, passthrough keeps them one for one,
+ * and ffmpeg stops after the last. With `seekBefore`, decoding starts at the key frame before that
+ * time (the stream's own clock, as for one frame); frames are chosen by time either way, so a seek
+ * that lands late loses frames (the caller counts them) but never gives wrong ones. The filter is
+ * given inline, or as a script file holding it (a long list would pass the limit of one
+ * command-line argument).
  */
-export function splitFramesArgs(input: string, count: number, pattern: string, filter: { inline: string } | { script: string }): string[] {
+export function splitFramesArgs(input: string, count: number, pattern: string, filter: { inline: string } | { script: string }, seekBefore?: number): string[] {
   const filterArgs = 'inline' in filter ? ['-vf', filter.inline] : ['-filter_script:v', filter.script];
-  return ['-copyts', '-i', input, '-map', '0:v:0', '-an', '-sn', '-dn', ...filterArgs, '-fps_mode', 'passthrough',
+  const seek = seekBefore !== undefined && seekBefore > 0 ? ['-seek_timestamp', '1', '-ss', num(seekBefore), '-noaccurate_seek'] : [];
+  return [...seek, '-copyts', '-i', input, '-map', '0:v:0', '-an', '-sn', '-dn', ...filterArgs, '-fps_mode', 'passthrough',
     '-frames:v', String(count), '-q:v', '2', '-f', 'image2', '-start_number', '1', pattern];
 }
 

@@ -176,20 +176,23 @@ describe('asset media (ffmpeg)', () => {
   });
 
   it('splits the asked frames into JPEG files in one pass, in order', async () => {
-    const index = await media.indexVideo(paths.vfr);
-    const wanted = [0, 7, 30, 31, 55, index.frames.length - 1];
-    const out = join(dir, 'split');
-    await mkdir(out);
-    const files = await media.splitFrames(paths.vfr, wanted.map((k) => index.frames[k]!.pts), out);
-    assert.deepEqual(files, wanted.map((_, i) => join(out, `frame-00000${i + 1}.jpg`)));
-    const reference = await referenceFrames(paths.vfr, index.width, index.height);
-    for (const [i, k] of wanted.entries()) {
-      // A JPEG is lossy: the file is close to frame k, and further from either neighbour.
-      const pixels = await rgb(files[i]!);
-      const own = meanDifference(pixels, reference[k]!);
-      assert.ok(own < 3, `split file ${i} is not frame ${k} (mean difference ${own.toFixed(1)})`);
-      for (const n of [k - 1, k + 1].filter((n) => n >= 0 && n < reference.length)) {
-        assert.ok(meanDifference(pixels, reference[n]!) > own, `split file ${i} is closer to frame ${n} than to frame ${k}`);
+    // From the start (VFR), and seeking near the first frame asked for (an MPEG-TS clock at 1001.4 s).
+    for (const [name, wanted] of [['vfr', [0, 7, 30, 31, 55, 74]], ['offsetTs', [40, 41, 55, 60, 74]]] as const) {
+      const index = await media.indexVideo(paths[name]);
+      const out = join(dir, `split-${name}`);
+      await mkdir(out);
+      const files = await media.splitFrames(paths[name], wanted.map((k) => index.frames[k]!.pts), out);
+      assert.equal(media.lastFrameFromStart, false, name);
+      assert.deepEqual(files, wanted.map((_, i) => join(out, `frame-00000${i + 1}.jpg`)));
+      const reference = await referenceFrames(paths[name], index.width, index.height);
+      for (const [i, k] of wanted.entries()) {
+        // A JPEG is lossy: the file is close to frame k, and further from either neighbour.
+        const pixels = await rgb(files[i]!);
+        const own = meanDifference(pixels, reference[k]!);
+        assert.ok(own < 3, `${name}: split file ${i} is not frame ${k} (mean difference ${own.toFixed(1)})`);
+        for (const n of [k - 1, k + 1].filter((n) => n >= 0 && n < reference.length)) {
+          assert.ok(meanDifference(pixels, reference[n]!) > own, `${name}: split file ${i} is closer to frame ${n} than to frame ${k}`);
+        }
       }
     }
   });

@@ -4,6 +4,7 @@ import type { Sharp } from 'sharp';
 import {
   frameImageArgs,
   MAX_INLINE_FILTER,
+  SPLIT_SEEK_MARGIN,
   splitFramesArgs,
   splitFramesFilter,
   videoFrameIndexArgs,
@@ -48,7 +49,7 @@ const QUARTER_TURN_ORIENTATIONS = new Set([5, 6, 7, 8]);
 export class FfmpegAssetMedia implements AssetMedia {
   /** How the last index was made (for benchmarks, logs and tests). */
   lastIndexMethod: IndexMethod | null = null;
-  /** Whether the last frame had to be decoded from the start because the seek to its key frame found nothing. */
+  /** Whether the last frameImage or splitFrames decoded from the start because its seek missed frames. */
   lastFrameFromStart = false;
 
   constructor(private readonly tools: Pick<SystemMediaTools, 'ensureAvailable'>) {}
@@ -92,19 +93,30 @@ export class FfmpegAssetMedia implements AssetMedia {
     const filter = splitFramesFilter(pts);
     const script = filter.length > MAX_INLINE_FILTER ? join(folder, `.select-${process.pid}-${Date.now()}.txt`) : null;
     if (script) await writeFile(script, filter);
-    try {
-      // `%` is the image2 pattern's own character: a folder name holding one is escaped.
-      const pattern = join(folder.replaceAll('%', '%%'), 'frame-%06d.jpg');
-      const args = ffmpegArgs(splitFramesArgs(path, pts.length, pattern, script ? { script } : { inline: filter }));
+    // `%` is the image2 pattern's own character: a folder name holding one is escaped.
+    const pattern = join(folder.replaceAll('%', '%%'), 'frame-%06d.jpg');
+    const written = async (seekBefore?: number) => {
+      const args = ffmpegArgs(splitFramesArgs(path, pts.length, pattern, script ? { script } : { inline: filter }, seekBefore));
       const result = await runProcess(ffmpeg, args, { signal, env: LOCAL_FILES.env });
       if (result.exitCode !== 0) throw processingError(path, 'could not split the frames', result, args);
+      const present = new Set(await readdir(folder));
+      return names.filter((name) => present.has(name)).length;
+    };
+    let count: number;
+    try {
+      // Seek near the first frame; a seek that missed some frames is redone decoding from the start.
+      const seekBefore = pts[0]! - SPLIT_SEEK_MARGIN;
+      this.lastFrameFromStart = false;
+      count = await written(seekBefore);
+      if (count < pts.length && seekBefore > 0) {
+        this.lastFrameFromStart = true;
+        count = await written();
+      }
     } finally {
       if (script) await rm(script, { force: true });
     }
-    const written = new Set(await readdir(folder));
-    const missing = names.filter((name) => !written.has(name)).length;
-    if (missing > 0) {
-      throw new CamtroveError('CAMTROVE_ERR_MEDIA_PROCESSING', `${path}: ${pts.length - missing} of ${pts.length} frames were written; the others have no frame at their time`);
+    if (count < pts.length) {
+      throw new CamtroveError('CAMTROVE_ERR_MEDIA_PROCESSING', `${path}: ${count} of ${pts.length} frames were written; the others have no frame at their time`);
     }
     return names.map((name) => join(folder, name));
   }
