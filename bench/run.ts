@@ -5,6 +5,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fmt, nowMs, projectRoot, runCommand, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { archiveBenchmark } from './archive.bench.js';
 import { eventsBenchmark } from './events.bench.js';
+import { frameAccessBenchmark } from './frame-access.bench.js';
 import { hashingBenchmark } from './hashing.bench.js';
 import { importBenchmark } from './import.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
@@ -12,7 +13,7 @@ import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];
