@@ -15,8 +15,8 @@ const STREAM = 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,start
 
 describe('asset media commands', () => {
   it('lists the packets (no decoding), or decodes every frame on every core', () => {
-    assert.deepEqual(videoPacketIndexArgs('in.mp4'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `${STREAM}:packet=pts_time,flags`, '-of', 'json', '-i', 'in.mp4']);
-    assert.deepEqual(videoFrameIndexArgs('in.mp4'), ['-v', 'error', '-select_streams', 'v:0', '-threads', '0', '-show_entries', `${STREAM}:frame=best_effort_timestamp_time,key_frame`, '-of', 'json', '-i', 'in.mp4']);
+    assert.deepEqual(videoPacketIndexArgs('in.mp4'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `${STREAM}:packet=pts_time,duration_time,flags`, '-of', 'json', '-i', 'in.mp4']);
+    assert.deepEqual(videoFrameIndexArgs('in.mp4'), ['-v', 'error', '-select_streams', 'v:0', '-threads', '0', '-show_entries', `${STREAM}:frame=best_effort_timestamp_time,duration_time,key_frame`, '-of', 'json', '-i', 'in.mp4']);
   });
 
   it('takes the frame at a time within half a millisecond, never reaching half-way to the previous one', () => {

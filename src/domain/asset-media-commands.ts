@@ -6,12 +6,12 @@
 
 /** The video stream's facts and its packet listing (demuxing only, no decoding), as JSON. */
 export function videoPacketIndexArgs(input: string): string[] {
-  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `${STREAM_ENTRIES}:packet=pts_time,flags`, '-of', 'json', '-i', input];
+  return ['-v', 'error', '-select_streams', 'v:0', '-show_entries', `${STREAM_ENTRIES}:packet=pts_time,duration_time,flags`, '-of', 'json', '-i', input];
 }
 
 /** Every decoded frame's best-effort timestamp and key flag, plus the stream's facts, as JSON: a full decode (on every core: ffprobe decodes on one by default). */
 export function videoFrameIndexArgs(input: string): string[] {
-  return ['-v', 'error', '-select_streams', 'v:0', '-threads', '0', '-show_entries', `${STREAM_ENTRIES}:frame=best_effort_timestamp_time,key_frame`, '-of', 'json', '-i', input];
+  return ['-v', 'error', '-select_streams', 'v:0', '-threads', '0', '-show_entries', `${STREAM_ENTRIES}:frame=best_effort_timestamp_time,duration_time,key_frame`, '-of', 'json', '-i', input];
 }
 
 const STREAM_ENTRIES = 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,start_time,duration:stream_tags=rotate:stream_side_data=rotation:format=format_name,start_time,duration';

@@ -7,7 +7,7 @@ import { apiClient } from '../helpers/api.js';
 import { servedLibrary } from '../helpers/http.js';
 import { makeMotionClip, makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
-import { INTERFACE, decodedFramePts, ffmpeg, ffmpegFrameRgb, fileServer, imageRgb, jsonClient } from './helpers.js';
+import { INTERFACE, decodedFramePts, ffmpeg, ffmpegFrameRgb, ffmpegSampledFrames, fileServer, imageRgb, jsonClient } from './helpers.js';
 
 interface Asset {
   id: string;
@@ -300,6 +300,17 @@ describe(`labeling assets over REST (${dialectName})`, () => {
     const vfrFrames = (await api().get<{ frames: Frame[] }>(`/api/assets/${assetIds[0]}/frames`)).body.frames;
     vfrFrames.forEach((f, i) => assert.ok(Math.abs(f.pts! - vfrTruth[i]!) < 1e-3, `frame ${i}: ${f.pts} vs ${vfrTruth[i]}`));
     for (const k of [0, 5, vfrTruth.length - 1]) await samePixels(assetIds[0]!, k, vfr);
+
+    // Sampled at 7 fps: frame k is the k-th output of ffmpeg's fps=7:round=up, pixel for pixel.
+    const sampled = await appendReady(projectId, { contentArray: [`camtrove:file/${await client.upload(await readFile(vfr), 'vfr.mkv')}`], externalIdArray: ['vfr-7fps'], jsonMetadataArray: [{ processingParameters: { framesPlayedPerSecond: 7 } }] });
+    const outputs = await ffmpegSampledFrames(vfr, 7);
+    assert.equal((await api().get<Asset>(`/api/assets/${sampled.assetIds[0]}`)).body.numberOfFrames, outputs.length);
+    for (const k of [0, 3, outputs.length - 1]) {
+      const response = await fetch(`${served.server.url}/api/assets/${sampled.assetIds[0]}/frames/${k}?format=png`);
+      const png = join(dir, `sampled-${k}.png`);
+      await writeFile(png, Buffer.from(await response.arrayBuffer()));
+      assert.ok((await imageRgb(png)).equals(outputs[k]!), `sampled frame ${k} is ffmpeg's`);
+    }
 
     const rotatedAsset = (await api().get<Asset>(`/api/assets/${assetIds[1]}`)).body;
     assert.deepEqual(rotatedAsset.resolution, { width: 360, height: 640 }, 'width and height as displayed');

@@ -101,3 +101,12 @@ export async function imageRgb(path: string): Promise<Buffer> {
 export async function ffmpeg(args: string[]): Promise<void> {
   await run('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
+
+/** The frames ffmpeg's fps=F:round=up filter makes of a video (what a sampled asset's frames must be), as raw RGB each. */
+export async function ffmpegSampledFrames(path: string, fps: number): Promise<Buffer[]> {
+  const probe = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path]);
+  const [width, height] = probe.stdout.trim().split(',').map(Number) as [number, number];
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', path, '-vf', `fps=${fps}:round=up`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const size = width * height * 3;
+  return Array.from({ length: stdout.length / size }, (_, i) => stdout.subarray(i * size, (i + 1) * size));
+}

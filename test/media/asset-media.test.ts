@@ -120,7 +120,7 @@ describe('asset media (ffmpeg)', () => {
 
   it('reports the displayed size, rotation, codec, rate, start and duration', async () => {
     const normal = await media.indexVideo(paths.normal);
-    assert.deepEqual({ ...normal, frames: normal.frames.length }, { frames: 75, width: 160, height: 120, rotation: 0, codec: 'h264', fps: 25, startTime: 0, duration: 3 });
+    assert.deepEqual({ ...normal, frames: normal.frames.length }, { frames: 75, width: 160, height: 120, rotation: 0, codec: 'h264', fps: 25, startTime: 0, inputStartTime: 0, endTime: 3, duration: 3 });
     const rotated = await media.indexVideo(paths.rotated);
     assert.deepEqual([rotated.width, rotated.height], [120, 160]);
     assert.ok(rotated.rotation === 90 || rotated.rotation === 270, `rotation ${rotated.rotation}`);

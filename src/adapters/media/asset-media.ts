@@ -12,7 +12,7 @@ import {
 } from '../../domain/asset-media-commands.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { accessRefusal } from '../../domain/input-access.js';
-import { decodedFrames, framesInRange, packetFrames, parseVideoFacts, type IndexedFrame, type VideoIndex } from '../../domain/labeling/frame-index.js';
+import { decodedFrames, framesInRange, listingEnd, packetFrames, parseVideoFacts, type IndexedFrame, type VideoIndex } from '../../domain/labeling/frame-index.js';
 import { redactArgs } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
 import type { SystemMediaTools } from './ffmpeg.js';
@@ -61,15 +61,18 @@ export class FfmpegAssetMedia implements AssetMedia {
     if (!facts) throw unreadable(path, 'no video stream');
     const fromPackets = packetFrames(listing, facts);
     let frames: IndexedFrame[] = fromPackets.frames;
+    let endTime = listingEnd(listing);
     if (fromPackets.distrust === null) {
       this.lastIndexMethod = { method: 'packets' };
     } else {
       this.lastIndexMethod = { method: 'decode', reason: fromPackets.distrust };
-      frames = decodedFrames(await this.probeJson(ffprobe, videoFrameIndexArgs(path), path, options.signal));
+      const decoded = await this.probeJson(ffprobe, videoFrameIndexArgs(path), path, options.signal);
+      frames = decodedFrames(decoded);
+      endTime = listingEnd(decoded);
     }
     if (frames.length === 0) throw unreadable(path, 'no frame could be decoded');
     const { format: _format, startTime, ...rest } = facts;
-    return { ...rest, startTime: frames[0]?.pts ?? startTime ?? 0, frames: framesInRange(frames, options) };
+    return { ...rest, startTime: frames[0]?.pts ?? startTime ?? 0, endTime, frames: framesInRange(frames, options) };
   }
 
   async frameImage(path: string, frame: { pts: number; previousPts: number | null; keyPts: number }, format: 'jpeg' | 'png', signal?: AbortSignal): Promise<Buffer> {

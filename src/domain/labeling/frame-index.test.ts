@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodedFrames, framesInRange, packetFrames, parseVideoFacts } from './frame-index.js';
+import { decodedFrames, framesInRange, listingEnd, packetFrames, parseVideoFacts } from './frame-index.js';
 
 const stream = { codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '25/1', r_frame_rate: '25/1', start_time: '1.400000', duration: '600.000000', tags: {} };
 const format = { format_name: 'mpegts', start_time: '1.400000', duration: '600.040000' };
@@ -9,7 +9,7 @@ const h264ts = { codec: 'h264', format: 'mpegts' };
 describe('frame index', () => {
   it('reads the displayed size, rotation and clock of the video stream', () => {
     assert.deepEqual(parseVideoFacts({ streams: [stream], format }), {
-      format: 'mpegts', width: 1920, height: 1080, rotation: 0, codec: 'h264', fps: 25, startTime: 1.4, duration: 600,
+      format: 'mpegts', width: 1920, height: 1080, rotation: 0, codec: 'h264', fps: 25, startTime: 1.4, inputStartTime: 1.4, duration: 600,
     });
     const turned = parseVideoFacts({ streams: [{ ...stream, side_data_list: [{ rotation: -90 }] }], format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '3' } });
     assert.deepEqual([turned?.width, turned?.height, turned?.rotation], [1080, 1920, 90]);
@@ -57,5 +57,14 @@ describe('frame index', () => {
     assert.deepEqual(framesInRange(frames, { from: 1, to: 3 }).map((f) => f.pts), [1, 2]);
     assert.deepEqual(framesInRange(frames, { from: 2 }).map((f) => f.pts), [2, 3]);
     assert.deepEqual(framesInRange(frames, {}).length, 4);
+  });
+});
+
+describe('listingEnd', () => {
+  it('is the last frame\'s time plus its duration, from packets in any order or from decoded frames', () => {
+    assert.equal(listingEnd({ packets: [{ pts_time: '6.967', duration_time: '0.033', flags: 'K__' }, { pts_time: '0.000', duration_time: '0.033', flags: 'K__' }] }), 6.967 + 0.033);
+    assert.equal(listingEnd({ frames: [{ best_effort_timestamp_time: '1.0', duration_time: '0.5' }, { best_effort_timestamp_time: '2.0', duration_time: '0.25' }] }), 2.25);
+    assert.equal(listingEnd({ packets: [{ pts_time: '1.0', flags: 'K__' }] }), null, 'no duration: unknown');
+    assert.equal(listingEnd({ packets: [{ pts_time: '1.0', duration_time: '0.1', flags: 'K__' }, { pts_time: '9.0', duration_time: '0.1', flags: 'KD_' }] }), 1.1, 'discarded packets are not frames');
   });
 });

@@ -24,10 +24,17 @@ export interface VideoIndex {
   fps: number | null;
   /** The first frame's PTS, seconds (MPEG-TS and offset files start anywhere). */
   startTime: number;
+  /**
+   * When the input starts over all its streams (ffprobe's format start_time), or null: ffmpeg counts
+   * times from it (an event's start, the ticks of the fps filter), and audio may start before video.
+   */
+  inputStartTime: number | null;
+  /** When the last frame ends (its PTS plus its duration), or null when the listing does not say: where ffmpeg's fps filter stops. */
+  endTime: number | null;
   duration: number | null;
 }
 
-export type VideoFacts = Omit<VideoIndex, 'frames' | 'startTime'> & { format: string; startTime: number | null };
+export type VideoFacts = Omit<VideoIndex, 'frames' | 'startTime' | 'endTime'> & { format: string; startTime: number | null };
 
 /** The stream fields read here; parseProbeOutput reads the rest (codec, rate, rotation). */
 interface RawStream {
@@ -41,8 +48,8 @@ interface RawStream {
 interface RawListing {
   streams?: RawStream[];
   format?: { format_name?: string; start_time?: string; duration?: string };
-  packets?: { pts_time?: string; flags?: string }[];
-  frames?: { best_effort_timestamp_time?: string; key_frame?: number }[];
+  packets?: { pts_time?: string; duration_time?: string; flags?: string }[];
+  frames?: { best_effort_timestamp_time?: string; duration_time?: string; key_frame?: number }[];
 }
 
 /** The video stream's facts from a listing made with the stream and format entries; null without a video stream. */
@@ -61,6 +68,7 @@ export function parseVideoFacts(json: unknown): VideoFacts | null {
     codec: info.codec,
     fps: info.fps,
     startTime: finite(stream.start_time) ?? finite(raw.format.start_time),
+    inputStartTime: finite(raw.format.start_time),
     duration: streamDuration !== null && streamDuration > 0 ? streamDuration : positive(raw.format.duration),
   };
 }
@@ -117,6 +125,22 @@ export function decodedFrames(json: unknown): IndexedFrame[] {
     if (pts !== null) frames.push({ pts, key: frame.key_frame === 1 });
   }
   return frames;
+}
+
+/** When the listing's last frame (by time) ends: its time plus its duration; null when it has no duration. */
+export function listingEnd(json: unknown): number | null {
+  const raw = json as RawListing;
+  let end: number | null = null;
+  let last = -Infinity;
+  const entries = [...(raw.packets ?? []).map((p) => [p.pts_time, p.duration_time, p.flags ?? ''] as const), ...(raw.frames ?? []).map((f) => [f.best_effort_timestamp_time, f.duration_time, ''] as const)];
+  for (const [time, duration, flags] of entries) {
+    const pts = finite(time);
+    if (pts === null || flags.includes('D') || pts < last) continue;
+    last = pts;
+    const length = finite(duration);
+    end = length !== null && length > 0 ? pts + length : null;
+  }
+  return end;
 }
 
 /** Frames with pts in [from, to); either bound may be absent. */

@@ -110,7 +110,10 @@ export class AssetPreparer {
       const native = nativeFrames(index, asset);
       if (native.length === 0) throw new CamtroveError('CAMTROVE_ERR_ASSET_SOURCE', `asset ${JSON.stringify(asset.externalId)}: the video has no frame${asset.rangeStart !== null ? ' in the event\'s time range' : ''}`);
       const samplingFps = effectiveSampling(asset.processingParameters as Parameters<typeof effectiveSampling>[0]);
-      const picks = samplingFps ? sampleFrames(native.map((f) => f.pts), samplingFps) : native.map((_, i) => i);
+      // A whole video is sampled as ffmpeg's fps filter samples the file (from the input's start); an event's span from its first frame.
+      const whole = asset.rangeStart === null;
+      const bounds = { ...(whole && index.inputStartTime !== null ? { start: index.inputStartTime } : {}), ...(whole && index.endTime !== null ? { end: index.endTime } : {}) };
+      const picks = samplingFps ? sampleFrames(native.map((f) => f.pts), samplingFps, bounds) : native.map((_, i) => i);
       const frames: AssetFrameRecord[] = picks.map((pick, idx) => {
         const source = native[pick]!;
         return { index: idx, pts: source.pts, sourceIndex: source.sourceIndex, keyPts: source.keyPts, width: index.width, height: index.height, fileId: null };
@@ -175,9 +178,11 @@ function nativeFrames(index: VideoIndex, asset: AssetRecord): NativeFrame[] {
     return { pts: frame.pts, sourceIndex, keyPts };
   });
   if (asset.rangeStart === null || asset.rangeEnd === null) return all;
-  // An event's start and end count from the start of its media, as segmentation measured them.
-  const from = index.startTime + asset.rangeStart - EPSILON;
-  const to = index.startTime + asset.rangeEnd + EPSILON;
+  // An event's start and end count from the start of its media as ffmpeg decoded it for segmentation:
+  // from the input's start time, over all its streams.
+  const origin = index.inputStartTime ?? index.startTime;
+  const from = origin + asset.rangeStart - EPSILON;
+  const to = origin + asset.rangeEnd + EPSILON;
   return all.filter((f) => f.pts >= from && f.pts <= to);
 }
 
