@@ -98,8 +98,10 @@ async function remoteSession<T>(url: URL, token: string | null, run: (session: L
 /** The SDK's typed errors as the CLI's own, so they print as one line with their code like every other command's. */
 function asCamtroveError(error: unknown, address: string): unknown {
   if (error instanceof CamtroveApiError) {
-    const code = error.code in errorCatalogue ? (error.code as ErrorCode) : 'CAMTROVE_ERR_SERVER_UNREACHABLE';
-    return new CamtroveError(code, error.code in errorCatalogue ? error.message : `${address}: ${error.message} (${error.code})`, { cause: error });
+    const known = error.code in errorCatalogue;
+    const code = known ? (error.code as ErrorCode) : 'CAMTROVE_ERR_SERVER_UNREACHABLE';
+    const message = !known ? `${address}: ${error.message} (${error.code})` : code === 'CAMTROVE_ERR_SERVER_UNREACHABLE' && !error.message.includes(address) ? `cannot reach the camtrove server at ${address}: ${error.message}` : error.message;
+    return new CamtroveError(code, message, { cause: error });
   }
   // fetch's own failure: the server is not there.
   if (error instanceof TypeError && error.message === 'fetch failed') {
