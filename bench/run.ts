@@ -7,12 +7,13 @@ import { archiveBenchmark } from './archive.bench.js';
 import { eventsBenchmark } from './events.bench.js';
 import { hashingBenchmark } from './hashing.bench.js';
 import { importBenchmark } from './import.bench.js';
+import { labelingBenchmark } from './labeling.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, labelingBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];
