@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { CamtroveError } from '../domain/errors.js';
 import { VIDEO_EXTENSIONS } from '../domain/labeling/asset-request.js';
-import type { LabelingSession } from './labeling-session.js';
+import type { UploadProgress } from '../sdk/index.js';
 import { progressBar } from './progress.js';
 
 /** The flags of `assets add`. */
@@ -15,13 +15,13 @@ export interface AddFlags {
   wait: boolean;
 }
 
-/** One `assets add` call, checked before anything is uploaded: the SDK's arrays, with local paths still to be replaced by their file references. */
+/** One `assets add` call, checked before anything is uploaded: the SDK's arrays. */
 export interface AddPlan {
   contents: string[] | null;
   frameLists: string[][] | null;
   externalIds: string[] | null;
   metadata: Record<string, unknown>[] | null;
-  /** The local files to upload first, each once. */
+  /** The local files the SDK uploads, in order (a file named twice is sent twice). */
   locals: string[];
 }
 
@@ -43,8 +43,8 @@ export async function planAdd(videos: string[], flags: AddFlags): Promise<AddPla
   const entries = videos.length > 0 ? videos : frameLists.flat();
   const kinds = new Set(entries.map(kindOf));
   if (kinds.has('url') && kinds.size > 1) throw invalid('local files (or camtrove: references) and URLs cannot be mixed in one call: run assets add once for the files and once for the URLs');
-  const locals = [...new Set(entries.filter((e) => kindOf(e) === 'local'))];
-  await Promise.all(locals.map((path) => checkFile(path, videos.length > 0)));
+  const locals = entries.filter((e) => kindOf(e) === 'local');
+  await Promise.all([...new Set(locals)].map((path) => checkFile(path, videos.length > 0)));
 
   const assetCount = videos.length > 0 ? videos.length : frameLists.length;
   if (flags.externalId.length > 0 && flags.externalId.length !== assetCount) {
@@ -129,31 +129,24 @@ function framesPerSecond(text: string): number {
   return n;
 }
 
-/** Uploads the local files, a few at a time, under one progress bar; returns each path's `camtrove:file/<id>`. */
-export async function uploadLocals(session: LabelingSession, paths: string[], concurrency = 4): Promise<Map<string, string>> {
-  const refs = new Map<string, string>();
-  if (paths.length === 0) return refs;
-  const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const done = new Map<string, number>();
+/** One progress bar over the bytes of every local file the SDK uploads (one after the other); null when there is none. */
+export async function uploadProgress(paths: readonly string[]): Promise<{ onProgress: (progress: UploadProgress) => void; stop(): void } | null> {
+  if (paths.length === 0) return null;
+  const total = (await Promise.all(paths.map(async (p) => (await stat(p)).size))).reduce((a, b) => a + b, 0);
   const bar = progressBar(paths.length === 1 ? `uploading ${basename(paths[0]!)}` : `uploading ${paths.length} files`, total, 'bytes');
-  let sum = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      const { file } = await session.files.add(path, (bytes) => {
-        sum += bytes - (done.get(path) ?? 0);
-        done.set(path, bytes);
-        bar.update(sum);
-      });
-      refs.set(path, `camtrove:file/${file.file_id}`);
-    }
+  let done = 0;
+  let file = '';
+  let sent = 0;
+  return {
+    onProgress: (progress) => {
+      // Another file, or the same one again (in a second frame list): the previous upload is done.
+      if (progress.file !== file || progress.bytesUploaded < sent) {
+        done += sent;
+        file = progress.file;
+      }
+      sent = progress.bytesUploaded;
+      bar.update(Math.min(done + sent, total));
+    },
+    stop: () => bar.stop(),
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
-  } finally {
-    bar.stop();
-  }
-  return refs;
 }

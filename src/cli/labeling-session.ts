@@ -1,52 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ServerConnection } from '../adapters/remote/server-connection.js';
-import { LibraryClient } from '../adapters/remote/library-client.js';
 import { CamtroveError, errorCatalogue, type ErrorCode } from '../domain/errors.js';
-import { Camtrove } from '../sdk/index.js';
-import type { AppendAnswer, Asset, BatchStatus, DeletedAssets, DeletedProject, InputType, JsonInterface, Project } from '../sdk/index.js';
-import { CamtroveApiError } from '../sdk/index.js';
+import { Camtrove, CamtroveApiError, type BatchStatus } from '../sdk/index.js';
 import { parseAuthorization, type TokenService } from '../services/token.service.js';
 import { withLibrary, type CommonOptions } from './context.js';
-import type { FilesApi } from './library-api.js';
 import { serverOf, type ServerOptions } from './remote.js';
 
-/** The asset filters of `assets()` and `countAssets()`, in the SDK's (Kili's) names. */
-export interface AssetFilters {
-  projectId: string;
-  assetId?: string;
-  externalIdIn?: string[];
-  externalIdStrictlyIn?: string[];
-  metadataWhere?: Record<string, unknown>;
-}
-
-/**
- * What the `projects` and `assets` commands ask of the SDK. A `Camtrove` instance is checked against
- * it where it is made, so a change of the SDK that the commands depend on fails the build here.
- */
-export interface LabelingSdk {
-  createProject(options: { title: string; description?: string; inputType: InputType; jsonInterface: JsonInterface }): Promise<{ id: string }>;
-  projects(options: { projectId?: string; first?: number; skip?: number }): Promise<Project[]>;
-  countProjects(): Promise<number>;
-  deleteProject(projectId: string): Promise<DeletedProject>;
-  appendManyToDataset(options: {
-    projectId: string;
-    contentArray?: string[];
-    jsonContentArray?: string[][];
-    externalIdArray?: string[];
-    jsonMetadataArray?: Record<string, unknown>[];
-    waitUntilAvailability?: boolean;
-  }): Promise<Pick<AppendAnswer, 'id' | 'assetIds' | 'warnings'> & Partial<AppendAnswer>>;
-  appendEventsToDataset(options: { projectId: string; where: Record<string, unknown>; waitUntilAvailability?: boolean }): Promise<Pick<AppendAnswer, 'id' | 'assetIds'> & Partial<AppendAnswer>>;
-  assets(options: AssetFilters & { fields?: string[]; first?: number; skip?: number }): Promise<Partial<Asset>[]>;
-  countAssets(options: AssetFilters): Promise<number>;
-  deleteManyFromDataset(options: { projectId: string; assetIds?: string[]; externalIds?: string[] }): Promise<DeletedAssets>;
-}
-
-/** One command's connection to a camtrove API: the SDK, uploads with progress, and an import's preparation status. */
+/** One command's connection to a camtrove API: the SDK, and an import's preparation status (which the SDK waits for without telling how it goes). */
 export interface LabelingSession {
-  sdk: LabelingSdk;
-  /** Local files go up through `POST /api/files` (streamed, stored once by content), then are named `camtrove:file/<id>`. */
-  files: Pick<FilesApi, 'add'>;
+  sdk: Camtrove;
   batch(projectId: string, batchId: string): Promise<BatchStatus>;
 }
 
@@ -78,12 +40,10 @@ export async function withLabelingSession<T>(options: CommonOptions & ServerOpti
 
 async function remoteSession<T>(url: URL, token: string | null, run: (session: LabelingSession) => Promise<T>): Promise<T> {
   const apiEndpoint = url.href.replace(/\/+$/, '');
-  const sdk: LabelingSdk = new Camtrove({ apiEndpoint, ...(token !== null ? { apiKey: token } : {}) });
-  const uploads = new LibraryClient(url, token);
+  const sdk = new Camtrove({ apiEndpoint, ...(token !== null ? { apiKey: token } : {}) });
   const connection = new ServerConnection(url, token, 'labeling projects');
   const session: LabelingSession = {
     sdk,
-    files: uploads.files,
     batch: (projectId, batchId) => connection.json<BatchStatus>({ method: 'GET', path: `/api/projects/${encodeURIComponent(projectId)}/assets/batches/${encodeURIComponent(batchId)}` }),
   };
   try {
@@ -91,7 +51,7 @@ async function remoteSession<T>(url: URL, token: string | null, run: (session: L
   } catch (error) {
     throw asCamtroveError(error, apiEndpoint);
   } finally {
-    await Promise.all([uploads.close(), connection.close()]);
+    await connection.close();
   }
 }
 

@@ -1,14 +1,14 @@
 import { Command } from 'commander';
 import { CamtroveError } from '../../domain/errors.js';
-import type { AppendAnswer, Asset, BatchFailure } from '../../sdk/index.js';
+import type { AppendAnswer, AppendResult, Asset, AssetField, AssetFilters, BatchFailure } from '../../sdk/index.js';
 import { addCommonOptions, type CommonOptions } from '../context.js';
-import { withLabelingSession, type AssetFilters, type LabelingSession } from '../labeling-session.js';
+import { withLabelingSession, type LabelingSession } from '../labeling-session.js';
 import { emit, table } from '../output.js';
 import { progressBar } from '../progress.js';
 import { addServerOptions, type ServerOptions } from '../remote.js';
 import { addFilterOptions, filterInput, type FilterFlags } from './events.command.js';
 import { count, findProject, more, pageSize } from './projects.command.js';
-import { jsonObject, planAdd, uploadLocals, type AddFlags } from '../asset-add-plan.js';
+import { jsonObject, planAdd, uploadProgress, type AddFlags } from '../asset-add-plan.js';
 
 type AssetFlags = CommonOptions & ServerOptions;
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -35,16 +35,22 @@ export function assetsCommand(): Command {
   ).action(async (project: string, videos: string[], flags: AddFlags & AssetFlags) => {
     const plan = await planAdd(videos, flags);
     await withLabelingSession(flags, async (session) => {
-      await findProject((o) => session.sdk.projects(o), project);
-      const refs = await uploadLocals(session, plan.locals);
-      const answer = await session.sdk.appendManyToDataset({
-        projectId: project,
-        ...(plan.contents ? { contentArray: plan.contents.map((c) => refs.get(c) ?? c) } : {}),
-        ...(plan.frameLists ? { jsonContentArray: plan.frameLists.map((list) => list.map((c) => refs.get(c) ?? c)) } : {}),
-        ...(plan.externalIds ? { externalIdArray: plan.externalIds } : {}),
-        ...(plan.metadata ? { jsonMetadataArray: plan.metadata } : {}),
-        waitUntilAvailability: false,
-      });
+      await findProject(session.sdk, project);
+      const progress = await uploadProgress(plan.locals);
+      let answer: AppendResult;
+      try {
+        answer = await session.sdk.appendManyToDataset({
+          projectId: project,
+          ...(plan.contents ? { contentArray: plan.contents } : {}),
+          ...(plan.frameLists ? { jsonContentArray: plan.frameLists } : {}),
+          ...(plan.externalIds ? { externalIdArray: plan.externalIds } : {}),
+          ...(plan.metadata ? { jsonMetadataArray: plan.metadata } : {}),
+          waitUntilAvailability: false,
+          ...(progress ? { onProgress: progress.onProgress } : {}),
+        });
+      } finally {
+        progress?.stop();
+      }
       await report(session, project, answer, flags);
     }, { workers: flags.wait });
   });
@@ -59,7 +65,7 @@ export function assetsCommand(): Command {
     .action(async (project: string, flags: FilterFlags & { wait: boolean }) => {
       const where = Object.fromEntries(Object.entries(filterInput(flags)).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
       await withLabelingSession(flags, async (session) => {
-        await findProject((o) => session.sdk.projects(o), project);
+        await findProject(session.sdk, project);
         const answer = await session.sdk.appendEventsToDataset({ projectId: project, where, waitUntilAvailability: false });
         await report(session, project, answer, flags);
       }, { workers: flags.wait });
@@ -87,7 +93,7 @@ export function assetsCommand(): Command {
     };
     await withLabelingSession(flags, async ({ sdk }) => {
       const [found, total] = await Promise.all([
-        sdk.assets({ ...filters, first: flags.first, skip: flags.skip, ...(flags.fields.length > 0 ? { fields: flags.fields } : {}) }),
+        sdk.assets({ ...filters, first: flags.first, skip: flags.skip, ...(flags.fields.length > 0 ? { fields: flags.fields as AssetField[] } : {}) }),
         sdk.countAssets(filters),
       ]);
       emit(flags.json, { assets: found, total }, () => {
@@ -130,44 +136,52 @@ function withOptions(command: Command): Command {
 }
 
 /** Prints what an import added and skipped, waits for the preparation of its assets (unless --no-wait), and names those that failed. */
-async function report(session: LabelingSession, project: string, answer: Pick<AppendAnswer, 'id' | 'assetIds'> & Partial<AppendAnswer>, flags: CommonOptions & { wait: boolean }): Promise<void> {
-  for (const warning of answer.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-  const batchId = answer.batchId ?? null;
-  let failed: BatchFailure[] = [];
-  let prepared = false;
-  if (flags.wait && batchId !== null && answer.assetIds.length > 0) {
-    failed = await waitForBatch(session, project, batchId);
-    prepared = true;
-  }
-  const result = { id: answer.id, assetIds: answer.assetIds, batchId, warnings: answer.warnings ?? [], skipped: answer.skipped ?? [], ...(prepared ? { failed } : {}) };
-  const skipped = result.skipped.length;
+async function report(session: LabelingSession, project: string, answer: AppendResult, flags: CommonOptions & { wait: boolean }): Promise<void> {
+  for (const warning of answer.warnings) process.stderr.write(`warning: ${warning}\n`);
+  // The REST answer carries the batch; an SDK that passes it on lets the wait follow one request instead of one per asset.
+  const batchId = (answer as Partial<AppendAnswer>).batchId ?? null;
+  const prepared = flags.wait && answer.assetIds.length > 0;
+  const failed = prepared ? await waitForPreparation(session, project, answer.assetIds, batchId) : [];
+  const result = { id: answer.id, assetIds: answer.assetIds, batchId, warnings: answer.warnings, skipped: answer.skipped, ...(prepared ? { failed } : {}) };
   emit(flags.json, result, () => {
     const added = answer.assetIds.length;
+    const skipped = answer.skipped.length > 0 ? ` (${answer.skipped.length} skipped)` : '';
     const state = !prepared ? (added > 0 ? '; they are being prepared (`camtrove assets ls` shows their state)' : '') : failed.length > 0 ? `, ${added - failed.length} ready, ${failed.length} failed` : ', all ready';
-    return [`added ${added} asset${added === 1 ? '' : 's'} to project ${project}${skipped > 0 ? ` (${skipped} skipped)` : ''}${state}`, ...answer.assetIds.map((id) => `  ${id}`)].join('\n');
+    return [`added ${added} asset${added === 1 ? '' : 's'} to project ${project}${skipped}${state}`, ...answer.assetIds.map((id) => `  ${id}`)].join('\n');
   });
   for (const f of failed) process.stderr.write(`error: asset ${f.externalId} (${f.assetId}) could not be prepared: ${f.error.message} (${f.error.code})\n`);
   if (failed.length > 0) process.exitCode = 1;
 }
 
-/** Polls the import's preparation with a progress bar until no asset is pending; returns those that failed. */
-async function waitForBatch(session: LabelingSession, project: string, batchId: string): Promise<BatchFailure[]> {
-  let status = await session.batch(project, batchId);
-  const bar = progressBar('preparing', status.total, 'percent');
+/** Polls the preparation of the added assets with a progress bar until none is pending; returns those that failed. */
+async function waitForPreparation(session: LabelingSession, projectId: string, assetIds: readonly string[], batchId: string | null): Promise<BatchFailure[]> {
+  const bar = progressBar('preparing', assetIds.length, 'percent');
+  const pending = new Set(assetIds);
+  const failed: BatchFailure[] = [];
   try {
-    while (status.pending > 0) {
-      bar.update(status.total - status.pending);
+    for (;;) {
+      if (batchId !== null) {
+        const status = await session.batch(projectId, batchId);
+        bar.update(status.total - status.pending);
+        if (status.pending === 0) return status.failed;
+      } else {
+        for (const assetId of [...pending]) {
+          const [asset] = await session.sdk.assets({ projectId, assetId, fields: ['externalId', 'processing'], first: 1 });
+          if (asset?.processing.state === 'PENDING') continue;
+          pending.delete(assetId);
+          if (asset?.processing.state === 'FAILED') failed.push({ assetId, externalId: asset.externalId, error: asset.processing.error ?? { code: 'CAMTROVE_ERR_MEDIA_PROCESSING', message: 'preparation failed' } });
+        }
+        bar.update(assetIds.length - pending.size);
+        if (pending.size === 0) return failed;
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
-      status = await session.batch(project, batchId);
     }
-    bar.update(status.total);
   } finally {
     bar.stop();
   }
-  return status.failed;
 }
 
-async function findAsset(sdk: LabelingSession['sdk'], project: string, ref: string): Promise<Partial<Asset>> {
+async function findAsset(sdk: LabelingSession['sdk'], project: string, ref: string): Promise<Asset> {
   const [byExternalId] = await sdk.assets({ projectId: project, externalIdStrictlyIn: [ref], first: 1 });
   if (byExternalId) return byExternalId;
   const [byId] = /^[0-9a-f]{32}$/.test(ref) ? await sdk.assets({ projectId: project, assetId: ref, first: 1 }) : [];

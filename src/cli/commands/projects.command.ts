@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { INPUT_TYPES, type InputType } from '../../domain/labeling/json-interface.js';
 import { CamtroveError } from '../../domain/errors.js';
-import type { JsonInterface, Project } from '../../sdk/index.js';
+import type { Camtrove, JsonInterface, Project } from '../../sdk/index.js';
 import { addCommonOptions, type CommonOptions } from '../context.js';
 import { withLabelingSession } from '../labeling-session.js';
 import { emit, table } from '../output.js';
@@ -45,7 +45,7 @@ export function projectsCommand(): Command {
   withOptions(projects.command('show').description('one project: its title, type, number of assets and interface (--json: the whole record)').argument('<project>', 'the project id'))
     .action(async (id: string, flags: ProjectFlags) => {
       await withLabelingSession(flags, async ({ sdk }) => {
-        const project = await findProject(sdk.projects.bind(sdk), id);
+        const project = await findProject(sdk, id);
         emit(flags.json, project, () => projectText(project));
       }, { workers: false });
     });
@@ -66,8 +66,8 @@ function withOptions(command: Command): Command {
 }
 
 /** The project with this id, or PROJECT_NOT_FOUND naming it. */
-export async function findProject(projects: (options: { projectId: string }) => Promise<Project[]>, id: string): Promise<Project> {
-  const [project] = await projects({ projectId: id });
+export async function findProject(sdk: Pick<Camtrove, 'projects'>, id: string): Promise<Project> {
+  const [project] = await sdk.projects({ projectId: id });
   if (!project) throw new CamtroveError('CAMTROVE_ERR_PROJECT_NOT_FOUND', `no project has id ${id} (\`camtrove projects ls\` lists them)`);
   return project;
 }
