@@ -4,11 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import pino from 'pino';
-import { EventRepository } from '../../src/adapters/db/event.repository.js';
-import { openLibrary } from '../../src/main.js';
 import { Processes, type CliResult } from '../helpers/cli.js';
-import { eventRecord, motionEvent } from '../helpers/events.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
@@ -42,9 +38,9 @@ const INTERFACE = {
 };
 
 /**
- * `camtrove projects` and `camtrove assets` as a user runs them: on a local library (each command
- * serves it to itself and prepares what it adds), then against a `camtrove serve` with --server.
- * Real clips and images made by ffmpeg; every bad input is one line naming what is wrong.
+ * `camtrove projects` and `camtrove assets` as a user runs them on a local library: each command
+ * serves it to itself and prepares what it adds. Real clips and images made by ffmpeg; every bad
+ * input is one line naming what is wrong. (Events, --server and tokens: labeling-cli-server.e2e.test.ts.)
  */
 describe(`camtrove projects and assets (${dialectName})`, () => {
   let env: TestEnv;
@@ -94,19 +90,21 @@ describe(`camtrove projects and assets (${dialectName})`, () => {
     ok(inline, 'create with the interface inline');
     assert.match(inline.stdout, /^created project [0-9a-f]{32}: add videos with `camtrove assets add [0-9a-f]{32} FILE\.\.\.`\n$/);
 
-    const listed = await json<{ projects: { id: string; title: string; inputType: string; numberOfAssets: number }[]; total: number }>(['projects', 'ls']);
+    const [listed, table, shown, human] = await Promise.all([
+      json<{ projects: { id: string; title: string; inputType: string; numberOfAssets: number }[]; total: number }>(['projects', 'ls']),
+      cli(['projects', 'ls', '--first', '1']),
+      json<{ title: string; description: string; jsonInterface: typeof INTERFACE }>(['projects', 'show', projectId]),
+      cli(['projects', 'show', projectId]),
+    ]);
     assert.deepEqual(listed.projects.map((p) => [p.title, p.inputType, p.numberOfAssets]), [['Gate traffic', 'VIDEO', 0], ['Frames', 'IMAGE', 0]]);
     assert.equal(listed.total, 2);
-    const table = await cli(['projects', 'ls', '--first', '1']);
     ok(table, 'projects ls');
     const [header, row, more] = table.stdout.trim().split('\n');
     assert.match(header!, /^ID\s+TYPE\s+ASSETS\s+CREATED \(UTC\)\s+TITLE$/);
     assert.match(row!, new RegExp(`^${projectId}\\s+VIDEO\\s+0\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+Gate traffic$`));
     assert.equal(more, '1-1 of 2; more: --skip 1');
 
-    const shown = await json<{ title: string; description: string; jsonInterface: typeof INTERFACE }>(['projects', 'show', projectId]);
     assert.deepEqual([shown.title, shown.description, Object.keys(shown.jsonInterface.jobs).sort()], ['Gate traffic', 'cars at the north gate', ['COLOR', 'VEHICLE']]);
-    const human = await cli(['projects', 'show', projectId]);
     ok(human, 'projects show');
     assert.match(human.stdout, /VEHICLE: OBJECT_DETECTION; tools rectangle; categories CAR, TRUCK/);
     assert.match(human.stdout, /COLOR \(child\): CLASSIFICATION; categories RED, BLUE/);
@@ -136,8 +134,8 @@ describe(`camtrove projects and assets (${dialectName})`, () => {
     assert.deepEqual([shown.jsonMetadata.site, shown.jsonMetadata.speed], ['north', 12]);
     assert.match(shown.content, /^camtrove:file\/[0-9a-f]{64}$/, 'the clip is in the library, named by its content');
     // The same asset by its id, and in words.
-    assert.equal((await asset(shown.id)).externalId, 'clip-1');
-    const human = await cli(['assets', 'show', projectId, 'clip-1']);
+    const [byId, human] = await Promise.all([asset(shown.id), cli(['assets', 'show', projectId, 'clip-1'])]);
+    assert.equal(byId.externalId, 'clip-1');
     ok(human, 'assets show');
     assert.match(human.stdout, new RegExp(`^asset ${shown.id}\n`));
     assert.match(human.stdout, /frames:\s+5\n/);
@@ -177,21 +175,36 @@ describe(`camtrove projects and assets (${dialectName})`, () => {
 
   it('assets ls filters by external id (contains, or exactly) and metadata, and pages', async () => {
     const ids = async (...filters: string[]) => (await json<{ assets: { externalId: string }[] }>(['assets', 'ls', projectId, ...filters])).assets.map((a) => a.externalId).sort();
-    assert.deepEqual(await ids(), ['clip-1', 'fps-1', 'frames-1', 'frames-2', 'split-1']);
-    assert.deepEqual(await ids('--external-id-in', 'frames'), ['frames-1', 'frames-2']);
-    assert.deepEqual(await ids('--external-id-in', 'clip,split'), ['clip-1', 'split-1']);
-    assert.deepEqual(await ids('--external-id-strictly-in', 'frames'), []);
-    assert.deepEqual(await ids('--external-id-strictly-in', 'frames-1', '--external-id-strictly-in', 'fps-1'), ['fps-1', 'frames-1']);
-    assert.deepEqual(await ids('--metadata-where', '{"site": "north"}'), ['clip-1']);
-    assert.deepEqual(await ids('--metadata-where', '{"site": ["north", "south"]}'), ['clip-1', 'fps-1']);
-    assert.deepEqual(await ids('--metadata-where', '{"speed": [20, 40]}'), ['fps-1']);
+    // Read-only: the searches run side by side.
+    const found = await Promise.all([
+      ids(),
+      ids('--external-id-in', 'frames'),
+      ids('--external-id-in', 'clip,split'),
+      ids('--external-id-strictly-in', 'frames'),
+      ids('--external-id-strictly-in', 'frames-1', '--external-id-strictly-in', 'fps-1'),
+      ids('--metadata-where', '{"site": "north"}'),
+      ids('--metadata-where', '{"site": ["north", "south"]}'),
+      ids('--metadata-where', '{"speed": [20, 40]}'),
+    ]);
+    assert.deepEqual(found, [
+      ['clip-1', 'fps-1', 'frames-1', 'frames-2', 'split-1'],
+      ['frames-1', 'frames-2'],
+      ['clip-1', 'split-1'],
+      [],
+      ['fps-1', 'frames-1'],
+      ['clip-1'],
+      ['clip-1', 'fps-1'],
+      ['fps-1'],
+    ]);
 
-    const some = await json<{ assets: Record<string, unknown>[]; total: number }>(['assets', 'ls', projectId, '--fields', 'id,externalId', '--first', '2', '--skip', '1']);
+    const [some, table] = await Promise.all([
+      json<{ assets: Record<string, unknown>[]; total: number }>(['assets', 'ls', projectId, '--fields', 'id,externalId', '--first', '2', '--skip', '1']),
+      cli(['assets', 'ls', projectId, '--first', '2']),
+    ]);
     assert.equal(some.total, 5);
     assert.equal(some.assets.length, 2);
     for (const a of some.assets) assert.deepEqual(Object.keys(a).sort(), ['externalId', 'id']);
 
-    const table = await cli(['assets', 'ls', projectId, '--first', '2']);
     ok(table, 'assets ls');
     const lines = table.stdout.trim().split('\n');
     assert.match(lines[0]!, /^ID\s+EXTERNAL ID\s+STATE\s+FRAMES\s+SIZE\s+FPS\s+CREATED \(UTC\)$/);
@@ -258,70 +271,6 @@ describe(`camtrove projects and assets (${dialectName})`, () => {
       assert.equal(a.processing.state, 'FAILED');
       ok(await cli(['assets', 'rm', projectId, a.id]), 'rm the failed asset');
     }
-  });
-
-  it('assets from-events makes each matching event an asset once; a re-run adds nothing', async () => {
-    const library = await openLibrary(env.config(), { logger: pino({ level: 'silent' }) });
-    try {
-      await library.cameras.add({ id: 'gate-1', type: 'import' });
-      const { file } = await library.files.addFromPath(clip, { name: 'event-clip.mp4' });
-      const start = Date.UTC(2026, 10, 30, 8);
-      await new EventRepository(library.database).replaceForMedia(file.id, [
-        eventRecord('e'.repeat(32), file.id, motionEvent(0, 1, { score: 0.9 }), { cameraId: 'gate-1', startedAt: start, endedAt: start + 1000, clipFileId: file.id }),
-        eventRecord('d'.repeat(32), file.id, motionEvent(0, 1, { score: 0.2 }), { cameraId: 'gate-1', startedAt: start + 5000, endedAt: start + 6000, clipFileId: file.id }),
-      ]);
-    } finally {
-      await library.close();
-    }
-    const { id: eventsProject } = await json<{ id: string }>(['projects', 'create', '--title', 'Events', '--interface', join(env.dir, 'interface.json')]);
-    const added = await json<AddAnswer>(['assets', 'from-events', eventsProject, '--camera', 'gate-1', '--min-score', '0.5']);
-    assert.deepEqual([added.assetIds.length, added.failed], [1, []]);
-    const listed = await json<{ assets: AssetJson[] }>(['assets', 'ls', eventsProject]);
-    assert.deepEqual(listed.assets.map((a) => [a.externalId, a.processing.state, a.numberOfFrames]), [[`event:${'e'.repeat(32)}`, 'READY', 5]]);
-    assert.equal(listed.assets[0]!.jsonMetadata.camera ?? listed.assets[0]!.jsonMetadata.cameraId, 'gate-1');
-    const again = await cli(['assets', 'from-events', eventsProject, '--camera', 'gate-1']);
-    ok(again, 'from-events again');
-    assert.match(again.stdout, /^added 1 asset to project/, 'only the event not yet there');
-    const none = await json<AddAnswer>(['assets', 'from-events', eventsProject, '--camera', 'gate-1']);
-    assert.deepEqual(none.assetIds, []);
-    await refused(['assets', 'from-events', eventsProject, '--min-score', 'high'], 1, 'score');
-  });
-
-  it('works the same against a camtrove server with --server, which keeps the library', async () => {
-    const server = await processes.serve(env.env());
-    const client = await createTestEnv();
-    try {
-      const remote = (args: string[]) => processes.run([...args, '--server', server.url], client.env(), { timeoutMs: 90_000 });
-      const created = await remote(['projects', 'create', '--title', 'Remote', '--interface', JSON.stringify(INTERFACE), '--json']);
-      ok(created, 'create on the server');
-      const { id } = JSON.parse(created.stdout) as { id: string };
-      const added = await remote(['assets', 'add', id, clip, '--external-id', 'remote-1', '--json']);
-      ok(added, 'add on the server');
-      assert.deepEqual((JSON.parse(added.stdout) as AddAnswer).failed, []);
-      const shown = await remote(['assets', 'show', id, 'remote-1', '--json']);
-      ok(shown, 'show on the server');
-      assert.equal((JSON.parse(shown.stdout) as AssetJson).numberOfFrames, 5);
-      // The same library, read locally.
-      assert.equal((await asset('clip-1')).numberOfFrames, 5);
-      assert.ok((await json<{ projects: { title: string }[] }>(['projects', 'ls'])).projects.some((p) => p.title === 'Remote'));
-      const removed = await remote(['projects', 'rm', id]);
-      ok(removed, 'rm on the server');
-      assert.equal(removed.stdout, `deleted project ${id} with 1 asset\n`);
-    } finally {
-      server.process.kill('SIGTERM');
-      await server.process.waitForExit();
-      await client.cleanup();
-    }
-    const gone = await processes.run(['projects', 'ls', '--server', server.url], env.env());
-    assert.equal(gone.code, 1);
-    assert.match(gone.stderr, /^error: .*\(CAMTROVE_ERR_SERVER_UNREACHABLE\)\n$/);
-    assert.ok(gone.stderr.includes(server.url), gone.stderr);
-  });
-
-  it('a library with API tokens still serves its own commands: the in-process server takes only the command\'s own key', async () => {
-    ok(await cli(['token', 'create', 'ci']), 'token create');
-    const listed = await json<{ total: number }>(['projects', 'ls']);
-    assert.equal(listed.total, 3);
   });
 
   it('projects rm deletes a project with its assets', async () => {
