@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { EventRepository } from '../../src/adapters/db/event.repository.js';
 import { openLibrary } from '../../src/main.js';
-import { Processes, type CliResult } from '../helpers/cli.js';
+import { Processes } from '../helpers/cli.js';
+import { labelingCli } from '../helpers/labeling-cli.js';
 import { eventRecord, motionEvent } from '../helpers/events.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
@@ -34,20 +35,7 @@ describe(`camtrove assets from events, and the labeling commands on a server (${
   const processes = new Processes();
   let clip: string;
 
-  const cli = (args: string[]) => processes.run(args, env.env(), { timeoutMs: 90_000 });
-  const ok = (result: CliResult, what: string) => assert.equal(result.code, 0, `${what}: exit ${result.code}\n${result.stderr}`);
-  const json = async <T>(args: string[]): Promise<T> => {
-    const result = await cli([...args, '--json']);
-    ok(result, args.join(' '));
-    return JSON.parse(result.stdout) as T;
-  };
-  const refused = async (args: string[], exit: number, ...named: string[]) => {
-    const result = await cli(args);
-    assert.equal(result.code, exit, `${args.join(' ')}: exit ${result.code}\nstderr: ${result.stderr}`);
-    const lines = result.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, `one line for ${args.join(' ')}:\n${result.stderr}`);
-    for (const text of named) assert.ok(lines[0]!.includes(text), `${args.join(' ')}: "${lines[0]}" names ${text}`);
-  };
+  const { cli, ok, json, refused } = labelingCli(processes, () => env);
 
   before(async () => {
     env = await createTestEnv();

@@ -4,7 +4,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Processes, type CliResult } from '../helpers/cli.js';
+import { Processes } from '../helpers/cli.js';
+import { labelingCli } from '../helpers/labeling-cli.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
@@ -50,22 +51,7 @@ describe(`camtrove projects and assets (${dialectName})`, () => {
   let frames: string[];
   let projectId: string;
 
-  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => processes.run(args, { ...env.env(), ...extraEnv }, { timeoutMs: 90_000 });
-  const ok = (result: CliResult, what: string) => assert.equal(result.code, 0, `${what}: exit ${result.code}\n${result.stderr}`);
-  const json = async <T>(args: string[]): Promise<T> => {
-    const result = await cli([...args, '--json']);
-    ok(result, args.join(' '));
-    return JSON.parse(result.stdout) as T;
-  };
-  /** A refusal: the exit code, and one line on stderr with the code and what is wrong. */
-  const refused = async (args: string[], exit: number, ...named: string[]) => {
-    const result = await cli(args);
-    assert.equal(result.code, exit, `${args.join(' ')}: exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
-    assert.equal(lines.length, 1, `one line for ${args.join(' ')}:\n${result.stderr}`);
-    for (const text of named) assert.ok(lines[0]!.includes(text), `${args.join(' ')}: "${lines[0]}" names ${text}`);
-    return result;
-  };
+  const { cli, ok, json, refused } = labelingCli(processes, () => env);
   const asset = (ref: string) => json<AssetJson>(['assets', 'show', projectId, ref]);
 
   before(async () => {
