@@ -3,6 +3,7 @@ import { isCamtroveError } from '../domain/errors.js';
 import { redactText } from '../domain/redact.js';
 import { analyzeCommand } from './commands/analyze.command.js';
 import { archiveCommand } from './commands/archive.command.js';
+import { assetsCommand } from './commands/assets.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { eventsCommand } from './commands/events.command.js';
@@ -11,6 +12,7 @@ import { framesCommand } from './commands/frames.command.js';
 import { importCommand } from './commands/import.command.js';
 import { jobsCommand } from './commands/jobs.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
+import { projectsCommand } from './commands/projects.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { statusCommand } from './commands/status.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
     .addCommand(importCommand())
     .addCommand(jobsCommand())
     .addCommand(eventsCommand())
+    .addCommand(projectsCommand())
+    .addCommand(assetsCommand())
     .addCommand(tokenCommand())
     .addCommand(statusCommand())
     .addCommand(migrateCommand());

@@ -19,7 +19,7 @@ export function addServerOptions(command: Command, what: string): Command {
 }
 
 /** The server of --server and its token, checked before any work; null without --server. */
-function serverOf(options: ServerOptions): { url: URL; token: string | null } | null {
+export function serverOf(options: ServerOptions): { url: URL; token: string | null } | null {
   if (options.server === undefined) return null;
   let url: URL;
   try {

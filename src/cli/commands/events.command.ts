@@ -14,7 +14,7 @@ import { addServerOptions, withLibraryApi, type ServerOptions } from '../remote.
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-interface FilterFlags extends CommonOptions, ServerOptions {
+export interface FilterFlags extends CommonOptions, ServerOptions {
   camera: string[];
   from?: string;
   to?: string;
@@ -32,7 +32,7 @@ interface FilterFlags extends CommonOptions, ServerOptions {
 }
 
 /** The filters of `events ls`, the same as GET /api/events's. */
-function addFilterOptions(command: Command): Command {
+export function addFilterOptions(command: Command): Command {
   return withOptions(command)
     .option('--camera <id>', 'a camera (repeatable)', collect, [])
     .option('--from <time>', 'events that end after this time: UTC ISO 8601 (2026-11-30T08:00:00Z) or a date')
@@ -50,7 +50,7 @@ function addFilterOptions(command: Command): Command {
     .option('--roi <x,y,w,h>', 'events that moved in this region: fractions of the frame from its top left (0.5,0,0.5,0.5 is the top right quarter)');
 }
 
-function filterInput(flags: FilterFlags): EventQueryInput {
+export function filterInput(flags: FilterFlags): EventQueryInput {
   return {
     camera: flags.camera,
     from: flags.from,
