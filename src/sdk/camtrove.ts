@@ -109,7 +109,7 @@ export class Camtrove {
     const { projectId, waitUntilAvailability = true, onProgress, ...input } = options;
     required(projectId, 'appendManyToDataset', 'projectId');
     const count = checkAppendInput(input);
-    if (count === 0) return { id: projectId, assetIds: [], warnings: [], skipped: [] };
+    if (count === 0) return { id: projectId, assetIds: [], warnings: [], skipped: [], batchId: null };
     await checkLocalFiles(input);
     const body = {
       ...(input.contentArray ? { contentArray: await this.uploaded(input.contentArray, input, onProgress) } : {}),
@@ -178,24 +178,18 @@ export class Camtrove {
     return assets;
   }
 
-  /** contentArray with each local file replaced by its upload's reference. One file at a time: the disk and the link are the limit. */
-  private async uploaded(contents: readonly ContentEntry[], input: AppendInput, onProgress?: OnProgress): Promise<string[]> {
-    const references: string[] = [];
-    for (const [i, entry] of contents.entries()) {
-      references.push(entryKind(entry) === 'local' ? await uploadLocal(this.connection, entry, assetLabel(input, i), onProgress) : (entry as string));
-    }
-    return references;
+  /** contentArray with each local file replaced by its upload's reference, a few uploads at once (small files are bound by round trips, not by the link). */
+  private uploaded(contents: readonly ContentEntry[], input: AppendInput, onProgress?: OnProgress): Promise<string[]> {
+    return inParallel(contents, UPLOADS_AT_ONCE, (entry, i) => (entryKind(entry) === 'local' ? uploadLocal(this.connection, entry, assetLabel(input, i), onProgress) : Promise.resolve(entry as string)));
   }
 
-  private async uploadedImages(images: readonly ContentEntry[], label: string, onProgress?: OnProgress): Promise<string[]> {
-    const references: string[] = [];
-    for (const image of images) references.push(entryKind(image) === 'local' ? await uploadLocal(this.connection, image, label, onProgress) : (image as string));
-    return references;
+  private uploadedImages(images: readonly ContentEntry[], label: string, onProgress?: OnProgress): Promise<string[]> {
+    return inParallel(images, UPLOADS_AT_ONCE, (image) => (entryKind(image) === 'local' ? uploadLocal(this.connection, image, label, onProgress) : Promise.resolve(image as string)));
   }
 
   /** The answer of an import, once its batch is prepared when asked to wait. */
   private async settled(projectId: string, answer: AppendAnswer, wait: boolean): Promise<AppendResult> {
-    const result = { id: answer.id, assetIds: answer.assetIds, warnings: answer.warnings, skipped: answer.skipped ?? [] };
+    const result = { id: answer.id, assetIds: answer.assetIds, warnings: answer.warnings, skipped: answer.skipped ?? [], batchId: answer.batchId };
     if (!wait || answer.batchId === null || answer.assetIds.length === 0) return result;
     const batchPath = `${projectPath(projectId)}/assets/batches/${encodeURIComponent(answer.batchId)}`;
     // Short waits first (a few small videos are ready in a fraction of a second), then every 2 s.
@@ -257,4 +251,27 @@ function filterQuery(filters: AssetFilters): QueryValues {
     externalIdStrictlyIn: filters.externalIdStrictlyIn,
     metadataWhere: filters.metadataWhere === undefined ? undefined : JSON.stringify(filters.metadataWhere),
   };
+}
+
+/** Uploads of one call in flight at once. */
+const UPLOADS_AT_ONCE = 4;
+
+/** `work` over every item, at most `limit` at once, results in the items' order; the first failure stops new work and rejects. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }

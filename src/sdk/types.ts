@@ -90,12 +90,12 @@ export interface AppendResult {
   assetIds: string[];
   warnings: string[];
   skipped: SkippedAsset[];
+  /** Follow the preparation of these assets with `GET /api/projects/{id}/assets/batches/{batchId}`; null when nothing was added. */
+  batchId: string | null;
 }
 
 /** What `POST /api/projects/{id}/assets` (and `/from-events`) answers. */
-export interface AppendAnswer extends AppendResult {
-  batchId: string | null;
-}
+export type AppendAnswer = AppendResult;
 
 export interface BatchFailure {
   assetId: string;

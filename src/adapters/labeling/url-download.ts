@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { CameraHttp } from '../cameras/camera-http.js';
-import { NetworkPolicy } from '../cameras/network-policy.js';
+import type { NetworkPolicy } from '../cameras/network-policy.js';
 import { redactUrl } from '../../domain/redact.js';
 
 export interface Download {

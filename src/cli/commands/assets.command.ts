@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CamtroveError } from '../../domain/errors.js';
-import type { AppendAnswer, AppendResult, Asset, AssetField, AssetFilters, BatchFailure } from '../../sdk/index.js';
+import type { AppendResult, Asset, AssetField, AssetFilters, BatchFailure } from '../../sdk/index.js';
 import { addCommonOptions, type CommonOptions } from '../context.js';
 import { withLabelingSession, type LabelingSession } from '../labeling-session.js';
 import { emit, table } from '../output.js';
@@ -138,8 +138,7 @@ function withOptions(command: Command): Command {
 /** Prints what an import added and skipped, waits for the preparation of its assets (unless --no-wait), and names those that failed. */
 async function report(session: LabelingSession, project: string, answer: AppendResult, flags: CommonOptions & { wait: boolean }): Promise<void> {
   for (const warning of answer.warnings) process.stderr.write(`warning: ${warning}\n`);
-  // The REST answer carries the batch; an SDK that passes it on lets the wait follow one request instead of one per asset.
-  const batchId = (answer as Partial<AppendAnswer>).batchId ?? null;
+  const batchId = answer.batchId;
   const prepared = flags.wait && answer.assetIds.length > 0;
   const failed = prepared ? await waitForPreparation(session, project, answer.assetIds, batchId) : [];
   const result = { id: answer.id, assetIds: answer.assetIds, batchId, warnings: answer.warnings, skipped: answer.skipped, ...(prepared ? { failed } : {}) };

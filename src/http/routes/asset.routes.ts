@@ -73,6 +73,8 @@ const FrameBody = Type.Object({
 export function assetRoutes(assets: AssetService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/api/projects/:id/assets', {
+      // A frame list of 100,000 images names each of them: a few MB of JSON.
+      bodyLimit: 32 * 1024 * 1024,
       schema: {
         summary: 'Add assets to a project',
         description:
@@ -271,5 +273,5 @@ function fieldsOf(given: string[] | undefined): (keyof AssetJson)[] | null {
 
 function pick(asset: AssetJson, fields: (keyof AssetJson)[] | null): Partial<AssetJson> {
   if (!fields) return asset;
-  return Object.fromEntries(fields.map((f) => [f, asset[f]])) as Partial<AssetJson>;
+  return Object.fromEntries(fields.map((f) => [f, asset[f]]));
 }

@@ -109,7 +109,7 @@ export class AssetPreparer {
       const index = await this.deps.media.indexVideo(copy.path, { signal });
       const native = nativeFrames(index, asset);
       if (native.length === 0) throw new CamtroveError('CAMTROVE_ERR_ASSET_SOURCE', `asset ${JSON.stringify(asset.externalId)}: the video has no frame${asset.rangeStart !== null ? ' in the event\'s time range' : ''}`);
-      const samplingFps = effectiveSampling(asset.processingParameters as Parameters<typeof effectiveSampling>[0]);
+      const samplingFps = effectiveSampling(asset.processingParameters);
       // A whole video is sampled as ffmpeg's fps filter samples the file (from the input's start); an event's span from its first frame.
       const whole = asset.rangeStart === null;
       const bounds = { ...(whole && index.inputStartTime !== null ? { start: index.inputStartTime } : {}), ...(whole && index.endTime !== null ? { end: index.endTime } : {}) };
