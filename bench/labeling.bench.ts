@@ -17,8 +17,8 @@ import { createSchema } from './lib/postgres.js';
 import { startServer } from './lib/server.js';
 
 const INTERFACE = { jobs: { VEHICLE: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' } }, input: 'radio' } } } };
-/** Uploads at a time: one, as the SDK sends a call's local files. */
-const UPLOADS_AT_ONCE = 1;
+/** Plain uploads at a time: as many as the SDK sends of one call's local files. */
+const UPLOADS_AT_ONCE = 4;
 const SITES = 10;
 const CAMERAS = 1000;
 

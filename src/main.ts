@@ -50,7 +50,7 @@ import { FfmpegAssetMedia } from './adapters/media/asset-media.js';
 import { NetworkPolicy } from './adapters/cameras/network-policy.js';
 import { UrlDownloader } from './adapters/labeling/url-download.js';
 import { ProjectService } from './services/labeling/project.service.js';
-import { AssetService } from './services/labeling/asset.service.js';
+import { AssetService, PREPARE_ASSET_JOB } from './services/labeling/asset.service.js';
 import { AssetSourceResolver } from './services/labeling/asset-sources.js';
 import { AssetFrames } from './services/labeling/asset-frames.js';
 import { AssetPreparer } from './services/labeling/asset-preparer.js';
@@ -210,7 +210,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
         ownerTag: currentOwnerTag(),
       };
       const worker = runner.start({ ...settings, concurrency: config.concurrency });
-      const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.default });
+      const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.byAnalysis[PREPARE_ASSET_JOB] ?? config.concurrency.default });
       workers.push(worker, preparer);
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
       void assets.resumePending().catch((error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again'));
