@@ -71,8 +71,8 @@ describe(`the SDK refuses before sending (${dialectName})`, () => {
   it('an empty array sends nothing and adds nothing', async () => {
     const { fetch: counted, calls } = countingFetch();
     const camtrove = new Camtrove({ apiEndpoint: served.server.url, fetch: counted });
-    assert.deepEqual(await camtrove.appendManyToDataset({ projectId: 'p1', contentArray: [] }), { id: 'p1', assetIds: [], warnings: [], skipped: [] });
-    assert.deepEqual(await camtrove.appendManyToDataset({ projectId: 'p1', jsonContentArray: [], externalIdArray: [] }), { id: 'p1', assetIds: [], warnings: [], skipped: [] });
+    assert.deepEqual(await camtrove.appendManyToDataset({ projectId: 'p1', contentArray: [] }), { id: 'p1', assetIds: [], warnings: [], skipped: [], batchId: null });
+    assert.deepEqual(await camtrove.appendManyToDataset({ projectId: 'p1', jsonContentArray: [], externalIdArray: [] }), { id: 'p1', assetIds: [], warnings: [], skipped: [], batchId: null });
     assert.deepEqual(calls, []);
   });
 
