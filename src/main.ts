@@ -176,6 +176,8 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
+  /** Queueing the assets left PENDING, started with the workers: finished before the database closes. */
+  const resuming: Promise<void>[] = [];
 
   return {
     config,
@@ -213,7 +215,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.byAnalysis[PREPARE_ASSET_JOB] ?? config.concurrency.default });
       workers.push(worker, preparer);
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
-      void assets.resumePending().catch((error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again'));
+      resuming.push(assets.resumePending().then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again')));
       return {
         get active() {
           return worker.active + preparer.active;
@@ -230,6 +232,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     async close() {
       await Promise.all(stoppers.map((stop) => stop()));
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(resuming);
       await downloads.close();
       await database.close();
     },
