@@ -10,7 +10,7 @@ import { effectiveSampling, sampleFrames } from '../../domain/labeling/frame-sam
 import { taggedName } from '../../domain/process-owner.js';
 import type { FileService } from '../file.service.js';
 import type { RunnerSettings } from '../analysis-runner.js';
-import { mapConcurrent } from './asset-sources.js';
+import { mapConcurrent } from './map-concurrent.js';
 import { PREPARE_ASSET_JOB } from './asset.service.js';
 import type { AssetFrames } from './asset-frames.js';
 

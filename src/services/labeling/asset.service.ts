@@ -10,7 +10,8 @@ import { planAssets, requestedExternalIds, type AssetRequestInput, type PlannedA
 import type { EventQueryInput } from '../../domain/events/event-query.js';
 import type { EventView } from '../event.service.js';
 import type { FileService } from '../file.service.js';
-import { mapConcurrent, type AssetSourceResolver } from './asset-sources.js';
+import type { AssetSourceResolver } from './asset-sources.js';
+import { mapConcurrent } from './map-concurrent.js';
 import type { AssetFrames } from './asset-frames.js';
 import { page, type ProjectService } from './project.service.js';
 
