@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -105,12 +105,26 @@ describe(`which library a command uses (${dialectName})`, () => {
 
   it('serve on a terminal prints readable lines, not JSON', { skip: hasProgram('script') ? false : 'needs script (util-linux) for a terminal' }, async () => {
     const data = join(env.dir, 'served-tty');
-    // A SIGINT after a few seconds stops the server cleanly, so nothing outlives the test.
-    const command = `exec timeout -s INT 6 ${JSON.stringify(process.execPath)} ${JSON.stringify(camtroveBin)} serve --port 0 --no-workers`;
+    // The shell execs node, so the pid it writes is the server's own: the test interrupts the
+    // server itself once it has said where it listens (or after 60 s, however slow the machine).
+    const pidFile = join(env.dir, 'served-tty.pid');
+    const command = `echo $$ > ${JSON.stringify(pidFile)}; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(camtroveBin)} serve --port 0 --no-workers`;
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: withoutDefaultLibrary({ ...env.env(), CAMTROVE_DATA: data, CAMTROVE_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    await new Promise((resolve) => child.once('close', resolve));
+    let interrupted = false;
+    const interrupt = (): void => {
+      if (interrupted) return;
+      interrupted = true;
+      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGINT');
+    };
+    const fallback = setTimeout(interrupt, 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      if (Buffer.concat(out).toString('utf8').includes('camtrove listening on')) interrupt();
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    clearTimeout(fallback);
+    assert.equal(code, 0, 'the server stops cleanly on SIGINT');
     const text = stripVTControlCharacters(Buffer.concat(out).toString('utf8'));
     const started = text.split(/\r?\n/).find((l) => l.includes('camtrove listening on'));
     assert.ok(started, text);
