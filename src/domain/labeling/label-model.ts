@@ -53,7 +53,10 @@ export interface TrackHeader {
   mid: string;
   kind: 'object' | 'classification' | 'transcription';
   tool: ShapeTool | null;
-  /** First and last key frame (an outside key included): which frames can show this track. */
+  /**
+   * First and last key frame (an outside key included). A track shows nothing before its first key;
+   * after its last key it runs to the asset's last frame unless that key is outside (as in CVAT).
+   */
   firstFrame: number;
   lastFrame: number;
 }
