@@ -13,8 +13,12 @@ import type { KeyFrame, KeyValue, Point, ShapeTool, TrackFrame, TrackHeader } fr
  * Categories and child answers always hold from the previous key.
  */
 
-// The weighted form is exact at both ends (t = 0 gives a, t = 1 gives b).
-const lerp = (a: number, b: number, t: number): number => a * (1 - t) + b * t;
+/**
+ * Derived coordinates are rounded to 12 decimals (a millionth of a pixel on an 8K frame), so the
+ * halfway point of 0.2 and 0.4 reads back as the 0.3 a labeling tool wrote, not 0.30000000000000004.
+ */
+const tidy = (v: number): number => Math.round(v * 1e12) / 1e12;
+const lerp = (a: number, b: number, t: number): number => tidy(a * (1 - t) + b * t);
 
 /** The value `t` (0–1) of the way from key `a` to key `b` of a track drawn with `tool`. */
 export function interpolateValue(tool: ShapeTool | null, a: KeyValue, b: KeyValue, t: number, aspect = 1): KeyValue {
@@ -69,7 +73,7 @@ function fromRotated(r: Rotated, aspect: number): Point[] {
   return corners.map(([sx, sy]) => {
     const dx = (sx * r.width) / 2;
     const dy = (sy * r.height) / 2;
-    return { x: (r.cx + dx * cos - dy * sin) / aspect, y: r.cy + dx * sin + dy * cos };
+    return { x: tidy((r.cx + dx * cos - dy * sin) / aspect), y: tidy(r.cy + dx * sin + dy * cos) };
   });
 }
 
