@@ -50,6 +50,8 @@ import { FfmpegAssetMedia } from './adapters/media/asset-media.js';
 import { NetworkPolicy } from './adapters/cameras/network-policy.js';
 import { UrlDownloader } from './adapters/labeling/url-download.js';
 import { ProjectService } from './services/labeling/project.service.js';
+import { LabelService } from './services/labeling/label.service.js';
+import { LabelRepository } from './adapters/db/label.repository.js';
 import { AssetService, PREPARE_ASSET_JOB } from './services/labeling/asset.service.js';
 import { AssetSourceResolver } from './services/labeling/asset-sources.js';
 import { AssetFrames } from './services/labeling/asset-frames.js';
@@ -91,6 +93,7 @@ export interface Library {
   /** Labeling projects and their assets. */
   projects: ProjectService;
   assets: AssetService;
+  labels: LabelService;
   /** Starts in-process workers for every analysis, and for preparing labeling assets. */
   startWorkers(): QueueWorker;
   /** Starts archiving, indefinitely, every enabled camera with an archive interval (claimed by one process at a time). */
@@ -159,7 +162,8 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const runner = new AnalysisRunner(registry, analysisRepository, files, queue, media, { segmenter, segmentations }, clock, logger);
   const assetMedia = new FfmpegAssetMedia(media);
   const downloads = new UrlDownloader(new NetworkPolicy(config.cameraNetworks));
-  const projects = new ProjectService(new LabelProjectRepository(database.db), files, clock);
+  const labelRepository = new LabelRepository(database.db);
+  const projects = new ProjectService(new LabelProjectRepository(database.db), files, clock, labelRepository);
   const assetRepository = new LabelAssetRepository(database.db, database.dialect);
   const assetFrames = new AssetFrames(files, assetMedia, new FrameCache(FRAME_CACHE_BYTES));
   const assets = new AssetService({
@@ -173,6 +177,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     clock,
     maxAttempts: config.maxAttempts,
   });
+  const labels = new LabelService({ projects, assets, labels: labelRepository, clock });
   const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -200,6 +205,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     runner,
     projects,
     assets,
+    labels,
     startWorkers() {
       if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
       const settings = {

@@ -3,6 +3,7 @@ import type { MetadataCondition } from '../../domain/labeling/asset-metadata.js'
 import { metadataIndexRows } from '../../domain/labeling/asset-metadata.js';
 import { idsWithPrefix } from './pagination.js';
 import { inTransaction, type DialectName } from './database.js';
+import { deleteLabelsOfAssets } from './label.repository.js';
 import { containsText } from './dialect-sql.js';
 import type { Database, LabelAssetFramesTable, LabelAssetsTable } from './schema.js';
 
@@ -176,7 +177,7 @@ export class LabelAssetRepository {
   }
 
   /**
-   * Deletes assets with their frames and metadata rows in one transaction. Returns the files their
+   * Deletes assets with their labels, frames and metadata rows in one transaction. Returns the files their
    * frames were cut into (split video frames, not the images of a frame list, which are the user's),
    * for the caller to let go of when nothing else uses them.
    */
@@ -197,6 +198,7 @@ export class LabelAssetRepository {
           .where('label_asset_frames.file_id', 'is not', null)
           .execute();
         for (const f of files) if (f.file_id) cut.add(f.file_id);
+        await deleteLabelsOfAssets(trx, batch);
         await trx.deleteFrom('label_asset_frames').where('asset_id', 'in', batch).execute();
         await trx.deleteFrom('label_asset_metadata').where('asset_id', 'in', batch).execute();
         deleted += Number((await trx.deleteFrom('label_assets').where('id', 'in', batch).executeTakeFirst()).numDeletedRows);

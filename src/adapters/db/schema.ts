@@ -297,6 +297,40 @@ export interface LabelAssetFramesTable {
   file_id: string | null;
 }
 
+export interface LabelsTable {
+  id: string;
+  project_id: string;
+  asset_id: string;
+  label_type: string;
+  author_id: string | null;
+  model_name: string | null;
+  seconds_to_label: number | null;
+  asset_level: string | null;
+  track_count: number;
+  key_count: number;
+  created_at_us: number;
+}
+
+export interface LabelTracksTable {
+  label_id: string;
+  ordinal: number;
+  job: string;
+  mid: string;
+  kind: string;
+  tool: string | null;
+  categories: string;
+  first_frame: number;
+  last_frame: number;
+}
+
+export interface LabelKeysTable {
+  label_id: string;
+  track: number;
+  frame: number;
+  outside: number;
+  value: string;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
@@ -318,4 +352,7 @@ export interface Database {
   label_assets: LabelAssetsTable;
   label_asset_metadata: LabelAssetMetadataTable;
   label_asset_frames: LabelAssetFramesTable;
+  labels: LabelsTable;
+  label_tracks: LabelTracksTable;
+  label_keys: LabelKeysTable;
 }

@@ -198,7 +198,7 @@ function findCycle(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] | 
   return null;
 }
 
-/** Jobs/categories used by labels that `next` no longer has; [] when none. (Labels arrive with issue 18.) */
+/** Jobs/categories used by labels that `next` no longer has; [] when none. */
 export function orphanedBy(
   next: JsonInterface,
   used: readonly { job: string; category: string | null }[],

@@ -248,14 +248,15 @@ export class AssetService {
     return ids.length;
   }
 
-  private ready(asset: AssetRecord): AssetRecord {
+  /** The asset, if its frames are indexed; else an error saying why not. */
+  ready(asset: AssetRecord): AssetRecord {
     if (asset.processingState === 'READY') return asset;
     if (asset.processingState === 'FAILED') throw new CamtroveError('CAMTROVE_ERR_ASSET_NOT_READY', `asset ${JSON.stringify(asset.externalId)} could not be prepared: ${asset.errorMessage ?? 'unknown error'}`);
     throw new CamtroveError('CAMTROVE_ERR_ASSET_NOT_READY', `asset ${JSON.stringify(asset.externalId)} is still being prepared; its frames are listed once it is READY`);
   }
 
   /** The assets named by id or by external id (not both), in the order named; any not found is an error naming it. */
-  private async select(projectId: string, selection: AssetSelection): Promise<AssetRecord[]> {
+  async select(projectId: string, selection: AssetSelection): Promise<AssetRecord[]> {
     const { assetIds, externalIds } = selection;
     if ((assetIds === undefined) === (externalIds === undefined)) {
       throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'name the assets either by assetIds or by externalIds (one of the two)');

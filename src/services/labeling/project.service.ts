@@ -2,7 +2,8 @@ import type { Clock } from '../../adapters/clock.js';
 import type { LabelProjectRepository, ProjectRecord } from '../../adapters/db/label-project.repository.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
-import { INPUT_TYPES, validateJsonInterface, type InputType } from '../../domain/labeling/json-interface.js';
+import type { LabelRepository } from '../../adapters/db/label.repository.js';
+import { INPUT_TYPES, orphanedBy, validateJsonInterface, type InputType } from '../../domain/labeling/json-interface.js';
 import type { FileService } from '../file.service.js';
 
 export interface ProjectInput {
@@ -25,6 +26,7 @@ export class ProjectService {
     private readonly projects: LabelProjectRepository,
     private readonly files: Pick<FileService, 'dropUnused'>,
     private readonly clock: Clock,
+    private readonly labels: Pick<LabelRepository, 'usedJobsAndCategories'>,
   ) {}
 
   async create(input: ProjectInput): Promise<{ id: string }> {
@@ -69,7 +71,15 @@ export class ProjectService {
     const next: ProjectRecord = { ...project, updatedAt: this.clock.now() };
     if (input.title !== undefined) next.title = requiredText(input.title, 'title');
     if (input.description !== undefined) next.description = optionalText(input.description, 'description') ?? '';
-    if (input.jsonInterface !== undefined) next.jsonInterface = validateJsonInterface(input.jsonInterface);
+    if (input.jsonInterface !== undefined) {
+      const jsonInterface = validateJsonInterface(input.jsonInterface);
+      const orphaned = orphanedBy(jsonInterface, await this.labels.usedJobsAndCategories(project.id));
+      if (orphaned.length > 0) {
+        const names = orphaned.slice(0, 10).map((o) => (o.category === null ? `job ${o.job}` : `category ${o.category} of job ${o.job}`));
+        throw new CamtroveError('CAMTROVE_ERR_INTERFACE_IN_USE', `jsonInterface: labels of project ${project.id} use ${names.join(', ')}${orphaned.length > 10 ? ` and ${orphaned.length - 10} more` : ''}, which the new interface removes; delete those labels first, or keep them in the interface`);
+      }
+      next.jsonInterface = jsonInterface;
+    }
     if (input.inputType !== undefined) {
       next.inputType = inputType(input.inputType);
       const counts = await this.projects.assetCounts([project.id]);

@@ -1,0 +1,216 @@
+import type { Clock } from '../../adapters/clock.js';
+import type { AssetRecord } from '../../adapters/db/label-asset.repository.js';
+import type { LabelRecord, LabelRepository, Replaces, StoredTrack } from '../../adapters/db/label.repository.js';
+import { CamtroveError } from '../../domain/errors.js';
+import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
+import type { JsonInterface } from '../../domain/labeling/json-interface.js';
+import { readJsonResponse } from '../../domain/labeling/json-response-read.js';
+import { jsonResponseText, renderJsonResponse, type LabelSource } from '../../domain/labeling/json-response-write.js';
+import { LABEL_TYPES, type LabelType } from '../../domain/labeling/label-model.js';
+import type { AssetService } from './asset.service.js';
+import { page, type ProjectService } from './project.service.js';
+
+export interface AppendLabelsInput {
+  assetIdArray?: string[] | undefined;
+  assetExternalIdArray?: string[] | undefined;
+  jsonResponseArray?: unknown;
+  labelType?: string | undefined;
+  modelName?: string | undefined;
+  overwrite?: boolean | undefined;
+  authorIdArray?: string[] | undefined;
+  secondsToLabelArray?: number[] | undefined;
+}
+
+export interface LabelQuery {
+  assetId?: string | undefined;
+  assetExternalId?: string | undefined;
+  labelTypeIn?: readonly string[] | undefined;
+  first?: number | undefined;
+  skip?: number | undefined;
+}
+
+export interface LabelView extends LabelRecord {
+  externalId: string;
+  /** The latest DEFAULT or REVIEW label of its author on its asset. */
+  isLatestLabelForUser: boolean;
+}
+
+/** Labels of a project's assets: Kili's appendLabels, createPredictions, labels and deleteLabels. */
+export class LabelService {
+  constructor(
+    private readonly deps: {
+      projects: ProjectService;
+      assets: AssetService;
+      labels: LabelRepository;
+      clock: Clock;
+    },
+  ) {}
+
+  /**
+   * Adds one label per entry of jsonResponseArray, to the asset at the same position. Every label is
+   * checked against the interface and its asset's frames first; then all are stored in one
+   * transaction. `overwrite` replaces the labels of the same type (and model) on those assets.
+   */
+  async append(projectIdOrPrefix: string, input: AppendLabelsInput): Promise<{ labels: { id: string; assetId: string; externalId: string }[]; replaced: number }> {
+    const project = await this.deps.projects.find(projectIdOrPrefix);
+    const labelType = labelTypeOf(input.labelType ?? 'DEFAULT');
+    const modelName = input.modelName ?? null;
+    if ((labelType === 'PREDICTION' || labelType === 'INFERENCE') && modelName === null) {
+      throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', `a ${labelType} label needs a modelName (the model that made it)`);
+    }
+    if (!Array.isArray(input.jsonResponseArray)) throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', 'jsonResponseArray: expected an array with one jsonResponse per asset');
+    const responses = input.jsonResponseArray;
+    const byId = input.assetIdArray !== undefined;
+    if (byId === (input.assetExternalIdArray !== undefined)) {
+      throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'name the assets either by assetIdArray or by assetExternalIdArray (one of the two)');
+    }
+    const names = input.assetIdArray ?? input.assetExternalIdArray ?? [];
+    sameLength('jsonResponseArray', responses.length, byId ? 'assetIdArray' : 'assetExternalIdArray', names.length);
+    if (input.authorIdArray) sameLength('authorIdArray', input.authorIdArray.length, 'jsonResponseArray', responses.length);
+    if (input.secondsToLabelArray) {
+      sameLength('secondsToLabelArray', input.secondsToLabelArray.length, 'jsonResponseArray', responses.length);
+      for (const seconds of input.secondsToLabelArray) if (!(Number.isFinite(seconds) && seconds >= 0)) throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', `secondsToLabelArray: ${seconds} is not a number of seconds`);
+    }
+    if (names.length === 0) return { labels: [], replaced: 0 };
+    const assets = await this.deps.assets.select(project.id, byId ? { assetIds: names } : { externalIds: names });
+    const byName = new Map(assets.map((a) => [byId ? a.id : a.externalId, a]));
+    const jsonInterface = project.jsonInterface as JsonInterface;
+    let mids = 0;
+    const createdAt = this.deps.clock.nowMicros();
+    const labels = names.map((name, i) => {
+      const asset = this.deps.assets.ready(byName.get(name)!);
+      const content = readJsonResponse(responses[i], {
+        jsonInterface,
+        frameCount: asset.frameCount ?? 0,
+        assetName: asset.externalId,
+        newMid: () => `${asset.id.slice(0, 8)}-${++mids}`,
+      });
+      const record: LabelRecord = {
+        id: newAnalysisId(),
+        projectId: project.id,
+        assetId: asset.id,
+        labelType,
+        authorId: input.authorIdArray?.[i] ?? null,
+        modelName,
+        secondsToLabel: input.secondsToLabelArray?.[i] ?? null,
+        assetLevel: content.assetLevel,
+        trackCount: content.tracks.length,
+        keyCount: content.tracks.reduce((n, t) => n + t.keys.length, 0),
+        // Labels of one call keep the order given.
+        createdAtMicros: createdAt + i,
+      };
+      const replaces: Replaces | null = input.overwrite ? { assetId: asset.id, labelType, modelName } : null;
+      return { record, content, replaces, asset };
+    });
+    const replaced = await this.deps.labels.insert(dedupeReplaces(labels));
+    return { labels: labels.map((l) => ({ id: l.record.id, assetId: l.asset.id, externalId: l.asset.externalId })), replaced };
+  }
+
+  /** The project's labels, oldest first. */
+  async list(projectIdOrPrefix: string, query: LabelQuery): Promise<LabelView[]> {
+    const project = await this.deps.projects.find(projectIdOrPrefix);
+    const filter = await this.filterOf(project.id, query);
+    const records = await this.deps.labels.list(filter, page(query));
+    return this.views(project.id, records);
+  }
+
+  async count(projectIdOrPrefix: string, query: LabelQuery): Promise<number> {
+    const project = await this.deps.projects.find(projectIdOrPrefix);
+    return this.deps.labels.count(await this.filterOf(project.id, query));
+  }
+
+  async get(idOrPrefix: string): Promise<LabelView> {
+    const id = await resolveId('label', idOrPrefix, { withPrefix: (prefix, limit) => this.deps.labels.idsWithPrefix(prefix, limit) });
+    const record = await this.deps.labels.get(id);
+    if (!record) throw notFoundError('label', id);
+    return (await this.views(record.projectId, [record]))[0]!;
+  }
+
+  /** The label as Kili's jsonResponse, whole (for labels small enough to hold in memory). */
+  async jsonResponse(label: LabelView): Promise<Record<string, unknown>> {
+    const { source, singleFrame } = await this.source(label);
+    return renderJsonResponse(source, { singleFrame });
+  }
+
+  /** The same as JSON text, produced a frame at a time. */
+  async jsonResponseText(label: LabelView): Promise<AsyncIterable<string>> {
+    const { source, singleFrame } = await this.source(label);
+    return jsonResponseText(source, { singleFrame });
+  }
+
+  /** The label's tracks with their key frames, read lazily (exports, the web app). */
+  async source(label: LabelRecord): Promise<{ source: LabelSource & { tracks: readonly StoredTrack[] }; asset: AssetRecord; singleFrame: boolean }> {
+    const asset = await this.deps.assets.get(label.assetId);
+    const project = await this.deps.projects.find(label.projectId);
+    const tracks = await this.deps.labels.tracks(label.id);
+    const aspect = asset.width && asset.height ? asset.width / asset.height : 1;
+    return {
+      source: {
+        assetLevel: label.assetLevel,
+        tracks,
+        keys: (track) => this.deps.labels.keys(label.id, (track as StoredTrack).ordinal),
+        frameCount: asset.frameCount ?? 0,
+        aspectOf: () => aspect,
+      },
+      asset,
+      singleFrame: project.inputType === 'IMAGE' && asset.frameCount === 1,
+    };
+  }
+
+  /** Deletes labels of the project by id. */
+  async delete(projectIdOrPrefix: string, ids: readonly string[]): Promise<{ deleted: number }> {
+    const project = await this.deps.projects.find(projectIdOrPrefix);
+    const records = await Promise.all([...new Set(ids)].map((id) => this.deps.labels.get(id)));
+    const missing = ids.filter((id, i) => !records[i] || records[i].projectId !== project.id);
+    if (missing.length > 0) throw new CamtroveError('CAMTROVE_ERR_LABEL_NOT_FOUND', `project ${project.id} has no label with id ${missing.slice(0, 20).map((m) => JSON.stringify(m)).join(', ')}`);
+    return { deleted: await this.deps.labels.delete(ids) };
+  }
+
+  private async filterOf(projectId: string, query: LabelQuery) {
+    const labelTypeIn = query.labelTypeIn?.map(labelTypeOf);
+    let assetIds: string[] | undefined;
+    if (query.assetId !== undefined || query.assetExternalId !== undefined) {
+      const assets = await this.deps.assets.select(projectId, query.assetId !== undefined ? { assetIds: [query.assetId] } : { externalIds: [query.assetExternalId!] });
+      assetIds = assets.map((a) => a.id);
+    }
+    return { projectId, ...(assetIds ? { assetIds } : {}), ...(labelTypeIn ? { labelTypeIn } : {}) };
+  }
+
+  private async views(projectId: string, records: readonly LabelRecord[]): Promise<LabelView[]> {
+    if (records.length === 0) return [];
+    const assetIds = [...new Set(records.map((r) => r.assetId))];
+    const assets = await this.deps.assets.select(projectId, { assetIds });
+    const externalIds = new Map(assets.map((a) => [a.id, a.externalId]));
+    // The latest DEFAULT or REVIEW label of each author on each asset.
+    const reviewed = await this.deps.labels.list({ projectId, assetIds, labelTypeIn: ['DEFAULT', 'REVIEW'] }, { first: 1_000_000, skip: 0 });
+    const latest = new Map<string, string>();
+    for (const r of reviewed) latest.set(`${r.assetId}\u0000${r.authorId ?? ''}`, r.id);
+    return records.map((r) => ({
+      ...r,
+      externalId: externalIds.get(r.assetId) ?? '',
+      isLatestLabelForUser: latest.get(`${r.assetId}\u0000${r.authorId ?? ''}`) === r.id,
+    }));
+  }
+}
+
+/** One asset named twice in an overwriting call: its earlier labels are replaced once, not by each. */
+function dedupeReplaces<T extends { replaces: Replaces | null }>(labels: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return labels.map((l) => {
+    if (!l.replaces) return l;
+    const key = JSON.stringify(l.replaces);
+    if (seen.has(key)) return { ...l, replaces: null };
+    seen.add(key);
+    return l;
+  });
+}
+
+function labelTypeOf(value: string): LabelType {
+  if ((LABEL_TYPES as readonly string[]).includes(value)) return value as LabelType;
+  throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', `labelType: "${value}" is not one of ${LABEL_TYPES.join(', ')}`);
+}
+
+function sameLength(a: string, aLength: number, b: string, bLength: number): void {
+  if (aLength !== bLength) throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', `${a} has ${aLength} entries and ${b} ${bLength}: give one per label, in the same order`);
+}
+
