@@ -2,7 +2,7 @@ import { Connection, type Fetch, type QueryValues } from './connection.js';
 import { assetLabel, checkAppendInput, checkMetadata, entryKind, type AppendInput, type ContentEntry } from './content.js';
 import { BatchImportError, CamtroveApiError, MissingArgumentError } from './errors.js';
 import { localFileSize, uploadLocal, type OnProgress } from './upload.js';
-import type { AppendAnswer, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, InputType, JsonInterface, Project } from './types.js';
+import type { AppendAnswer, AppendLabelsResult, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, InputType, JsonInterface, JsonResponse, Label, LabelField, LabelType, Project } from './types.js';
 
 export interface CamtroveOptions {
   /** Default: env CAMTROVE_API_ENDPOINT, else http://127.0.0.1:8080. */
@@ -47,7 +47,38 @@ export interface AppendManyOptions extends AppendInput {
   onProgress?: OnProgress;
 }
 
+/** Which assets labels go to, position by position: by id or by external id, one of the two. */
+export type LabelTargets = { assetIdArray: readonly string[]; assetExternalIdArray?: undefined } | { assetExternalIdArray: readonly string[]; assetIdArray?: undefined };
+
+export type AppendLabelsOptions = {
+  projectId: string;
+  /** One per asset named: every frame ("0"…"N-1") or only the key frames. */
+  jsonResponseArray: readonly JsonResponse[];
+  /** Default DEFAULT. PREDICTION and INFERENCE need a modelName. */
+  labelType?: LabelType;
+  modelName?: string;
+  /** Replace the labels of the same type (and model) on those assets. */
+  overwrite?: boolean;
+  authorIdArray?: readonly string[];
+  secondsToLabelArray?: readonly number[];
+} & LabelTargets;
+
+export type CreatePredictionsOptions = Omit<AppendLabelsOptions, 'labelType' | 'authorIdArray' | 'secondsToLabelArray'> & { modelName: string };
+
+export interface LabelsOptions<F extends LabelField = LabelField> {
+  projectId: string;
+  assetId?: string;
+  assetExternalId?: string;
+  labelTypeIn?: readonly LabelType[];
+  /** Only these fields of each label (leave out jsonResponse for a quick list). */
+  fields?: readonly F[];
+  first?: number;
+  skip?: number;
+}
+
 const PAGE = 1000;
+/** Labels with their jsonResponse are fetched fewer at a time: a long video's is large. */
+const LABEL_PAGE = 20;
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
 /**
@@ -168,6 +199,47 @@ export class Camtrove {
     return this.connection.json<DeletedAssets>({ method: 'DELETE', path, json: selection('deleteManyFromDataset', options) });
   }
 
+  /** Adds one label per jsonResponse to the asset at the same position (Kili's appendLabels). */
+  async appendLabels(options: AppendLabelsOptions): Promise<AppendLabelsResult> {
+    const { projectId, ...body } = options;
+    required(projectId, 'appendLabels', 'projectId');
+    if (!Array.isArray(body.jsonResponseArray)) throw new MissingArgumentError('appendLabels needs jsonResponseArray, one per asset');
+    if ((body.assetIdArray === undefined) === (body.assetExternalIdArray === undefined)) throw new MissingArgumentError('appendLabels takes assetIdArray or assetExternalIdArray (one of the two)');
+    return this.connection.json<AppendLabelsResult>({ method: 'POST', path: `${projectPath(projectId)}/labels`, json: body });
+  }
+
+  /** Adds a model's predictions (PREDICTION labels); `overwrite` replaces that model's earlier ones on those assets. */
+  async createPredictions(options: CreatePredictionsOptions): Promise<AppendLabelsResult> {
+    required(options.modelName, 'createPredictions', 'modelName');
+    return this.appendLabels({ ...options, labelType: 'PREDICTION' } as AppendLabelsOptions);
+  }
+
+  /** A project's labels, oldest first: all matching ones unless `first` is given. */
+  async labels<F extends LabelField = LabelField>(options: LabelsOptions<F>): Promise<Pick<Label, F>[]> {
+    const { projectId, fields, first, skip, ...filter } = options;
+    const withJsonResponse = !fields || fields.includes('jsonResponse' as F);
+    const query = { ...filter, labelTypeIn: filter.labelTypeIn ? [...filter.labelTypeIn] : undefined, withJsonResponse };
+    const found: Pick<Label, F>[] = [];
+    const path = `${projectPath(required(projectId, 'labels', 'projectId'))}/labels`;
+    for await (const label of this.pages<Label>(path, 'labels', query, first, skip, withJsonResponse ? LABEL_PAGE : PAGE)) {
+      found.push(fields ? (Object.fromEntries(fields.map((f) => [f, label[f]])) as Pick<Label, F>) : label);
+    }
+    return found;
+  }
+
+  async countLabels(options: Omit<LabelsOptions, 'fields' | 'first' | 'skip'>): Promise<number> {
+    const { projectId, ...filter } = options;
+    const query = { ...filter, labelTypeIn: filter.labelTypeIn ? [...filter.labelTypeIn] : undefined };
+    return (await this.connection.json<{ count: number }>({ method: 'GET', path: `${projectPath(required(projectId, 'countLabels', 'projectId'))}/labels/count`, query })).count;
+  }
+
+  /** Deletes labels by id (of one project when projectId is given). */
+  async deleteLabels(options: { ids: readonly string[]; projectId?: string }): Promise<{ deleted: number }> {
+    if (!Array.isArray(options.ids) || options.ids.length === 0) throw new MissingArgumentError('deleteLabels needs ids, a non-empty list');
+    const path = options.projectId !== undefined ? `${projectPath(options.projectId)}/labels` : '/api/labels';
+    return this.connection.json<{ deleted: number }>({ method: 'DELETE', path, json: { ids: options.ids } });
+  }
+
   private async updateMetadata(method: string, mode: 'replace' | 'merge' | 'set', options: MetadataUpdate): Promise<{ id: string }[]> {
     const path = `${projectPath(required(options.projectId, method, 'projectId'))}/assets`;
     const ids = selection(method, options);
@@ -204,11 +276,11 @@ export class Camtrove {
   }
 
   /** The items of a listing, page after page of PAGE, from `skip`, up to `first` of them (all when not given). */
-  private async *pages<T>(path: string, key: string, query: QueryValues, first?: number, skip = 0): AsyncGenerator<T> {
+  private async *pages<T>(path: string, key: string, query: QueryValues, first?: number, skip = 0, pageSize = PAGE): AsyncGenerator<T> {
     let remaining = first ?? Infinity;
     let offset = skip;
     while (remaining > 0) {
-      const size = Math.min(PAGE, remaining);
+      const size = Math.min(pageSize, remaining);
       const page = (await this.connection.json<Record<string, T[]>>({ method: 'GET', path, query: { ...query, first: size, skip: offset } }))[key] ?? [];
       for (const item of page) yield item;
       if (page.length < size) return;

@@ -27,6 +27,9 @@ export class MimeTypeError extends ImportValidationError {}
 /** A project, asset, file or frame that does not exist (…_NOT_FOUND). */
 export class NotFoundError extends CamtroveApiError {}
 
+/** A label refused: it does not fit the project interface or its asset (the message names the asset, frame, job and annotation). */
+export class LabelValidationError extends CamtroveApiError {}
+
 /** No API key, or one the server does not accept (401), or a request it refuses (403). */
 export class AuthError extends CamtroveApiError {}
 
@@ -59,6 +62,7 @@ export function apiError(status: number, code: string, message: string): Camtrov
   if (status === 401 || status === 403) return new AuthError(code, status, message);
   if (code.endsWith('_NOT_FOUND')) return new NotFoundError(code, status, message);
   if (code === 'CAMTROVE_ERR_INVALID_ASSETS' || code === 'CAMTROVE_ERR_INVALID_METADATA') return new ImportValidationError(code, status, message);
+  if (code === 'CAMTROVE_ERR_INVALID_LABEL') return new LabelValidationError(code, status, message);
   return new CamtroveApiError(code, status, message);
 }
 

@@ -121,6 +121,41 @@ export interface DeletedAssets {
   assetIds: string[];
 }
 
+export type LabelType = 'DEFAULT' | 'AUTOSAVE' | 'REVIEW' | 'PREDICTION' | 'INFERENCE';
+
+/**
+ * Kili's jsonResponse of a video: frames "0"…"N-1" (each `{}` or its jobs' answers) and
+ * `assetLevel` for whole-video answers; an image's is its jobs directly.
+ */
+export type JsonResponse = Record<string, unknown>;
+
+export interface Label {
+  id: string;
+  projectId: string;
+  assetId: string;
+  /** The asset's external id. */
+  externalId: string;
+  labelType: LabelType;
+  authorId: string | null;
+  modelName: string | null;
+  secondsToLabel: number | null;
+  createdAt: string;
+  isLatestLabelForUser: boolean;
+  numberOfAnnotations: number;
+  numberOfKeyFrames: number;
+  /** Every frame, interpolated between key frames; present unless `fields` leaves it out. */
+  jsonResponse?: JsonResponse;
+}
+
+export type LabelField = keyof Label;
+
+export interface AppendLabelsResult {
+  /** The new labels, in the order given. */
+  labels: { id: string; assetId: string; externalId: string }[];
+  /** Earlier labels replaced (`overwrite`). */
+  replaced: number;
+}
+
 /** Where an answer's fields are checked: a field is a leaf (null) or an object with fields of its own (arrays: their items). */
 export interface AnswerShape {
   [field: string]: AnswerShape | null;
@@ -140,6 +175,13 @@ export const ASSET_FIELDS = {
   ...leaves<Asset>()(['id', 'projectId', 'externalId', 'content', 'jsonContent', 'jsonMetadata', 'createdAt', 'updatedAt', 'status', 'processing', 'resolution', 'numberOfFrames', 'frameRate', 'codec', 'startTime', 'duration', 'rotation', 'labels']),
   processing: leaves<Asset['processing']>()(['state', 'error']),
   resolution: leaves<NonNullable<Asset['resolution']>>()(['width', 'height']),
+} satisfies AnswerShape;
+
+export const LABEL_FIELDS = leaves<Label>()(['id', 'projectId', 'assetId', 'externalId', 'labelType', 'authorId', 'modelName', 'secondsToLabel', 'createdAt', 'isLatestLabelForUser', 'numberOfAnnotations', 'numberOfKeyFrames', 'jsonResponse']);
+
+export const APPEND_LABELS_FIELDS = {
+  ...leaves<AppendLabelsResult>()(['labels', 'replaced']),
+  labels: leaves<AppendLabelsResult['labels'][number]>()(['id', 'assetId', 'externalId']),
 } satisfies AnswerShape;
 
 export const APPEND_FIELDS = {

@@ -93,6 +93,13 @@ describe(`the SDK and the OpenAPI document agree (${dialectName})`, () => {
     await camtrove.updatePropertiesInAssets({ projectId, externalIds: ['c'], jsonMetadatas: [{ a: 1 }] });
     await camtrove.addMetadata({ projectId, externalIds: ['c'], jsonMetadatas: [{ b: 1 }] });
     await camtrove.setMetadata({ projectId, externalIds: ['c'], jsonMetadatas: [{ c: 1 }] });
+    const frame = { '0': { C: { categories: [{ name: 'A' }], isKeyFrame: true } } };
+    const [label] = (await camtrove.appendLabels({ projectId, assetExternalIdArray: ['c'], jsonResponseArray: [frame] })).labels;
+    const [prediction] = (await camtrove.createPredictions({ projectId, assetExternalIdArray: ['c'], jsonResponseArray: [frame], modelName: 'm' })).labels;
+    await camtrove.labels({ projectId });
+    await camtrove.countLabels({ projectId });
+    await camtrove.deleteLabels({ projectId, ids: [label!.id] });
+    await camtrove.deleteLabels({ ids: [prediction!.id] });
     await camtrove.deleteManyFromDataset({ projectId, externalIds: ['c'] });
     await camtrove.deleteProject(projectId);
 

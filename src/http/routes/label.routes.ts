@@ -106,6 +106,15 @@ export function labelRoutes(labels: LabelService): FastifyPluginAsyncTypebox {
       },
     }, async (request) => labels.delete(request.params.id, request.body.ids));
 
+    app.delete('/api/labels', {
+      schema: {
+        summary: 'Delete labels by id, of any project',
+        tags: ['labeling'],
+        body: Type.Object({ ids: Type.Array(Type.String(), { minItems: 1 }) }),
+        response: { 200: Type.Object({ deleted: Type.Integer() }), ...errorResponses(400, 401, 404, 409) },
+      },
+    }, async (request) => labels.delete(null, request.body.ids));
+
     app.get('/api/labels/:id', {
       schema: {
         summary: 'Show a label, with its jsonResponse',

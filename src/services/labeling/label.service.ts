@@ -157,13 +157,16 @@ export class LabelService {
     };
   }
 
-  /** Deletes labels of the project by id. */
-  async delete(projectIdOrPrefix: string, ids: readonly string[]): Promise<{ deleted: number }> {
-    const project = await this.deps.projects.find(projectIdOrPrefix);
-    const records = await Promise.all([...new Set(ids)].map((id) => this.deps.labels.get(id)));
-    const missing = ids.filter((id, i) => !records[i] || records[i].projectId !== project.id);
-    if (missing.length > 0) throw new CamtroveError('CAMTROVE_ERR_LABEL_NOT_FOUND', `project ${project.id} has no label with id ${missing.slice(0, 20).map((m) => JSON.stringify(m)).join(', ')}`);
-    return { deleted: await this.deps.labels.delete(ids) };
+  /** Deletes labels by id (of one project when it is named); any not found is an error, and nothing is deleted. */
+  async delete(projectIdOrPrefix: string | null, ids: readonly string[]): Promise<{ deleted: number }> {
+    const project = projectIdOrPrefix === null ? null : await this.deps.projects.find(projectIdOrPrefix);
+    const unique = [...new Set(ids)];
+    const records = await Promise.all(unique.map((id) => this.deps.labels.get(id)));
+    const missing = unique.filter((_, i) => !records[i] || (project !== null && records[i].projectId !== project.id));
+    if (missing.length > 0) {
+      throw new CamtroveError('CAMTROVE_ERR_LABEL_NOT_FOUND', `${project ? `project ${project.id} has` : 'there is'} no label with id ${missing.slice(0, 20).map((m) => JSON.stringify(m)).join(', ')}; nothing was deleted`);
+    }
+    return { deleted: await this.deps.labels.delete(unique) };
   }
 
   private async filterOf(projectId: string, query: LabelQuery) {
