@@ -4,6 +4,7 @@ import { redactText } from '../domain/redact.js';
 import { analyzeCommand } from './commands/analyze.command.js';
 import { archiveCommand } from './commands/archive.command.js';
 import { assetsCommand } from './commands/assets.command.js';
+import { labelsCommand } from './commands/labels.command.js';
 import { camerasCommand } from './commands/cameras.command.js';
 import { segmentCommand } from './commands/segment.command.js';
 import { eventsCommand } from './commands/events.command.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .addCommand(eventsCommand())
     .addCommand(projectsCommand())
     .addCommand(assetsCommand())
+    .addCommand(labelsCommand())
     .addCommand(tokenCommand())
     .addCommand(statusCommand())
     .addCommand(migrateCommand());

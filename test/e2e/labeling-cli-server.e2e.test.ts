@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
@@ -87,6 +88,27 @@ describe(`camtrove assets from events, and the labeling commands on a server (${
       const shown = await remote(['assets', 'show', id, 'remote-1', '--json']);
       ok(shown, 'show on the server');
       assert.equal((JSON.parse(shown.stdout) as AssetJson).numberOfFrames, 5);
+      // labels add: the file's name names the asset; a bad label is refused naming its frame.
+      const box = [{ normalizedVertices: [{ x: 0.1, y: 0.4 }, { x: 0.1, y: 0.2 }, { x: 0.3, y: 0.2 }, { x: 0.3, y: 0.4 }] }];
+      await writeFile(join(client.dir, 'remote-1.json'), JSON.stringify({ '0': { VEHICLE: { annotations: [{ mid: 'c1', type: 'rectangle', categories: [{ name: 'CAR' }], isKeyFrame: true, boundingPoly: box }] } } }));
+      await writeFile(join(client.dir, 'bad.json'), JSON.stringify({ '9': {} }));
+      const labelled = await remote(['labels', 'add', id, join(client.dir, 'remote-1.json'), '--author', 'ana']);
+      ok(labelled, 'labels add on the server');
+      assert.match(labelled.stdout, /^added 1 label to project /);
+      const badLabel = await remote(['labels', 'add', id, join(client.dir, 'bad.json'), '--external-id', 'remote-1']);
+      assert.equal(badLabel.code, 1);
+      assert.match(badLabel.stderr, /^error: invalid label for asset "remote-1": frame 9: beyond the asset's last frame \(4\) \(CAMTROVE_ERR_INVALID_LABEL\)\n$/);
+      const predicted = await remote(['labels', 'add', id, join(client.dir, 'remote-1.json'), '--type', 'PREDICTION', '--model', 'detector', '--json']);
+      ok(predicted, 'a prediction');
+      const labels = await remote(['labels', 'ls', id, '--with-json-response', '--json']);
+      ok(labels, 'labels ls');
+      const listedLabels = (JSON.parse(labels.stdout) as { labels: { id: string; labelType: string; authorId: string | null; jsonResponse: Record<string, unknown> }[]; total: number });
+      assert.deepEqual(listedLabels.labels.map((l) => [l.labelType, l.authorId]), [['DEFAULT', 'ana'], ['PREDICTION', null]]);
+      assert.equal(Object.keys(listedLabels.labels[0]!.jsonResponse).length, 5, 'every frame of the 5-frame clip');
+      const table = await remote(['labels', 'ls', id, '--type', 'PREDICTION']);
+      assert.match(table.stdout, /PREDICTION\s+detector\s+1\s+1\s/);
+      const removedLabel = await remote(['labels', 'rm', id, listedLabels.labels[1]!.id]);
+      assert.equal(removedLabel.stdout, `deleted 1 label of project ${id}\n`);
       // The same library, read locally.
       assert.equal((await json<AssetJson>(['assets', 'show', id, 'remote-1'])).numberOfFrames, 5);
       assert.ok((await json<{ projects: { title: string }[] }>(['projects', 'ls'])).projects.some((p) => p.title === 'Remote'));
