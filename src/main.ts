@@ -178,7 +178,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     maxAttempts: config.maxAttempts,
   });
   const labels = new LabelService({ projects, assets, labels: labelRepository, clock });
-  const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, clock, logger });
+  const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, events, labels: labelRepository, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   /** Queueing the assets left PENDING, started with the workers: finished before the database closes. */

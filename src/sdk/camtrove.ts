@@ -153,9 +153,18 @@ export class Camtrove {
   }
 
   /** Every event matching an event search (the filters of GET /api/events) becomes an asset `event:<id>`; a re-run adds only new events. */
-  async appendEventsToDataset(options: { projectId: string; where: Record<string, string | number | boolean | readonly string[]>; waitUntilAvailability?: boolean }): Promise<AppendResult> {
-    const { projectId, where, waitUntilAvailability = true } = options;
-    const answer = await this.connection.json<AppendAnswer>({ method: 'POST', path: `${projectPath(required(projectId, 'appendEventsToDataset', 'projectId'))}/assets/from-events`, json: { where: where ?? {} } });
+  async appendEventsToDataset(options: {
+    projectId: string;
+    where: Record<string, string | number | boolean | readonly string[]>;
+    waitUntilAvailability?: boolean;
+    /** Default true: each asset gets a PREDICTION label (camtrove-motion), a track per moving object. */
+    preannotate?: boolean;
+    /** Event label → category key of the predictions' job; `*` for the rest. Default: its first category. */
+    categoryMapping?: Record<string, string>;
+  }): Promise<AppendResult> {
+    const { projectId, where, waitUntilAvailability = true, preannotate, categoryMapping } = options;
+    const body = { where: where ?? {}, ...(preannotate !== undefined ? { preannotate } : {}), ...(categoryMapping ? { categoryMapping } : {}) };
+    const answer = await this.connection.json<AppendAnswer>({ method: 'POST', path: `${projectPath(required(projectId, 'appendEventsToDataset', 'projectId'))}/assets/from-events`, json: body });
     return this.settled(projectId, answer, waitUntilAvailability);
   }
 

@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { EventRepository } from '../../src/adapters/db/event.repository.js';
 import { apiClient } from '../helpers/api.js';
+import { eventRecord, motionEvent } from '../helpers/events.js';
 import { servedLibrary } from '../helpers/http.js';
 import { makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
@@ -142,6 +144,31 @@ describe(`labels over REST (${dialectName})`, () => {
     const defaults = await labelsOf('assetExternalId=a&labelTypeIn=DEFAULT');
     assert.equal(defaults.length, 1, 'DEFAULT labels are left alone');
     assert.equal(defaults[0]!.isLatestLabelForUser, true);
+  });
+
+  it('gives assets made from events a camtrove-motion prediction, its boxes on the frames whose times cover them', async () => {
+    const { file } = await served.library.files.addFromPath(join(dir, 'clip.mp4'), { name: 'event-media.mp4' });
+    const a = { x: 0.1, y: 0.2, w: 0.2, h: 0.2 };
+    const b = { x: 0.5, y: 0.2, w: 0.2, h: 0.2 };
+    await new EventRepository(served.library.database).replaceForMedia(file.id, [
+      eventRecord('a'.repeat(32), file.id, motionEvent(0, 1, { boxTrack: [{ time: 0.2, box: a }, { time: 0.6, box: b }] })),
+    ]);
+    const mapped = await api().post<{ batchId: string; assetIds: string[] }>(`/api/projects/${projectId}/assets/from-events`, { where: { media: file.id }, categoryMapping: { '*': 'FOX' } });
+    assert.equal(mapped.status, 201, JSON.stringify(mapped.body));
+    await api().settle(projectId, mapped.body.batchId);
+    const [prediction] = await labelsOf(`assetId=${mapped.body.assetIds[0]}&withJsonResponse=true`);
+    assert.ok(prediction, 'a prediction was made once the asset was prepared');
+    assert.deepEqual([prediction.labelType, prediction.modelName, prediction.numberOfKeyFrames], ['PREDICTION', 'camtrove-motion', 3]);
+    const frames = prediction.jsonResponse!;
+    // 10 fps from 0 s: t = 0.2 is frame 2, t = 0.6 frame 6; the track ends on frame 7.
+    assert.deepEqual(Object.keys(frames).filter((f) => objects(frames[f]).length > 0), ['2', '3', '4', '5', '6']);
+    assert.deepEqual(objects(frames['2'])[0]!.categories, [{ name: 'FOX' }]);
+    assert.deepEqual(objects(frames['2'])[0]!.boundingPoly, rect(0.1, 0.2, 0.30000000000000004, 0.4));
+    assert.deepEqual(objects(frames['4'])[0]!.boundingPoly, rect(0.3, 0.2, 0.5, 0.4), 'halfway between the two boxes');
+
+    const refused = await api().post(`/api/projects/${projectId}/assets/from-events`, { where: { media: file.id }, categoryMapping: { deer: 'BEAR' } });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error!.message, /categoryMapping\["deer"\]: category "BEAR" is not one of job OBJECT_DETECTION_JOB's \(DEER, FOX\)/);
   });
 
   it('refuses an interface change that would orphan labels, and deletes labels', async () => {

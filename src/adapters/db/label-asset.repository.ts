@@ -4,6 +4,7 @@ import { metadataIndexRows } from '../../domain/labeling/asset-metadata.js';
 import { idsWithPrefix } from './pagination.js';
 import { inTransaction, type DialectName } from './database.js';
 import { deleteLabelsOfAssets } from './label.repository.js';
+import type { PredictionTarget } from '../../domain/labeling/motion-predictions.js';
 import { containsText } from './dialect-sql.js';
 import type { Database, LabelAssetFramesTable, LabelAssetsTable } from './schema.js';
 
@@ -41,6 +42,8 @@ export interface AssetRecord {
   duration: number | null;
   createdAtMicros: number;
   updatedAt: number;
+  /** An asset made from an event: where its motion predictions go once it is prepared; null for none. */
+  preannotation: PredictionTarget | null;
 }
 
 /** What was measured when an asset was prepared. */
@@ -338,6 +341,7 @@ function assetRow(a: AssetRecord): Selectable<LabelAssetsTable> {
     duration: a.duration,
     created_at_us: a.createdAtMicros,
     updated_at: a.updatedAt,
+    preannotation: a.preannotation === null ? null : JSON.stringify(a.preannotation),
   };
 }
 
@@ -370,6 +374,7 @@ function assetRecord(r: Selectable<LabelAssetsTable>): AssetRecord {
     duration: r.duration,
     createdAtMicros: Number(r.created_at_us),
     updatedAt: Number(r.updated_at),
+    preannotation: r.preannotation === null ? null : (JSON.parse(r.preannotation) as PredictionTarget),
   };
 }
 

@@ -277,6 +277,7 @@ export interface LabelAssetsTable {
   duration: number | null;
   created_at_us: number;
   updated_at: number;
+  preannotation: string | null;
 }
 
 export interface LabelAssetMetadataTable {

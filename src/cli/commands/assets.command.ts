@@ -62,11 +62,14 @@ export function assetsCommand(): Command {
       .argument('<project>', 'the project id'),
   )
     .option('--no-wait', 'return once the assets are added, without waiting for their preparation')
-    .action(async (project: string, flags: FilterFlags & { wait: boolean }) => {
+    .option('--no-preannotate', 'do not give each asset the PREDICTION label (model camtrove-motion) of its moving objects')
+    .option('--category <[label=]key>', 'the category of the predictions: a category key of the project\'s first rectangle job, or label=key for events with that label (repeatable; default: the job\'s first category)', collect, [])
+    .action(async (project: string, flags: FilterFlags & { wait: boolean; preannotate: boolean; category: string[] }) => {
       const where = Object.fromEntries(Object.entries(filterInput(flags)).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+      const categoryMapping = Object.fromEntries(flags.category.map((c) => (c.includes('=') ? [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)] : ['*', c])));
       await withLabelingSession(flags, async (session) => {
         await findProject(session.sdk, project);
-        const answer = await session.sdk.appendEventsToDataset({ projectId: project, where, waitUntilAvailability: false });
+        const answer = await session.sdk.appendEventsToDataset({ projectId: project, where, waitUntilAvailability: false, preannotate: flags.preannotate, ...(flags.category.length > 0 ? { categoryMapping } : {}) });
         await report(session, project, answer, flags);
       }, { workers: flags.wait });
     });

@@ -97,10 +97,17 @@ export function assetRoutes(assets: AssetService): FastifyPluginAsyncTypebox {
         description: 'Every event matching `where` (the filters of GET /api/events) becomes an asset `event:<id>`: its media between its start and end. Events already in the project are left out, so a re-run adds only new events.',
         tags: ['labeling'],
         params: ProjectIdParam,
-        body: Type.Object({ where: Type.Object(EventFilters) }),
+        body: Type.Object({
+          where: Type.Object(EventFilters),
+          preannotate: Type.Optional(Type.Boolean({ default: true, description: 'Give each asset a PREDICTION label (modelName camtrove-motion) once it is prepared: one track per moving object of the event, its boxes as key frames, in the project\'s first OBJECT_DETECTION job with rectangles.' })),
+          categoryMapping: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Event label → category key of that job; `*` for events with none of the labels named. Default: the job\'s first category.' })),
+        }),
         response: { 201: AppendAnswer, ...errorResponses(400, 401, 404, 409, 422) },
       },
-    }, async (request, reply) => reply.code(201).send(await assets.appendEvents(request.params.id, request.body.where)));
+    }, async (request, reply) => {
+      const { where, ...options } = request.body;
+      return reply.code(201).send(await assets.appendEvents(request.params.id, where, options));
+    });
 
     app.get('/api/projects/:id/assets/batches/:batchId', {
       schema: {

@@ -8,6 +8,10 @@ import type { JobQueue, QueueWorker, RunningJob } from '../../adapters/queue/job
 import { CamtroveError, isCamtroveError } from '../../domain/errors.js';
 import { effectiveSampling, sampleFrames } from '../../domain/labeling/frame-sampling.js';
 import { taggedName } from '../../domain/process-owner.js';
+import type { LabelRepository } from '../../adapters/db/label.repository.js';
+import { newAnalysisId } from '../../domain/ids.js';
+import { MOTION_MODEL, motionPrediction, type MovingObject } from '../../domain/labeling/motion-predictions.js';
+import type { EventView } from '../event.service.js';
 import type { FileService } from '../file.service.js';
 import type { RunnerSettings } from '../analysis-runner.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -24,6 +28,9 @@ export interface AssetPreparerDeps {
   files: Pick<FileService, 'localCopy' | 'addFromPath' | 'dropUnused'>;
   media: AssetMedia;
   frames: Pick<AssetFrames, 'forget'>;
+  /** The events assets are made from (their moving objects become predictions). */
+  events: { get(id: string): Promise<EventView> };
+  labels: Pick<LabelRepository, 'insert'>;
   clock: Clock;
   logger: Logger;
 }
@@ -70,12 +77,32 @@ export class AssetPreparer {
   async prepare(assetId: string, workDir: string, signal: AbortSignal): Promise<void> {
     const asset = await this.deps.assets.get(assetId);
     if (!asset || asset.processingState !== 'PENDING') return;
-    const { measured, frames, storedFileIds } = asset.sourceKind === 'frames' ? await this.imageList(asset, signal) : await this.video(asset, workDir, signal);
+    const { measured, frames, storedFileIds, origin } = asset.sourceKind === 'frames' ? await this.imageList(asset, signal) : await this.video(asset, workDir, signal);
     signal.throwIfAborted();
     const { ready, replacedCutFileIds } = await this.deps.assets.markReady(asset.id, measured, frames, this.deps.clock.now());
     // Deleted or changed meanwhile: the images cut for it belong to nobody.
     await this.deps.files.dropUnused(ready ? replacedCutFileIds : storedFileIds);
     this.deps.frames.forget(asset.id);
+    if (ready && asset.preannotation && asset.eventId && origin !== null) await this.predictMotion(asset, frames, origin);
+  }
+
+  /**
+   * The event's moving objects as a PREDICTION label (camtrove-motion), replacing the one made by an
+   * earlier preparation. The asset is ready either way: a failure here is logged, not fatal.
+   */
+  private async predictMotion(asset: AssetRecord, frames: readonly AssetFrameRecord[], origin: number): Promise<void> {
+    try {
+      const event = await this.deps.events.get(asset.eventId!);
+      const content = motionPrediction(movingObjects(event), frames.map((f) => f.pts ?? 0), origin, asset.preannotation!, `motion-${event.id.slice(0, 8)}`);
+      const keyCount = content.tracks.reduce((n, t) => n + t.keys.length, 0);
+      await this.deps.labels.insert([{
+        record: { id: newAnalysisId(), projectId: asset.projectId, assetId: asset.id, labelType: 'PREDICTION', authorId: null, modelName: MOTION_MODEL, secondsToLabel: null, assetLevel: null, trackCount: content.tracks.length, keyCount, createdAtMicros: this.deps.clock.nowMicros() },
+        content,
+        replaces: { assetId: asset.id, labelType: 'PREDICTION', modelName: MOTION_MODEL },
+      }]);
+    } catch (error) {
+      this.deps.logger.warn({ assetId: asset.id, eventId: asset.eventId, err: error }, 'the motion predictions of an asset could not be made');
+    }
   }
 
   private async imageList(asset: AssetRecord, signal: AbortSignal): Promise<Prepared> {
@@ -96,6 +123,7 @@ export class AssetPreparer {
     const frames = sizes.map((size, index): AssetFrameRecord => ({ index, pts: fps ? index / fps : null, sourceIndex: index, keyPts: null, width: size.width, height: size.height, fileId: fileIds[index]! }));
     const first = sizes[0];
     return {
+      origin: null,
       measured: { width: first?.width ?? null, height: first?.height ?? null, rotation: 0, frameCount: frames.length, fps, codec: first?.format ?? null, startTime: frames.length > 0 ? 0 : null, duration: fps ? frames.length / fps : null },
       frames,
       storedFileIds: [],
@@ -131,7 +159,8 @@ export class AssetPreparer {
         startTime: firstPts,
         duration: asset.rangeStart !== null ? lastPts - firstPts : index.duration,
       };
-      return { measured, frames, storedFileIds };
+      // Event times count from the media's start as ffmpeg decoded it for segmentation.
+      return { measured, frames, storedFileIds, origin: index.inputStartTime ?? index.startTime };
     } finally {
       await copy.release();
     }
@@ -162,6 +191,23 @@ interface Prepared {
   frames: AssetFrameRecord[];
   /** Files stored while preparing, let go of if the asset changed meanwhile. */
   storedFileIds: string[];
+  /** The media time event times count from (null for a frame list). */
+  origin: number | null;
+}
+
+type Box = { x: number; y: number; w: number; h: number };
+const isBox = (v: unknown): v is Box & { t: number } => typeof v === 'object' && v !== null && ['t', 'x', 'y', 'w', 'h'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number');
+
+/**
+ * The moving objects of an event as its JSON gives them; an event segmented before objects were
+ * tracked has only the box around all motion, which becomes one object.
+ */
+function movingObjects(event: EventView): MovingObject[] {
+  const boxesOf = (list: unknown) => (Array.isArray(list) ? list.filter(isBox).map((b) => ({ time: b.t, box: { x: b.x, y: b.y, w: b.w, h: b.h } })) : []);
+  const objects = Array.isArray(event.objects) ? (event.objects as { id?: unknown; boxes?: unknown }[]) : [];
+  if (objects.length > 0) return objects.map((o, i) => ({ id: typeof o.id === 'number' ? o.id : i + 1, boxes: boxesOf(o.boxes) }));
+  const track = boxesOf(event.box_track);
+  return track.length > 0 ? [{ id: 0, boxes: track }] : [];
 }
 
 interface NativeFrame {

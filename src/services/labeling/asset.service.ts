@@ -8,6 +8,8 @@ import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
 import { parseMetadataWhere, updateMetadata, type MetadataUpdateMode } from '../../domain/labeling/asset-metadata.js';
 import { planAssets, requestedExternalIds, type AssetRequestInput, type PlannedAsset } from '../../domain/labeling/asset-request.js';
 import type { EventQueryInput } from '../../domain/events/event-query.js';
+import type { JsonInterface } from '../../domain/labeling/json-interface.js';
+import { predictionTarget, type PredictionTarget } from '../../domain/labeling/motion-predictions.js';
 import type { EventView } from '../event.service.js';
 import type { FileService } from '../file.service.js';
 import type { AssetSourceResolver } from './asset-sources.js';
@@ -76,8 +78,9 @@ export class AssetService {
    * start and end), its metadata the event's camera, times, score and labels. Events added before are
    * left out, so running the same search again adds only new events.
    */
-  async appendEvents(projectIdOrPrefix: string, where: EventQueryInput): Promise<AppendResult> {
+  async appendEvents(projectIdOrPrefix: string, where: EventQueryInput, options: EventAssetOptions = {}): Promise<AppendResult> {
     const project = await this.deps.projects.find(projectIdOrPrefix);
+    const targetOf = preannotationOf(project.jsonInterface as JsonInterface, options);
     const found: EventView[] = [];
     let after: string | null = null;
     do {
@@ -98,10 +101,10 @@ export class AssetService {
       new Set(),
       newAnalysisId,
     );
-    return this.add(project.id, plan.assets, { warnings: plan.warnings, skipped: [] });
+    return this.add(project.id, plan.assets, { warnings: plan.warnings, skipped: [] }, (i) => targetOf(fresh[i]!));
   }
 
-  private async add(projectId: string, planned: readonly PlannedAsset[], plan: Pick<AppendResult, 'warnings' | 'skipped'>): Promise<AppendResult> {
+  private async add(projectId: string, planned: readonly PlannedAsset[], plan: Pick<AppendResult, 'warnings' | 'skipped'>, preannotation: (i: number) => PredictionTarget | null = () => null): Promise<AppendResult> {
     if (planned.length === 0) return { id: projectId, assetIds: [], batchId: null, warnings: plan.warnings, skipped: plan.skipped };
     const stop = new AbortController();
     const sources = await mapConcurrent(planned, FETCHES_AT_ONCE, (asset) => this.deps.sources.resolve(asset, stop.signal)).finally(() => stop.abort());
@@ -124,6 +127,7 @@ export class AssetService {
           rangeEnd: source.range?.end ?? null,
           jsonMetadata: asset.jsonMetadata,
           processingParameters: asset.processingParameters,
+          preannotation: preannotation(i),
           status: 'TODO',
           processingState: 'PENDING',
           errorCode: null,
@@ -272,6 +276,38 @@ export class AssetService {
   }
 }
 
+/** How assets made from events are pre-labelled with their motion. */
+export interface EventAssetOptions {
+  /** Default true: a PREDICTION label (model camtrove-motion) with one track per moving object. */
+  preannotate?: boolean | undefined;
+  /**
+   * Event label → category key of the predictions' job (the project's first OBJECT_DETECTION job
+   * with rectangles); `*` for events with none of the labels named. Default: the job's first category.
+   */
+  categoryMapping?: Record<string, string> | undefined;
+}
+
+/** Each event's prediction target, checked once for the whole call (an unknown category is refused before anything is added). */
+function preannotationOf(jsonInterface: JsonInterface, options: EventAssetOptions): (event: EventView) => PredictionTarget | null {
+  if (options.preannotate === false) return () => null;
+  const mapping = options.categoryMapping ?? {};
+  const targets = new Map<string, PredictionTarget | null>();
+  for (const [label, category] of [...Object.entries(mapping), ['', undefined] as const]) {
+    const target = predictionTarget(jsonInterface, category);
+    if (target && 'problem' in target) throw new CamtroveError('CAMTROVE_ERR_INVALID_ASSETS', `categoryMapping["${label}"]: ${target.problem}`);
+    targets.set(label, target);
+  }
+  return (event) => {
+    const labels = eventLabelNames(event);
+    const named = labels.find((l) => Object.hasOwn(mapping, l));
+    return targets.get(named ?? (Object.hasOwn(mapping, '*') ? '*' : '')) ?? null;
+  };
+}
+
+function eventLabelNames(event: EventView): string[] {
+  return Array.isArray(event.labels) ? (event.labels as { name?: unknown }[]).map((l) => l.name).filter((n): n is string => typeof n === 'string') : [];
+}
+
 function filterOf(query: AssetFilter & { metadataWhere?: unknown }): AssetFilter {
   const filter: AssetFilter = {};
   if (query.assetIds) filter.assetIds = query.assetIds;
@@ -288,7 +324,7 @@ function orderLike(order: readonly AssetRecord[], rows: readonly AssetRecord[]):
 
 /** What an asset made from an event says about it, as metadata a search can filter on. */
 function eventMetadata(event: EventView): Record<string, unknown> {
-  const labels = Array.isArray(event.labels) ? (event.labels as { name?: unknown }[]).map((l) => l.name).filter((n): n is string => typeof n === 'string') : [];
+  const labels = eventLabelNames(event);
   return {
     eventId: event.id,
     cameraId: event.camera_id ?? null,

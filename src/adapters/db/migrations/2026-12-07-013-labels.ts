@@ -50,9 +50,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('label_keys_pk', ['label_id', 'track', 'frame'])
     .execute();
+
+  // An asset made from an event: the job and category its motion predictions go to (JSON), made
+  // once its frames are indexed.
+  await db.schema.alterTable('label_assets').addColumn('preannotation', 'text').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('label_assets').dropColumn('preannotation').execute();
   await db.schema.dropTable('label_keys').execute();
   await db.schema.dropTable('label_tracks').execute();
   await db.schema.dropTable('labels').execute();
