@@ -52,6 +52,8 @@ import { UrlDownloader } from './adapters/labeling/url-download.js';
 import { ProjectService } from './services/labeling/project.service.js';
 import { LabelService } from './services/labeling/label.service.js';
 import { LabelRepository } from './adapters/db/label.repository.js';
+import { LabelExportRepository } from './adapters/db/label-export.repository.js';
+import { LabelExportService } from './services/labeling/label-export.service.js';
 import { AssetService, PREPARE_ASSET_JOB } from './services/labeling/asset.service.js';
 import { AssetSourceResolver } from './services/labeling/asset-sources.js';
 import { AssetFrames } from './services/labeling/asset-frames.js';
@@ -94,6 +96,7 @@ export interface Library {
   projects: ProjectService;
   assets: AssetService;
   labels: LabelService;
+  labelExports: LabelExportService;
   /** Starts in-process workers for every analysis, and for preparing labeling assets. */
   startWorkers(): QueueWorker;
   /** Starts archiving, indefinitely, every enabled camera with an archive interval (claimed by one process at a time). */
@@ -178,6 +181,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     maxAttempts: config.maxAttempts,
   });
   const labels = new LabelService({ projects, assets, labels: labelRepository, clock });
+  const labelExports = new LabelExportService({ projects, assets: assetRepository, labels: labelRepository, exports: new LabelExportRepository(database.db), files, queue, clock, logger, maxAttempts: config.maxAttempts });
   const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, events, labels: labelRepository, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -206,6 +210,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     projects,
     assets,
     labels,
+    labelExports,
     startWorkers() {
       if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
       const settings = {
@@ -219,15 +224,16 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       };
       const worker = runner.start({ ...settings, concurrency: config.concurrency });
       const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.byAnalysis[PREPARE_ASSET_JOB] ?? config.concurrency.default });
-      workers.push(worker, preparer);
+      const exporter = labelExports.startWorker(queue, settings);
+      workers.push(worker, preparer, exporter);
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
       resuming.push(assets.resumePending().then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again')));
       return {
         get active() {
-          return worker.active + preparer.active;
+          return worker.active + preparer.active + exporter.active;
         },
         close: async () => {
-          await Promise.all([worker.close(), preparer.close()]);
+          await Promise.all([worker.close(), preparer.close(), exporter.close()]);
         },
       };
     },

@@ -50,6 +50,8 @@ export const errorCatalogue = {
   CAMTROVE_ERR_INTERFACE_IN_USE: { status: 409, retryable: false, summary: 'A project interface change would remove jobs or categories that existing labels use; the message names them. Delete those labels first, or keep the jobs.' },
   CAMTROVE_ERR_INVALID_LABEL: { status: 400, retryable: false, summary: 'A label does not fit its project or asset: an unknown job or category, a tool the job does not allow, coordinates outside 0–1, a frame beyond the asset\'s last, a missing mid; the message names the asset, frame, job and annotation. Nothing of the call was stored.' },
   CAMTROVE_ERR_LABEL_NOT_FOUND: { status: 404, retryable: false, summary: 'No label has this id.' },
+  CAMTROVE_ERR_EXPORT_NOT_FOUND: { status: 404, retryable: false, summary: 'No label export has this id.' },
+  CAMTROVE_ERR_EXPORT_NOT_READY: { status: 409, retryable: true, summary: 'The label export is still running (its file is downloadable once it is DONE), or it failed (the message says why).' },
   CAMTROVE_ERR_ANALYSIS_FINISHED: { status: 409, retryable: false, summary: 'The analysis already finished, so it cannot be cancelled.' },
   CAMTROVE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false, summary: 'The requested byte range lies outside the file.' },
   CAMTROVE_ERR_FORBIDDEN: { status: 403, retryable: false, summary: 'A server without an API token refused a request that did not come from this machine\'s own programs: addressed to a host name that is not loopback (DNS rebinding), or a change sent by a web page of another site. Create a token to use the server from elsewhere.' },

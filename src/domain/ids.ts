@@ -9,7 +9,7 @@ const HEX_ID = /^[0-9a-f]+$/;
 export const PREFIX_MATCHES_READ = 6;
 
 /**
- * What users type ids of. Hex kinds (files, analyses, events, frames, projects, assets, labels) are checked as hex of at most their
+ * What users type ids of. Hex kinds (files, analyses, events, frames, projects, assets, labels, exports) are checked as hex of at most their
  * length; named kinds (cameras, import jobs) have ids people choose, tried whole first.
  */
 const KINDS = {
@@ -22,6 +22,7 @@ const KINDS = {
   project: { plural: 'projects', hexLength: 32, notFound: 'CAMTROVE_ERR_PROJECT_NOT_FOUND' },
   asset: { plural: 'assets', hexLength: 32, notFound: 'CAMTROVE_ERR_ASSET_NOT_FOUND' },
   label: { plural: 'labels', hexLength: 32, notFound: 'CAMTROVE_ERR_LABEL_NOT_FOUND' },
+  export: { plural: 'exports', hexLength: 32, notFound: 'CAMTROVE_ERR_EXPORT_NOT_FOUND' },
 } as const satisfies Record<string, { plural: string; hexLength: number | null; notFound: ErrorCode }>;
 
 export type IdKind = keyof typeof KINDS;

@@ -27,12 +27,13 @@ import { jobRoutes } from './routes/job.routes.js';
 import { frameRoutes } from './routes/frame.routes.js';
 import { projectRoutes } from './routes/project.routes.js';
 import { labelRoutes } from './routes/label.routes.js';
+import { labelExportRoutes } from './routes/label-export.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
 
-export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets' | 'labels'> & {
+export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets' | 'labels' | 'labelExports'> & {
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(projectRoutes(deps.projects));
   await app.register(assetRoutes(deps.assets));
   await app.register(labelRoutes(deps.labels));
+  await app.register(labelExportRoutes(deps.labelExports));
   await app.register(async (aliases) => {
     markDeprecated(aliases);
     await aliases.register(fileRoutes(deps.files, deps.config.maxUploadBytes, SEED_FILE_PATHS));

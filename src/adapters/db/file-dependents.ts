@@ -58,6 +58,8 @@ export async function deleteFileUsers(db: Kysely<Database>, id: string, now: num
   await db.deleteFrom('events').where('media_id', '=', id).execute();
   await db.updateTable('events').set({ thumbnail_file_id: null }).where('thumbnail_file_id', '=', id).execute();
   await db.updateTable('events').set({ clip_file_id: null }).where('clip_file_id', '=', id).execute();
+  // A label export's zip can be deleted like any file: the export then says it has no file any more.
+  await db.updateTable('label_exports').set({ file_id: null }).where('file_id', '=', id).execute();
   await db.deleteFrom('media').where('id', '=', id).execute();
   await db.deleteFrom('frames').where('file_id', '=', id).execute();
   const analysisIds = (

@@ -60,13 +60,15 @@ export class LabelProjectRepository {
   }
 
   /**
-   * Deletes a project with its labels, its assets, their frames and metadata rows, in one transaction. Returns
-   * the ids of the files the frames were cut into, for the caller to let go of when nothing else uses them.
+   * Deletes a project with its labels, exports, assets, their frames and metadata rows, in one transaction.
+   * Returns the ids of the files the frames were cut into and the exports' zips, for the caller to let go of when nothing else uses them.
    */
   async delete(id: string): Promise<{ assets: number; frameFileIds: string[] }> {
     return inTransaction(this.db, async (trx) => {
       const assets = trx.selectFrom('label_assets').select('id').where('project_id', '=', id);
       const files = await trx.selectFrom('label_asset_frames').select('file_id').distinct().where('asset_id', 'in', assets).where('file_id', 'is not', null).execute();
+      files.push(...(await trx.selectFrom('label_exports').select('file_id').where('project_id', '=', id).where('file_id', 'is not', null).execute()));
+      await trx.deleteFrom('label_exports').where('project_id', '=', id).execute();
       const labels = trx.selectFrom('labels').select('id').where('project_id', '=', id);
       await trx.deleteFrom('label_keys').where('label_id', 'in', labels).execute();
       await trx.deleteFrom('label_tracks').where('label_id', 'in', labels).execute();

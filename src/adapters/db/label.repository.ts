@@ -117,6 +117,19 @@ export class LabelRepository {
     return query;
   }
 
+  /**
+   * The label an export takes for an asset: its latest REVIEW label when REVIEW is among the types,
+   * else its latest label of those types.
+   */
+  async chosen(assetId: string, types: readonly LabelType[]): Promise<LabelRecord | null> {
+    const latest = async (of: readonly LabelType[]) => {
+      if (of.length === 0) return null;
+      const row = await this.db.selectFrom('labels').selectAll().where('asset_id', '=', assetId).where('label_type', 'in', [...of]).orderBy('created_at_us', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return row ? labelRecord(row) : null;
+    };
+    return (types.includes('REVIEW') ? await latest(['REVIEW']) : null) ?? latest(types);
+  }
+
   /** A label's tracks, in the order they first appear. */
   async tracks(labelId: string): Promise<StoredTrack[]> {
     const rows = await this.db.selectFrom('label_tracks').selectAll().where('label_id', '=', labelId).orderBy('ordinal').execute();

@@ -43,7 +43,7 @@ export function prefixEnd(prefix: string): string {
 }
 
 /** Tables whose primary key is a text `id` that users type. */
-type IdTable = 'files' | 'analyses' | 'events' | 'frames' | 'cameras' | 'import_jobs' | 'label_projects' | 'label_assets' | 'labels';
+type IdTable = 'files' | 'analyses' | 'events' | 'frames' | 'cameras' | 'import_jobs' | 'label_projects' | 'label_assets' | 'labels' | 'label_exports';
 
 /**
  * Ids starting with `prefix`, in id order, at most `limit`: a range on the primary key

@@ -332,6 +332,22 @@ export interface LabelKeysTable {
   value: string;
 }
 
+export interface LabelExportsTable {
+  id: string;
+  project_id: string;
+  fmt: string;
+  options: string;
+  status: string;
+  assets_done: number;
+  assets_total: number;
+  file_id: string | null;
+  size_bytes: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   files: FilesTable;
   frames: FramesTable;
@@ -356,4 +372,5 @@ export interface Database {
   labels: LabelsTable;
   label_tracks: LabelTracksTable;
   label_keys: LabelKeysTable;
+  label_exports: LabelExportsTable;
 }

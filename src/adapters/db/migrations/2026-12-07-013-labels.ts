@@ -51,6 +51,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('label_keys_pk', ['label_id', 'track', 'frame'])
     .execute();
 
+  // Label exports run as jobs; the finished zip is a library file. `options`: the request (JSON).
+  await db.schema
+    .createTable('label_exports')
+    .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+    .addColumn('project_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('fmt', 'varchar(32)', (c) => c.notNull())
+    .addColumn('options', 'text', (c) => c.notNull())
+    .addColumn('status', 'varchar(16)', (c) => c.notNull())
+    .addColumn('assets_done', 'integer', (c) => c.notNull())
+    .addColumn('assets_total', 'integer', (c) => c.notNull())
+    .addColumn('file_id', 'varchar(64)')
+    .addColumn('size_bytes', 'bigint')
+    .addColumn('error_code', 'varchar(64)')
+    .addColumn('error_message', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('finished_at', 'bigint')
+    .execute();
+  await db.schema.createIndex('label_exports_project').on('label_exports').columns(['project_id', 'created_at']).execute();
+  await db.schema.createIndex('label_exports_file').on('label_exports').column('file_id').execute();
+
   // An asset made from an event: the job and category its motion predictions go to (JSON), made
   // once its frames are indexed.
   await db.schema.alterTable('label_assets').addColumn('preannotation', 'text').execute();
@@ -58,6 +78,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('label_assets').dropColumn('preannotation').execute();
+  await db.schema.dropTable('label_exports').execute();
   await db.schema.dropTable('label_keys').execute();
   await db.schema.dropTable('label_tracks').execute();
   await db.schema.dropTable('labels').execute();
