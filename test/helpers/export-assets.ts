@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import type { ExportAsset, ExportClass, ExportEntry, ExportFrame, ExportOptions } from '../../src/domain/labeling/export-source.js';
 import type { KeyFrame, Point, Track } from '../../src/domain/labeling/label-model.js';
 
@@ -85,4 +87,66 @@ export async function readEntries(entries: AsyncIterable<ExportEntry>): Promise<
     files.set(entry.path, text);
   }
   return files;
+}
+
+let collect: (() => void) | null = null;
+
+/** A full garbage collection (exposing `gc` at run time, as tests and benches run without --expose-gc). */
+export function forceGc(): void {
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  collect();
+}
+
+export interface ExportMeasure {
+  entries: number;
+  bytes: number;
+  seconds: number;
+  /** The largest heap in use after a full collection, sampled while the export ran. */
+  heapAfterGcMiB: number;
+  /** The resident set when the export started (the process's own, before any export work). */
+  startRssMiB: number;
+  /** The largest resident set seen while the export ran. */
+  peakRssMiB: number;
+}
+
+/**
+ * Reads every entry to its end (counting bytes, keeping nothing), sampling the resident set every
+ * 50 ms and the heap after a full collection every `gcEveryMs` (and once at the last chunk, while the
+ * exporter still holds its state).
+ */
+export async function measureExport(entries: AsyncIterable<ExportEntry>, gcEveryMs = 1000): Promise<ExportMeasure> {
+  forceGc();
+  const started = performance.now();
+  let lastRss = started;
+  let lastGc = started;
+  let gcMs = 0;
+  const startRssMiB = process.memoryUsage.rss() / 2 ** 20;
+  const measure: ExportMeasure = { entries: 0, bytes: 0, seconds: 0, heapAfterGcMiB: 0, startRssMiB, peakRssMiB: startRssMiB };
+  const sampleHeap = (): void => {
+    const t0 = performance.now();
+    forceGc();
+    measure.heapAfterGcMiB = Math.max(measure.heapAfterGcMiB, process.memoryUsage().heapUsed / 2 ** 20);
+    gcMs += performance.now() - t0;
+  };
+  for await (const entry of entries) {
+    measure.entries += 1;
+    for await (const chunk of entry.content) {
+      measure.bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+      const now = performance.now();
+      if (now - lastRss >= 50) {
+        lastRss = now;
+        measure.peakRssMiB = Math.max(measure.peakRssMiB, process.memoryUsage.rss() / 2 ** 20);
+      }
+      if (now - lastGc >= gcEveryMs) {
+        sampleHeap();
+        lastGc = performance.now();
+      }
+    }
+  }
+  sampleHeap();
+  measure.seconds = (performance.now() - started - gcMs) / 1000;
+  return measure;
 }

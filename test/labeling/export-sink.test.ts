@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,16 @@ describe('export sinks', async () => {
     const out = createWriteStream(join(dir, 'broken.zip'));
     await assert.rejects(writeEntriesToZip(iterate([{ path: 'a.txt', content: broken() }]), out), /keys unreadable/);
     assert.ok(out.destroyed);
+  });
+
+  it('fails, rather than waits, when the output fails part-way', async () => {
+    let writes = 0;
+    const out = new Writable({
+      write(_chunk, _encoding, callback) {
+        writes += 1;
+        callback(writes < 3 ? null : new Error('no space left on device'));
+      },
+    });
+    await assert.rejects(writeEntriesToZip(cvatVideoExport(iterate([generatedAsset('big', 3000, 10, 30)]), options()), out), /no space left|closed before/);
   });
 });

@@ -37,6 +37,12 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
   const zip = new ZipFile();
   const summary: SinkSummary = { entries: 0, bytes: 0 };
   const outputDone = finished(out);
+  // An output that fails or closes early (a full disk, a client gone) stops the zip from reading
+  // its entries: without this the wait for the current entry would never end.
+  const outputLost = outputDone.then(() => {
+    throw new Error('the zip output closed before the zip was complete');
+  });
+  outputLost.catch(() => undefined);
   (zip.outputStream as Readable).pipe(out);
   // Same date on every entry: the same export gives the same bytes.
   const mtime = new Date(Date.UTC(2000, 0, 1));
@@ -46,7 +52,12 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
       const input = Readable.from(counted(entry.content, summary), { objectMode: false });
       zip.addReadStream(input, entry.path, { mtime, compress: true });
       // The zip reads its entries in turn: wait for this one before producing the next.
-      await finished(input);
+      try {
+        await Promise.race([finished(input), outputLost]);
+      } finally {
+        // Stops the exporter's reading (and closes its cursors) if the entry was not read to its end.
+        input.destroy();
+      }
       summary.entries += 1;
     }
   } catch (error) {
