@@ -30,6 +30,9 @@ const DATABASE_FREE = [
   join('test', 'e2e', 'segment.e2e.test.ts'),
   join('test', 'docs.test.ts'),
   join('test', 'run-tests.test.ts'),
+  // Label exports read generated assets and write zips: no database.
+  join('test', 'labeling', 'export-sink.test.ts'),
+  join('test', 'labeling', 'export-memory.test.ts'),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.

@@ -70,11 +70,12 @@ describe('CVAT for video export', () => {
     assert.deepEqual(boxes(track), [[0, 1, 0, 64, 96, 192, 192], [1, 0, 0, 128, 144, 384, 288]]);
   });
 
-  it('writes polygons and markers as <polygon> and <points>, and skips classification tracks', async () => {
+  it('writes polygons and markers as <polygon> and <points>, and skips classification tracks and tracks that show nothing', async () => {
     const polygon = objectTrack('p', 'polygon', [key(1, 'CAR', [{ x: 0.5, y: 0.5 }, { x: 0.75, y: 0.5 }, { x: 0.75, y: 0.25 }])]);
     const marker = objectTrack('k', 'marker', [key(0, 'CAR', [{ x: 0.25, y: 0.5 }]), key(2, 'CAR', [{ x: 0.75, y: 0.5 }])]);
     const answer: Track = { job: 'WEATHER', mid: 'WEATHER', kind: 'classification', tool: null, firstFrame: 0, lastFrame: 0, keys: [{ frame: 0, outside: false, value: { categories: [{ name: 'SUN' }] } }] };
-    const xml = await exportOne([polygon, answer, marker], 3);
+    const pastTheEnd = objectTrack('late', 'rectangle', [key(5, 'CAR', rect(0, 0, 0.5, 0.5))]);
+    const xml = await exportOne([polygon, answer, pastTheEnd, marker], 3);
     const [p, k] = xml.annotations.track!;
     assert.equal(xml.annotations.track!.length, 2);
     assert.deepEqual(p!.polygon!.map((s) => [s.frame, s.keyframe, s.points]), [['1', '1', '320,240;480,240;480,120'], ['2', '0', '320,240;480,240;480,120']]);

@@ -65,7 +65,9 @@ export async function* cvatVideoXml(asset: ExportAsset, options: ExportOptions):
   out.add(`      </labels>\n      <original_size>\n        <width>${width}</width>\n        <height>${height}</height>\n      </original_size>\n    </task>\n  </meta>\n`);
   const source = asset.labelType === 'PREDICTION' || asset.labelType === 'INFERENCE' ? 'auto' : 'manual';
   for (const [id, track] of tracks.entries()) {
-    out.add(`  <track id="${id}" label="${xmlEscape(labels[id]!)}" source="${source}">\n`);
+    // Opened at the first shape: a track that shows nothing (its keys lie past the last frame) is left out.
+    const openTag = `  <track id="${id}" label="${xmlEscape(labels[id]!)}" source="${source}">\n`;
+    let opened = false;
     const element = ELEMENT[track.tool!];
     let last: readonly Point[] | null = null;
     const shape = (frame: number, points: readonly Point[], keyframe: boolean, outside: boolean): string => {
@@ -97,6 +99,10 @@ export async function* cvatVideoXml(asset: ExportAsset, options: ExportOptions):
         const points = f.value.points;
         if (!points || points.length === 0) continue;
         last = points;
+        if (!opened) {
+          out.add(openTag);
+          opened = true;
+        }
         if (out.add(shape(f.frame, points, f.isKeyFrame, false))) yield out.take();
       }
       for (; key; key = await nextKey(keys)) {
@@ -105,7 +111,7 @@ export async function* cvatVideoXml(asset: ExportAsset, options: ExportOptions):
     } finally {
       await keys.return?.();
     }
-    out.add('  </track>\n');
+    if (opened) out.add('  </track>\n');
   }
   out.add('</annotations>\n');
   yield out.take();
