@@ -50,7 +50,15 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
     for await (const entry of entries) {
       checkedSegments(entry.path);
       const input = Readable.from(counted(entry.content, summary), { objectMode: false });
-      zip.addReadStream(input, entry.path, { mtime, compress: true });
+      // yazl keeps each entry's stream function until the zip ends: hand the stream over through a
+      // holder it empties, so a finished entry's stream can be collected (100,000 entries otherwise
+      // keep a few KiB each).
+      let handOver: Readable | null = input;
+      zip.addReadStreamLazy(entry.path, { mtime, compress: true }, (callback) => {
+        const stream = handOver!;
+        handOver = null;
+        callback(null, stream);
+      });
       // The zip reads its entries in turn: wait for this one before producing the next.
       try {
         await Promise.race([finished(input), outputLost]);
