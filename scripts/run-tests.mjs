@@ -30,10 +30,13 @@ const DATABASE_FREE = [
   join('test', 'e2e', 'segment.e2e.test.ts'),
   join('test', 'docs.test.ts'),
   join('test', 'run-tests.test.ts'),
+  // Label exports read generated assets and write zips: no database.
+  join('test', 'labeling', 'export-sink.test.ts'),
+  join('test', 'labeling', 'export-memory.test.ts'),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
-const LONGEST = ['motion-goals.test.ts', 'cli.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
+const LONGEST = ['motion-goals.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
 
 function rank(file) {
   const at = LONGEST.findIndex((name) => file.endsWith(`${sep}${name}`));

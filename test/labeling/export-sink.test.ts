@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import yauzl from 'yauzl';
+import { writeEntriesToFolder, writeEntriesToZip } from '../../src/adapters/labeling/export-sink.js';
+import { cvatVideoExport } from '../../src/domain/labeling/exports/cvat-video.js';
+import type { ExportEntry } from '../../src/domain/labeling/export-source.js';
+import { generatedAsset, iterate, options } from '../helpers/export-assets.js';
+
+async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
+  yield* parts;
+}
+
+const entries = (): ExportEntry[] => [
+  { path: 'data.yaml', content: chunks('nc: 1\n', 'names:\n  0: "Caf\u00e9"\n') },
+  { path: 'labels/a_1.txt', content: chunks(new Uint8Array([48, 32, 48, 46, 53, 10])) },
+  { path: 'labels/a_2.txt', content: chunks() },
+];
+
+/** Every file of a zip as text, by name, read with an independent reader. */
+function readZip(path: string): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      const files = new Map<string, string>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (openError, stream) => {
+          if (openError) return reject(openError);
+          const parts: Buffer[] = [];
+          stream.on('data', (b: Buffer) => parts.push(b)).on('error', reject).on('end', () => {
+            files.set(entry.fileName, Buffer.concat(parts).toString('utf8'));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(files)).on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('export sinks', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'camtrove-export-sink-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes entries into a folder, making sub-folders, and never over an existing file', async () => {
+    const target = join(dir, 'folder');
+    // Bytes: 6 + 7 + 13 (é is two bytes in UTF-8) for data.yaml, 6 for a_1.txt.
+    assert.deepEqual(await writeEntriesToFolder(iterate(entries()), target), { entries: 3, bytes: 6 + 7 + 13 + 6 });
+    assert.equal(await readFile(join(target, 'data.yaml'), 'utf8'), 'nc: 1\nnames:\n  0: "Caf\u00e9"\n');
+    assert.equal(await readFile(join(target, 'labels', 'a_1.txt'), 'utf8'), '0 0.5\n');
+    assert.deepEqual((await readdir(join(target, 'labels'))).sort(), ['a_1.txt', 'a_2.txt']);
+    await assert.rejects(writeEntriesToFolder(iterate(entries()), target), { code: 'EEXIST' });
+  });
+
+  it('refuses entry paths that would leave the folder', async () => {
+    for (const path of ['../x', 'a/../../x', '/etc/x', 'a\\b', 'a//b']) {
+      await assert.rejects(writeEntriesToFolder(iterate([{ path, content: chunks('x') }]), join(dir, 'refused')), /not a plain relative path/, path);
+    }
+  });
+
+  it('writes a zip another reader reads back entry by entry', async () => {
+    const path = join(dir, 'out.zip');
+    assert.deepEqual(await writeEntriesToZip(iterate(entries()), createWriteStream(path)), { entries: 3, bytes: 32 });
+    const files = await readZip(path);
+    assert.deepEqual([...files], [['data.yaml', 'nc: 1\nnames:\n  0: "Caf\u00e9"\n'], ['labels/a_1.txt', '0 0.5\n'], ['labels/a_2.txt', '']]);
+  });
+
+  it('zips a large export streamed in many chunks, identical to the text the exporter gives', async () => {
+    const asset = () => generatedAsset('big', 3000, 10, 30);
+    const path = join(dir, 'cvat.zip');
+    const summary = await writeEntriesToZip(cvatVideoExport(iterate([asset()]), options()), createWriteStream(path));
+    let expected = '';
+    for await (const entry of cvatVideoExport(iterate([asset()]), options())) for await (const chunk of entry.content) expected += chunk as string;
+    assert.ok(expected.length > 1_000_000, 'several chunks of 64 KiB');
+    assert.deepEqual([...(await readZip(path))], [['annotations.xml', expected]]);
+    assert.equal(summary.bytes, Buffer.byteLength(expected));
+  });
+
+  it('fails, and ends the output, when an entry cannot be produced', async () => {
+    async function* broken(): AsyncGenerator<string> {
+      yield 'start';
+      throw new Error('keys unreadable');
+    }
+    const out = createWriteStream(join(dir, 'broken.zip'));
+    await assert.rejects(writeEntriesToZip(iterate([{ path: 'a.txt', content: broken() }]), out), /keys unreadable/);
+    assert.ok(out.destroyed);
+  });
+
+  it('fails, rather than waits, when the output fails part-way', async () => {
+    let writes = 0;
+    const out = new Writable({
+      write(_chunk, _encoding, callback) {
+        writes += 1;
+        callback(writes < 3 ? null : new Error('no space left on device'));
+      },
+    });
+    await assert.rejects(writeEntriesToZip(cvatVideoExport(iterate([generatedAsset('big', 3000, 10, 30)]), options()), out), /no space left|closed before/);
+  });
+});
