@@ -5,11 +5,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import yauzl from 'yauzl';
 import { writeEntriesToFolder, writeEntriesToZip } from '../../src/adapters/labeling/export-sink.js';
 import { cvatVideoExport } from '../../src/domain/labeling/exports/cvat-video.js';
 import type { ExportEntry } from '../../src/domain/labeling/export-source.js';
 import { generatedAsset, iterate, options } from '../helpers/export-assets.js';
+import { readZip } from '../helpers/zip.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
   yield* parts;
@@ -21,27 +21,6 @@ const entries = (): ExportEntry[] => [
   { path: 'labels/a_2.txt', content: chunks() },
 ];
 
-/** Every file of a zip as text, by name, read with an independent reader. */
-function readZip(path: string): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const files = new Map<string, string>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (openError, stream) => {
-          if (openError) return reject(openError);
-          const parts: Buffer[] = [];
-          stream.on('data', (b: Buffer) => parts.push(b)).on('error', reject).on('end', () => {
-            files.set(entry.fileName, Buffer.concat(parts).toString('utf8'));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(files)).on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 describe('export sinks', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'camtrove-export-sink-'));

@@ -11,7 +11,7 @@ import { safeEntryName } from './entry-names.js';
  */
 export function kiliExport(singleFile: boolean) {
   return async function* kili(assets: AsyncIterable<ExportAsset>, _options: ExportOptions): AsyncGenerator<ExportEntry> {
-    yield { path: 'README.txt', content: [README] };
+    yield { path: 'README.txt', content: text(README) };
     if (singleFile) {
       yield { path: 'data.json', content: allInOne(assets) };
       return;
@@ -20,6 +20,10 @@ export function kiliExport(singleFile: boolean) {
       yield { path: `labels/${safeEntryName(asset.externalId)}.json`, content: assetJson(asset) };
     }
   };
+}
+
+async function* text(value: string): AsyncGenerator<string> {
+  yield value;
 }
 
 async function* allInOne(assets: AsyncIterable<ExportAsset>): AsyncGenerator<string> {

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { XMLParser } from 'fast-xml-parser';
+import { apiClient } from '../helpers/api.js';
+import { servedLibrary } from '../helpers/http.js';
+import { makeMotionClip, makeVideo } from '../helpers/media.js';
+import { dialectName } from '../helpers/test-library.js';
+import { readZip } from '../helpers/zip.js';
+import { INTERFACE, jsonClient } from './helpers.js';
+
+interface ExportJson { id: string; status: string; progress: { assetsDone: number; assetsTotal: number }; download: string | null; error: { code: string; message: string } | null }
+
+/** Kili's rectangle: bottom-left, top-left, top-right, bottom-right. */
+const rect = (x1: number, y1: number, x2: number, y2: number) => [{ normalizedVertices: [{ x: x1, y: y2 }, { x: x1, y: y1 }, { x: x2, y: y1 }, { x: x2, y: y2 }] }];
+const deer = (poly: unknown) => ({ OBJECT_DETECTION_JOB: { annotations: [{ mid: 'deer-1', type: 'rectangle', categories: [{ name: 'DEER' }], isKeyFrame: true, boundingPoly: poly }] } });
+/** Keys at 0 and 10; the deer leaves at frame 15. */
+const label = { '0': deer(rect(0.1, 0.2, 0.3, 0.4)), '10': deer(rect(0.5, 0.6, 0.7, 0.8)), '14': deer(rect(0.5, 0.6, 0.7, 0.8)), '15': {} };
+const close = (a: number, b: number) => Math.abs(a - b) < 0.011;
+
+describe(`label exports over REST (${dialectName})`, () => {
+  const served = servedLibrary();
+  const api = () => jsonClient(served.server.url);
+  let dir: string;
+  let projectId: string;
+
+  before(async () => {
+    served.library.startWorkers();
+    dir = await mkdtemp(join(tmpdir(), 'camtrove-exports-'));
+    // 160×120 at 10 fps (20 frames), and a phone-style clip stored 640×360 but shown rotated 90° (360×640, 25 fps, 50 frames).
+    const flat = await makeVideo(join(dir, 'flat.mp4'), { seconds: 2, fps: 10, width: 160, height: 120 });
+    const turned = await makeMotionClip(join(dir, 'turned.mp4'), { seconds: 2, rotate: 90 });
+    const upload = apiClient(served.server.url);
+    const ids = [await upload.upload(await readFile(flat), 'flat.mp4'), await upload.upload(await readFile(turned), 'turned.mp4')];
+    projectId = (await api().post<{ id: string }>('/api/projects', { title: 'exports', inputType: 'VIDEO', jsonInterface: INTERFACE })).body.id;
+    const added = await api().post<{ batchId: string }>(`/api/projects/${projectId}/assets`, { contentArray: ids.map((id) => `camtrove:file/${id}`), externalIdArray: ['flat', 'turned'] });
+    await api().settle(projectId, added.body.batchId);
+    const labelled = await api().post(`/api/projects/${projectId}/labels`, { assetExternalIdArray: ['flat', 'turned'], jsonResponseArray: [label, label] });
+    assert.equal(labelled.status, 201, JSON.stringify(labelled.body));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Starts an export, waits until it is done, and reads its zip. */
+  const exported = async (body: Record<string, unknown>): Promise<Map<string, string>> => {
+    const started = await api().post<ExportJson>(`/api/projects/${projectId}/exports`, body);
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    let state = started.body;
+    for (let i = 0; state.status !== 'DONE' && state.status !== 'FAILED'; i++) {
+      assert.ok(i < 600, 'the export finishes');
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await api().get<ExportJson>(`/api/exports/${state.id}`)).body;
+    }
+    assert.equal(state.status, 'DONE', JSON.stringify(state.error));
+    assert.deepEqual(state.progress, { assetsDone: 2, assetsTotal: 2 });
+    const response = await fetch(`${served.server.url}${state.download!}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/zip');
+    const zip = join(dir, `${state.id}.zip`);
+    await writeFile(zip, Buffer.from(await response.arrayBuffer()));
+    return readZip(zip);
+  };
+
+  it('cvat_video: every frame of the track in pixels of each video as displayed, key frames and the outside flag kept', async () => {
+    const files = await exported({ fmt: 'cvat_video' });
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'track' || name === 'box' });
+    for (const [name, width, height] of [['flat', 160, 120], ['turned', 360, 640]] as const) {
+      const xml = parser.parse(files.get(`annotations/${name}.xml`)!) as { annotations: { track: { label: string; box: Record<string, string>[] }[] } };
+      const [track] = xml.annotations.track;
+      assert.equal(track!.label, 'Deer');
+      const boxes = track!.box;
+      assert.deepEqual(boxes.map((b) => Number(b.frame)), Array.from({ length: 16 }, (_, i) => i), `${name}: frames 0–14 shown, 15 outside`);
+      assert.deepEqual(boxes.filter((b) => b.keyframe === '1').map((b) => Number(b.frame)), [0, 10, 14, 15]);
+      assert.equal(boxes[15]!.outside, '1');
+      // Frame 5, halfway: x 0.3–0.5, y 0.4–0.6 of the frame as displayed.
+      const five = boxes[5]!;
+      assert.ok(close(Number(five.xtl), 0.3 * width) && close(Number(five.xbr), 0.5 * width) && close(Number(five.ytl), 0.4 * height) && close(Number(five.ybr), 0.6 * height), `${name}: ${JSON.stringify(five)}`);
+    }
+  });
+
+  it('mot: 1-based frames in pixels, one row per frame the deer is on', async () => {
+    const files = await exported({ fmt: 'mot' });
+    const rows = files.get('flat/gt/gt.txt')!.trim().split('\n').map((line) => line.split(',').map(Number));
+    assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 15 }, (_, i) => i + 1));
+    const six = rows[5]!; // frame index 5 is MOT frame 6
+    assert.deepEqual([six[0], six[1]], [6, 1]);
+    assert.ok(close(six[2]!, 48) && close(six[3]!, 48) && close(six[4]!, 32) && close(six[5]!, 24), six.join(','));
+    assert.equal(files.get('flat/gt/labels.txt')!.trim().split('\n')[0], 'Deer');
+  });
+
+  it('yolo_v8: a label file per frame named by frame index + 1, key frames only when asked', async () => {
+    const files = await exported({ fmt: 'yolo_v8', interpolate: false, annotatedOnly: true });
+    const names = [...files.keys()].filter((n) => n.startsWith('labels/flat')).sort();
+    assert.deepEqual(names, ['labels/flat_01.txt', 'labels/flat_11.txt', 'labels/flat_15.txt']);
+    const [cls, cx, cy, w, h] = files.get('labels/flat_11.txt')!.trim().split(' ').map(Number);
+    assert.deepEqual([cls, cx, cy, w, h].map((v) => Math.round(v! * 1000) / 1000), [0, 0.6, 0.7, 0.2, 0.2]);
+    assert.match(files.get('data.yaml')!, /Deer/);
+  });
+
+  it('coco: one image per frame of each video, each its own size, a track_id on every box', async () => {
+    const files = await exported({ fmt: 'coco' });
+    const coco = JSON.parse(files.get('annotations.json')!) as { images: { id: number; width: number; height: number; frame_index: number; video: string }[]; annotations: { image_id: number; bbox: number[]; track_id: number }[] };
+    assert.equal(coco.images.length, 70);
+    assert.equal(new Set(coco.images.map((i) => i.id)).size, 70, 'image ids unique across videos');
+    const turnedFive = coco.images.find((i) => i.video === 'turned' && i.frame_index === 5)!;
+    assert.deepEqual([turnedFive.width, turnedFive.height], [360, 640]);
+    const box = coco.annotations.find((a) => a.image_id === turnedFive.id)!;
+    // x 0.3–0.5, y 0.4–0.6 of the upright frame.
+    assert.ok(close(box.bbox[0]!, 108) && close(box.bbox[1]!, 256) && close(box.bbox[2]!, 72) && close(box.bbox[3]!, 128), box.bbox.join(','));
+    assert.equal(new Set(coco.annotations.map((a) => a.track_id)).size, 2, 'one track per video');
+    assert.equal(coco.annotations.length, 30);
+  });
+
+  it('kili: every frame, which adds back as the same label', async () => {
+    const files = await exported({ fmt: 'kili' });
+    const flat = JSON.parse(files.get('labels/flat.json')!) as { externalId: string; jsonResponse: Record<string, unknown> };
+    assert.equal(Object.keys(flat.jsonResponse).length, 20);
+    const again = await api().post<{ labels: { id: string }[] }>(`/api/projects/${projectId}/labels`, { assetExternalIdArray: ['flat'], jsonResponseArray: [flat.jsonResponse] });
+    assert.equal(again.status, 201);
+    const back = await api().get<{ jsonResponse: unknown; numberOfKeyFrames: number }>(`/api/labels/${again.body.labels[0]!.id}`);
+    assert.deepEqual(back.body.jsonResponse, flat.jsonResponse);
+    assert.equal(back.body.numberOfKeyFrames, 4);
+  });
+
+  it('refuses an unknown format or asset, and a download before the export is done', async () => {
+    const bad = await api().post(`/api/projects/${projectId}/exports`, { fmt: 'pascal_voc' });
+    assert.equal(bad.status, 400);
+    const missing = await api().post(`/api/projects/${projectId}/exports`, { fmt: 'mot', externalIds: ['nope'] });
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.error!.message, /"nope"/);
+    assert.equal((await api().get('/api/exports/ffffffffffffffffffffffffffffffff')).status, 404);
+  });
+});
