@@ -32,6 +32,27 @@ export class Connection {
   }
 
   async json<T>(call: Call): Promise<T> {
+    const what = `${call.method} ${call.path}`;
+    const response = await this.send(call);
+    const text = await response.text().catch((error: unknown) => {
+      throw new CamtroveConnectionError(`the camtrove server at ${this.endpoint} stopped answering ${what}: ${reason(error)}`, { cause: error });
+    });
+    const parsed = parseJson(text);
+    if (response.ok) {
+      if (parsed === undefined) throw new CamtroveConnectionError(`the server at ${this.endpoint} answered ${what} with something that is not camtrove's JSON (HTTP ${response.status})`);
+      return parsed as T;
+    }
+    throw this.failure(response, parsed, what);
+  }
+
+  /** A binary answer (a download), its body left to read; an error answer is thrown like json's. */
+  async download(call: Call): Promise<Response> {
+    const response = await this.send({ ...call });
+    if (response.ok) return response;
+    throw this.failure(response, parseJson(await response.text().catch(() => '')), `${call.method} ${call.path}`);
+  }
+
+  private async send(call: Call): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let body: RequestInit['body'];
@@ -43,31 +64,24 @@ export class Connection {
       body = call.body.data;
     }
     const url = `${this.endpoint}${call.path}${queryString(call.query)}`;
-    const what = `${call.method} ${call.path}`;
-    let response: Response;
     try {
       // A streamed body needs half duplex (Node's fetch insists; browsers ignore what they do not know).
       const init: RequestInit & { duplex?: 'half' } = { method: call.method, headers, body, ...(call.body?.streamed ? { duplex: 'half' } : {}) };
-      response = await this.fetchFn(url, init);
+      return await this.fetchFn(url, init);
     } catch (error) {
       if (error instanceof CamtroveApiError) throw error;
       // A local file that failed while it was being sent is the file's problem, not the server's.
       if ((error as { cause?: unknown }).cause instanceof CamtroveApiError) throw (error as { cause: CamtroveApiError }).cause;
-      throw new CamtroveConnectionError(`the camtrove server at ${this.endpoint} could not be reached (${what}): ${reason(error)}`, { cause: error });
+      throw new CamtroveConnectionError(`the camtrove server at ${this.endpoint} could not be reached (${call.method} ${call.path}): ${reason(error)}`, { cause: error });
     }
-    const text = await response.text().catch((error: unknown) => {
-      throw new CamtroveConnectionError(`the camtrove server at ${this.endpoint} stopped answering ${what}: ${reason(error)}`, { cause: error });
-    });
-    const parsed = parseJson(text);
-    if (response.ok) {
-      if (parsed === undefined) throw new CamtroveConnectionError(`the server at ${this.endpoint} answered ${what} with something that is not camtrove's JSON (HTTP ${response.status})`);
-      return parsed as T;
-    }
+  }
+
+  private failure(response: Response, parsed: unknown, what: string): Error {
     const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     if (typeof error?.code !== 'string' || typeof error.message !== 'string') {
-      throw new CamtroveConnectionError(`the server at ${this.endpoint} answered ${what} with HTTP ${response.status} and no camtrove error: is it a camtrove server?`);
+      return new CamtroveConnectionError(`the server at ${this.endpoint} answered ${what} with HTTP ${response.status} and no camtrove error: is it a camtrove server?`);
     }
-    throw apiError(response.status, error.code, error.message);
+    return apiError(response.status, error.code, error.message);
   }
 }
 
