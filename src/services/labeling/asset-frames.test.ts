@@ -118,6 +118,18 @@ describe('AssetFrames', () => {
     assert.deepEqual(media.runs[0]!.pts, [40 / 25, 41 / 25], 'the run ends where the stored images start');
   });
 
+  it('caches nothing more from a decode of an asset forgotten meanwhile', async () => {
+    const { media, frames, get } = setup();
+    media.hold();
+    assert.equal(await get(60), 'frame 60');
+    frames.forget(asset.id);
+    media.release();
+    assert.equal(await get(61), 'frame 61', 'a request already waiting still gets its image');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await get(62), 'frame 62');
+    assert.equal(media.runs.length, 2, 'frame 62 was decoded again');
+  });
+
   it('gives the failure to the request that started the run; the ones waiting for later frames try their own', async () => {
     const { media, get } = setup({ fail: true });
     const [first, later] = await Promise.allSettled([get(5), get(6)]);

@@ -37,6 +37,8 @@ interface Waiter {
 export class AssetFrames {
   /** Frames that a running decode will bring, by cache key. */
   private readonly pending = new Map<string, Waiter>();
+  /** The decodes running, by asset: one whose asset is forgotten meanwhile caches nothing more. */
+  private readonly running = new Set<{ assetId: string; forgotten: boolean }>();
 
   constructor(
     private readonly files: Pick<FileService, 'resolve' | 'open' | 'localCopy'>,
@@ -65,6 +67,7 @@ export class AssetFrames {
   }
 
   forget(assetId: string): void {
+    for (const run of this.running) if (run.assetId === assetId) run.forgotten = true;
     this.cache.forget(`${assetId}:`);
   }
 
@@ -84,7 +87,10 @@ export class AssetFrames {
       this.pending.set(key, waiter);
       waiters.push(waiter);
     }
-    void this.run(asset, frame, previousPts, format, waiters).finally(() => {
+    const state = { assetId: asset.id, forgotten: false };
+    this.running.add(state);
+    void this.run(asset, frame, previousPts, format, waiters, state).finally(() => {
+      this.running.delete(state);
       waiters.forEach((waiter, i) => {
         waiter.settle(null);
         const key = frameKey(asset, frame.index + i, format);
@@ -95,7 +101,7 @@ export class AssetFrames {
   }
 
   /** The decode itself: every image goes into the cache and to its waiters; a failure goes to the first frame's. */
-  private async run(asset: AssetRecord, frame: AssetFrameRecord, previousPts: number | null, format: 'jpeg' | 'png', waiters: Waiter[]): Promise<void> {
+  private async run(asset: AssetRecord, frame: AssetFrameRecord, previousPts: number | null, format: 'jpeg' | 'png', waiters: Waiter[], state: { forgotten: boolean }): Promise<void> {
     try {
       const following = waiters.length > 1 ? await this.frameTable.frames(asset.id, { skip: frame.index + 1, first: waiters.length - 1 }) : [];
       const pts = [frame.pts!];
@@ -109,7 +115,7 @@ export class AssetFrames {
         let bytes = 0;
         const run = { keyPts: frame.keyPts ?? frame.pts!, previousPts: previousPts !== null && previousPts < frame.pts! ? previousPts : null, pts };
         await this.media.frameRun(copy.path, run, format, (i, image) => {
-          this.cache.set(frameKey(asset, frame.index + i, format), image);
+          if (!state.forgotten) this.cache.set(frameKey(asset, frame.index + i, format), image);
           waiters[i]!.settle({ image });
           bytes += image.length;
           return bytes < this.readAhead.bytes;
