@@ -168,7 +168,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const labelRepository = new LabelRepository(database.db);
   const projects = new ProjectService(new LabelProjectRepository(database.db), files, clock, labelRepository);
   const assetRepository = new LabelAssetRepository(database.db, database.dialect);
-  const assetFrames = new AssetFrames(files, assetMedia, new FrameCache(FRAME_CACHE_BYTES));
+  const assetFrames = new AssetFrames(files, assetMedia, new FrameCache(FRAME_CACHE_BYTES), assetRepository);
   const assets = new AssetService({
     projects,
     assets: assetRepository,

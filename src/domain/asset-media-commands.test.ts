@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   frameImageArgs,
+  frameRunArgs,
   MAX_INLINE_FILTER,
   ptsWindow,
   selectWindowsExpression,
@@ -49,6 +50,21 @@ describe('asset media commands', () => {
     // From the start: when asked, and for a key frame at 0 (nothing to seek to).
     assert.deepEqual(frameImageArgs('in.ts', frame, 'png', { seek: false }).slice(0, 3), ['-copyts', '-i', 'in.ts']);
     assert.deepEqual(frameImageArgs('in.mp4', { pts: 0.04, previousPts: 0, keyPts: 0 }, 'png').slice(0, 3), ['-copyts', '-i', 'in.mp4']);
+  });
+
+  it('reads frames ahead in the same decode, each kept only right after the one before it', () => {
+    const run = { keyPts: 1001.4, previousPts: 1001.48, pts: [1001.52, 1001.56, 1001.6] };
+    const args = frameRunArgs('in.ts', run, 'jpeg');
+    const expression =
+      'if(lt(t\\,1001.5595000)\\,between(t\\,1001.5195000\\,1001.5205000)\\,' +
+      'if(lt(t\\,1001.5995000)\\,between(t\\,1001.5595000\\,1001.5605000)*between(prev_selected_t\\,1001.5195000\\,1001.5205000)\\,' +
+      'between(t\\,1001.5995000\\,1001.6005000)*between(prev_selected_t\\,1001.5595000\\,1001.5605000)))';
+    assert.deepEqual(args, [
+      '-seek_timestamp', '1', '-ss', '1001.4000000', '-noaccurate_seek', '-copyts', '-i', 'in.ts', '-map', '0:v:0', '-an', '-sn', '-dn',
+      '-vf', `select=${expression}`, '-fps_mode', 'passthrough', '-frames:v', '3', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2pipe', 'pipe:1',
+    ]);
+    // One frame is the single-frame command itself: the same bytes come out either way.
+    assert.deepEqual(frameRunArgs('in.ts', { keyPts: 1001.4, previousPts: 1001.48, pts: [1001.52] }, 'png'), frameImageArgs('in.ts', { pts: 1001.52, previousPts: 1001.48, keyPts: 1001.4 }, 'png'));
   });
 
   it('splits frames in one decode that stops after the last, inline or through a script', () => {

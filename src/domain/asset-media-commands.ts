@@ -37,12 +37,16 @@ function num(value: number): string {
 /**
  * A `select` expression true for a frame whose time `t` lies in one of `windows` (sorted, apart):
  * a balanced tree of comparisons, so a frame costs log(n) tests rather than n, and any number of
- * frames makes one expression.
+ * frames makes one expression. `chained`: a frame in window i > 0 is kept only when the frame kept
+ * before it was the one in window i - 1, so what comes out is always the first windows' frames in
+ * order, never a later frame standing in for a missing earlier one.
  */
-export function selectWindowsExpression(windows: readonly { from: number; to: number }[]): string {
+export function selectWindowsExpression(windows: readonly { from: number; to: number }[], options: { chained?: boolean } = {}): string {
   if (windows.length === 0) return '0';
+  const inWindow = (variable: string, i: number) => `between(${variable}\\,${num(windows[i]!.from)}\\,${num(windows[i]!.to)})`;
+  const leaf = (i: number) => (options.chained && i > 0 ? `${inWindow('t', i)}*${inWindow('prev_selected_t', i - 1)}` : inWindow('t', i));
   const build = (low: number, high: number): string => {
-    if (high - low === 1) return `between(t\\,${num(windows[low]!.from)}\\,${num(windows[low]!.to)})`;
+    if (high - low === 1) return leaf(low);
     const middle = (low + high) >> 1;
     return `if(lt(t\\,${num(windows[middle]!.from)})\\,${build(low, middle)}\\,${build(middle, high)})`;
   };
@@ -64,11 +68,32 @@ export interface FrameImageRequest {
  * written. `seek: false` decodes from the start, for a container whose seek missed.
  */
 export function frameImageArgs(input: string, frame: FrameImageRequest, format: 'jpeg' | 'png', options: { seek?: boolean } = {}): string[] {
-  const { from, to } = ptsWindow(frame.pts, frame.previousPts);
-  const seek = options.seek !== false && frame.keyPts > 0 ? ['-seek_timestamp', '1', '-ss', num(frame.keyPts), '-noaccurate_seek'] : [];
+  return frameRunArgs(input, { keyPts: frame.keyPts, previousPts: frame.previousPts, pts: [frame.pts] }, format, options);
+}
+
+export interface FrameRunRequest {
+  /** PTS of the key frame at or before the first frame: where decoding starts. */
+  keyPts: number;
+  /** PTS of the frame before the first one, if any (it bounds the first frame's window). */
+  previousPts: number | null;
+  /** The frames wanted, ascending: the first one and the ones read ahead after it. */
+  pts: readonly number[];
+}
+
+/**
+ * Several consecutive frames in one decode, as images one after the other on stdout (image2pipe),
+ * each encoded exactly as frameImageArgs encodes one frame alone (the same decode from the same key
+ * frame, the same encoder settings; only the `select` expression and the frame count differ), so
+ * every image is byte for byte the single-frame answer. The windows are chained: the output is
+ * always the first frames of the list in order, so the n-th image is the n-th frame even when the
+ * seek landed late and some frames could not be decoded (then fewer, or none, come out).
+ */
+export function frameRunArgs(input: string, run: FrameRunRequest, format: 'jpeg' | 'png', options: { seek?: boolean } = {}): string[] {
+  const windows = run.pts.map((pts, i) => ptsWindow(pts, i > 0 ? run.pts[i - 1]! : run.previousPts));
+  const seek = options.seek !== false && run.keyPts > 0 ? ['-seek_timestamp', '1', '-ss', num(run.keyPts), '-noaccurate_seek'] : [];
   const encode = format === 'jpeg' ? ['-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2pipe'] : ['-c:v', 'png', '-f', 'image2pipe'];
   return [...seek, '-copyts', '-i', input, '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', `select=${selectWindowsExpression([{ from, to }])}`, '-fps_mode', 'passthrough', '-frames:v', '1', ...encode, 'pipe:1'];
+    '-vf', `select=${selectWindowsExpression(windows, { chained: true })}`, '-fps_mode', 'passthrough', '-frames:v', String(run.pts.length), ...encode, 'pipe:1'];
 }
 
 /** The `select` filter keeping the frames at `pts` (ascending), one window each. */

@@ -175,6 +175,44 @@ describe('asset media (ffmpeg)', () => {
       (error: unknown) => error instanceof CamtroveError && error.code === 'CAMTROVE_ERR_MEDIA_PROCESSING' && error.message.includes('1.02'));
   });
 
+  it('reads frames ahead in one decode, each image byte for byte the one frameImage gives alone', async () => {
+    for (const name of ['bframes', 'vfr', 'offsetTs', 'rotated'] as const) {
+      const index = await media.indexVideo(paths[name]);
+      // From three frames before a key frame in the middle to five after it: the run crosses the key frame.
+      const key = index.frames.findIndex((f, i) => f.key && i > index.frames.length / 3);
+      const ks = Array.from({ length: 8 }, (_, i) => key - 3 + i);
+      // Sampled asset: every third frame, each window bounded by the sampled frame before it.
+      const sampled = Array.from({ length: 6 }, (_, i) => key - 7 + 3 * i);
+      for (const [wanted, format] of [[ks, 'png'], [ks, 'jpeg'], [sampled, 'png']] as const) {
+        const first = frameRequest(index, wanted[0]!);
+        const previousPts = format === 'png' && wanted === sampled ? index.frames[wanted[0]! - 3]!.pts : first.previousPts;
+        const images: Buffer[] = [];
+        const count = await media.frameRun(paths[name], { keyPts: first.keyPts, previousPts, pts: wanted.map((k) => index.frames[k]!.pts) }, format, (i, image) => images.push(image) === i + 1);
+        assert.equal(count, wanted.length, `${name}: every frame of the run`);
+        assert.equal(media.lastFrameFromStart, false, name);
+        for (const [i, k] of wanted.entries()) {
+          const alone = await media.frameImage(paths[name], { ...frameRequest(index, k), previousPts: i > 0 ? index.frames[wanted[i - 1]!]!.pts : previousPts }, format);
+          assert.ok(images[i]!.equals(alone), `${name} ${format}: frame ${k} read ahead differs from frame ${k} alone`);
+        }
+      }
+    }
+  });
+
+  it('stops reading ahead when told, and never hands a later frame for a missing one', async () => {
+    const index = await media.indexVideo(paths.normal);
+    const pts = index.frames.slice(20, 30).map((f) => f.pts);
+    const seen: number[] = [];
+    assert.equal(await media.frameRun(paths.normal, { keyPts: index.frames[12]!.pts, previousPts: index.frames[19]!.pts, pts }, 'jpeg', (i) => seen.push(i) < 3), 3);
+    assert.deepEqual(seen, [0, 1, 2]);
+    // 1.02 s is between frames: no image comes out, not frame 26 at 1.04 s in its place.
+    await assert.rejects(media.frameRun(paths.normal, { keyPts: 0.96, previousPts: 0.98, pts: [1.02, 1.04, 1.08] }, 'png', () => true),
+      (error: unknown) => error instanceof CamtroveError && error.message.includes('no frame has the time 1.02'));
+    // A frame missing in the middle ends the run there: 1.06 s does not exist, so 1.08 s is not handed out as it.
+    const images: number[] = [];
+    assert.equal(await media.frameRun(paths.normal, { keyPts: 0.96, previousPts: 0.96, pts: [1, 1.04, 1.06, 1.08] }, 'png', (i) => images.push(i) > 0), 2);
+    assert.deepEqual(images, [0, 1]);
+  });
+
   it('splits the asked frames into JPEG files in one pass, in order', async () => {
     // From the start (VFR), and seeking near the first frame asked for (an MPEG-TS clock at 1001.4 s).
     for (const [name, wanted] of [['vfr', [0, 7, 30, 31, 55, 74]], ['offsetTs', [40, 41, 55, 60, 74]]] as const) {

@@ -2,16 +2,18 @@ import { access, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Sharp } from 'sharp';
 import {
-  frameImageArgs,
+  frameRunArgs,
   MAX_INLINE_FILTER,
   SPLIT_SEEK_MARGIN,
   splitFramesArgs,
   splitFramesFilter,
   videoFrameIndexArgs,
   videoPacketIndexArgs,
+  type FrameRunRequest,
 } from '../../domain/asset-media-commands.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { accessRefusal } from '../../domain/input-access.js';
+import { imageStreamParser } from '../../domain/media/image-stream.js';
 import { decodedFrames, framesInRange, listingEnd, packetFrames, parseVideoFacts, type IndexedFrame, type VideoIndex } from '../../domain/labeling/frame-index.js';
 import { redactArgs } from '../../domain/redact.js';
 import { stderrReason } from '../../domain/stderr-reason.js';
@@ -20,6 +22,7 @@ import { LOCAL_FILES } from './input-gate.js';
 import { runProcess, startProcess, type ProcessResult } from './process-runner.js';
 
 export type { IndexedFrame, VideoIndex } from '../../domain/labeling/frame-index.js';
+export type { FrameRunRequest } from '../../domain/asset-media-commands.js';
 
 /** What labeling asks of a video or image file: its frame index and single frames by PTS. */
 export interface AssetMedia {
@@ -27,6 +30,14 @@ export interface AssetMedia {
   indexVideo(path: string, options?: { from?: number; to?: number; signal?: AbortSignal }): Promise<VideoIndex>;
   /** Frame with this exact pts as an image (displayed orientation). format 'jpeg' (q≈2) or 'png'. Frame-exact. */
   frameImage(path: string, frame: { pts: number; previousPts: number | null; keyPts: number }, format: 'jpeg' | 'png', signal?: AbortSignal): Promise<Buffer>;
+  /**
+   * Consecutive frames (run.pts, ascending) in one decode from the first one's key frame, each
+   * handed to onImage (its place in run.pts, its image) as soon as it is encoded: the first frame
+   * first, then the ones after it in order, each byte for byte what frameImage gives for it. The run
+   * ends early when onImage returns false, or where a frame cannot be decoded. Resolves with how many
+   * images were handed over: at least the first, or it fails as frameImage does.
+   */
+  frameRun(path: string, run: FrameRunRequest, format: 'jpeg' | 'png', onImage: (index: number, image: Buffer) => boolean, signal?: AbortSignal): Promise<number>;
   /** Writes the given frames (by pts, ascending) as JPEG files into dir; returns their paths in order. One ffmpeg pass. */
   splitFrames(path: string, pts: readonly number[], dir: string, signal?: AbortSignal): Promise<string[]>;
   /** Width/height/format of a still image (EXIF orientation applied); throws MEDIA_UNREADABLE for a broken image. */
@@ -76,15 +87,27 @@ export class FfmpegAssetMedia implements AssetMedia {
   }
 
   async frameImage(path: string, frame: { pts: number; previousPts: number | null; keyPts: number }, format: 'jpeg' | 'png', signal?: AbortSignal): Promise<Buffer> {
+    let image: Buffer | null = null;
+    await this.frameRun(path, { keyPts: frame.keyPts, previousPts: frame.previousPts, pts: [frame.pts] }, format, (_, bytes) => {
+      image = bytes;
+      return true;
+    }, signal);
+    return image!;
+  }
+
+  async frameRun(path: string, run: FrameRunRequest, format: 'jpeg' | 'png', onImage: (index: number, image: Buffer) => boolean, signal?: AbortSignal): Promise<number> {
     this.lastFrameFromStart = false;
-    const seeking = await this.ffmpegBytes(frameImageArgs(path, frame, format), signal);
-    if (seeking.bytes.length > 0) return seeking.bytes;
+    if (run.pts.length === 0) return 0;
+    let count = 0;
+    const handOver = (image: Buffer) => count < run.pts.length && onImage(count++, image);
+    const seeking = await this.ffmpegImages(frameRunArgs(path, run, format), format, handOver, signal);
+    if (count > 0) return count;
     this.lastFrameFromStart = true;
     // A container whose seek lands past the key frame gives nothing: decode from the start instead.
-    const decoding = seeking.result.exitCode === 0 ? await this.ffmpegBytes(frameImageArgs(path, frame, format, { seek: false }), signal) : seeking;
-    if (decoding.bytes.length > 0) return decoding.bytes;
-    if (decoding.result.exitCode !== 0) throw processingError(path, `could not decode the frame at ${frame.pts} s`, decoding.result, decoding.args);
-    throw new CamtroveError('CAMTROVE_ERR_MEDIA_PROCESSING', `${path}: no frame has the time ${frame.pts} s`);
+    const decoding = seeking.result?.exitCode === 0 ? await this.ffmpegImages(frameRunArgs(path, run, format, { seek: false }), format, handOver, signal) : seeking;
+    if (count > 0) return count;
+    if (decoding.result && decoding.result.exitCode !== 0) throw processingError(path, `could not decode the frame at ${run.pts[0]} s`, decoding.result, decoding.args);
+    throw new CamtroveError('CAMTROVE_ERR_MEDIA_PROCESSING', `${path}: no frame has the time ${run.pts[0]} s`);
   }
 
   async splitFrames(path: string, pts: readonly number[], dir: string, signal?: AbortSignal): Promise<string[]> {
@@ -153,19 +176,41 @@ export class FfmpegAssetMedia implements AssetMedia {
     throw unreadable(path, accessRefusal(result.stderrTail) ?? stderrReason(result.stderrTail) ?? `ffprobe exit code ${result.exitCode ?? result.exitSignal}`);
   }
 
-  /** Runs ffmpeg with its image on stdout, collected into one buffer. */
-  private async ffmpegBytes(commandArgs: readonly string[], signal?: AbortSignal): Promise<{ bytes: Buffer; result: ProcessResult; args: string[] }> {
+  /**
+   * Runs ffmpeg with images on stdout, handing each to onImage as soon as its last byte is read;
+   * onImage returning false stops ffmpeg (result null then: it was stopped, not failed).
+   */
+  private async ffmpegImages(commandArgs: readonly string[], format: 'jpeg' | 'png', onImage: (image: Buffer) => boolean, signal?: AbortSignal): Promise<{ result: ProcessResult | null; args: string[] }> {
     const { ffmpeg } = this.tools.ensureAvailable();
     const args = ffmpegArgs(commandArgs);
-    const child = startProcess(ffmpeg, args, { signal, env: LOCAL_FILES.env });
+    const enough = new AbortController();
+    const child = startProcess(ffmpeg, args, { signal: signal ? AbortSignal.any([signal, enough.signal]) : enough.signal, env: LOCAL_FILES.env });
+    const parser = imageStreamParser(format);
     const read = (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of child.stdout as AsyncIterable<Buffer>) chunks.push(chunk);
-      return Buffer.concat(chunks);
+      try {
+        for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+          // Once stopped, the rest is only drained.
+          for (const image of enough.signal.aborted ? [] : parser.push(chunk)) {
+            if (!onImage(image)) {
+              enough.abort(new Error('enough images'));
+              break;
+            }
+          }
+        }
+      } catch (error) {
+        enough.abort(error);
+        throw error;
+      }
     })();
     // Both awaited together: a failure of either is handled, never left unobserved.
-    const [bytes, result] = await Promise.all([read, child.result]);
-    return { bytes, result, args };
+    const [reading, running] = await Promise.allSettled([read, child.result]);
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+    if (reading.status === 'rejected') throw reading.reason;
+    if (running.status === 'rejected') {
+      if (enough.signal.aborted) return { result: null, args };
+      throw running.reason;
+    }
+    return { result: running.value, args };
   }
 }
 

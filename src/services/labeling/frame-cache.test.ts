@@ -15,6 +15,18 @@ describe('FrameCache', () => {
     assert.equal(cache.size, 30);
   });
 
+  it('says whether a frame is held without counting that as a use', () => {
+    const cache = new FrameCache(20);
+    cache.set('a:0', Buffer.alloc(10));
+    cache.set('a:1', Buffer.alloc(10));
+    assert.equal(cache.has('a:0'), true);
+    assert.equal(cache.has('a:9'), false);
+    // a:0 is still the oldest: the next frame pushes it out.
+    cache.set('a:2', Buffer.alloc(10));
+    assert.equal(cache.has('a:0'), false);
+    assert.equal(cache.has('a:1'), true);
+  });
+
   it('never holds an image larger than the budget, and forgets an asset\'s frames', () => {
     const cache = new FrameCache(30);
     cache.set('big', Buffer.alloc(31));

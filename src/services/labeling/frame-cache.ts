@@ -19,6 +19,11 @@ export class FrameCache {
     return hit;
   }
 
+  /** Whether the key is cached, without counting as a use. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, image: Buffer): void {
     if (image.length > this.maxBytes) return;
     const old = this.entries.get(key);
