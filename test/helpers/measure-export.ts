@@ -2,14 +2,11 @@
 // `node --import tsx test/helpers/measure-export.ts <format> <frames> [<frames>...]`.
 // It runs in a process of its own because Node's test runner tracks every promise of a test, which
 // makes an export of millions of awaited steps several times slower than it is.
-import { cocoExport } from '../../src/domain/labeling/exports/coco.js';
-import { cvatVideoExport } from '../../src/domain/labeling/exports/cvat-video.js';
-import { motExport } from '../../src/domain/labeling/exports/mot.js';
-import { yoloV8Export } from '../../src/domain/labeling/exports/yolo-v8.js';
 import type { Exporter } from '../../src/domain/labeling/export-source.js';
+import { LABEL_EXPORT_FORMATS } from '../../src/domain/labeling/exports/export-formats.js';
 import { generatedAsset, iterate, measureExport, options } from './export-assets.js';
 
-export const EXPORTERS: Record<string, Exporter> = { cvat_video: cvatVideoExport, mot: motExport, yolo_v8: yoloV8Export, coco: cocoExport };
+export const EXPORTERS: Record<string, Exporter> = LABEL_EXPORT_FORMATS;
 /** The contract's asset: 50 rectangle tracks over the whole asset, a key every 30 frames. */
 export const TRACKS = 50;
 export const KEY_EVERY = 30;
