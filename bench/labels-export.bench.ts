@@ -1,16 +1,11 @@
 import { Writable } from 'node:stream';
 import { writeEntriesToZip } from '../src/adapters/labeling/export-sink.js';
-import { cocoExport } from '../src/domain/labeling/exports/coco.js';
-import { cvatVideoExport } from '../src/domain/labeling/exports/cvat-video.js';
-import { motExport } from '../src/domain/labeling/exports/mot.js';
-import { yoloV8Export } from '../src/domain/labeling/exports/yolo-v8.js';
-import type { ExportEntry, Exporter } from '../src/domain/labeling/export-source.js';
+import type { ExportEntry } from '../src/domain/labeling/export-source.js';
 import { cpuSecondsSince, forceGc, generatedAsset, iterate, measureExport, options, type ExportMeasure } from '../test/helpers/export-assets.js';
+import { EXPORTERS, KEY_EVERY, TRACKS } from '../test/helpers/measure-export.js';
 import { fmt, median, ratio, type Benchmark, type SummaryRow } from './lib/bench.js';
 
-const TRACKS = 50;
-const KEY_EVERY = 30;
-const FORMATS: [string, Exporter][] = [['cvat_video', cvatVideoExport], ['mot', motExport], ['yolo_v8', yoloV8Export], ['coco', cocoExport]];
+const FORMATS = Object.entries(EXPORTERS);
 
 /**
  * Label exports of one generated asset held in memory (no database, no disk: the output is read and

@@ -1,22 +1,23 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cocoExport } from '../../src/domain/labeling/exports/coco.js';
-import { cvatVideoExport } from '../../src/domain/labeling/exports/cvat-video.js';
-import { motExport } from '../../src/domain/labeling/exports/mot.js';
-import { yoloV8Export } from '../../src/domain/labeling/exports/yolo-v8.js';
-import type { Exporter } from '../../src/domain/labeling/export-source.js';
-import { generatedAsset, iterate, measureExport, options } from '../helpers/export-assets.js';
+import { promisify } from 'node:util';
+import type { ExportMeasure } from '../helpers/export-assets.js';
+import { EXPORTERS, TRACKS } from '../helpers/measure-export.js';
 
-// The contract's asset: 50 rectangle tracks over the whole asset, a key every 30 frames.
-const TRACKS = 50;
-const KEY_EVERY = 30;
-const FORMATS: [string, Exporter][] = [['cvat_video', cvatVideoExport], ['mot', motExport], ['yolo_v8', yoloV8Export], ['coco', cocoExport]];
+const script = join(import.meta.dirname, '..', 'helpers', 'measure-export.ts');
+
+/** Exports of 10,000 then 100,000 generated frames in a process of their own (see measure-export.ts for why). */
+async function measure(format: string): Promise<[ExportMeasure, ExportMeasure]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, format, '10000', '100000'], { maxBuffer: 1024 * 1024 });
+  return JSON.parse(stdout) as [ExportMeasure, ExportMeasure];
+}
 
 describe('label exports keep memory flat', () => {
-  for (const [name, exporter] of FORMATS) {
+  for (const name of Object.keys(EXPORTERS)) {
     it(`${name}: the heap while exporting 100,000 frames is within 20 % of the heap at 10,000`, async (t) => {
-      const small = await measureExport(exporter(iterate([generatedAsset('clip', 10_000, TRACKS, KEY_EVERY)]), options()));
-      const large = await measureExport(exporter(iterate([generatedAsset('clip', 100_000, TRACKS, KEY_EVERY)]), options()));
+      const [small, large] = await measure(name);
       t.diagnostic(`${name}: 100,000 frames × ${TRACKS} tracks in ${large.seconds.toFixed(1)} s (${Math.round(100_000 / large.seconds)} frames/s), ${(large.bytes / 2 ** 20).toFixed(0)} MiB of text in ${large.entries} entries; heap after GC ${small.heapAfterGcMiB.toFixed(1)} MiB at 10,000 frames, ${large.heapAfterGcMiB.toFixed(1)} MiB at 100,000; peak RSS ${large.peakRssMiB.toFixed(0)} MiB`);
       // The output grows tenfold; what the exporter holds must not.
       assert.ok(large.bytes > 9 * small.bytes, 'the large export wrote ten times as much');

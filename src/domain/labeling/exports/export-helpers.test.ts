@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { key, memoryAsset, objectTrack, rect } from '../../../../test/helpers/export-assets.js';
 import type { KeyFrame, Track } from '../label-model.js';
 import { ClassIndex, exportClasses } from './classes.js';
+import { isLabelExportFormat, LABEL_EXPORT_FORMATS } from './export-formats.js';
 import { frameFileName, frameFilePattern, safeEntryName } from './entry-names.js';
 import { FrameSizes } from './frame-sizes.js';
 import { walkFrames } from './frame-walk.js';
@@ -96,5 +97,14 @@ describe('the frame-by-frame walk', () => {
     assert.deepEqual(seen, [[0, ['1*']], [1, ['1']], [2, ['1']], [3, ['0*', '1']], [4, ['0', '1']], [5, ['1']], [6, ['1']]]);
     assert.deepEqual(opened, [-1, 2], 'the late track\'s keys are opened when the walk reaches frame 3');
     assert.equal(closed, 2);
+  });
+});
+
+describe('export format names', () => {
+  it('knows the four formats and nothing else', () => {
+    assert.deepEqual(Object.keys(LABEL_EXPORT_FORMATS), ['cvat_video', 'mot', 'yolo_v8', 'coco']);
+    assert.equal(isLabelExportFormat('coco'), true);
+    assert.equal(isLabelExportFormat('toString'), false);
+    assert.equal(isLabelExportFormat('yolo'), false);
   });
 });
