@@ -2,7 +2,7 @@ import { Connection, type Fetch, type QueryValues } from './connection.js';
 import { assetLabel, checkAppendInput, checkMetadata, entryKind, type AppendInput, type ContentEntry } from './content.js';
 import { BatchImportError, CamtroveApiError, MissingArgumentError } from './errors.js';
 import { localFileSize, uploadLocal, type OnProgress } from './upload.js';
-import type { AppendAnswer, AppendLabelsResult, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, InputType, JsonInterface, JsonResponse, Label, LabelField, LabelType, Project } from './types.js';
+import type { AppendAnswer, AppendLabelsResult, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, ExportFormat, InputType, JsonInterface, JsonResponse, Label, LabelExport, LabelField, LabelType, Project } from './types.js';
 
 export interface CamtroveOptions {
   /** Default: env CAMTROVE_API_ENDPOINT, else http://127.0.0.1:8080. */
@@ -74,6 +74,24 @@ export interface LabelsOptions<F extends LabelField = LabelField> {
   fields?: readonly F[];
   first?: number;
   skip?: number;
+}
+
+export interface ExportLabelsOptions {
+  projectId: string;
+  /** Where to write the zip (Node). Without it the zip's bytes are returned. */
+  filename?: string;
+  fmt: ExportFormat;
+  externalIds?: readonly string[];
+  /** Whose labels: the latest of these types on each asset (default DEFAULT and REVIEW; a REVIEW wins). */
+  labelTypeIn?: readonly LabelType[];
+  /** kili: one data.json instead of one file per asset. */
+  singleFile?: boolean;
+  /** Default true: every frame a track shows; false: key frames only. */
+  interpolate?: boolean;
+  /** Leave out frames without annotations (yolo_v8, coco). */
+  annotatedOnly?: boolean;
+  /** The export's progress while it runs. */
+  onProgress?: (exported: LabelExport) => void;
 }
 
 const PAGE = 1000;
@@ -249,6 +267,28 @@ export class Camtrove {
     return this.connection.json<{ deleted: number }>({ method: 'DELETE', path, json: { ids: options.ids } });
   }
 
+  /**
+   * Exports the project's labels (kili, cvat_video, mot, yolo_v8, coco) as a zip: starts the export
+   * job, follows it, then writes the zip to `filename` (Node), or returns its bytes without one.
+   */
+  async exportLabels(options: ExportLabelsOptions): Promise<{ export: LabelExport; filename: string | null; bytes: Uint8Array | null }> {
+    const { projectId, filename, onProgress, fmt, ...rest } = options;
+    required(projectId, 'exportLabels', 'projectId');
+    required(fmt, 'exportLabels', 'fmt');
+    let state = await this.connection.json<LabelExport>({ method: 'POST', path: `${projectPath(projectId)}/exports`, json: { fmt, ...rest } });
+    for (let delay = 100; state.status !== 'DONE' && state.status !== 'FAILED'; delay = Math.min(delay * 2, 2000)) {
+      onProgress?.(state);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      state = await this.connection.json<LabelExport>({ method: 'GET', path: `/api/exports/${encodeURIComponent(state.id)}` });
+    }
+    onProgress?.(state);
+    if (state.status === 'FAILED') throw new CamtroveApiError(state.error?.code ?? 'CAMTROVE_ERR_INTERNAL', 500, `the export failed: ${state.error?.message ?? 'unknown error'}`);
+    const response = await this.connection.download({ method: 'GET', path: `/api/exports/${encodeURIComponent(state.id)}/file` });
+    if (filename === undefined) return { export: state, filename: null, bytes: new Uint8Array(await response.arrayBuffer()) };
+    await saveTo(filename, response);
+    return { export: state, filename, bytes: null };
+  }
+
   private async updateMetadata(method: string, mode: 'replace' | 'merge' | 'set', options: MetadataUpdate): Promise<{ id: string }[]> {
     const path = `${projectPath(required(options.projectId, method, 'projectId'))}/assets`;
     const ids = selection(method, options);
@@ -305,6 +345,13 @@ async function checkLocalFiles(input: AppendInput): Promise<void> {
   for (const [entry, i] of entries) {
     if (typeof entry === 'string' && entryKind(entry) === 'local') await localFileSize(entry, assetLabel(input, i));
   }
+}
+
+/** Streams a download to a file (Node only: node:fs is loaded when a filename is given). */
+async function saveTo(filename: string, response: Response): Promise<void> {
+  const [{ createWriteStream }, { Readable }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream'), import('node:stream/promises')]);
+  if (!response.body) throw new CamtroveApiError('CAMTROVE_ERR_INTERNAL', 500, 'the export download had no body');
+  await pipeline(Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]), createWriteStream(filename));
 }
 
 function projectPath(projectId: string): string {

@@ -1,4 +1,4 @@
-import { APPEND_FIELDS, APPEND_LABELS_FIELDS, LABEL_FIELDS, ASSET_FIELDS, BATCH_FIELDS, leaves, PROJECT_FIELDS, type AnswerShape, type DeletedAssets, type DeletedProject } from './types.js';
+import { APPEND_FIELDS, APPEND_LABELS_FIELDS, EXPORT_FIELDS, LABEL_FIELDS, ASSET_FIELDS, BATCH_FIELDS, leaves, PROJECT_FIELDS, type AnswerShape, type DeletedAssets, type DeletedProject } from './types.js';
 
 /**
  * Every REST operation the SDK calls, with the fields of the answer it reads. A test checks each
@@ -22,5 +22,8 @@ export const SDK_OPERATIONS: readonly { method: 'GET' | 'POST' | 'PATCH' | 'DELE
   { method: 'GET', path: '/api/projects/{projectId}/labels/count', answer: { count: null } },
   { method: 'DELETE', path: '/api/projects/{projectId}/labels', answer: { deleted: null } },
   { method: 'DELETE', path: '/api/labels', answer: { deleted: null } },
+  { method: 'POST', path: '/api/projects/{projectId}/exports', answer: EXPORT_FIELDS },
+  { method: 'GET', path: '/api/exports/{exportId}', answer: EXPORT_FIELDS },
+  { method: 'GET', path: '/api/exports/{exportId}/file', answer: {} },
   { method: 'POST', path: '/api/files', answer: { file_id: null } },
 ];

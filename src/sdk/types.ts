@@ -156,6 +156,25 @@ export interface AppendLabelsResult {
   replaced: number;
 }
 
+export type ExportFormat = 'kili' | 'cvat_video' | 'mot' | 'yolo_v8' | 'coco';
+
+export interface LabelExport {
+  id: string;
+  projectId: string;
+  fmt: ExportFormat;
+  options: Record<string, unknown>;
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  progress: { assetsDone: number; assetsTotal: number };
+  /** The zip, a library file, once DONE. */
+  fileId: string | null;
+  sizeBytes: number | null;
+  error: ApiErrorBody | null;
+  createdAt: string;
+  finishedAt: string | null;
+  /** The path to download the zip from, once DONE. */
+  download: string | null;
+}
+
 /** Where an answer's fields are checked: a field is a leaf (null) or an object with fields of its own (arrays: their items). */
 export interface AnswerShape {
   [field: string]: AnswerShape | null;
@@ -182,6 +201,11 @@ export const LABEL_FIELDS = leaves<Label>()(['id', 'projectId', 'assetId', 'exte
 export const APPEND_LABELS_FIELDS = {
   ...leaves<AppendLabelsResult>()(['labels', 'replaced']),
   labels: leaves<AppendLabelsResult['labels'][number]>()(['id', 'assetId', 'externalId']),
+} satisfies AnswerShape;
+
+export const EXPORT_FIELDS = {
+  ...leaves<LabelExport>()(['id', 'projectId', 'fmt', 'options', 'status', 'progress', 'fileId', 'sizeBytes', 'error', 'createdAt', 'finishedAt', 'download']),
+  progress: leaves<LabelExport['progress']>()(['assetsDone', 'assetsTotal']),
 } satisfies AnswerShape;
 
 export const APPEND_FIELDS = {

@@ -7,6 +7,7 @@ import { Camtrove, LabelValidationError, MissingArgumentError, NotFoundError, ty
 import { servedLibrary } from '../helpers/http.js';
 import { makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
+import { readZip } from '../helpers/zip.js';
 
 const jsonInterface: JsonInterface = {
   jobs: {
@@ -59,6 +60,21 @@ describe(`the SDK's labels (${dialectName})`, () => {
     const v1 = predictions.find((p) => p.modelName === 'detector-v1')!;
     assert.deepEqual((v1.jsonResponse!['0'] as { OBJECTS: { annotations: { boundingPoly: unknown }[] } }).OBJECTS.annotations[0]!.boundingPoly, box(0.4));
     await assert.rejects(camtrove.createPredictions({ projectId, assetExternalIdArray: ['one'], jsonResponseArray: [car(0.4)] } as never), MissingArgumentError);
+  });
+
+  it('exports labels to a zip file, or returns its bytes', async () => {
+    const filename = join(served.library.env.dir, 'labels-mot.zip');
+    const seen: string[] = [];
+    const written = await camtrove.exportLabels({ projectId, fmt: 'mot', filename, onProgress: (e) => seen.push(e.status) });
+    assert.equal(written.export.status, 'DONE');
+    assert.equal(seen.at(-1), 'DONE');
+    const files = await readZip(filename);
+    // Asset "one": car at x 0.5–0.75, y 0.25–0.5 of 320×240 on frame index 0 (MOT frame 1).
+    assert.deepEqual(files.get('one/gt/gt.txt')!.trim().split('\n')[0]!.split(',').slice(0, 6).map(Number), [1, 1, 160, 60, 80, 60]);
+    const inMemory = await camtrove.exportLabels({ projectId, fmt: 'kili', singleFile: true });
+    assert.equal(inMemory.filename, null);
+    assert.equal(Buffer.from(inMemory.bytes!.subarray(0, 2)).toString(), 'PK', 'a zip');
+    await assert.rejects(camtrove.exportLabels({ projectId, fmt: 'pascal_voc' as never }), (error: Error & { status?: number }) => error.status === 400);
   });
 
   it('refuses a bad label with a typed error naming what is wrong, and deletes labels', async () => {

@@ -97,6 +97,7 @@ describe(`the SDK and the OpenAPI document agree (${dialectName})`, () => {
     const [label] = (await camtrove.appendLabels({ projectId, assetExternalIdArray: ['c'], jsonResponseArray: [frame] })).labels;
     const [prediction] = (await camtrove.createPredictions({ projectId, assetExternalIdArray: ['c'], jsonResponseArray: [frame], modelName: 'm' })).labels;
     await camtrove.labels({ projectId });
+    await camtrove.exportLabels({ projectId, fmt: 'kili' });
     await camtrove.countLabels({ projectId });
     await camtrove.deleteLabels({ projectId, ids: [label!.id] });
     await camtrove.deleteLabels({ ids: [prediction!.id] });
@@ -104,7 +105,7 @@ describe(`the SDK and the OpenAPI document agree (${dialectName})`, () => {
     await camtrove.deleteProject(projectId);
 
     const listed = new Set(SDK_OPERATIONS.map((op) => `${op.method} ${template(op.path)}`));
-    const asTemplate = (call: string) => call.replace(new RegExp(projectId, 'g'), '{}').replace(/\/batches\/[^/]+$/, '/batches/{}');
+    const asTemplate = (call: string) => call.replace(new RegExp(projectId, 'g'), '{}').replace(/\/batches\/[^/]+$/, '/batches/{}').replace(/\/api\/exports\/[0-9a-f]{32}/, '/api/exports/{}');
     const unlisted = [...calls].map(asTemplate).filter((call) => !listed.has(call));
     assert.deepEqual(unlisted, []);
     assert.ok(calls.size >= SDK_OPERATIONS.length - 1, `only ${calls.size} operations were driven: ${[...calls].join(', ')}`);
