@@ -351,7 +351,7 @@ async function checkLocalFiles(input: AppendInput): Promise<void> {
 async function saveTo(filename: string, response: Response): Promise<void> {
   const [{ createWriteStream }, { Readable }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream'), import('node:stream/promises')]);
   if (!response.body) throw new CamtroveApiError('CAMTROVE_ERR_INTERNAL', 500, 'the export download had no body');
-  await pipeline(Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]), createWriteStream(filename));
+  await pipeline(Readable.fromWeb(response.body), createWriteStream(filename));
 }
 
 function projectPath(projectId: string): string {
