@@ -454,13 +454,14 @@ function toRow(event: EventRecord): Selectable<EventsTable> {
 }
 
 function toRecord(row: Selectable<EventsTable> & { data: string }): EventRecord {
-  const data = JSON.parse(row.data) as { motion: MotionEvent; colors: DominantColor[] };
+  const data = JSON.parse(row.data) as { motion: MotionEvent & { objects?: MotionEvent['objects'] }; colors: DominantColor[] };
   return {
     id: row.id,
     mediaId: row.media_id,
     analysisId: row.analysis_id,
     cameraId: row.camera_id,
-    motion: data.motion,
+    // Events stored before objects were tracked have none.
+    motion: { ...data.motion, objects: data.motion.objects ?? [] },
     colors: data.colors,
     startedAt: row.started_at,
     endedAt: row.ended_at,
