@@ -44,6 +44,15 @@ export function objectsJson(objects: readonly ObjectTrack[]): ObjectJson[] {
   return objects.map((o) => ({ id: o.id, start: round(o.start, 3), end: round(o.end, 3), boxes: o.boxes.map((s) => ({ t: round(s.time, 3), ...box(s.box) })) }));
 }
 
+/**
+ * Objects with their numbers rounded as their JSON shows them (a millisecond, 1/10,000 of the
+ * frame): what the library stores, in half the bytes, since a busy scene's objects run to
+ * thousands of boxes.
+ */
+export function roundedObjects(objects: readonly ObjectTrack[]): ObjectTrack[] {
+  return objects.map((o) => ({ id: o.id, start: round(o.start, 3), end: round(o.end, 3), boxes: o.boxes.map((s) => ({ time: round(s.time, 3), box: box(s.box) })) }));
+}
+
 /** The same without the per-frame detail (box track, trajectory, heatmap, objects): what lists show. */
 export function eventSummaryJson(motion: MotionEvent, colors: readonly DominantColor[], outputs: EventOutputs, capturedAt: number | null, id?: string): Record<string, unknown> {
   const utc = (seconds: number) => (capturedAt === null ? null : new Date(capturedAt + Math.round(seconds * 1000)).toISOString());

@@ -91,11 +91,15 @@ export class ObjectTracker {
     this.retire(time);
     const pairs: { affinity: number; track: LiveTrack; blob: number }[] = [];
     for (const track of this.live) {
-      const predicted = this.predict(track, time);
+      // Where the track's box should be now, moved on by its velocity.
+      const dt = time - track.lastTime;
+      const { w, h } = track.box;
+      const x = track.vx === null ? track.box.x : track.box.x + track.vx * dt;
+      const y = track.vx === null ? track.box.y : track.box.y + track.vy * dt;
       for (let b = 0; b < blobs.length; b += 1) {
         const ratio = blobs[b]!.areaPct / track.areaPct;
         if (ratio > SIZE_MISMATCH || ratio < 1 / SIZE_MISMATCH) continue;
-        const affinity = pairAffinity(predicted, blobs[b]!.box);
+        const affinity = boxAffinity(x, y, w, h, blobs[b]!.box);
         if (affinity > 0) pairs.push({ affinity, track, blob: b });
       }
     }
@@ -131,13 +135,6 @@ export class ObjectTracker {
     if (track.frames < this.options.minFrames || track.peakAreaPct < this.options.minAreaPct) return;
     if (track.boxes.at(-1) !== track.latest) track.boxes.push(track.latest);
     this.ended.push(track);
-  }
-
-  /** Where the track's box should be at `time`, moved on by its velocity. */
-  private predict(track: LiveTrack, time: number): Box {
-    if (track.vx === null) return track.box;
-    const dt = time - track.lastTime;
-    return { ...track.box, x: track.box.x + track.vx * dt, y: track.box.y + track.vy * dt };
   }
 
   private start(time: number, blob: Blob): void {
@@ -199,20 +196,31 @@ export class ObjectTracker {
  * distance over that diagonal (below any overlap).
  */
 export function pairAffinity(predicted: Box, box: Box): number {
-  const overlap = iou(predicted, box);
+  return boxAffinity(predicted.x, predicted.y, predicted.w, predicted.h, box);
+}
+
+/** pairAffinity on the predicted box's numbers: called for every track and blob, it allocates nothing. */
+function boxAffinity(x: number, y: number, w: number, h: number, box: Box): number {
+  const overlap = boxIou(x, y, w, h, box);
   if (overlap > 0) return 1 + overlap;
-  const reach = Math.max(Math.hypot(predicted.w, predicted.h), Math.hypot(box.w, box.h));
-  const distance = Math.hypot(centreX(predicted) - centreX(box), centreY(predicted) - centreY(box));
-  return distance < reach ? 1 - distance / reach : 0;
+  const reach2 = Math.max(w * w + h * h, box.w * box.w + box.h * box.h);
+  const dx = x + w / 2 - centreX(box);
+  const dy = y + h / 2 - centreY(box);
+  const distance2 = dx * dx + dy * dy;
+  return distance2 < reach2 ? 1 - Math.sqrt(distance2 / reach2) : 0;
 }
 
 /** Intersection over union of two boxes, 0–1. */
 export function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.w * a.h + b.w * b.h - inter);
+  return boxIou(a.x, a.y, a.w, a.h, b);
+}
+
+function boxIou(x: number, y: number, w: number, h: number, box: Box): number {
+  const overlapW = Math.min(x + w, box.x + box.w) - Math.max(x, box.x);
+  const overlapH = Math.min(y + h, box.y + box.h) - Math.max(y, box.y);
+  if (overlapW <= 0 || overlapH <= 0) return 0;
+  const inter = overlapW * overlapH;
+  return inter / (w * h + box.w * box.h - inter);
 }
 
 const centreX = (box: Box) => box.x + box.w / 2;
