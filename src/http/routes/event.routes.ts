@@ -47,14 +47,28 @@ const ObjectBody = Type.Object(
     end: Type.Number({ description: 'Media seconds of its last sighting.' }),
     boxes: Type.Array(
       Type.Object({ t: Type.Number({ description: 'Media seconds.' }), x: fraction('Left edge, fraction of the frame\'s width.'), y: fraction('Top edge, fraction of the frame\'s height.'), w: fraction('Width, fraction of the frame\'s width.'), h: fraction('Height, fraction of the frame\'s height.') }),
-      { description: 'Its box over time, first and last sighting included; every analysed frame on short tracks, thinned on long ones (at most about 150).' },
+      { description: 'Its box over time, first and last sighting included; every analysed frame on short tracks, thinned on long ones (at most 101).' },
     ),
   },
   { description: 'One moving object of the event, followed from frame to frame.' },
 );
 
+/**
+ * The full event's fields before `objects`, in the order the service writes them: the serializer
+ * writes required fields first, in their order, and the rest after, so declaring them (every
+ * event has them) keeps a server's answer in the order of a local `camtrove events show --json`.
+ */
+const FIELDS_BEFORE_OBJECTS = [
+  'camera_id', 'camera_name', 'media_id', 'start', 'end', 'duration', 'started_at', 'ended_at', 'motion_start', 'motion_end', 'motion_frames', 'score',
+  'peak_motion', 'mean_motion', 'box', 'peak_time', 'peak_box', 'direction', 'direction_deg', 'speed', 'colors', 'zones', 'box_track', 'trajectory', 'heatmap',
+] as const;
+
 const EventDetailBody = Type.Object(
-  { id: Type.String(), objects: Type.Array(ObjectBody, { description: 'The moving objects, each followed on its own (empty for events segmented before objects were tracked).' }) },
+  {
+    id: Type.String(),
+    ...Object.fromEntries(FIELDS_BEFORE_OBJECTS.map((name) => [name, Type.Unknown()])),
+    objects: Type.Array(ObjectBody, { description: 'The moving objects, each followed on its own (empty for events segmented before objects were tracked).' }),
+  },
   { additionalProperties: true, description: 'An event with everything known about it: what a search answers, plus box_track, trajectory, heatmap, objects and links to its media, thumbnail and clip.' },
 );
 
