@@ -183,7 +183,7 @@ async function seed(library: Library, count: number, progress: (done: number) =>
         start, end: start + duration, motionStart: start + 1, motionEnd: start + duration - 1, motionFrames: Math.round(duration * 5), peakMotionPct: next() * 10, meanMotionPct: next() * 5, box,
         boxTrack: samples.map((time) => ({ time, box })), trajectory: samples.map((time) => ({ time, point: { x: box.x + 0.1, y: box.y + 0.1 } })),
         directionDeg: direction, direction: direction === null ? null : COMPASS[Math.round(direction / 45) % 8]!, speed: next() * 0.3, heatmap,
-        zones: next() < 0.5 ? [pick(ZONES)] : [], score: next(), peakTime: start + duration / 2, peakBox: box,
+        zones: next() < 0.5 ? [pick(ZONES)] : [], score: next(), peakTime: start + duration / 2, peakBox: box, objects: [],
       };
       const colors: DominantColor[] = [{ rgb: [120, 90, 60], hex: '#785a3c', name: pick(COLORS), share: 0.6 }, { rgb: [128, 128, 128], hex: '#808080', name: 'grey', share: 0.3 }];
       records.push({ id, mediaId, analysisId: null, cameraId: camera, motion, colors, startedAt, endedAt: startedAt + Math.round(duration * 1000), thumbnailFileId: null, clipFileId: null, createdAt: startedAt });

@@ -5,7 +5,7 @@ import { defineAnalysis } from './analysis.js';
 export const analysis = defineAnalysis({
   name: 'segment',
   description:
-    'Motion segmentation: the spans of the video where something moved, each with boxes, track, direction, speed, colours, heatmap, zones, score, a thumbnail and a clip (file ids). The events are kept in the library, replacing those of an earlier segmentation of the same file.',
+    'Motion segmentation: the spans of the video where something moved, each with boxes, track, its moving objects followed one by one, direction, speed, colours, heatmap, zones, score, a thumbnail and a clip (file ids). The events are kept in the library, replacing those of an earlier segmentation of the same file.',
   input: 'media',
   params: SegmentParams,
   checkParams: checkSegmentParams,

@@ -4,10 +4,13 @@ import { exportWriter, LabelsByDate, widenSpan, type ExportEvent, type ExportFor
 import { checkLabelName, decodeEventCursor, encodeEventCursor, parseEventQuery, type EventQuery, type EventQueryInput } from '../domain/events/event-query.js';
 import { CamtroveError, isCamtroveError } from '../domain/errors.js';
 import { resolveId, type IdLookup } from '../domain/ids.js';
-import { eventJson, eventSummaryJson } from '../domain/motion/event-json.js';
+import { eventJson, eventSummaryJson, type ObjectJson } from '../domain/motion/event-json.js';
 
-/** An event as searches answer it. */
-export type EventView = Record<string, unknown> & { id: string };
+/** An event as searches answer it (its JSON, snake_case); `objects` only in the full event (get). */
+export type EventView = Record<string, unknown> & { id: string; objects?: ObjectJson[] };
+
+/** One event with everything known about it: its moving objects among the rest. */
+export type EventDetailView = EventView & { objects: ObjectJson[] };
 
 /** The prefix lookups of what a search names by id: files (`media`), import jobs and cameras. */
 export interface EventIdLookups {
@@ -29,11 +32,11 @@ export class EventService {
     const query = parseEventQuery(await this.resolveIds(input));
     const cursor = input.after ? decodeEventCursor(query, input.after) : null;
     const page = await this.events.search(query, cursor);
-    return { events: page.events.map((e) => view(e, false)), next: page.more && page.last ? encodeEventCursor(query, page.last) : null };
+    return { events: page.events.map(summaryView), next: page.more && page.last ? encodeEventCursor(query, page.last) : null };
   }
 
   /** Labels an event (source `user`); labelling it again with the same name changes the score. */
-  async addLabel(id: string, input: LabelInput): Promise<EventView> {
+  async addLabel(id: string, input: LabelInput): Promise<EventDetailView> {
     const label = { name: checkLabelName('name', input.name), score: checkScore(input.score), source: 'user' };
     const eventId = await this.resolve(id);
     if (!(await this.events.addLabel(eventId, label, this.clock.now()))) throw notFound(id);
@@ -132,12 +135,12 @@ export class EventService {
     }
   }
 
-  /** One event with everything known about it (its track, trajectory and heatmap) and links to its files. */
-  async get(id: string): Promise<EventView> {
+  /** One event with everything known about it (its track, trajectory, heatmap and objects) and links to its files. */
+  async get(id: string): Promise<EventDetailView> {
     const event = await this.events.get(await this.resolve(id));
     if (!event) throw notFound(id);
     const file = (fileId: string | null) => (fileId === null ? null : `/api/files/${fileId}`);
-    return { ...view(event, true), links: { media: file(event.mediaId), thumbnail: file(event.thumbnailFileId), clip: file(event.clipFileId) } };
+    return { ...detailView(event), links: { media: file(event.mediaId), thumbnail: file(event.thumbnailFileId), clip: file(event.clipFileId) } };
   }
 }
 
@@ -147,12 +150,21 @@ export interface LabelInput {
   score?: number | null;
 }
 
-/** The event's JSON, as the segmenter prints it, with its camera and media; lists leave out the per-frame detail. */
-function view(event: FoundEvent, detail: boolean): EventView {
-  // The media's capture time, back from the event's absolute start.
-  const capturedAt = event.startedAt === null ? null : event.startedAt - Math.round(event.motion.start * 1000);
-  const json = (detail ? eventJson : eventSummaryJson)(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAt);
+/** The event's JSON as lists show it: the segmenter's summary, with its camera and media. */
+function summaryView(event: FoundEvent): EventView {
+  const json = eventSummaryJson(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAtOf(event));
   return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...json, labels: event.labels };
+}
+
+/** The event's whole JSON, as the segmenter prints it (per-frame detail and objects), with its camera and media. */
+function detailView(event: FoundEvent): EventDetailView {
+  const json = eventJson(event.motion, event.colors, { thumbnailFileId: event.thumbnailFileId, clipFileId: event.clipFileId }, capturedAtOf(event));
+  return { id: event.id, camera_id: event.cameraId, camera_name: event.cameraName, media_id: event.mediaId, ...json, labels: event.labels };
+}
+
+/** The media's capture time, back from the event's absolute start. */
+function capturedAtOf(event: FoundEvent): number | null {
+  return event.startedAt === null ? null : event.startedAt - Math.round(event.motion.start * 1000);
 }
 
 /**

@@ -8,6 +8,7 @@ import { EventBuilder } from '../domain/motion/event-builder.js';
 import { keyframeFirstPays, planFullDecode, type DecodeRange } from '../domain/motion/fast-plan.js';
 import { analysisFrameSize } from '../domain/motion/frame-size.js';
 import { MotionDetector } from '../domain/motion/motion-detector.js';
+import { trackerOptionsFor } from '../domain/motion/object-tracker.js';
 import { parsePolygon, parseZone } from '../domain/motion/polygon.js';
 import type { DetectorOptions, DominantColor, EventOptions, MotionEvent } from '../domain/motion/motion-types.js';
 import type { VideoInfo } from '../domain/video-info.js';
@@ -88,7 +89,7 @@ export class Segmenter {
       masks: options.detector.masks.map((mask) => parsePolygon(mask, source, 'mask')),
       zones: options.detector.zones.map((zone) => parseZone(zone, source)),
     };
-    const builder = new EventBuilder(options.events, info.duration, size.height / size.width);
+    const builder = new EventBuilder(options.events, info.duration, size.height / size.width, trackerOptionsFor(options.fps));
     const warnings: string[] = [];
     const scan = (fraction: number) => onProgress?.(SCAN_SHARE * Math.min(1, Math.max(0, fraction)));
 

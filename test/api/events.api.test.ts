@@ -11,9 +11,11 @@ import { dialectName, openTestLibrary, type TestEnv } from '../helpers/test-libr
 const T = Date.UTC(2026, 10, 30);
 const [A, B, C] = ['a', 'b', 'c'].map((c) => c.repeat(64)) as [string, string, string];
 const id = (n: number) => n.toString(16).padStart(32, '0');
+/** An object of event 1, its numbers unrounded as the tracker leaves them. */
+const walker = { id: 1, start: 0.20000000000000001, end: 3.4000000000000004, boxes: [{ time: 0.2, box: { x: 0.123456, y: 0.5, w: 0.05, h: 0.15 } }, { time: 3.4000000000000004, box: { x: 0.654321, y: 0.49999, w: 0.05, h: 0.15 } }] };
 
 interface Page {
-  events: { id: string; camera_id: string | null; camera_name: string | null; started_at: string | null; duration: number; score: number; direction: string | null; heatmap?: unknown }[];
+  events: { id: string; camera_id: string | null; camera_name: string | null; started_at: string | null; duration: number; score: number; direction: string | null; heatmap?: unknown; objects?: unknown }[];
   next: string | null;
 }
 
@@ -31,7 +33,7 @@ describe(`event search (${dialectName})`, () => {
     // Media A (gate, captured at T): a short eastward event and a long northward one. Media B (yard,
     // an hour later): southward. Media C (gate, no capture time): still, placed by when it was recorded.
     await events.replaceForMedia(A, [
-      eventRecord(id(1), A, motionEvent(0, 4, { score: 0.9, directionDeg: 90, direction: 'E' }), { cameraId: 'gate', startedAt: T, endedAt: T + 4000 }),
+      eventRecord(id(1), A, motionEvent(0, 4, { score: 0.9, directionDeg: 90, direction: 'E', objects: [walker] }), { cameraId: 'gate', startedAt: T, endedAt: T + 4000 }),
       eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N', zones: ['roadX1'] }), { cameraId: 'gate', startedAt: T + 100_000, endedAt: T + 130_000 }),
     ]);
     const blue = { rgb: [20, 40, 200] as [number, number, number], hex: '#1428c8', name: 'blue', share: 0.6 };
@@ -86,15 +88,26 @@ describe(`event search (${dialectName})`, () => {
     const { body } = await search('camera=gate&limit=2');
     assert.deepEqual(body.events.map((e) => [e.camera_id, e.camera_name, e.started_at, e.duration]), [['gate', 'Front gate', null, 3], ['gate', 'Front gate', new Date(T).toISOString(), 4]]);
     assert.equal(body.events[0]!.heatmap, undefined, 'lists leave out the per-frame detail');
+    assert.equal(body.events[1]!.objects, undefined, 'and the objects');
 
     const one = (await (await fetch(`${api.url}/api/events/${id(1)}`)).json()) as Record<string, unknown>;
     assert.equal(one.media_id, A);
     assert.equal(one.ended_at, new Date(T + 4000).toISOString());
     assert.deepEqual(one.links, { media: `/api/files/${A}`, thumbnail: null, clip: null });
     assert.equal((one.heatmap as unknown[]).length, 16);
+    assert.deepEqual(one.objects, [{ id: 1, start: 0.2, end: 3.4, boxes: [{ t: 0.2, x: 0.1235, y: 0.5, w: 0.05, h: 0.15 }, { t: 3.4, x: 0.6543, y: 0.5, w: 0.05, h: 0.15 }] }]);
     const missing = await fetch(`${api.url}/api/events/${id(99)}`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'CAMTROVE_ERR_EVENT_NOT_FOUND');
+  });
+
+  it('answers an event stored before objects were tracked with none', async () => {
+    const { motion, colors } = eventRecord(id(2), A, motionEvent(100, 130, { score: 0.3, directionDeg: 350, direction: 'N', zones: ['roadX1'] }));
+    const { objects: _objects, ...before } = motion;
+    await library.database.db.updateTable('event_data').set({ data: JSON.stringify({ motion: before, colors }) }).where('event_id', '=', id(2)).execute();
+    const one = (await (await fetch(`${api.url}/api/events/${id(2)}`)).json()) as Record<string, unknown>;
+    assert.deepEqual(one.objects, []);
+    assert.deepEqual([one.score, one.direction, one.zones], [0.3, 'N', ['roadX1']], 'the rest of the event as stored');
   });
 
   it('pages with a cursor that stays stable while new events arrive, and refuses one from another search', async () => {

@@ -8,7 +8,7 @@ import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-librar
 
 interface SaveJson {
   media: { file_id?: string };
-  events: { thumbnail_file_id?: string | null; clip_file_id?: string | null }[];
+  events: { thumbnail_file_id?: string | null; clip_file_id?: string | null; objects?: unknown[] }[];
 }
 
 // The one part of `camtrove segment` that writes to the library, so it runs on each database
@@ -46,6 +46,13 @@ describe(`camtrove segment --save (${dialectName})`, () => {
       assert.equal(rows[0]!.media_id, first.media.file_id);
       const files = await database.db.selectFrom('files').select('id').execute();
       assert.ok(files.some((f) => f.id === rows[0]!.thumbnail_file_id));
+      // The square is one object, stored with the event as the JSON shows it.
+      const [stored] = await database.db.selectFrom('event_data').select('data').execute();
+      const { objects } = (JSON.parse(stored!.data) as { motion: { objects: { id: number; start: number; end: number; boxes: { time: number; box: { x: number } }[] }[] } }).motion;
+      assert.deepEqual(objects.map((o) => o.id), [1], JSON.stringify(objects.map((o) => [o.start, o.end])));
+      assert.ok(objects[0]!.start < 3.6 && objects[0]!.end > 6.4, `${objects[0]!.start}-${objects[0]!.end}`);
+      assert.equal(objects[0]!.boxes[0]!.box.x, Number(objects[0]!.boxes[0]!.box.x.toFixed(4)));
+      assert.equal(first.events[0]!.objects?.length, 1);
     } finally {
       await database.close();
     }

@@ -15,9 +15,28 @@ import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 const run = promisify(execFile);
 
+interface ObjectJson {
+  id: number;
+  start: number;
+  end: number;
+  boxes: { t: number; x: number; y: number; w: number; h: number }[];
+}
+
+/**
+ * 10 s of a still, noisy scene (640×360) where, from 1 s to 9 s, a red 40 px square crosses the top
+ * from left to right and a blue one the bottom from right to left, 60 px a second. Their centres at
+ * `t`, as fractions of the frame.
+ */
+async function makeTwoSquaresClip(path: string): Promise<{ red: (t: number) => { x: number; y: number }; blue: (t: number) => { x: number; y: number } }> {
+  const filter = "[0]noise=alls=10:allf=t[bg];[bg][1]overlay=x='40+(t-1)*60':y=60:enable='between(t,1,9)'[a];[a][2]overlay=x='560-(t-1)*60':y=260:enable='between(t,1,9)',format=yuv420p";
+  const source = (spec: string) => ['-f', 'lavfi', '-i', `${spec}:r=25:d=10`];
+  await run('ffmpeg', ['-v', 'error', '-y', ...source('color=c=0x607080:s=640x360'), ...source('color=c=red:s=40x40'), ...source('color=c=blue:s=40x40'), '-filter_complex', filter, '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', path]);
+  return { red: (t) => ({ x: (60 + (t - 1) * 60) / 640, y: 80 / 360 }), blue: (t) => ({ x: (580 - (t - 1) * 60) / 640, y: 280 / 360 }) };
+}
+
 interface SegmentJson {
   media: { duration: number; width: number; height: number; file_id?: string; analysed: { frames: number; fps: number } };
-  events: { id?: string; start: number; end: number; direction: string | null; colors: { name: string }[]; thumbnail_path?: string | null; clip_path?: string | null; thumbnail_file_id?: string | null; clip_file_id?: string | null }[];
+  events: { id?: string; start: number; end: number; direction: string | null; colors: { name: string }[]; objects: ObjectJson[]; thumbnail_path?: string | null; clip_path?: string | null; thumbnail_file_id?: string | null; clip_file_id?: string | null }[];
   warnings: string[];
 }
 
@@ -57,6 +76,31 @@ describe('camtrove segment', () => {
     assert.equal(event!.direction, 'E');
     assert.equal(event!.colors[0]?.name, 'red');
     assert.equal(existsSync(join(env.dir, 'data')), false, 'no library was created');
+  });
+
+  it('follows two squares moving on their own as two objects, each box on its square', async () => {
+    const squares = await makeTwoSquaresClip(join(env.dir, 'two-squares.mp4'));
+    const result = parse(await segment([join(env.dir, 'two-squares.mp4'), ...exact, '--no-clips', '--no-thumbnails', '--json']));
+    assert.equal(result.events.length, 1);
+    const { objects } = result.events[0]!;
+    assert.equal(objects.length, 2, JSON.stringify(objects.map((o) => [o.id, o.start, o.end])));
+    assert.deepEqual(objects.map((o) => o.id), [1, 2]);
+    for (const object of objects) {
+      // Each object is one of the squares for the whole of its track: the one its first box is on.
+      const first = object.boxes[0]!;
+      const square = first.y < 0.5 ? squares.red : squares.blue;
+      assert.ok(object.start <= 1.4 && object.end >= 8.6, `object ${object.id}: ${object.start}-${object.end} s`);
+      assert.equal(object.boxes[0]!.t, object.start);
+      assert.equal(object.boxes.at(-1)!.t, object.end);
+      assert.ok(object.boxes.length >= 35, `a box every analysed frame (5 a second), not ${object.boxes.length}`);
+      for (const box of object.boxes) {
+        const centre = square(box.t);
+        const off = Math.hypot(box.x + box.w / 2 - centre.x, box.y + box.h / 2 - centre.y);
+        assert.ok(off < 0.03 && box.w < 0.1 && box.h < 0.2, `object ${object.id} at ${box.t} s: ${JSON.stringify(box)}, its square's centre ${JSON.stringify(centre)}`);
+      }
+    }
+    const tops = objects.map((o) => o.boxes[0]!.y < 0.5);
+    assert.deepEqual(tops.sort(), [false, true], 'one object is the red square, the other the blue one');
   });
 
   it('prints a table for people', async () => {
@@ -199,7 +243,7 @@ describe('camtrove segment', () => {
     }
   });
 
-  it('on real footage: leaves swaying in wind are not events, the hand that enters is; a busy path is one event', async (t) => {
+  it('on real footage: leaves swaying in wind are not events, the hand that enters is; a busy path is one event, its walkers objects', async (t) => {
     const clips = sampleClips(t, 'tree.avi', 'vtest.avi');
     if (!clips) return;
     const [tree, vtest] = clips;
@@ -213,5 +257,11 @@ describe('camtrove segment', () => {
     const walkers = parse(await segment([vtest, ...quick, '--event-gap', '1'])).events;
     assert.equal(walkers.length, 1, 'someone walks at every moment');
     assert.ok(walkers[0]!.start <= 1.5 && walkers[0]!.end >= 78, `${walkers[0]!.start}-${walkers[0]!.end}`);
+    // Six people or so walk at any moment, each a box of a few % of the frame; the event's box covers them all.
+    const { objects } = walkers[0]!;
+    const lasting = objects.filter((o) => o.end - o.start > 2);
+    assert.ok(lasting.length >= 4, `${lasting.length} objects of more than 2 s`);
+    const largest = Math.max(...objects.flatMap((o) => o.boxes.map((b) => b.w * b.h)));
+    assert.ok(largest <= 0.5, `an object's box covers ${largest} of the frame`);
   });
 });

@@ -7,7 +7,7 @@ export function motionEvent(start: number, end: number, changes: Partial<MotionE
   return {
     start, end, motionStart: start, motionEnd: end, motionFrames: 10, peakMotionPct: 2.5, meanMotionPct: 1.25, box,
     boxTrack: [{ time: start, box }], trajectory: [{ time: start, point: { x: 0.25, y: 0.4 } }], directionDeg: 90, direction: 'E', speed: 0.1,
-    heatmap: Array.from({ length: 256 }, (_, i) => (i % 17 === 0 ? 1 : 0)), zones: ['gate'], score: 0.8, peakTime: start + 1, peakBox: box,
+    heatmap: Array.from({ length: 256 }, (_, i) => (i % 17 === 0 ? 1 : 0)), zones: ['gate'], score: 0.8, peakTime: start + 1, peakBox: box, objects: [],
     ...changes,
   };
 }

@@ -38,7 +38,7 @@ function event(start: number, end: number, peakTime: number): MotionEvent {
   return {
     start, end, motionStart: start + 1, motionEnd: end - 1, motionFrames: 10, peakMotionPct: 3, meanMotionPct: 2,
     box: { x: 0, y: 0.3, w: 1, h: 0.4 }, boxTrack: [], trajectory: [], directionDeg: 90, direction: 'E', speed: 0.15,
-    heatmap: [], zones: [], score: 0.9, peakTime, peakBox: squareBox(peakTime),
+    heatmap: [], zones: [], score: 0.9, peakTime, peakBox: squareBox(peakTime), objects: [],
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { roundedObjects } from '../../domain/motion/event-json.js';
 import type { DominantColor, MotionEvent } from '../../domain/motion/motion-types.js';
 import type { EventCursor, EventQuery } from '../../domain/events/event-query.js';
 import { heatBits, regionBits } from '../../domain/events/heat-bits.js';
@@ -97,7 +98,8 @@ export class EventRepository {
       for (let at = 0; at < events.length; at += INSERT_BATCH) {
         const batch = events.slice(at, at + INSERT_BATCH);
         await trx.insertInto('events').values(batch.map(toRow)).execute();
-        await trx.insertInto('event_data').values(batch.map((e) => ({ event_id: e.id, data: JSON.stringify({ motion: e.motion, colors: e.colors }) }))).execute();
+        const data = (e: EventRecord) => JSON.stringify({ motion: { ...e.motion, objects: roundedObjects(e.motion.objects) }, colors: e.colors });
+        await trx.insertInto('event_data').values(batch.map((e) => ({ event_id: e.id, data: data(e) }))).execute();
       }
       return [];
     });
@@ -454,13 +456,14 @@ function toRow(event: EventRecord): Selectable<EventsTable> {
 }
 
 function toRecord(row: Selectable<EventsTable> & { data: string }): EventRecord {
-  const data = JSON.parse(row.data) as { motion: MotionEvent; colors: DominantColor[] };
+  const data = JSON.parse(row.data) as { motion: MotionEvent & { objects?: MotionEvent['objects'] }; colors: DominantColor[] };
   return {
     id: row.id,
     mediaId: row.media_id,
     analysisId: row.analysis_id,
     cameraId: row.camera_id,
-    motion: data.motion,
+    // Events stored before objects were tracked have none.
+    motion: { ...data.motion, objects: data.motion.objects ?? [] },
     colors: data.colors,
     startedAt: row.started_at,
     endedAt: row.ended_at,

@@ -200,9 +200,10 @@ export function eventText(event: EventView): string {
     ['direction', direction],
     ['colours', colors.length > 0 ? colors.join(', ') : '-'],
     ['zones', zones.length > 0 ? zones.join(', ') : '-'],
+    ['objects', event.objects ? String(event.objects.length) : '-'],
     ['media', text(event.media_id) ?? '-'],
     ['thumbnail', text(event.thumbnail_file_id) ?? '-'],
     ['clip', text(event.clip_file_id) ?? '-'],
   ];
-  return [`event ${event.id}`, ...rows.map(([name, value]) => `  ${`${name}:`.padEnd(11)}${value}`), '', 'files: camtrove files get <id> -o FILE; everything (track, trajectory, heatmap): --json'].join('\n');
+  return [`event ${event.id}`, ...rows.map(([name, value]) => `  ${`${name}:`.padEnd(11)}${value}`), '', 'files: camtrove files get <id> -o FILE; everything (track, trajectory, heatmap, objects): --json'].join('\n');
 }

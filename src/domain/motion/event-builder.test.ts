@@ -78,4 +78,12 @@ describe('event builder', () => {
     const [still] = build(frames(21, () => ({ x: 0.5 })));
     assert.deepEqual([still!.direction, still!.directionDeg, still!.speed], [null, null, 0]);
   });
+
+  it('follows the moving blob of each event as an object, numbered from 1 in each event', () => {
+    // Two events (1.0-2.0 s and 6.8-7.6 s) of a 0.04-wide blob moving 0.02 a frame: one object each.
+    const moving = (k: number) => ((k >= 5 && k <= 10) || (k >= 34 && k <= 38) ? { x: 0.1 + k * 0.02 } : null);
+    const events = build(frames(50, moving));
+    assert.deepEqual(events.map((e) => e.objects.map((o) => [o.id, o.start, o.end, o.boxes.length])), [[[1, 1, 2, 6]], [[1, 34 * 0.2, 38 * 0.2, 5]]]);
+    assert.deepEqual(events[0]!.objects[0]!.boxes.at(-1), { time: 2, box: { x: 0.1 + 10 * 0.02 - 0.02, y: 0.48, w: 0.04, h: 0.04 } });
+  });
 });

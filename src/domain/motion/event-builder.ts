@@ -1,4 +1,5 @@
 import type { Box, EventOptions, FrameMotion, MotionEvent, Point } from './motion-types.js';
+import { defaultTrackerOptions, ObjectTracker, type TrackerOptions } from './object-tracker.js';
 
 /**
  * Defaults for fixed cameras at the analysis rate of 5 fps (the CLI's documented defaults).
@@ -65,6 +66,8 @@ interface OpenEvent {
   sampleStride: number;
   heatCounts: Uint32Array;
   zones: Set<string>;
+  /** Its moving blobs, followed as objects. */
+  objects: ObjectTracker;
   /** The event continues one that was split at maxEventLength: it is kept however short. */
   continuation: boolean;
 }
@@ -82,6 +85,7 @@ interface OpenEvent {
  *   pieces after a split are kept however short.
  * - start/end are the first/last frame with motion minus preCapture/plus postCapture, clamped to
  *   [0, duration] (a duration that is too short, from a damaged header, never cuts motion off).
+ * - Each event's moving blobs are followed from frame to frame as objects (object-tracker.ts).
  * - Events are joined by the gap rule only: two events whose pre/post capture overlap or touch stay
  *   two events (so the events found do not depend on the capture settings).
  */
@@ -98,6 +102,7 @@ export class EventBuilder {
      * with heights converted by it. Defaults to 16:9.
      */
     private readonly frameAspect = 9 / 16,
+    private readonly trackerOptions: TrackerOptions = defaultTrackerOptions,
   ) {}
 
   /** Feeds one frame; returns the events that became final with it (usually none). */
@@ -155,6 +160,7 @@ export class EventBuilder {
         sampleStride: 1,
         heatCounts: new Uint32Array(motion.heat.length),
         zones: new Set(),
+        objects: new ObjectTracker(this.trackerOptions),
         continuation: this.splitPending,
       };
       this.open = event;
@@ -185,6 +191,7 @@ export class EventBuilder {
     }
     for (let c = 0; c < motion.heat.length && c < event.heatCounts.length; c += 1) if (motion.heat[c]! > 0) event.heatCounts[c]! += 1;
     for (const zone of motion.zones) event.zones.add(zone);
+    event.objects.push(motion.time, motion.blobs);
   }
 
   private describe(event: OpenEvent): MotionEvent {
@@ -218,6 +225,7 @@ export class EventBuilder {
       score: this.score(event),
       peakTime: event.peakTime,
       peakBox: event.peakBox,
+      objects: event.objects.finish(),
     };
   }
 

@@ -135,6 +135,22 @@ export interface MotionEvent {
   peakTime: number;
   /** Box at peakTime, drawn on the thumbnail. */
   peakBox: Box;
+  /**
+   * The moving objects, each followed on its own (src/domain/motion/object-tracker.ts), in order
+   * of appearance; empty for events stored before objects were tracked.
+   */
+  objects: ObjectTrack[];
+}
+
+/** One moving object of an event: its blob followed from frame to frame. */
+export interface ObjectTrack {
+  /** 1, 2, … within the event, in order of appearance. */
+  id: number;
+  /** Media seconds of its first and last sighting. */
+  start: number;
+  end: number;
+  /** Its box over time, from the first sighting to the last (both always kept), thinned on long tracks. */
+  boxes: { time: number; box: Box }[];
 }
 
 /** A dominant colour of an event's moving region. */

@@ -39,6 +39,39 @@ const LabelBody = Type.Object({
 
 const EventBody = Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'An event: its camera and media, times (media seconds, and UTC when the media\'s capture time is known), score, motion, box, direction, speed, colours, zones, labels, thumbnail and clip file ids.' });
 
+const fraction = (description: string) => Type.Number({ description });
+const ObjectBody = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1, description: '1, 2, … within the event, in order of appearance.' }),
+    start: Type.Number({ description: 'Media seconds of its first sighting.' }),
+    end: Type.Number({ description: 'Media seconds of its last sighting.' }),
+    boxes: Type.Array(
+      Type.Object({ t: Type.Number({ description: 'Media seconds.' }), x: fraction('Left edge, fraction of the frame\'s width.'), y: fraction('Top edge, fraction of the frame\'s height.'), w: fraction('Width, fraction of the frame\'s width.'), h: fraction('Height, fraction of the frame\'s height.') }),
+      { description: 'Its box over time, first and last sighting included; every analysed frame on short tracks, thinned on long ones (at most 101).' },
+    ),
+  },
+  { description: 'One moving object of the event, followed from frame to frame.' },
+);
+
+/**
+ * The full event's fields before `objects`, in the order the service writes them: the serializer
+ * writes required fields first, in their order, and the rest after, so declaring them (every
+ * event has them) keeps a server's answer in the order of a local `camtrove events show --json`.
+ */
+const FIELDS_BEFORE_OBJECTS = [
+  'camera_id', 'camera_name', 'media_id', 'start', 'end', 'duration', 'started_at', 'ended_at', 'motion_start', 'motion_end', 'motion_frames', 'score',
+  'peak_motion', 'mean_motion', 'box', 'peak_time', 'peak_box', 'direction', 'direction_deg', 'speed', 'colors', 'zones', 'box_track', 'trajectory', 'heatmap',
+] as const;
+
+const EventDetailBody = Type.Object(
+  {
+    id: Type.String(),
+    ...Object.fromEntries(FIELDS_BEFORE_OBJECTS.map((name) => [name, Type.Unknown()])),
+    objects: Type.Array(ObjectBody, { description: 'The moving objects, each followed on its own (empty for events segmented before objects were tracked).' }),
+  },
+  { additionalProperties: true, description: 'An event with everything known about it: what a search answers, plus box_track, trajectory, heatmap, objects and links to its media, thumbnail and clip.' },
+);
+
 /** Motion events across the library: search them, and fetch one. */
 export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -109,7 +142,7 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         tags: ['events'],
         params: Type.Object({ id: Type.String() }),
         body: LabelBody,
-        response: { 200: EventBody, ...errorResponses(400, 401, 404) },
+        response: { 200: EventDetailBody, ...errorResponses(400, 401, 404) },
       },
     }, async (request) => events.addLabel(request.params.id, request.body));
 
@@ -124,10 +157,10 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
 
     app.get('/events/:id', {
       schema: {
-        summary: 'One motion event, with its track, trajectory and heatmap, and links to its media, thumbnail and clip',
+        summary: 'One motion event, with its track, trajectory, heatmap and moving objects, and links to its media, thumbnail and clip',
         tags: ['events'],
         params: Type.Object({ id: Type.String() }),
-        response: { 200: EventBody, ...errorResponses(401, 404) },
+        response: { 200: EventDetailBody, ...errorResponses(401, 404) },
       },
     }, async (request) => events.get(request.params.id));
   };
