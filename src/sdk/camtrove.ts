@@ -268,6 +268,17 @@ export class Camtrove {
   }
 
   /**
+   * Adds one label from another tool's file: `fmt` cvat_video (CVAT for video 1.1 XML; key frames and
+   * outside flags kept) or kili (a jsonResponse as JSON text).
+   */
+  async importLabels(options: { projectId: string; fmt: 'cvat_video' | 'kili'; content: string; assetId?: string; assetExternalId?: string; labelType?: LabelType; modelName?: string; overwrite?: boolean; authorId?: string }): Promise<AppendLabelsResult & { warnings: string[] }> {
+    const { projectId, ...body } = options;
+    required(projectId, 'importLabels', 'projectId');
+    required(body.content, 'importLabels', 'content');
+    return this.connection.json({ method: 'POST', path: `${projectPath(projectId)}/labels/import`, json: body });
+  }
+
+  /**
    * Exports the project's labels (kili, cvat_video, mot, yolo_v8, coco) as a zip: starts the export
    * job, follows it, then writes the zip to `filename` (Node), or returns its bytes without one.
    */

@@ -18,6 +18,7 @@ export const SDK_OPERATIONS: readonly { method: 'GET' | 'POST' | 'PATCH' | 'DELE
   { method: 'PATCH', path: '/api/projects/{projectId}/assets', answer: { assets: { id: null } } },
   { method: 'DELETE', path: '/api/projects/{projectId}/assets', answer: leaves<DeletedAssets>()(['deleted', 'assetIds']) },
   { method: 'POST', path: '/api/projects/{projectId}/labels', answer: APPEND_LABELS_FIELDS },
+  { method: 'POST', path: '/api/projects/{projectId}/labels/import', answer: { ...APPEND_LABELS_FIELDS, warnings: null } },
   { method: 'GET', path: '/api/projects/{projectId}/labels', answer: { labels: LABEL_FIELDS } },
   { method: 'GET', path: '/api/projects/{projectId}/labels/count', answer: { count: null } },
   { method: 'DELETE', path: '/api/projects/{projectId}/labels', answer: { deleted: null } },

@@ -55,7 +55,8 @@ describe(`label exports over REST (${dialectName})`, () => {
       state = (await api().get<ExportJson>(`/api/exports/${state.id}`)).body;
     }
     assert.equal(state.status, 'DONE', JSON.stringify(state.error));
-    assert.deepEqual(state.progress, { assetsDone: 2, assetsTotal: 2 });
+    const count = (body.externalIds as string[] | undefined)?.length ?? 2;
+    assert.deepEqual(state.progress, { assetsDone: count, assetsTotal: count });
     const response = await fetch(`${served.server.url}${state.download!}`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/zip');
@@ -79,6 +80,31 @@ describe(`label exports over REST (${dialectName})`, () => {
       const five = boxes[5]!;
       assert.ok(close(Number(five.xtl), 0.3 * width) && close(Number(five.xbr), 0.5 * width) && close(Number(five.ytl), 0.4 * height) && close(Number(five.ybr), 0.6 * height), `${name}: ${JSON.stringify(five)}`);
     }
+  });
+
+  it('cvat_video: imported back, the same key frames and outside flags', async () => {
+    const files = await exported({ fmt: 'cvat_video', externalIds: ['turned'] });
+    const xml = files.get('annotations.xml') ?? files.get('annotations/turned.xml')!;
+    const imported = await api().post<{ labels: { id: string }[]; warnings: string[] }>(`/api/projects/${projectId}/labels/import`, { fmt: 'cvat_video', assetExternalId: 'turned', content: xml, labelType: 'REVIEW' });
+    assert.equal(imported.status, 201, JSON.stringify(imported.body));
+    const back = await api().get<{ jsonResponse: Record<string, unknown>; numberOfKeyFrames: number }>(`/api/labels/${imported.body.labels[0]!.id}`);
+    assert.equal(back.body.numberOfKeyFrames, 4, 'keys at 0, 10 and 14, and the outside key at 15');
+    const original = (await api().get<{ labels: { jsonResponse: Record<string, { OBJECT_DETECTION_JOB?: { annotations: { isKeyFrame: boolean; boundingPoly: { normalizedVertices: { x: number; y: number }[] }[] }[] } }> }[] }>(`/api/projects/${projectId}/labels?assetExternalId=turned&labelTypeIn=DEFAULT&withJsonResponse=true`)).body.labels[0]!.jsonResponse;
+    const again = back.body.jsonResponse as typeof original;
+    for (let f = 0; f < 20; f++) {
+      const [a] = original[String(f)]?.OBJECT_DETECTION_JOB?.annotations ?? [];
+      const [b] = again[String(f)]?.OBJECT_DETECTION_JOB?.annotations ?? [];
+      assert.equal(Boolean(a), Boolean(b), `frame ${f}`);
+      if (!a || !b) continue;
+      assert.equal(a.isKeyFrame, b.isKeyFrame, `frame ${f}`);
+      a.boundingPoly[0]!.normalizedVertices.forEach((v, i) => {
+        const w = b.boundingPoly[0]!.normalizedVertices[i]!;
+        assert.ok(Math.abs(v.x - w.x) < 1e-3 && Math.abs(v.y - w.y) < 1e-3, `frame ${f}: ${JSON.stringify([v, w])}`);
+      });
+    }
+    const unknown = await api().post(`/api/projects/${projectId}/labels/import`, { fmt: 'cvat_video', assetExternalId: 'turned', content: xml.replace(/label="Deer"/g, 'label="Moose"').replace(/<name>Deer<\/name>/g, '<name>Moose</name>') });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error!.message, /"Moose"/);
   });
 
   it('mot: 1-based frames in pixels, one row per frame the deer is on', async () => {

@@ -98,6 +98,7 @@ describe(`the SDK and the OpenAPI document agree (${dialectName})`, () => {
     const [prediction] = (await camtrove.createPredictions({ projectId, assetExternalIdArray: ['c'], jsonResponseArray: [frame], modelName: 'm' })).labels;
     await camtrove.labels({ projectId });
     await camtrove.exportLabels({ projectId, fmt: 'kili' });
+    await camtrove.importLabels({ projectId, fmt: 'kili', assetExternalId: 'c', content: JSON.stringify(frame) });
     await camtrove.countLabels({ projectId });
     await camtrove.deleteLabels({ projectId, ids: [label!.id] });
     await camtrove.deleteLabels({ ids: [prediction!.id] });

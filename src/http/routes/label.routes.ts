@@ -64,6 +64,34 @@ export function labelRoutes(labels: LabelService): FastifyPluginAsyncTypebox {
       },
     }, async (request, reply) => reply.code(201).send(await labels.append(request.params.id, request.body)));
 
+    app.post('/api/projects/:id/labels/import', {
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        summary: 'Add a label from another tool\'s file',
+        description: '`fmt` cvat_video: CVAT for video 1.1 XML (as CVAT exports it, or as camtrove does): its key frames and outside flags are kept, the frames between derived again; labels are matched to categories by name, then by key; pixels are read against each frame\'s size. `fmt` kili: a jsonResponse as JSON text. One asset, named by assetId or assetExternalId.',
+        tags: ['labeling'],
+        params: ProjectIdParam,
+        body: Type.Object({
+          fmt: Type.String({ enum: ['cvat_video', 'kili'] }),
+          assetId: Type.Optional(Type.String()),
+          assetExternalId: Type.Optional(Type.String()),
+          content: Type.String({ description: 'The file\'s text.' }),
+          labelType: Type.Optional(Type.String({ enum: [...LABEL_TYPES] })),
+          modelName: Type.Optional(Type.String({ minLength: 1 })),
+          overwrite: Type.Optional(Type.Boolean()),
+          authorId: Type.Optional(Type.String()),
+        }),
+        response: {
+          201: Type.Object({
+            labels: Type.Array(Type.Object({ id: Type.String(), assetId: Type.String(), externalId: Type.String() })),
+            replaced: Type.Integer(),
+            warnings: Type.Array(Type.String()),
+          }),
+          ...errorResponses(400, 401, 404, 409, 413),
+        },
+      },
+    }, async (request, reply) => reply.code(201).send(await labels.importLabel(request.params.id, request.body)));
+
     app.get('/api/projects/:id/labels', {
       schema: {
         summary: 'List the labels of a project',

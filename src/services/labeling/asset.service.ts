@@ -219,6 +219,16 @@ export class AssetService {
     return { deleted, assetIds: ids };
   }
 
+  /** Every frame's size, by frame index (for reading pixel coordinates of other tools' files). */
+  async frameSizes(assetId: string): Promise<{ width: number; height: number }[]> {
+    const sizes: { width: number; height: number }[] = [];
+    for (let skip = 0; ; skip += 10_000) {
+      const rows = await this.deps.assets.frames(assetId, { first: 10_000, skip });
+      for (const r of rows) sizes.push({ width: r.width, height: r.height });
+      if (rows.length < 10_000) return sizes;
+    }
+  }
+
   /** A page of the asset's frame table. */
   async frames(idOrPrefix: string, query: { first?: number; skip?: number }): Promise<{ frames: AssetFrameRecord[]; total: number }> {
     const asset = this.ready(await this.get(idOrPrefix));

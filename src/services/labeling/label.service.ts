@@ -5,6 +5,9 @@ import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
 import type { JsonInterface } from '../../domain/labeling/json-interface.js';
 import { readJsonResponse } from '../../domain/labeling/json-response-read.js';
+import { exportClasses } from '../../domain/labeling/exports/classes.js';
+import { parseCvatVideo } from '../../domain/labeling/exports/cvat-video-import.js';
+import { checkTracks } from '../../domain/labeling/track-check.js';
 import { jsonResponseText, renderJsonResponse, type LabelSource } from '../../domain/labeling/json-response-write.js';
 import { LABEL_TYPES, type LabelType } from '../../domain/labeling/label-model.js';
 import type { AssetService } from './asset.service.js';
@@ -19,6 +22,27 @@ export interface AppendLabelsInput {
   overwrite?: boolean | undefined;
   authorIdArray?: string[] | undefined;
   secondsToLabelArray?: number[] | undefined;
+}
+
+export interface ImportLabelInput {
+  fmt: string;
+  assetId?: string | undefined;
+  assetExternalId?: string | undefined;
+  /** The file's text: CVAT XML, or a jsonResponse. */
+  content: string;
+  labelType?: string | undefined;
+  modelName?: string | undefined;
+  overwrite?: boolean | undefined;
+  authorId?: string | undefined;
+}
+
+function labelOptions(input: ImportLabelInput): Omit<AppendLabelsInput, 'jsonResponseArray' | 'assetIdArray' | 'assetExternalIdArray'> {
+  return {
+    ...(input.labelType !== undefined ? { labelType: input.labelType } : {}),
+    ...(input.modelName !== undefined ? { modelName: input.modelName } : {}),
+    ...(input.overwrite !== undefined ? { overwrite: input.overwrite } : {}),
+    ...(input.authorId !== undefined ? { authorIdArray: [input.authorId] } : {}),
+  };
 }
 
 export interface LabelQuery {
@@ -104,6 +128,50 @@ export class LabelService {
     });
     const replaced = await this.deps.labels.insert(dedupeReplaces(labels));
     return { labels: labels.map((l) => ({ id: l.record.id, assetId: l.asset.id, externalId: l.asset.externalId })), replaced };
+  }
+
+  /**
+   * One label read from another tool's file: CVAT for video 1.1 XML (its key frames and outside
+   * flags kept; the frames between are derived again), or a Kili jsonResponse as JSON text.
+   */
+  async importLabel(projectIdOrPrefix: string, input: ImportLabelInput): Promise<{ labels: { id: string; assetId: string; externalId: string }[]; replaced: number; warnings: string[] }> {
+    if ((input.assetId === undefined) === (input.assetExternalId === undefined)) throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', 'name the asset by assetId or by assetExternalId (one of the two)');
+    if (input.fmt === 'kili') {
+      let jsonResponse: unknown;
+      try {
+        jsonResponse = JSON.parse(input.content);
+      } catch (error) {
+        throw new CamtroveError('CAMTROVE_ERR_INVALID_LABEL', `content is not JSON: ${(error as Error).message}`);
+      }
+      const named = input.assetId !== undefined ? { assetIdArray: [input.assetId] } : { assetExternalIdArray: [input.assetExternalId ?? ''] };
+      return { ...(await this.append(projectIdOrPrefix, { ...named, ...labelOptions(input), jsonResponseArray: [jsonResponse] })), warnings: [] };
+    }
+    if (input.fmt !== 'cvat_video') throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `fmt: ${JSON.stringify(input.fmt)} cannot be imported; choose cvat_video or kili`);
+    const project = await this.deps.projects.find(projectIdOrPrefix);
+    const [found] = await this.deps.assets.select(project.id, input.assetId !== undefined ? { assetIds: [input.assetId] } : { externalIds: [input.assetExternalId ?? ''] });
+    const asset = this.deps.assets.ready(found!);
+    const sizes = await this.deps.assets.frameSizes(asset.id);
+    const jsonInterface = project.jsonInterface as JsonInterface;
+    const tracks = parseCvatVideo(input.content, (frame) => sizes[Math.min(frame, sizes.length - 1)] ?? { width: asset.width ?? 1, height: asset.height ?? 1 }, exportClasses(jsonInterface));
+    const { clamped } = checkTracks(tracks, jsonInterface, asset.frameCount ?? 0, asset.externalId);
+    const labelType = labelTypeOf(input.labelType ?? 'DEFAULT');
+    const modelName = input.modelName ?? null;
+    const record: LabelRecord = {
+      id: newAnalysisId(),
+      projectId: project.id,
+      assetId: asset.id,
+      labelType,
+      authorId: input.authorId ?? null,
+      modelName,
+      secondsToLabel: null,
+      assetLevel: null,
+      trackCount: tracks.length,
+      keyCount: tracks.reduce((n, t) => n + t.keys.length, 0),
+      createdAtMicros: this.deps.clock.nowMicros(),
+    };
+    const replaced = await this.deps.labels.insert([{ record, content: { assetLevel: null, tracks }, replaces: input.overwrite ? { assetId: asset.id, labelType, modelName } : null }]);
+    const warnings = clamped > 0 ? [`${clamped} points outside the frame were moved onto its edge`] : [];
+    return { labels: [{ id: record.id, assetId: asset.id, externalId: asset.externalId }], replaced, warnings };
   }
 
   /** The project's labels, oldest first. */
