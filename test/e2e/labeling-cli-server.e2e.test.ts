@@ -9,6 +9,7 @@ import { Processes } from '../helpers/cli.js';
 import { labelingCli } from '../helpers/labeling-cli.js';
 import { eventRecord, motionEvent } from '../helpers/events.js';
 import { makeVideo } from '../helpers/media.js';
+import { readZip } from '../helpers/zip.js';
 import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-library.js';
 
 interface AddAnswer {
@@ -107,6 +108,19 @@ describe(`camtrove assets from events, and the labeling commands on a server (${
       assert.equal(Object.keys(listedLabels.labels[0]!.jsonResponse).length, 5, 'every frame of the 5-frame clip');
       const table = await remote(['labels', 'ls', id, '--type', 'PREDICTION']);
       assert.match(table.stdout, /PREDICTION\s+detector\s+1\s+1\s/);
+      // labels export, then the CVAT file added back as a REVIEW label.
+      const zip = join(client.dir, 'cvat.zip');
+      const exportedZip = await remote(['labels', 'export', id, '--fmt', 'cvat_video', '-o', zip]);
+      ok(exportedZip, 'labels export');
+      assert.match(exportedZip.stdout, /^exported 1 asset as cvat_video to .*cvat\.zip/);
+      const xml = (await readZip(zip)).get('annotations.xml')!;
+      assert.match(xml, /<box frame="0" [^>]*keyframe="1"/);
+      await writeFile(join(client.dir, 'remote-1.xml'), xml);
+      const fromCvat = await remote(['labels', 'add', id, join(client.dir, 'remote-1.xml'), '--type', 'REVIEW', '--json']);
+      ok(fromCvat, 'labels add from CVAT');
+      const noFolder = await remote(['labels', 'export', id, '--fmt', 'mot', '-o', join(client.dir, 'missing', 'x.zip')]);
+      assert.equal(noFolder.code, 1);
+      assert.match(noFolder.stderr, /CAMTROVE_ERR_OUTPUT_PATH/);
       const removedLabel = await remote(['labels', 'rm', id, listedLabels.labels[1]!.id]);
       assert.equal(removedLabel.stdout, `deleted 1 label of project ${id}\n`);
       // The same library, read locally.
