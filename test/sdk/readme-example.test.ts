@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { servedLibrary } from '../helpers/http.js';
 import { makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
+import { readZip } from '../helpers/zip.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -16,7 +17,7 @@ const root = join(import.meta.dirname, '..', '..');
 describe(`the README's SDK example (${dialectName})`, () => {
   const served = servedLibrary();
 
-  it('creates a project, adds clip.mp4, prints its frames, and reports the duplicate as an ImportValidationError', async () => {
+  it('creates a project, adds clip.mp4, prints its frames, labels it, exports the labels, and reports the duplicate as an ImportValidationError', async () => {
     served.library.startWorkers();
     const readme = await readFile(join(root, 'README.md'), 'utf8');
     const section = readme.split('## Labeling projects with the SDK')[1]!;
@@ -29,7 +30,11 @@ describe(`the README's SDK example (${dialectName})`, () => {
     await writeFile(script, code.replace("'camtrove/sdk'", `'${sdk}'`).replace("'http://127.0.0.1:8080'", `'${served.server.url}'`));
     const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
     const { stdout } = await run(process.execPath, ['--import', import.meta.resolve('tsx'), script], { cwd: dir, env, timeout: 120_000 });
-    assert.equal(stdout.trim().split('\n')[0], '10 { width: 320, height: 240 }');
-    assert.match(stdout.trim().split('\n')[1]!, /^CAMTROVE_ERR_INVALID_ASSETS .*no assets to import.*clip/);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines[0], '10 { width: 320, height: 240 }');
+    assert.equal(lines[1], '10 frames, 2 drawn');
+    assert.match(lines[2]!, /^CAMTROVE_ERR_INVALID_ASSETS .*no assets to import.*clip/);
+    const cvat = (await readZip(join(dir, 'clip-cvat.zip'))).get('annotations.xml')!;
+    assert.match(cvat, /<box frame="5" [^>]*keyframe="0"/, 'the exported track has the frames between the keys');
   });
 });
