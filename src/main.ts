@@ -181,7 +181,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     maxAttempts: config.maxAttempts,
   });
   const labels = new LabelService({ projects, assets, labels: labelRepository, clock });
-  const labelExports = new LabelExportService({ projects, assets: assetRepository, labels: labelRepository, exports: new LabelExportRepository(database.db), files, queue, clock, logger, maxAttempts: config.maxAttempts });
+  const labelExports = new LabelExportService({ projects, assets: assetRepository, labels: labelRepository, exports: new LabelExportRepository(database.db), files, media: assetMedia, queue, clock, logger, maxAttempts: config.maxAttempts });
   const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, events, labels: labelRepository, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];

@@ -90,6 +90,8 @@ export interface ExportLabelsOptions {
   interpolate?: boolean;
   /** Leave out frames without annotations (yolo_v8, coco). */
   annotatedOnly?: boolean;
+  /** yolo_v8, coco: the frames' images too (images/<name>.jpg). Default false. */
+  withAssets?: boolean;
   /** The export's progress while it runs. */
   onProgress?: (exported: LabelExport) => void;
 }

@@ -1,17 +1,17 @@
 import yauzl from 'yauzl';
 
-/** Every file of a zip as text, by name, read with an independent reader. */
-export function readZip(path: string): Promise<Map<string, string>> {
+/** Every file of a zip, by name, read with an independent reader. */
+export function readZipBytes(path: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true }, (error, zip) => {
       if (error) return reject(error);
-      const files = new Map<string, string>();
+      const files = new Map<string, Buffer>();
       zip.on('entry', (entry: yauzl.Entry) => {
         zip.openReadStream(entry, (openError, stream) => {
           if (openError) return reject(openError);
           const parts: Buffer[] = [];
           stream.on('data', (b: Buffer) => parts.push(b)).on('error', reject).on('end', () => {
-            files.set(entry.fileName, Buffer.concat(parts).toString('utf8'));
+            files.set(entry.fileName, Buffer.concat(parts));
             zip.readEntry();
           });
         });
@@ -20,4 +20,9 @@ export function readZip(path: string): Promise<Map<string, string>> {
       zip.readEntry();
     });
   });
+}
+
+/** Every file of a zip as text, by name. */
+export async function readZip(path: string): Promise<Map<string, string>> {
+  return new Map([...(await readZipBytes(path))].map(([name, bytes]) => [name, bytes.toString('utf8')]));
 }

@@ -3,12 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { apiClient } from '../helpers/api.js';
 import { servedLibrary } from '../helpers/http.js';
 import { makeMotionClip, makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
-import { readZip } from '../helpers/zip.js';
+import { readZip, readZipBytes } from '../helpers/zip.js';
 import { INTERFACE, jsonClient } from './helpers.js';
 
 interface ExportJson { id: string; status: string; progress: { assetsDone: number; assetsTotal: number }; download: string | null; error: { code: string; message: string } | null }
@@ -18,6 +20,7 @@ const rect = (x1: number, y1: number, x2: number, y2: number) => [{ normalizedVe
 const deer = (poly: unknown) => ({ OBJECT_DETECTION_JOB: { annotations: [{ mid: 'deer-1', type: 'rectangle', categories: [{ name: 'DEER' }], isKeyFrame: true, boundingPoly: poly }] } });
 /** Keys at 0 and 10; the deer leaves at frame 15. */
 const label = { '0': deer(rect(0.1, 0.2, 0.3, 0.4)), '10': deer(rect(0.5, 0.6, 0.7, 0.8)), '14': deer(rect(0.5, 0.6, 0.7, 0.8)), '15': {} };
+const run = promisify(execFile);
 const close = (a: number, b: number) => Math.abs(a - b) < 0.011;
 
 describe(`label exports over REST (${dialectName})`, () => {
@@ -44,8 +47,8 @@ describe(`label exports over REST (${dialectName})`, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Starts an export, waits until it is done, and reads its zip. */
-  const exported = async (body: Record<string, unknown>): Promise<Map<string, string>> => {
+  /** Starts an export, waits until it is done, and gives its zip's path. */
+  const exportedZip = async (body: Record<string, unknown>): Promise<string> => {
     const started = await api().post<ExportJson>(`/api/projects/${projectId}/exports`, body);
     assert.equal(started.status, 202, JSON.stringify(started.body));
     let state = started.body;
@@ -62,8 +65,9 @@ describe(`label exports over REST (${dialectName})`, () => {
     assert.equal(response.headers.get('content-type'), 'application/zip');
     const zip = join(dir, `${state.id}.zip`);
     await writeFile(zip, Buffer.from(await response.arrayBuffer()));
-    return readZip(zip);
+    return zip;
   };
+  const exported = async (body: Record<string, unknown>): Promise<Map<string, string>> => readZip(await exportedZip(body));
 
   it('cvat_video: every frame of the track in pixels of each video as displayed, key frames and the outside flag kept', async () => {
     const files = await exported({ fmt: 'cvat_video' });
@@ -124,6 +128,21 @@ describe(`label exports over REST (${dialectName})`, () => {
     const [cls, cx, cy, w, h] = files.get('labels/flat_11.txt')!.trim().split(' ').map(Number);
     assert.deepEqual([cls, cx, cy, w, h].map((v) => Math.round(v! * 1000) / 1000), [0, 0.6, 0.7, 0.2, 0.2]);
     assert.match(files.get('data.yaml')!, /Deer/);
+  });
+
+  it('yolo_v8 with the frames\' images: one JPEG per label file, named alike, upright', async () => {
+    const files = await readZipBytes(await exportedZip({ fmt: 'yolo_v8', withAssets: true, annotatedOnly: true }));
+    const labels = [...files.keys()].filter((n) => n.startsWith('labels/')).map((n) => n.slice('labels/'.length, -'.txt'.length)).sort();
+    const images = [...files.keys()].filter((n) => n.startsWith('images/')).map((n) => n.slice('images/'.length, -'.jpg'.length)).sort();
+    assert.equal(labels.length, 30, 'frames 0–14 of each video');
+    assert.deepEqual(images, labels);
+    const jpeg = join(dir, 'turned-5.jpg');
+    await writeFile(jpeg, files.get('images/turned_06.jpg')!);
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', jpeg]);
+    assert.equal(stdout.trim(), '360,640');
+    const refused = await api().post(`/api/projects/${projectId}/exports`, { fmt: 'mot', withAssets: true });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error!.message, /withAssets: mot exports carry no frame images/);
   });
 
   it('coco: one image per frame of each video, each its own size, a track_id on every box', async () => {

@@ -100,8 +100,9 @@ export function labelsCommand(): Command {
       .option('--type <types>', `whose labels: these types (comma-separated, repeatable; default DEFAULT,REVIEW): ${LABEL_TYPES.join(', ')}`, collectList, [])
       .option('--single-file', 'kili: one data.json instead of one file per asset')
       .option('--no-interpolate', 'key frames only (kili writes every frame anyway, marked isKeyFrame)')
-      .option('--annotated-only', 'leave out frames without annotations (yolo_v8, coco)'),
-  ).action(async (project: string, flags: LabelFlags & { fmt: string; output: string; externalId: string[]; type: string[]; singleFile?: boolean; interpolate: boolean; annotatedOnly?: boolean }) => {
+      .option('--annotated-only', 'leave out frames without annotations (yolo_v8, coco)')
+      .option('--with-assets', 'yolo_v8, coco: the frames\' images too (images/<name>.jpg)'),
+  ).action(async (project: string, flags: LabelFlags & { fmt: string; output: string; externalId: string[]; type: string[]; singleFile?: boolean; interpolate: boolean; annotatedOnly?: boolean; withAssets?: boolean }) => {
     await checkOutputFile(flags.output, '-o');
     const filename = resolve(flags.output);
     await withLabelingSession(flags, async ({ sdk }) => {
@@ -117,6 +118,7 @@ export function labelsCommand(): Command {
           ...(flags.singleFile ? { singleFile: true } : {}),
           interpolate: flags.interpolate,
           ...(flags.annotatedOnly ? { annotatedOnly: true } : {}),
+          ...(flags.withAssets ? { withAssets: true } : {}),
           onProgress: (state) => {
             progress.bar ??= progressBar('exporting', Math.max(state.progress.assetsTotal, 1), 'percent');
             progress.bar.update(state.progress.assetsDone);

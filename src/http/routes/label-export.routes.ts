@@ -40,6 +40,7 @@ export function labelExportRoutes(exports: LabelExportService): FastifyPluginAsy
           singleFile: Type.Optional(Type.Boolean({ description: 'kili: one data.json instead of one file per asset.' })),
           interpolate: Type.Optional(Type.Boolean({ default: true, description: 'false: key frames only (kili always writes every frame, marked isKeyFrame).' })),
           annotatedOnly: Type.Optional(Type.Boolean({ default: false, description: 'Leave out frames without annotations (yolo_v8, coco).' })),
+          withAssets: Type.Optional(Type.Boolean({ default: false, description: 'yolo_v8, coco: the frames\' images too, images/<name>.jpg, named like their label files (frames cut from the video, or a frame list\'s own images).' })),
         }),
         response: { 202: ExportBody, ...errorResponses(400, 401, 404, 409) },
       },

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -12,7 +12,10 @@ import type { JobQueue, QueueWorker, RunningJob } from '../../adapters/queue/job
 import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
 import { taggedName } from '../../domain/process-owner.js';
-import type { ExportAsset, ExportFrame, Exporter } from '../../domain/labeling/export-source.js';
+import type { ExportAsset, ExportEntry, ExportFrame, Exporter } from '../../domain/labeling/export-source.js';
+import { frameFileName, safeEntryName } from '../../domain/labeling/exports/entry-names.js';
+import { jsonResponseFrames } from '../../domain/labeling/json-response-write.js';
+import type { AssetMedia } from '../../adapters/media/asset-media.js';
 import { exportClasses } from '../../domain/labeling/exports/classes.js';
 import { cocoExport } from '../../domain/labeling/exports/coco.js';
 import { cvatVideoExport } from '../../domain/labeling/exports/cvat-video.js';
@@ -36,6 +39,8 @@ export interface ExportRequest {
   externalIds?: readonly string[] | undefined;
   /** Whose labels: the latest label of these types on each asset (default DEFAULT and REVIEW; a REVIEW wins). */
   labelTypeIn?: readonly string[] | undefined;
+  /** yolo_v8, coco: the frames' images too, `images/<name>.jpg`, named like the label files. */
+  withAssets?: boolean | undefined;
   /** Kili: one JSON per asset (false, default) or one data.json. */
   singleFile?: boolean | undefined;
   /** Default true: every frame a track shows; false: key frames only. */
@@ -46,6 +51,8 @@ export interface ExportRequest {
 
 /** Assets read per page while exporting. */
 const ASSET_PAGE = 200;
+/** Frames cut from a video at once when an export carries images. */
+const IMAGE_BATCH = 300;
 /** Frame rows read per page. */
 const FRAME_PAGE = 2000;
 /** How often the progress of a running export is written. */
@@ -56,7 +63,8 @@ export interface LabelExportDeps {
   assets: LabelAssetRepository;
   labels: LabelRepository;
   exports: LabelExportRepository;
-  files: Pick<FileService, 'addFromPath' | 'resolve' | 'open'>;
+  files: Pick<FileService, 'addFromPath' | 'resolve' | 'open' | 'localCopy'>;
+  media: Pick<AssetMedia, 'splitFrames'>;
   queue: Pick<JobQueue, 'enqueue' | 'startWorker'>;
   clock: Clock;
   logger: Logger;
@@ -88,8 +96,12 @@ export class LabelExportService {
       const missing = request.externalIds.filter((e) => !known.has(e));
       if (missing.length > 0) throw new CamtroveError('CAMTROVE_ERR_ASSET_NOT_FOUND', `project ${project.id} has no asset with external id ${missing.slice(0, 20).map((m) => JSON.stringify(m)).join(', ')}`);
     }
+    if (request.withAssets && fmt !== 'yolo_v8' && fmt !== 'coco') {
+      throw new CamtroveError('CAMTROVE_ERR_BAD_REQUEST', `withAssets: ${fmt} exports carry no frame images (yolo_v8 and coco do); read frames from GET /api/assets/{id}/frames/{k}`);
+    }
     const options = {
       labelTypeIn,
+      withAssets: request.withAssets ?? false,
       interpolate: request.interpolate ?? true,
       annotatedOnly: request.annotatedOnly ?? false,
       singleFile: request.singleFile ?? false,
@@ -164,7 +176,7 @@ export class LabelExportService {
     const workDir = join(workRoot, taggedName(`export-${exportId}-${job.attempt}`, ownerTag));
     await mkdir(workDir, { recursive: true });
     try {
-      const options = record.options as { labelTypeIn: LabelType[]; interpolate: boolean; annotatedOnly: boolean; singleFile: boolean; externalIds?: string[] };
+      const options = record.options as { labelTypeIn: LabelType[]; interpolate: boolean; annotatedOnly: boolean; singleFile: boolean; withAssets?: boolean; externalIds?: string[] };
       const exporter = exporterOf(record.fmt as ExportFormat, options.singleFile);
       let done = 0;
       let lastWrite = 0;
@@ -177,13 +189,71 @@ export class LabelExportService {
         }
       });
       const zip = join(workDir, 'export.zip');
-      const entries = exporter(assets, { interpolate: options.interpolate, annotatedOnly: options.annotatedOnly, classes: exportClasses(project.jsonInterface as JsonInterface) });
+      const labelled = exporter(assets, { interpolate: options.interpolate, annotatedOnly: options.annotatedOnly, classes: exportClasses(project.jsonInterface as JsonInterface) });
+      const entries = options.withAssets ? this.withImages(labelled, record.projectId, options, workDir, job.signal) : labelled;
       const summary = await writeEntriesToZip(entries, createWriteStream(zip));
       const stamp = new Date(record.createdAt).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
       const { file } = await this.deps.files.addFromPath(zip, { name: `${safeName(project.title)}-${record.fmt}-${stamp}.zip`, contentType: 'application/zip' });
       await this.deps.exports.finish(exportId, { fileId: file.id, sizeBytes: summary.bytes, assets: done }, this.deps.clock.now());
     } finally {
       await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The exporter's entries, then each asset's frame images (`images/<name>.jpg`, the name of its label
+   * file or COCO image): the frames it wrote, so all of them unless only annotated frames were asked
+   * for. Video frames are cut a batch at a time into the work folder, so the disk holds one batch.
+   */
+  private async *withImages(entries: AsyncIterable<ExportEntry>, projectId: string, options: { labelTypeIn: LabelType[]; annotatedOnly: boolean; externalIds?: string[] }, workDir: string, signal: AbortSignal): AsyncGenerator<ExportEntry> {
+    yield* entries;
+    for await (const asset of this.exportAssets(projectId, options, async () => undefined)) {
+      const record = (await this.deps.assets.get(asset.id))!;
+      const shown = options.annotatedOnly ? await annotatedFrames(asset) : null;
+      const name = (frame: number) => `images/${frameFileName(safeEntryName(asset.externalId), frame, asset.frameCount)}.jpg`;
+      let batch: ExportFrame[] = [];
+      const flush = () => this.frameImages(record, batch, name, join(workDir, 'frames'), signal);
+      for await (const frame of asset.frames()) {
+        if (shown && !shown[frame.index]) continue;
+        batch.push(frame);
+        if (batch.length === IMAGE_BATCH) {
+          yield* flush();
+          batch = [];
+        }
+      }
+      yield* flush();
+    }
+  }
+
+  /** Images of some frames of one asset: a frame list's own files, or frames cut from the video. */
+  private async *frameImages(asset: AssetRecord, frames: readonly ExportFrame[], name: (frame: number) => string, dir: string, signal: AbortSignal): AsyncGenerator<ExportEntry> {
+    if (frames.length === 0) return;
+    const rows = await this.deps.assets.frames(asset.id, { first: frames.at(-1)!.index - frames[0]!.index + 1, skip: frames[0]!.index });
+    const byIndex = new Map(rows.map((r) => [r.index, r]));
+    if (asset.fileId === null || asset.sourceKind === 'frames') {
+      for (const frame of frames) {
+        const fileId = byIndex.get(frame.index)?.fileId;
+        if (!fileId) continue;
+        const file = await this.deps.files.resolve(fileId);
+        yield { path: name(frame.index), content: await this.deps.files.open(file) };
+      }
+      return;
+    }
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const copy = await this.deps.files.localCopy(asset.fileId);
+    try {
+      // Sampled frames may show the same decoded frame twice: each time is cut once.
+      const times = [...new Set(frames.map((f) => byIndex.get(f.index)?.pts ?? 0))].sort((a, b) => a - b);
+      const paths = await this.deps.media.splitFrames(copy.path, times, dir, signal);
+      const byTime = new Map(times.map((t, i) => [t, paths[i]!]));
+      for (const frame of frames) {
+        const path = byTime.get(byIndex.get(frame.index)?.pts ?? 0);
+        if (path) yield { path: name(frame.index), content: createReadStream(path) };
+      }
+    } finally {
+      await copy.release();
+      await rm(dir, { recursive: true, force: true });
     }
   }
 
@@ -239,6 +309,15 @@ function exporterOf(fmt: ExportFormat, singleFile: boolean): Exporter {
     case 'coco':
       return cocoExport;
   }
+}
+
+/** Which frames show an annotation of the asset's label (a flag per frame). */
+async function annotatedFrames(asset: ExportAsset): Promise<Uint8Array> {
+  const shown = new Uint8Array(asset.frameCount);
+  for await (const [frame, content] of jsonResponseFrames({ assetLevel: null, tracks: asset.tracks.filter((t) => t.kind === 'object'), keys: (t) => asset.keys(t), frameCount: asset.frameCount })) {
+    if (Object.keys(content).length > 0) shown[frame] = 1;
+  }
+  return shown;
 }
 
 /** A project title as a file name: letters, digits, dots, dashes and underscores. */
