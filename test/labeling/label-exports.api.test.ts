@@ -11,7 +11,7 @@ import { servedLibrary } from '../helpers/http.js';
 import { makeMotionClip, makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
 import { readZip, readZipBytes } from '../helpers/zip.js';
-import { INTERFACE, jsonClient } from './helpers.js';
+import { INTERFACE, ffmpeg, ffmpegFrameRgb, imageRgb, jsonClient } from './helpers.js';
 
 interface ExportJson { id: string; status: string; progress: { assetsDone: number; assetsTotal: number }; download: string | null; error: { code: string; message: string } | null }
 
@@ -28,6 +28,7 @@ describe(`label exports over REST (${dialectName})`, () => {
   const api = () => jsonClient(served.server.url);
   let dir: string;
   let projectId: string;
+  let vfr: string;
 
   before(async () => {
     served.library.startWorkers();
@@ -35,12 +36,15 @@ describe(`label exports over REST (${dialectName})`, () => {
     // 160×120 at 10 fps (20 frames), and a phone-style clip stored 640×360 but shown rotated 90° (360×640, 25 fps, 50 frames).
     const flat = await makeVideo(join(dir, 'flat.mp4'), { seconds: 2, fps: 10, width: 160, height: 120 });
     const turned = await makeMotionClip(join(dir, 'turned.mp4'), { seconds: 2, rotate: 90 });
+    // Variable frame rate, 96×64: 10 fps for a second, then 30 fps (40 frames), starting at 5 s.
+    vfr = join(dir, 'vfr.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=96x64:rate=30:duration=2', '-vf', "select='if(lt(t\\,1)\\,not(mod(n\\,3))\\,1)'", '-fps_mode', 'vfr', '-output_ts_offset', '5', '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '2', vfr]);
     const upload = apiClient(served.server.url);
-    const ids = [await upload.upload(await readFile(flat), 'flat.mp4'), await upload.upload(await readFile(turned), 'turned.mp4')];
+    const ids = [await upload.upload(await readFile(flat), 'flat.mp4'), await upload.upload(await readFile(turned), 'turned.mp4'), await upload.upload(await readFile(vfr), 'vfr.mkv')];
     projectId = (await api().post<{ id: string }>('/api/projects', { title: 'exports', inputType: 'VIDEO', jsonInterface: INTERFACE })).body.id;
-    const added = await api().post<{ batchId: string }>(`/api/projects/${projectId}/assets`, { contentArray: ids.map((id) => `camtrove:file/${id}`), externalIdArray: ['flat', 'turned'] });
+    const added = await api().post<{ batchId: string }>(`/api/projects/${projectId}/assets`, { contentArray: ids.map((id) => `camtrove:file/${id}`), externalIdArray: ['flat', 'turned', 'vfr'] });
     await api().settle(projectId, added.body.batchId);
-    const labelled = await api().post(`/api/projects/${projectId}/labels`, { assetExternalIdArray: ['flat', 'turned'], jsonResponseArray: [label, label] });
+    const labelled = await api().post(`/api/projects/${projectId}/labels`, { assetExternalIdArray: ['flat', 'turned', 'vfr'], jsonResponseArray: [label, label, label] });
     assert.equal(labelled.status, 201, JSON.stringify(labelled.body));
   });
   after(async () => {
@@ -58,7 +62,7 @@ describe(`label exports over REST (${dialectName})`, () => {
       state = (await api().get<ExportJson>(`/api/exports/${state.id}`)).body;
     }
     assert.equal(state.status, 'DONE', JSON.stringify(state.error));
-    const count = (body.externalIds as string[] | undefined)?.length ?? 2;
+    const count = (body.externalIds as string[] | undefined)?.length ?? 3;
     assert.deepEqual(state.progress, { assetsDone: count, assetsTotal: count });
     const response = await fetch(`${served.server.url}${state.download!}`);
     assert.equal(response.status, 200);
@@ -72,7 +76,7 @@ describe(`label exports over REST (${dialectName})`, () => {
   it('cvat_video: every frame of the track in pixels of each video as displayed, key frames and the outside flag kept', async () => {
     const files = await exported({ fmt: 'cvat_video' });
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'track' || name === 'box' });
-    for (const [name, width, height] of [['flat', 160, 120], ['turned', 360, 640]] as const) {
+    for (const [name, width, height] of [['flat', 160, 120], ['turned', 360, 640], ['vfr', 96, 64]] as const) {
       const xml = parser.parse(files.get(`annotations/${name}.xml`)!) as { annotations: { track: { label: string; box: Record<string, string>[] }[] } };
       const [track] = xml.annotations.track;
       assert.equal(track!.label, 'Deer');
@@ -113,12 +117,14 @@ describe(`label exports over REST (${dialectName})`, () => {
 
   it('mot: 1-based frames in pixels, one row per frame the deer is on', async () => {
     const files = await exported({ fmt: 'mot' });
-    const rows = files.get('flat/gt/gt.txt')!.trim().split('\n').map((line) => line.split(',').map(Number));
-    assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 15 }, (_, i) => i + 1));
-    const six = rows[5]!; // frame index 5 is MOT frame 6
-    assert.deepEqual([six[0], six[1]], [6, 1]);
-    assert.ok(close(six[2]!, 48) && close(six[3]!, 48) && close(six[4]!, 32) && close(six[5]!, 24), six.join(','));
-    assert.equal(files.get('flat/gt/labels.txt')!.trim().split('\n')[0], 'Deer');
+    for (const [name, width, height] of [['flat', 160, 120], ['turned', 360, 640], ['vfr', 96, 64]] as const) {
+      const rows = files.get(`${name}/gt/gt.txt`)!.trim().split('\n').map((line) => line.split(',').map(Number));
+      assert.deepEqual(rows.map((r) => r[0]), Array.from({ length: 15 }, (_, i) => i + 1));
+      const six = rows[5]!; // frame index 5 is MOT frame 6
+      assert.deepEqual([six[0], six[1]], [6, 1]);
+      assert.ok(close(six[2]!, 0.3 * width) && close(six[3]!, 0.4 * height) && close(six[4]!, 0.2 * width) && close(six[5]!, 0.2 * height), `${name}: ${six.join(',')}`);
+      assert.equal(files.get(`${name}/gt/labels.txt`)!.trim().split('\n')[0], 'Deer');
+    }
   });
 
   it('yolo_v8: a label file per frame named by frame index + 1, key frames only when asked', async () => {
@@ -134,12 +140,24 @@ describe(`label exports over REST (${dialectName})`, () => {
     const files = await readZipBytes(await exportedZip({ fmt: 'yolo_v8', withAssets: true, annotatedOnly: true }));
     const labels = [...files.keys()].filter((n) => n.startsWith('labels/')).map((n) => n.slice('labels/'.length, -'.txt'.length)).sort();
     const images = [...files.keys()].filter((n) => n.startsWith('images/')).map((n) => n.slice('images/'.length, -'.jpg'.length)).sort();
-    assert.equal(labels.length, 30, 'frames 0–14 of each video');
+    assert.equal(labels.length, 45, 'frames 0–14 of each video');
     assert.deepEqual(images, labels);
     const jpeg = join(dir, 'turned-5.jpg');
     await writeFile(jpeg, files.get('images/turned_06.jpg')!);
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', jpeg]);
     assert.equal(stdout.trim(), '360,640');
+    // On the variable-rate video, image vfr_06 is decoded frame 5 (t = 5.5 s), not the frame at 5 ÷ fps.
+    const vfrJpeg = join(dir, 'vfr-5.jpg');
+    await writeFile(vfrJpeg, files.get('images/vfr_06.jpg')!);
+    const image = await imageRgb(vfrJpeg);
+    const difference = async (k: number) => {
+      const frame = await ffmpegFrameRgb(vfr, k);
+      let sum = 0;
+      for (let i = 0; i < frame.length; i++) sum += Math.abs(frame[i]! - image[i]!);
+      return sum / frame.length;
+    };
+    const [four, five, six] = [await difference(4), await difference(5), await difference(6)];
+    assert.ok(five < 6 && five < four && five < six, `mean differences to frames 4, 5, 6: ${four.toFixed(1)}, ${five.toFixed(1)}, ${six.toFixed(1)}`);
     const refused = await api().post(`/api/projects/${projectId}/exports`, { fmt: 'mot', withAssets: true });
     assert.equal(refused.status, 400);
     assert.match(refused.body.error!.message, /withAssets: mot exports carry no frame images/);
@@ -148,15 +166,15 @@ describe(`label exports over REST (${dialectName})`, () => {
   it('coco: one image per frame of each video, each its own size, a track_id on every box', async () => {
     const files = await exported({ fmt: 'coco' });
     const coco = JSON.parse(files.get('annotations.json')!) as { images: { id: number; width: number; height: number; frame_index: number; video: string }[]; annotations: { image_id: number; bbox: number[]; track_id: number }[] };
-    assert.equal(coco.images.length, 70);
-    assert.equal(new Set(coco.images.map((i) => i.id)).size, 70, 'image ids unique across videos');
+    assert.equal(coco.images.length, 110);
+    assert.equal(new Set(coco.images.map((i) => i.id)).size, 110, 'image ids unique across videos');
     const turnedFive = coco.images.find((i) => i.video === 'turned' && i.frame_index === 5)!;
     assert.deepEqual([turnedFive.width, turnedFive.height], [360, 640]);
     const box = coco.annotations.find((a) => a.image_id === turnedFive.id)!;
     // x 0.3–0.5, y 0.4–0.6 of the upright frame.
     assert.ok(close(box.bbox[0]!, 108) && close(box.bbox[1]!, 256) && close(box.bbox[2]!, 72) && close(box.bbox[3]!, 128), box.bbox.join(','));
-    assert.equal(new Set(coco.annotations.map((a) => a.track_id)).size, 2, 'one track per video');
-    assert.equal(coco.annotations.length, 30);
+    assert.equal(new Set(coco.annotations.map((a) => a.track_id)).size, 3, 'one track per video');
+    assert.equal(coco.annotations.length, 45);
   });
 
   it('kili: every frame, which adds back as the same label', async () => {
