@@ -86,6 +86,8 @@ export interface ExportLabelsOptions {
   labelTypeIn?: readonly LabelType[];
   /** kili: one data.json instead of one file per asset. */
   singleFile?: boolean;
+  /** kili: `split` (default) one file per asset, `merged` one data.json (like singleFile). */
+  layout?: 'split' | 'merged';
   /** Default true: every frame a track shows; false: key frames only. */
   interpolate?: boolean;
   /** Leave out frames without annotations (yolo_v8, coco). */

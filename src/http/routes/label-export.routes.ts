@@ -38,6 +38,7 @@ export function labelExportRoutes(exports: LabelExportService): FastifyPluginAsy
           externalIds: Type.Optional(Type.Array(Type.String(), { description: 'Only these assets (default: every prepared asset).' })),
           labelTypeIn: Type.Optional(Type.Array(Type.String({ enum: [...LABEL_TYPES] }))),
           singleFile: Type.Optional(Type.Boolean({ description: 'kili: one data.json instead of one file per asset.' })),
+          layout: Type.Optional(Type.String({ enum: ['split', 'merged'], description: 'kili: split (default), one file per asset; merged, one data.json (as singleFile).' })),
           interpolate: Type.Optional(Type.Boolean({ default: true, description: 'false: key frames only (kili always writes every frame, marked isKeyFrame).' })),
           annotatedOnly: Type.Optional(Type.Boolean({ default: false, description: 'Leave out frames without annotations (yolo_v8, coco).' })),
           withAssets: Type.Optional(Type.Boolean({ default: false, description: 'yolo_v8, coco: the frames\' images too, images/<name>.jpg, named like their label files (frames cut from the video, or a frame list\'s own images).' })),

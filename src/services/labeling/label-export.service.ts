@@ -43,6 +43,8 @@ export interface ExportRequest {
   withAssets?: boolean | undefined;
   /** Kili: one JSON per asset (false, default) or one data.json. */
   singleFile?: boolean | undefined;
+  /** Kili's name for the same choice: split (one file per asset) or merged (one data.json). */
+  layout?: string | undefined;
   /** Default true: every frame a track shows; false: key frames only. */
   interpolate?: boolean | undefined;
   /** Skip frames without annotations (YOLO, COCO). */
@@ -104,7 +106,7 @@ export class LabelExportService {
       withAssets: request.withAssets ?? false,
       interpolate: request.interpolate ?? true,
       annotatedOnly: request.annotatedOnly ?? false,
-      singleFile: request.singleFile ?? false,
+      singleFile: request.singleFile ?? request.layout === 'merged',
       ...(request.externalIds ? { externalIds: [...request.externalIds] } : {}),
     };
     const record: ExportRecord = {
