@@ -177,6 +177,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     events,
     frames: assetFrames,
     queue,
+    labels: labelRepository,
     clock,
     maxAttempts: config.maxAttempts,
   });

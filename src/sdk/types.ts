@@ -64,7 +64,8 @@ export interface Asset {
   jsonMetadata: JsonMetadata;
   createdAt: string;
   updatedAt: string;
-  status: 'TODO';
+  /** TODO without a DEFAULT or REVIEW label, LABELED with one, REVIEWED with a REVIEW label. */
+  status: 'TODO' | 'LABELED' | 'REVIEWED';
   processing: { state: ProcessingState; error: ApiErrorBody | null };
   resolution: { width: number; height: number } | null;
   numberOfFrames: number | null;
@@ -73,7 +74,8 @@ export interface Asset {
   startTime: number | null;
   duration: number | null;
   rotation: number | null;
-  labels: unknown[];
+  /** Its labels, oldest first; their content with `labels({assetId})`. */
+  labels: { id: string; labelType: LabelType; authorId: string | null; modelName: string | null; createdAt: string }[];
 }
 
 export type AssetField = keyof Asset;

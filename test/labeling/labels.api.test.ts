@@ -81,6 +81,10 @@ describe(`labels over REST (${dialectName})`, () => {
     assert.equal(objects(frames['10'])[0]!.isKeyFrame, true);
     assert.deepEqual(objects(frames['19'])[0]!.boundingPoly, rect(0.5, 0.6, 0.7, 0.8), 'the last key holds to the last frame');
 
+    const asset = (await api().get<{ status: string; labels: { id: string; labelType: string; authorId: string }[] }>(`/api/assets/${assetIds[0]}`)).body;
+    assert.equal(asset.status, 'LABELED');
+    assert.deepEqual(asset.labels.map((l) => [l.id, l.labelType, l.authorId]), [[created!.id, 'DEFAULT', 'ana']]);
+
     const streamed = await fetch(`${served.server.url}/api/labels/${created!.id}/json-response`);
     assert.equal(streamed.status, 200);
     assert.match(streamed.headers.get('content-type') ?? '', /application\/json/);
@@ -165,6 +169,9 @@ describe(`labels over REST (${dialectName})`, () => {
     assert.deepEqual(objects(frames['2'])[0]!.categories, [{ name: 'FOX' }]);
     assert.deepEqual(objects(frames['2'])[0]!.boundingPoly, rect(0.1, 0.2, 0.30000000000000004, 0.4));
     assert.deepEqual(objects(frames['4'])[0]!.boundingPoly, rect(0.3, 0.2, 0.5, 0.4), 'halfway between the two boxes');
+    const [listed] = (await api().get<{ assets: { status: string; labels: { labelType: string; modelName: string }[] }[] }>(`/api/projects/${projectId}/assets?assetId=${mapped.body.assetIds[0]}`)).body.assets;
+    assert.equal(listed!.status, 'TODO', 'a prediction alone leaves the asset to label');
+    assert.deepEqual(listed!.labels.map((l) => [l.labelType, l.modelName]), [['PREDICTION', 'camtrove-motion']]);
 
     const refused = await api().post(`/api/projects/${projectId}/assets/from-events`, { where: { media: file.id }, categoryMapping: { deer: 'BEAR' } });
     assert.equal(refused.status, 400);

@@ -130,6 +130,21 @@ export class LabelRepository {
     return (types.includes('REVIEW') ? await latest(['REVIEW']) : null) ?? latest(types);
   }
 
+  /** The labels of some assets, oldest first, by asset. */
+  async ofAssets(assetIds: readonly string[]): Promise<Map<string, LabelRecord[]>> {
+    const byAsset = new Map<string, LabelRecord[]>();
+    for (let i = 0; i < assetIds.length; i += ID_BATCH) {
+      const rows = await this.db.selectFrom('labels').selectAll().where('asset_id', 'in', assetIds.slice(i, i + ID_BATCH)).orderBy('created_at_us').orderBy('id').execute();
+      for (const row of rows) {
+        const record = labelRecord(row);
+        const list = byAsset.get(record.assetId) ?? [];
+        list.push(record);
+        byAsset.set(record.assetId, list);
+      }
+    }
+    return byAsset;
+  }
+
   /** A label's tracks, in the order they first appear. */
   async tracks(labelId: string): Promise<StoredTrack[]> {
     const rows = await this.db.selectFrom('label_tracks').selectAll().where('label_id', '=', labelId).orderBy('ordinal').execute();

@@ -1,5 +1,4 @@
 import { ZipArchive } from 'archiver';
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -42,13 +41,7 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
   const zip = new ZipArchive({ zlib: { level: 6 } });
   const summary: SinkSummary = { entries: 0, bytes: 0 };
   const outputDone = finished(out);
-  // A failing zip, or an output that fails or closes early (a full disk, a client gone), stops the
-  // zip from reading its entries: without this the wait for the current entry would never end.
-  const failed = new Promise<never>((_resolve, reject) => {
-    zip.once('error', reject);
-    outputDone.then(() => reject(new Error('the zip output closed before the zip was complete')), reject);
-  });
-  failed.catch(() => undefined);
+  outputDone.catch(() => undefined);
   zip.pipe(out);
   // Same date on every entry: the same export gives the same bytes.
   const date = new Date(Date.UTC(2000, 0, 1));
@@ -56,22 +49,18 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
     for await (const entry of entries) {
       checkedSegments(entry.path);
       const input = Readable.from(counted(entry.content, summary), { objectMode: false });
-      // Rejects if the entry's content fails; never settles otherwise (the zip says when it is written).
-      const inputFailed = finished(input).then(() => new Promise<never>(() => undefined));
-      inputFailed.catch(() => undefined);
-      const written = once(zip, 'entry');
       zip.append(input, { name: entry.path, date });
       try {
         // The zip writes its entries in turn: wait for this one before producing the next.
-        await Promise.race([written, failed, inputFailed]);
+        await entryWritten(zip, input, out);
       } finally {
         // Stops the exporter's reading (and closes its cursors) if the entry was not read to its end.
         input.destroy();
       }
       summary.entries += 1;
     }
-    await Promise.race([zip.finalize(), failed]);
-    await outputDone;
+    const finalized = zip.finalize();
+    await Promise.all([finalized, outputDone]);
   } catch (error) {
     zip.abort();
     out.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -79,6 +68,38 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
     throw error;
   }
   return summary;
+}
+
+/**
+ * Resolves when the zip has written the entry; rejects if the zip fails, the entry's content fails,
+ * or the output fails or closes first (a full disk, a client gone), which would otherwise leave the
+ * wait without an end. Every listener is removed when it settles: a zip of 100,000 entries must not
+ * keep one waiter per entry.
+ */
+function entryWritten(zip: ZipArchive, input: Readable, out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      cleanup();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const closed = () => fail(new Error('the zip output closed before the zip was complete'));
+    const done = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      zip.off('entry', done);
+      zip.off('error', fail);
+      input.off('error', fail);
+      out.off('error', fail);
+      out.off('close', closed);
+    };
+    zip.once('entry', done);
+    zip.once('error', fail);
+    input.once('error', fail);
+    out.once('error', fail);
+    out.once('close', closed);
+  });
 }
 
 async function* counted(content: AsyncIterable<string | Uint8Array>, summary: SinkSummary): AsyncGenerator<Buffer> {

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { AssetFrameRecord, AssetRecord } from '../../adapters/db/label-asset.repository.js';
+import type { LabelRecord } from '../../adapters/db/label.repository.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { AssetService } from '../../services/labeling/asset.service.js';
 import { MAX_PAGE } from '../../services/labeling/project.service.js';
@@ -18,7 +19,7 @@ const AssetProperties = {
   jsonMetadata: Type.Record(Type.String(), Type.Unknown(), { description: 'The metadata given, with processingParameters (and the numberOfFrames and startTime measured).' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  status: Type.String({ description: 'Where labeling stands: TODO until labels arrive.' }),
+  status: Type.String({ enum: ['TODO', 'LABELED', 'REVIEWED'], description: 'Where labeling stands: TODO without a DEFAULT or REVIEW label (predictions do not count), LABELED with one, REVIEWED with a REVIEW label.' }),
   processing: Type.Object({
     state: Type.String({ enum: ['PENDING', 'READY', 'FAILED'], description: 'PENDING while the frames are indexed; READY; FAILED (see error).' }),
     error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
@@ -30,7 +31,16 @@ const AssetProperties = {
   startTime: Nullable(Type.Number({ description: 'Seconds: the presentation time of frame 0.' })),
   duration: Nullable(Type.Number()),
   rotation: Nullable(Type.Integer({ description: 'Clockwise display rotation of the video, degrees; frames are served upright.' })),
-  labels: Type.Array(Type.Unknown(), { description: 'Labels of the asset (added by the labels API).' }),
+  labels: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      labelType: Type.String(),
+      authorId: Nullable(Type.String()),
+      modelName: Nullable(Type.String()),
+      createdAt: Type.String({ format: 'date-time' }),
+    }),
+    { description: 'The asset\'s labels, oldest first (their content: GET /api/labels/{id}).' },
+  ),
 };
 
 const AssetBody = Type.Object(AssetProperties);
@@ -154,7 +164,8 @@ export function assetRoutes(assets: AssetService): FastifyPluginAsyncTypebox {
       const { fields, first, skip, ...filter } = request.query;
       const chosen = fieldsOf(fields);
       const found = await assets.list(request.params.id, { ...filterOf(filter), ...(first !== undefined ? { first } : {}), ...(skip !== undefined ? { skip } : {}) });
-      return { assets: found.map((a) => pick(assetBody(a), chosen)) };
+      const labels = await assets.labelsOf(found.map((a) => a.id));
+      return { assets: found.map((a) => pick(assetBody(a, labels.get(a.id) ?? []), chosen)) };
     });
 
     app.get('/api/projects/:id/assets/count', {
@@ -196,7 +207,10 @@ export function assetRoutes(assets: AssetService): FastifyPluginAsyncTypebox {
 
     app.get('/api/assets/:id', {
       schema: { summary: 'Show an asset', tags: ['labeling'], params: AssetIdParam, response: { 200: AssetBody, ...errorResponses(400, 401, 404, 409) } },
-    }, async (request) => assetBody(await assets.get(request.params.id)));
+    }, async (request) => {
+      const asset = await assets.get(request.params.id);
+      return assetBody(asset, (await assets.labelsOf([asset.id])).get(asset.id) ?? []);
+    });
 
     app.get('/api/assets/:id/frames', {
       schema: {
@@ -230,7 +244,7 @@ export function assetRoutes(assets: AssetService): FastifyPluginAsyncTypebox {
 }
 
 /** The asset as the API shows it. */
-export function assetBody(asset: AssetRecord): AssetJson {
+export function assetBody(asset: AssetRecord, labels: readonly LabelRecord[]): AssetJson {
   const processingParameters = asset.processingParameters
     ? { ...asset.processingParameters, ...(asset.frameCount !== null ? { numberOfFrames: asset.frameCount } : {}), ...(asset.startTime !== null ? { startTime: asset.startTime } : {}) }
     : null;
@@ -243,7 +257,7 @@ export function assetBody(asset: AssetRecord): AssetJson {
     jsonMetadata: processingParameters ? { ...asset.jsonMetadata, processingParameters } : asset.jsonMetadata,
     createdAt: new Date(Math.floor(asset.createdAtMicros / 1000)).toISOString(),
     updatedAt: new Date(asset.updatedAt).toISOString(),
-    status: asset.status,
+    status: labels.some((l) => l.labelType === 'REVIEW') ? 'REVIEWED' : labels.some((l) => l.labelType === 'DEFAULT') ? 'LABELED' : 'TODO',
     processing: { state: asset.processingState, error: asset.errorCode ? { code: asset.errorCode, message: asset.errorMessage ?? '' } : null },
     resolution: asset.width !== null && asset.height !== null ? { width: asset.width, height: asset.height } : null,
     numberOfFrames: asset.frameCount,
@@ -252,7 +266,7 @@ export function assetBody(asset: AssetRecord): AssetJson {
     startTime: asset.startTime,
     duration: asset.duration,
     rotation: asset.rotation,
-    labels: [],
+    labels: labels.map((l) => ({ id: l.id, labelType: l.labelType, authorId: l.authorId, modelName: l.modelName, createdAt: new Date(Math.floor(l.createdAtMicros / 1000)).toISOString() })),
   };
 }
 

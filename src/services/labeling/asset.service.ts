@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../../adapters/clock.js';
 import type { AssetFilter, AssetFrameRecord, AssetRecord, LabelAssetRepository } from '../../adapters/db/label-asset.repository.js';
 import type { JobQueue } from '../../adapters/queue/job-queue.js';
+import type { LabelRecord, LabelRepository } from '../../adapters/db/label.repository.js';
 import { CamtroveError } from '../../domain/errors.js';
 import { newAnalysisId, notFoundError, resolveId } from '../../domain/ids.js';
 import { parseMetadataWhere, updateMetadata, type MetadataUpdateMode } from '../../domain/labeling/asset-metadata.js';
@@ -53,6 +54,7 @@ export interface AssetServiceDeps {
   events: { search(input: EventQueryInput & { after?: string; limit?: string }): Promise<{ events: EventView[]; next: string | null }> };
   frames: AssetFrames;
   queue: Pick<JobQueue, 'enqueue'>;
+  labels: Pick<LabelRepository, 'ofAssets'>;
   clock: Clock;
   maxAttempts: number;
 }
@@ -217,6 +219,11 @@ export class AssetService {
     const { deleted, cutFrameFileIds } = await this.deps.assets.deleteMany(ids);
     await this.deps.files.dropUnused(cutFrameFileIds);
     return { deleted, assetIds: ids };
+  }
+
+  /** The labels of some assets, oldest first, by asset (what asset answers list). */
+  labelsOf(assetIds: readonly string[]): Promise<Map<string, LabelRecord[]>> {
+    return this.deps.labels.ofAssets(assetIds);
   }
 
   /** Every frame's size, by frame index (for reading pixel coordinates of other tools' files). */
