@@ -37,6 +37,8 @@ interface SizeRun {
 }
 interface Step {
   seconds: number;
+  /** The resident set after a full collection, as the step started: what earlier steps left. */
+  startRssMiB: number;
   peakRssMiB: number;
 }
 
@@ -49,7 +51,9 @@ interface Step {
  *   against copying the finished zip out of the library (the baseline: the bytes alone);
  * - the peak resident set of each step at 100,000 frames against the same run at 10,000 (goal: flat,
  *   within 20 %).
- * One run per size (the large one takes minutes); `--rounds` does not repeat it.
+ * One run per size (the large one takes minutes); `--rounds` does not repeat it. The resident set is
+ * the whole process's, which rarely shrinks, so a step may inherit memory an earlier one left: the
+ * log gives each step's resident set at its start too.
  */
 export const labelsBenchmark: Benchmark = {
   name: 'labels',
@@ -87,11 +91,15 @@ export const labelsBenchmark: Benchmark = {
 function logRun(run: SizeRun, log: (m: string) => void): void {
   const at = `${fmt(run.frames, 0)} frames`;
   log(`${at}: asset and frame table written in ${fmt(run.seedS, 2)} s`);
-  log(`${at}: append of ${fmt(run.keyFrames, 0)} key frames × ${run.tracks} tracks: ${fmt(run.write.seconds, 2)} s, ${fmt(run.keyFrames / run.write.seconds, 0)} key frames/s, peak RSS ${fmt(run.write.peakRssMiB)} MiB`);
-  log(`${at}: jsonResponseText: ${fmt(run.read.seconds, 2)} s, ${fmt(run.frames / run.read.seconds, 0)} frames/s, ${fmt(run.read.bytes / 2 ** 20)} MiB, peak RSS ${fmt(run.read.peakRssMiB)} MiB`);
+  log(`${at}: append of ${fmt(run.keyFrames, 0)} key frames × ${run.tracks} tracks: ${fmt(run.write.seconds, 2)} s, ${fmt(run.keyFrames / run.write.seconds, 0)} key frames/s, ${rssOf(run.write)}`);
+  log(`${at}: jsonResponseText: ${fmt(run.read.seconds, 2)} s, ${fmt(run.frames / run.read.seconds, 0)} frames/s, ${fmt(run.read.bytes / 2 ** 20)} MiB, ${rssOf(run.read)}`);
   for (const [format, e] of Object.entries(run.exports)) {
-    log(`${at}: export ${format}: ${fmt(e.seconds, 2)} s, ${fmt(run.frames / e.seconds, 0)} frames/s, zip ${fmt(e.zipBytes / 2 ** 20)} MiB (copied out in ${fmt(e.copyS, 2)} s), peak RSS ${fmt(e.peakRssMiB)} MiB`);
+    log(`${at}: export ${format}: ${fmt(e.seconds, 2)} s, ${fmt(run.frames / e.seconds, 0)} frames/s, zip ${fmt(e.zipBytes / 2 ** 20)} MiB (copied out in ${fmt(e.copyS, 2)} s), ${rssOf(e)}`);
   }
+}
+
+function rssOf(step: Step): string {
+  return `peak RSS ${fmt(step.peakRssMiB)} MiB (${fmt(step.startRssMiB)} MiB at the start)`;
 }
 
 async function childRun(frames: number, tracks: number): Promise<SizeRun> {
@@ -111,9 +119,9 @@ async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
     const assetId = await seedAsset(library, projectId, frames);
     const seedS = (performance.now() - seedStart) / 1000;
 
-    const json = keyFramesResponse(frames, tracks);
-    const keyFrames = Object.keys(json).length;
-    const write = await sampled(() => library.labels.append(projectId, { assetIdArray: [assetId], jsonResponseArray: [json] }));
+    const keyFrames = Math.ceil(frames / KEY_EVERY);
+    // The jsonResponse is built inside the step (the caller holds it while writing) and let go after it.
+    const write = await sampled(() => library.labels.append(projectId, { assetIdArray: [assetId], jsonResponseArray: [keyFramesResponse(frames, tracks)] }));
     const labelId = write.value.labels[0]!.id;
 
     const read = await sampled(async () => {
@@ -141,9 +149,9 @@ async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
       await pipeline(file.body, createWriteStream(copy));
       const copyS = (performance.now() - copyStart) / 1000;
       await rm(copy);
-      exports[fmt] = { seconds: done.seconds, peakRssMiB: done.peakRssMiB, zipBytes: file.size, copyS };
+      exports[fmt] = { seconds: done.seconds, startRssMiB: done.startRssMiB, peakRssMiB: done.peakRssMiB, zipBytes: file.size, copyS };
     }
-    return { frames, tracks, keyFrames, seedS, write, read: { seconds: read.seconds, peakRssMiB: read.peakRssMiB, bytes: read.value }, exports };
+    return { frames, tracks, keyFrames, seedS, write, read: { seconds: read.seconds, startRssMiB: read.startRssMiB, peakRssMiB: read.peakRssMiB, bytes: read.value }, exports };
   } finally {
     await workers.close();
     await library.close();
@@ -154,14 +162,15 @@ async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
 /** Runs `work` after a full collection, sampling the resident set every 20 ms while it runs. */
 async function sampled<T>(work: () => Promise<T>): Promise<Step & { value: T }> {
   forceGc();
-  let peak = process.memoryUsage.rss();
+  const start = process.memoryUsage.rss();
+  let peak = start;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const started = performance.now();
   try {
     const value = await work();
     const seconds = (performance.now() - started) / 1000;
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { value, seconds, peakRssMiB: peak / 2 ** 20 };
+    return { value, seconds, startRssMiB: start / 2 ** 20, peakRssMiB: peak / 2 ** 20 };
   } finally {
     clearInterval(timer);
   }
