@@ -9,13 +9,14 @@ import { frameAccessBenchmark } from './frame-access.bench.js';
 import { hashingBenchmark } from './hashing.bench.js';
 import { importBenchmark } from './import.bench.js';
 import { labelingBenchmark } from './labeling.bench.js';
+import { labelsBenchmark } from './labels.bench.js';
 import { labelExportsBenchmark } from './labels-export.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelExportsBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelExportsBenchmark, labelsBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];

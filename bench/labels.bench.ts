@@ -1,0 +1,232 @@
+// Labels end to end through camtrove's services on SQLite. `npm run bench:labels` runs the whole
+// thing; the measuring itself happens in a child process per asset size
+// (`node --import tsx bench/labels.bench.ts <frames>`, printing JSON), so each size starts with a
+// fresh process and its peak resident set is its own, not what an earlier run left behind.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pino from 'pino';
+import { LabelAssetRepository, type AssetFrameRecord, type AssetRecord } from '../src/adapters/db/label-asset.repository.js';
+import { resolveConfig } from '../src/config/config.js';
+import { openLibrary, type Library } from '../src/main.js';
+import { EXPORT_FORMATS } from '../src/services/labeling/label-export.service.js';
+import { forceGc } from '../test/helpers/export-assets.js';
+import { fmt, projectRoot, ratio, runCommand, type Benchmark, type SummaryRow } from './lib/bench.js';
+import { makeTempDir } from './lib/files.js';
+
+const JOB = 'VEHICLE';
+const INTERFACE = { jobs: { [JOB]: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' }, PERSON: { name: 'Person' } }, input: 'radio' } } } };
+const KEY_EVERY = 30;
+const FPS = 25;
+/** Each export of the large asset should finish within this on 2 cores. */
+const EXPORT_GOAL_S = 30;
+/** Peak RSS of a step at the large size against the small one: flat means within 20 %. */
+const FLAT_RSS = 1.2;
+
+/** What one child run measured, per step. */
+interface SizeRun {
+  frames: number;
+  tracks: number;
+  keyFrames: number;
+  seedS: number;
+  write: Step;
+  read: Step & { bytes: number };
+  exports: Record<string, Step & { zipBytes: number; copyS: number }>;
+}
+interface Step {
+  seconds: number;
+  /** The resident set after a full collection, as the step started: what earlier steps left. */
+  startRssMiB: number;
+  peakRssMiB: number;
+}
+
+/**
+ * One asset of 100,000 frames (1920 × 1080, 25 fps, written straight into the asset tables: no
+ * media) with one label of 50 rectangle tracks, a key frame every 30 frames:
+ * - writing the label (`labels.append` of a key-frames-only jsonResponse), in key frames/s;
+ * - reading it back as every-frame jsonResponse text (`labels.jsonResponseText`, streamed), in frames/s;
+ * - each export format through the export job and its worker, start to DONE, in frames/s (goal < 30 s),
+ *   against copying the finished zip out of the library (the baseline: the bytes alone);
+ * - the peak resident set of each step at 100,000 frames against the same run at 10,000 (goal: flat,
+ *   within 20 %).
+ * One run per size (the large one takes minutes); `--rounds` does not repeat it. The resident set is
+ * the whole process's, which rarely shrinks, so a step may inherit memory an earlier one left: the
+ * log gives each step's resident set at its start too.
+ */
+export const labelsBenchmark: Benchmark = {
+  name: 'labels',
+  description: 'labels end to end on SQLite: write, read and export (kili, cvat_video, mot, yolo_v8, coco) a 100,000-frame, 50-track label; peak RSS at 100,000 vs 10,000 frames',
+  needsBuild: false,
+  async run({ log }) {
+    const frames = countFromEnv('BENCH_LABELS_FRAMES', 100_000);
+    const small = countFromEnv('BENCH_LABELS_SMALL_FRAMES', 10_000);
+    const tracks = countFromEnv('BENCH_LABELS_TRACKS', 50);
+    const smallRun = await childRun(small, tracks);
+    logRun(smallRun, log);
+    const run = await childRun(frames, tracks);
+    logRun(run, log);
+
+    const rows: SummaryRow[] = [];
+    const row = (metric: string, value: string, extra: Partial<SummaryRow> = {}): void => {
+      rows.push({ benchmark: 'labels', metric, value, baseline: '', ratio: '', goal: '', met: null, ...extra });
+    };
+    const at = `${fmt(frames, 0)} frames`;
+    const rss = (name: string, large: Step, smallStep: Step): void =>
+      row(`${name}: peak RSS ${fmt(frames, 0)} vs ${fmt(small, 0)} frames`, `${fmt(large.peakRssMiB)} MiB`, { baseline: `${fmt(smallStep.peakRssMiB)} MiB`, ratio: ratio(large.peakRssMiB, smallStep.peakRssMiB), goal: `≤ ${fmt(FLAT_RSS, 2)}×`, met: large.peakRssMiB <= smallStep.peakRssMiB * FLAT_RSS });
+    row(`write (append), ${fmt(run.keyFrames, 0)} key frames × ${tracks} tracks`, `${fmt(run.write.seconds, 1)} s, ${fmt(run.keyFrames / run.write.seconds, 0)} key frames/s`);
+    rss('write', run.write, smallRun.write);
+    row(`read jsonResponse, ${at}`, `${fmt(run.read.seconds, 1)} s, ${fmt(frames / run.read.seconds, 0)} frames/s, ${fmt(run.read.bytes / 2 ** 20)} MiB`);
+    rss('read', run.read, smallRun.read);
+    for (const format of EXPORT_FORMATS) {
+      const e = run.exports[format]!;
+      row(`export ${format}, ${at}`, `${fmt(e.seconds, 1)} s, ${fmt(frames / e.seconds, 0)} frames/s, zip ${fmt(e.zipBytes / 2 ** 20)} MiB`, { baseline: `copy of the zip ${fmt(e.copyS, 2)} s`, ratio: ratio(e.seconds, e.copyS), goal: `< ${EXPORT_GOAL_S} s`, met: e.seconds < EXPORT_GOAL_S });
+      rss(`export ${format}`, e, smallRun.exports[format]!);
+    }
+    return rows;
+  },
+};
+
+function logRun(run: SizeRun, log: (m: string) => void): void {
+  const at = `${fmt(run.frames, 0)} frames`;
+  log(`${at}: asset and frame table written in ${fmt(run.seedS, 2)} s`);
+  log(`${at}: append of ${fmt(run.keyFrames, 0)} key frames × ${run.tracks} tracks: ${fmt(run.write.seconds, 2)} s, ${fmt(run.keyFrames / run.write.seconds, 0)} key frames/s, ${rssOf(run.write)}`);
+  log(`${at}: jsonResponseText: ${fmt(run.read.seconds, 2)} s, ${fmt(run.frames / run.read.seconds, 0)} frames/s, ${fmt(run.read.bytes / 2 ** 20)} MiB, ${rssOf(run.read)}`);
+  for (const [format, e] of Object.entries(run.exports)) {
+    log(`${at}: export ${format}: ${fmt(e.seconds, 2)} s, ${fmt(run.frames / e.seconds, 0)} frames/s, zip ${fmt(e.zipBytes / 2 ** 20)} MiB (copied out in ${fmt(e.copyS, 2)} s), ${rssOf(e)}`);
+  }
+}
+
+function rssOf(step: Step): string {
+  return `peak RSS ${fmt(step.peakRssMiB)} MiB (${fmt(step.startRssMiB)} MiB at the start)`;
+}
+
+async function childRun(frames: number, tracks: number): Promise<SizeRun> {
+  const out = await runCommand(process.execPath, ['--import', 'tsx', 'bench/labels.bench.ts', String(frames), String(tracks)], { cwd: projectRoot });
+  return JSON.parse(out.trim().split('\n').pop()!) as SizeRun;
+}
+
+/** The child: one library, one asset of `frames` frames, every step measured. */
+async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
+  const dir = await makeTempDir('labels');
+  const config = resolveConfig({ flags: { dataDir: join(dir.path, 'data'), databaseUrl: '', logLevel: 'silent', pollMs: 20 } });
+  const library = await openLibrary(config, { logger: pino({ level: 'silent' }) });
+  const workers = library.startWorkers();
+  try {
+    const { id: projectId } = await library.projects.create({ title: 'bench labels', inputType: 'VIDEO', jsonInterface: INTERFACE });
+    const seedStart = performance.now();
+    const assetId = await seedAsset(library, projectId, frames);
+    const seedS = (performance.now() - seedStart) / 1000;
+
+    const keyFrames = Math.ceil(frames / KEY_EVERY);
+    // The jsonResponse is built inside the step (the caller holds it while writing) and let go after it.
+    const write = await sampled(() => library.labels.append(projectId, { assetIdArray: [assetId], jsonResponseArray: [keyFramesResponse(frames, tracks)] }));
+    const labelId = write.value.labels[0]!.id;
+
+    const read = await sampled(async () => {
+      let bytes = 0;
+      // Counted as it streams; the text is never held whole.
+      for await (const chunk of await library.labels.jsonResponseText(await library.labels.get(labelId))) bytes += Buffer.byteLength(chunk);
+      return bytes;
+    });
+
+    const exports: SizeRun['exports'] = {};
+    for (const fmt of EXPORT_FORMATS) {
+      const done = await sampled(async () => {
+        const { id } = await library.labelExports.start(projectId, { fmt });
+        for (;;) {
+          const record = await library.labelExports.get(id);
+          if (record.status === 'DONE') return record;
+          if (record.status === 'FAILED') throw new Error(`export ${fmt} failed: ${record.errorMessage ?? 'unknown error'}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+      // The baseline: the finished zip read out of the library and written to a file.
+      const copyStart = performance.now();
+      const file = await library.labelExports.file(done.value.id);
+      const copy = join(dir.path, `copy-${fmt}.zip`);
+      await pipeline(file.body, createWriteStream(copy));
+      const copyS = (performance.now() - copyStart) / 1000;
+      await rm(copy);
+      exports[fmt] = { seconds: done.seconds, startRssMiB: done.startRssMiB, peakRssMiB: done.peakRssMiB, zipBytes: file.size, copyS };
+    }
+    return { frames, tracks, keyFrames, seedS, write, read: { seconds: read.seconds, startRssMiB: read.startRssMiB, peakRssMiB: read.peakRssMiB, bytes: read.value }, exports };
+  } finally {
+    await workers.close();
+    await library.close();
+    await dir.remove();
+  }
+}
+
+/** Runs `work` after a full collection, sampling the resident set every 20 ms while it runs. */
+async function sampled<T>(work: () => Promise<T>): Promise<Step & { value: T }> {
+  forceGc();
+  const start = process.memoryUsage.rss();
+  let peak = start;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const started = performance.now();
+  try {
+    const value = await work();
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, seconds, startRssMiB: start / 2 ** 20, peakRssMiB: peak / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A READY video asset of `frames` frames of 1920 × 1080 at 25 fps, written through the repository without any media. */
+async function seedAsset(library: Library, projectId: string, frames: number): Promise<string> {
+  const repository = new LabelAssetRepository(library.database.db, library.database.dialect);
+  const id = randomBytes(16).toString('hex');
+  const now = Date.now();
+  const fileId = randomBytes(32).toString('hex');
+  const asset: AssetRecord = {
+    id, projectId, externalId: 'clip', content: `camtrove:file/${fileId}`, jsonContent: null, sourceKind: 'file', fileId, eventId: null,
+    rangeStart: null, rangeEnd: null, jsonMetadata: {}, processingParameters: null, status: 'TODO', processingState: 'PENDING',
+    errorCode: null, errorMessage: null, batchId: 'bench', width: null, height: null, rotation: null, frameCount: null, fps: null, codec: null,
+    startTime: null, duration: null, createdAtMicros: now * 1000, updatedAt: now, preannotation: null,
+  };
+  await repository.insertMany([{ asset, frameFileIds: [] }]);
+  const table = Array.from({ length: frames }, (_, index): AssetFrameRecord => ({ index, pts: index / FPS, sourceIndex: index, keyPts: Math.floor(index / 250) * 250 / FPS, width: 1920, height: 1080, fileId: null }));
+  const { ready } = await repository.markReady(id, { width: 1920, height: 1080, rotation: 0, frameCount: frames, fps: FPS, codec: 'h264', startTime: 0, duration: frames / FPS }, table, now);
+  if (!ready) throw new Error('the bench asset did not become READY');
+  return id;
+}
+
+/**
+ * A key-frames-only Kili jsonResponse: `tracks` rectangles, each keyed every 30 frames, drifting
+ * along slow sine curves so each box moves smoothly and stays inside the frame.
+ */
+function keyFramesResponse(frames: number, tracks: number): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  for (let frame = 0; frame < frames; frame += KEY_EVERY) {
+    const annotations = [];
+    for (let k = 0; k < tracks; k += 1) {
+      const x = round(0.05 + 0.7 * (0.5 + 0.5 * Math.sin(frame / 2000 + k)));
+      const y = round(0.05 + 0.6 * (0.5 + 0.5 * Math.cos(frame / 3000 + k * 1.3)));
+      const [w, h] = [0.1, 0.15];
+      annotations.push({
+        mid: `track-${k}`, type: 'rectangle', categories: [{ name: k % 2 === 0 ? 'CAR' : 'PERSON' }], isKeyFrame: true,
+        // Bottom-left, top-left, top-right, bottom-right; y grows downwards.
+        boundingPoly: [{ normalizedVertices: [{ x, y: round(y + h) }, { x, y }, { x: round(x + w), y }, { x: round(x + w), y: round(y + h) }] }],
+      });
+    }
+    json[String(frame)] = { [JOB]: { annotations } };
+  }
+  return json;
+}
+
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [frames, tracks] = process.argv.slice(2).map(Number);
+  console.log(JSON.stringify(await measureSize(frames!, tracks!)));
+}
