@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../adapters/clock.js';
 import type { AssetRecord, LabelAssetRepository } from '../../adapters/db/label-asset.repository.js';
 import type { ExportRecord, LabelExportRepository } from '../../adapters/db/label-export.repository.js';
-import type { LabelRepository } from '../../adapters/db/label.repository.js';
+import type { LabelRepository, StoredTrack } from '../../adapters/db/label.repository.js';
 import { writeEntriesToZip } from '../../adapters/labeling/export-sink.js';
 import type { JobQueue, QueueWorker, RunningJob } from '../../adapters/queue/job-queue.js';
 import { CamtroveError } from '../../domain/errors.js';
@@ -286,7 +286,8 @@ export class LabelExportService {
       assetLevel: label?.assetLevel ?? null,
       tracks,
       ...(label ? { labelType: label.labelType } : {}),
-      keys: (track) => this.deps.labels.keys(label!.id, tracks[tracks.indexOf(track as (typeof tracks)[number])]!.ordinal),
+      // Exporters hand back the tracks given here, which are the stored ones with their ordinals.
+      keys: (track) => this.deps.labels.keys(label!.id, (track as StoredTrack).ordinal),
       async *frames(): AsyncGenerator<ExportFrame> {
         for (let skip = 0; ; skip += FRAME_PAGE) {
           const rows = await assets.frames(asset.id, { first: FRAME_PAGE, skip });
