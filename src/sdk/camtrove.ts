@@ -1,6 +1,7 @@
 import { Connection, type Fetch, type QueryValues } from './connection.js';
 import { assetLabel, checkAppendInput, checkMetadata, entryKind, type AppendInput, type ContentEntry } from './content.js';
 import { BatchImportError, CamtroveApiError, MissingArgumentError } from './errors.js';
+import { saveTo } from './download.js';
 import { localFileSize, uploadLocal, type OnProgress } from './upload.js';
 import type { AppendAnswer, AppendLabelsResult, AppendResult, Asset, AssetField, BatchStatus, DeletedAssets, DeletedProject, ExportFormat, InputType, JsonInterface, JsonResponse, Label, LabelExport, LabelField, LabelType, Project } from './types.js';
 
@@ -360,13 +361,6 @@ async function checkLocalFiles(input: AppendInput): Promise<void> {
   for (const [entry, i] of entries) {
     if (typeof entry === 'string' && entryKind(entry) === 'local') await localFileSize(entry, assetLabel(input, i));
   }
-}
-
-/** Streams a download to a file (Node only: node:fs is loaded when a filename is given). */
-async function saveTo(filename: string, response: Response): Promise<void> {
-  const [{ createWriteStream }, { Readable }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream'), import('node:stream/promises')]);
-  if (!response.body) throw new CamtroveApiError('CAMTROVE_ERR_INTERNAL', 500, 'the export download had no body');
-  await pipeline(Readable.fromWeb(response.body), createWriteStream(filename));
 }
 
 function projectPath(projectId: string): string {

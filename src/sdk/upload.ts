@@ -2,6 +2,7 @@ import type * as NodeFs from 'node:fs';
 import type { Connection } from './connection.js';
 import { entryName, type ContentEntry } from './content.js';
 import { ImportValidationError } from './errors.js';
+import { loadNodeFs } from './node-fs.js';
 
 /** Bytes sent so far of one local file, and its size. */
 export interface UploadProgress {
@@ -33,9 +34,9 @@ function blobForm(blob: Blob & { name?: string }, onProgress?: OnProgress): { da
 
 /** node:fs, loaded only when a local path is given (a browser has none). */
 async function nodeFs(path: string, label: string): Promise<typeof NodeFs> {
-  return import('node:fs').catch(() => {
-    throw new ImportValidationError('CAMTROVE_ERR_INVALID_ASSETS', 400, `${label}: "${path}" looks like a local path, which only Node can read; in a browser, give a File or Blob`);
-  });
+  const fs = await loadNodeFs();
+  if (fs) return fs;
+  throw new ImportValidationError('CAMTROVE_ERR_INVALID_ASSETS', 400, `${label}: "${path}" looks like a local path, which only Node can read; in a browser, give a File or Blob`);
 }
 
 /** The size of a local file; an ImportValidationError naming it when it is missing or not a file. */

@@ -155,7 +155,7 @@ describe(`the SDK's errors and authentication (${dialectName})`, () => {
 describe('the SDK as a package', () => {
   it("is exported as camtrove/sdk, with its types, and published", async () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('camtrove/sdk'); console.log(Object.keys(m).sort().join(','))"], { cwd: root });
-    assert.equal(stdout.trim(), 'AuthError,BatchImportError,Camtrove,CamtroveApiError,CamtroveConnectionError,ImportValidationError,MimeTypeError,MissingArgumentError,NotFoundError,VIDEO_EXTENSIONS');
+    assert.equal(stdout.trim(), 'AuthError,BatchImportError,Camtrove,CamtroveApiError,CamtroveConnectionError,ImportValidationError,LabelValidationError,MimeTypeError,MissingArgumentError,NotFoundError,VIDEO_EXTENSIONS');
     const packed = JSON.parse((await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, maxBuffer: 64 << 20 })).stdout) as { files: { path: string }[] }[];
     const files = new Set(packed[0]!.files.map((f) => f.path));
     for (const path of ['dist/sdk/index.js', 'dist/sdk/index.d.ts', 'dist/sdk/camtrove.d.ts', 'dist/sdk/types.d.ts', 'bin/camtrove.js']) assert.ok(files.has(path), `${path} is not in the package`);
