@@ -33,10 +33,15 @@ const DATABASE_FREE = [
   // Label exports read generated assets and write zips: no database.
   join('test', 'labeling', 'export-sink.test.ts'),
   join('test', 'labeling', 'export-memory.test.ts'),
+  // These use a database, but only through routes labels.api.test.ts runs on both: the exporters and
+  // export jobs, the SDK's label methods, and the predictions of a real clip run once.
+  join('test', 'labeling', 'label-exports.api.test.ts'),
+  join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
+  join('test', 'sdk', 'sdk-labels.test.ts'),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
-const LONGEST = ['motion-goals.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
+const LONGEST = ['motion-goals.test.ts', 'remote-cli.e2e.test.ts', 'labeling-cli.e2e.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'labeling-cli-server.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
 
 function rank(file) {
   const at = LONGEST.findIndex((name) => file.endsWith(`${sep}${name}`));

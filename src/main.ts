@@ -183,7 +183,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   });
   const labels = new LabelService({ projects, assets, labels: labelRepository, clock });
   const labelExports = new LabelExportService({ projects, assets: assetRepository, labels: labelRepository, exports: new LabelExportRepository(database.db), files, media: assetMedia, queue, clock, logger, maxAttempts: config.maxAttempts });
-  const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, events, labels: labelRepository, clock, logger });
+  const assetPreparer = new AssetPreparer({ assets: assetRepository, files, media: assetMedia, frames: assetFrames, events, clock, logger });
   const workers: QueueWorker[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   /** Queueing the assets left PENDING, started with the workers: finished before the database closes. */

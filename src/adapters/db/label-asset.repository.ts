@@ -3,7 +3,7 @@ import type { MetadataCondition } from '../../domain/labeling/asset-metadata.js'
 import { metadataIndexRows } from '../../domain/labeling/asset-metadata.js';
 import { idsWithPrefix } from './pagination.js';
 import { inTransaction, type DialectName } from './database.js';
-import { deleteLabelsOfAssets } from './label.repository.js';
+import { deleteLabelsOfAssets, insertLabels, type NewLabel } from './label.repository.js';
 import type { PredictionTarget } from '../../domain/labeling/motion-predictions.js';
 import { containsText } from './dialect-sql.js';
 import type { Database, LabelAssetFramesTable, LabelAssetsTable } from './schema.js';
@@ -226,7 +226,11 @@ export class LabelAssetRepository {
    * in one transaction, only while the asset is still PENDING (a deletion or a newer change since wins).
    * Returns the files of the frame table it replaced that were cut from the video.
    */
-  async markReady(id: string, measured: AssetMeasurements, frames: readonly AssetFrameRecord[], now: number): Promise<{ ready: boolean; replacedCutFileIds: string[] }> {
+  /**
+   * Writes the frame table and the measurements, if the asset is still PENDING, with `labels` (its
+   * first predictions) in the same transaction: the asset is READY with them or not at all.
+   */
+  async markReady(id: string, measured: AssetMeasurements, frames: readonly AssetFrameRecord[], now: number, labels: readonly NewLabel[] = []): Promise<{ ready: boolean; replacedCutFileIds: string[] }> {
     return inTransaction(this.db, async (trx) => {
       const asset = await trx.selectFrom('label_assets').select(['processing_state', 'source_kind']).where('id', '=', id).executeTakeFirst();
       if (!asset || asset.processing_state !== 'PENDING') return { ready: false, replacedCutFileIds: [] };
@@ -251,6 +255,7 @@ export class LabelAssetRepository {
         })
         .where('id', '=', id)
         .execute();
+      await insertLabels(trx, labels);
       const kept = new Set(frames.map((f) => f.fileId));
       return { ready: true, replacedCutFileIds: replaced.map((r) => r.file_id).filter((f): f is string => f !== null && !kept.has(f)) };
     });

@@ -37,6 +37,13 @@ export interface Replaces {
   modelName: string | null;
 }
 
+/** A label to store: its record, its tracks, and which earlier labels it replaces. */
+export interface NewLabel {
+  record: LabelRecord;
+  content: LabelContent;
+  replaces: Replaces | null;
+}
+
 /** Rows per INSERT: five columns each stays far under both databases' parameter limits. */
 const KEY_BATCH = 1_000;
 const ID_BATCH = 500;
@@ -49,44 +56,8 @@ export class LabelRepository {
    * Stores labels in one transaction, after deleting the labels each replaces (`overwrite`), so a
    * failure leaves the earlier ones in place. Returns how many earlier labels were replaced.
    */
-  async insert(labels: readonly { record: LabelRecord; content: LabelContent; replaces: Replaces | null }[]): Promise<number> {
-    return inTransaction(this.db, async (trx) => {
-      let replaced = 0;
-      for (const { replaces } of labels) {
-        if (!replaces) continue;
-        let query = trx.selectFrom('labels').select('id').where('asset_id', '=', replaces.assetId).where('label_type', '=', replaces.labelType);
-        query = replaces.modelName === null ? query.where('model_name', 'is', null) : query.where('model_name', '=', replaces.modelName);
-        const ids = (await query.execute()).map((r) => r.id);
-        replaced += await deleteLabels(trx, ids);
-      }
-      for (const { record, content } of labels) {
-        await trx.insertInto('labels').values(labelRow(record)).execute();
-        const tracks = content.tracks.map((t, ordinal) => ({
-          label_id: record.id,
-          ordinal,
-          job: t.job,
-          mid: t.mid,
-          kind: t.kind,
-          tool: t.tool,
-          categories: JSON.stringify([...new Set(t.keys.flatMap((k) => (k.value.categories ?? []).map((c) => c.name)))]),
-          first_frame: t.keys[0]!.frame,
-          last_frame: t.keys.at(-1)!.frame,
-        }));
-        for (let i = 0; i < tracks.length; i += KEY_BATCH) await trx.insertInto('label_tracks').values(tracks.slice(i, i + KEY_BATCH)).execute();
-        let batch: Selectable<Database['label_keys']>[] = [];
-        for (const [ordinal, track] of content.tracks.entries()) {
-          for (const key of track.keys) {
-            batch.push({ label_id: record.id, track: ordinal, frame: key.frame, outside: key.outside ? 1 : 0, value: JSON.stringify(key.value) });
-            if (batch.length === KEY_BATCH) {
-              await trx.insertInto('label_keys').values(batch).execute();
-              batch = [];
-            }
-          }
-        }
-        if (batch.length > 0) await trx.insertInto('label_keys').values(batch).execute();
-      }
-      return replaced;
-    });
+  async insert(labels: readonly NewLabel[]): Promise<number> {
+    return inTransaction(this.db, (trx) => insertLabels(trx, labels));
   }
 
   async get(id: string): Promise<LabelRecord | null> {
@@ -203,6 +174,48 @@ export class LabelRepository {
     if (ids.length === 0) return 0;
     return inTransaction(this.db, (trx) => deleteLabels(trx, ids));
   }
+}
+
+/**
+ * Stores labels inside the caller's transaction, after deleting the labels each replaces
+ * (`overwrite`). Returns how many earlier labels were replaced.
+ */
+export async function insertLabels(trx: Kysely<Database>, labels: readonly NewLabel[]): Promise<number> {
+  let replaced = 0;
+  for (const { replaces } of labels) {
+    if (!replaces) continue;
+    let query = trx.selectFrom('labels').select('id').where('asset_id', '=', replaces.assetId).where('label_type', '=', replaces.labelType);
+    query = replaces.modelName === null ? query.where('model_name', 'is', null) : query.where('model_name', '=', replaces.modelName);
+    const ids = (await query.execute()).map((r) => r.id);
+    replaced += await deleteLabels(trx, ids);
+  }
+  for (const { record, content } of labels) {
+    await trx.insertInto('labels').values(labelRow(record)).execute();
+    const tracks = content.tracks.map((t, ordinal) => ({
+      label_id: record.id,
+      ordinal,
+      job: t.job,
+      mid: t.mid,
+      kind: t.kind,
+      tool: t.tool,
+      categories: JSON.stringify([...new Set(t.keys.flatMap((k) => (k.value.categories ?? []).map((c) => c.name)))]),
+      first_frame: t.keys[0]!.frame,
+      last_frame: t.keys.at(-1)!.frame,
+    }));
+    for (let i = 0; i < tracks.length; i += KEY_BATCH) await trx.insertInto('label_tracks').values(tracks.slice(i, i + KEY_BATCH)).execute();
+    let batch: Selectable<Database['label_keys']>[] = [];
+    for (const [ordinal, track] of content.tracks.entries()) {
+      for (const key of track.keys) {
+        batch.push({ label_id: record.id, track: ordinal, frame: key.frame, outside: key.outside ? 1 : 0, value: JSON.stringify(key.value) });
+        if (batch.length === KEY_BATCH) {
+          await trx.insertInto('label_keys').values(batch).execute();
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) await trx.insertInto('label_keys').values(batch).execute();
+  }
+  return replaced;
 }
 
 /** Deletes labels with their tracks and keys, inside the caller's transaction. */

@@ -8,7 +8,7 @@ import type { JobQueue, QueueWorker, RunningJob } from '../../adapters/queue/job
 import { CamtroveError, isCamtroveError } from '../../domain/errors.js';
 import { effectiveSampling, sampleFrames } from '../../domain/labeling/frame-sampling.js';
 import { taggedName } from '../../domain/process-owner.js';
-import type { LabelRepository } from '../../adapters/db/label.repository.js';
+import type { NewLabel } from '../../adapters/db/label.repository.js';
 import { newAnalysisId } from '../../domain/ids.js';
 import { MOTION_MODEL, motionPrediction, type MovingObject } from '../../domain/labeling/motion-predictions.js';
 import type { EventView } from '../event.service.js';
@@ -30,7 +30,6 @@ export interface AssetPreparerDeps {
   frames: Pick<AssetFrames, 'forget'>;
   /** The events assets are made from (their moving objects become predictions). */
   events: { get(id: string): Promise<EventView> };
-  labels: Pick<LabelRepository, 'insert'>;
   clock: Clock;
   logger: Logger;
 }
@@ -79,29 +78,31 @@ export class AssetPreparer {
     if (!asset || asset.processingState !== 'PENDING') return;
     const { measured, frames, storedFileIds, origin } = asset.sourceKind === 'frames' ? await this.imageList(asset, signal) : await this.video(asset, workDir, signal);
     signal.throwIfAborted();
-    const { ready, replacedCutFileIds } = await this.deps.assets.markReady(asset.id, measured, frames, this.deps.clock.now());
+    const predictions = asset.preannotation && asset.eventId && origin !== null ? await this.motionPrediction(asset, frames, origin) : [];
+    const { ready, replacedCutFileIds } = await this.deps.assets.markReady(asset.id, measured, frames, this.deps.clock.now(), predictions);
     // Deleted or changed meanwhile: the images cut for it belong to nobody.
     await this.deps.files.dropUnused(ready ? replacedCutFileIds : storedFileIds);
     this.deps.frames.forget(asset.id);
-    if (ready && asset.preannotation && asset.eventId && origin !== null) await this.predictMotion(asset, frames, origin);
   }
 
   /**
-   * The event's moving objects as a PREDICTION label (camtrove-motion), replacing the one made by an
-   * earlier preparation. The asset is ready either way: a failure here is logged, not fatal.
+   * The event's moving objects as a PREDICTION label (camtrove-motion), replacing the one an earlier
+   * preparation made; stored with the frame table, so the asset is READY with it. Without it when
+   * the event cannot be read: the asset is usable either way, and the warning says why.
    */
-  private async predictMotion(asset: AssetRecord, frames: readonly AssetFrameRecord[], origin: number): Promise<void> {
+  private async motionPrediction(asset: AssetRecord, frames: readonly AssetFrameRecord[], origin: number): Promise<NewLabel[]> {
     try {
       const event = await this.deps.events.get(asset.eventId!);
       const content = motionPrediction(movingObjects(event), frames.map((f) => f.pts ?? 0), origin, asset.preannotation!, `motion-${event.id.slice(0, 8)}`);
       const keyCount = content.tracks.reduce((n, t) => n + t.keys.length, 0);
-      await this.deps.labels.insert([{
+      return [{
         record: { id: newAnalysisId(), projectId: asset.projectId, assetId: asset.id, labelType: 'PREDICTION', authorId: null, modelName: MOTION_MODEL, secondsToLabel: null, assetLevel: null, trackCount: content.tracks.length, keyCount, createdAtMicros: this.deps.clock.nowMicros() },
         content,
         replaces: { assetId: asset.id, labelType: 'PREDICTION', modelName: MOTION_MODEL },
-      }]);
+      }];
     } catch (error) {
       this.deps.logger.warn({ assetId: asset.id, eventId: asset.eventId, err: error }, 'the motion predictions of an asset could not be made');
+      return [];
     }
   }
 
