@@ -253,9 +253,10 @@ export class LabelService {
     const assets = await this.deps.assets.select(projectId, { assetIds });
     const externalIds = new Map(assets.map((a) => [a.id, a.externalId]));
     // The latest DEFAULT or REVIEW label of each author on each asset.
-    const reviewed = await this.deps.labels.list({ projectId, assetIds, labelTypeIn: ['DEFAULT', 'REVIEW'] }, { first: 1_000_000, skip: 0 });
     const latest = new Map<string, string>();
-    for (const r of reviewed) latest.set(`${r.assetId}\u0000${r.authorId ?? ''}`, r.id);
+    for (const labels of (await this.deps.labels.ofAssets(assetIds)).values()) {
+      for (const r of labels) if (r.labelType === 'DEFAULT' || r.labelType === 'REVIEW') latest.set(`${r.assetId}\u0000${r.authorId ?? ''}`, r.id);
+    }
     return records.map((r) => ({
       ...r,
       externalId: externalIds.get(r.assetId) ?? '',
