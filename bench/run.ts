@@ -10,7 +10,7 @@ import { hashingBenchmark } from './hashing.bench.js';
 import { importBenchmark } from './import.bench.js';
 import { labelingBenchmark } from './labeling.bench.js';
 import { labelsBenchmark } from './labels.bench.js';
-import { labelExportsBenchmark } from './labels-export.bench.js';
+import { labelExportsBenchmark } from './label-exports.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
