@@ -32,11 +32,14 @@ import { assetRoutes } from './routes/asset.routes.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 
 export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets' | 'labels' | 'labelExports'> & {
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
+  /** Compile every route's schemas while building (a test proves they all compile); else on first use. */
+  compileSchemasUpFront?: boolean;
 };
 
 /** Builds the HTTP API without listening, so tests can inject requests or listen on any port. */
@@ -61,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    ...(deps.compileSchemasUpFront ? {} : { schemaController: { compilersFactory: lazySchemaCompilers() } }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);

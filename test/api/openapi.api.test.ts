@@ -61,6 +61,15 @@ describe('the OpenAPI document', () => {
     assert.match(await page.text(), /swagger/i);
   });
 
+  it('compiles every route\'s request and response schemas (served apps compile each on its first use)', async () => {
+    const eager = await buildApp({ ...library, logger: false, compileSchemasUpFront: true });
+    try {
+      await eager.ready();
+    } finally {
+      await eager.close();
+    }
+  });
+
   it('lists every route Fastify registered, and no other', () => {
     assert.ok(registered.length > 50, `routes seen: ${registered.length}`);
     assert.deepEqual(operations().map((o) => o.key).sort(), [...new Set(registered)].sort());
