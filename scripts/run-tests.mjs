@@ -33,11 +33,18 @@ const DATABASE_FREE = [
   // Label exports read generated assets and write zips: no database.
   join('test', 'labeling', 'export-sink.test.ts'),
   join('test', 'labeling', 'export-memory.test.ts'),
-  // These use a database, but only through routes labels.api.test.ts runs on both: the exporters and
-  // export jobs, the SDK's label methods, and the predictions of a real clip run once.
+  // The OpenAPI document and the clients made from it are the same on either database.
+  ...['openapi.api.test.ts', 'openapi-client.api.test.ts', 'aliases.api.test.ts'].map((name) => join('test', 'api', name)),
+  ...['sdk-openapi.test.ts', 'sdk-client.test.ts'].map((name) => join('test', 'sdk', name)),
+  // These use a database, but only through routes and services that test/api, test/labeling,
+  // test/sdk and test/db run on both: the label exporters and export jobs, the SDK's label methods,
+  // the predictions of a real clip; and the CLI's processes, whose subject is what a command prints
+  // and refuses (the files, events, cameras and labeling commands, locally and with --server), how
+  // it treats the network policy, and what a killed process leaves behind.
   join('test', 'labeling', 'label-exports.api.test.ts'),
   join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
   join('test', 'sdk', 'sdk-labels.test.ts'),
+  ...['cli', 'remote-cli', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.

@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const runner = join(root, 'scripts', 'run-tests.mjs');
-// A reason test/allowed-skips.json allows, for test/e2e/cli.e2e.test.ts among others.
-const allowedReason = 'no database involved: runs in the SQLite pass';
+// A reason test/allowed-skips.json allows, for test/e2e/startup-errors.e2e.test.ts.
+const allowedReason = 'PostgreSQL only: runs in the PostgreSQL pass';
 
 /** scripts/run-tests.mjs on a project of fixture test files: what it prints and how it exits. */
 describe('the test runner says what ran', () => {
@@ -25,7 +25,7 @@ describe('the test runner says what ran', () => {
       'some-skip.test.ts': `it('adds', () => {});\nit('reads a clip', (t) => { t.skip('clip.avi # not here'); });`,
       'all-skip.test.ts': `describe('on PostgreSQL', { skip: '${allowedReason}' }, () => { it('x', () => {}); });`,
       'empty.test.ts': `export {};`,
-      'e2e/cli.e2e.test.ts': `it('runs', () => {});\nit('--help', { skip: '${allowedReason}' }, () => {});`,
+      'e2e/startup-errors.e2e.test.ts': `it('runs', () => {});\nit('a refused user', { skip: '${allowedReason}' }, () => {});`,
     };
     await mkdir(join(dir, 'test', 'e2e'));
     for (const [name, body] of Object.entries(fixtures)) await writeFile(join(dir, 'test', name), `import { describe, it } from 'node:test';\n${body}\n`);
@@ -77,8 +77,8 @@ describe('the test runner says what ran', () => {
   });
 
   it('with CI=true, passes a skip that test/allowed-skips.json allows for that file', async () => {
-    const result = await runTests(['cli.e2e'], { CI: 'true' });
+    const result = await runTests(['startup-errors'], { CI: 'true' });
     assert.equal(result.code, 0, result.out);
-    assert.match(result.out, new RegExp(`test/e2e/cli\\.e2e\\.test\\.ts \\(sqlite\\): --help: ${allowedReason}$`, 'm'));
+    assert.match(result.out, new RegExp(`test/e2e/startup-errors\\.e2e\\.test\\.ts \\(sqlite\\): a refused user: ${allowedReason}$`, 'm'));
   });
 });

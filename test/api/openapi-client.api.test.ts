@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApp } from '../../src/http/app.js';
-import { dialectName, openTestLibrary } from '../helpers/test-library.js';
+import { openTestLibrary } from '../helpers/test-library.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -60,7 +60,7 @@ export async function mistakes(): Promise<unknown[]> {
 }
 `;
 
-describe('a typed client generated from the OpenAPI document', { skip: dialectName === 'postgres' ? 'no database involved: runs in the SQLite pass' : false }, () => {
+describe('a typed client generated from the OpenAPI document', () => {
   let library: Awaited<ReturnType<typeof openTestLibrary>>;
   let dir: string;
 

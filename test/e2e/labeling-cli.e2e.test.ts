@@ -43,9 +43,7 @@ const INTERFACE = {
  * serves it to itself and prepares what it adds. Real clips and images made by ffmpeg; every bad
  * input is one line naming what is wrong. (Events, --server and tokens: labeling-cli-server.e2e.test.ts.)
  */
-// The commands are SDK calls to the REST routes, which the PostgreSQL pass runs in test/labeling,
-// test/sdk and labeling-cli-server.e2e.test.ts; repeating these two minutes of processes there adds nothing.
-describe(`camtrove projects and assets (${dialectName})`, { skip: dialectName === 'postgres' ? 'the same REST calls as test/labeling and test/sdk: runs in the SQLite pass' : false }, () => {
+describe(`camtrove projects and assets (${dialectName})`, () => {
   let env: TestEnv;
   const processes = new Processes();
   let clip: string;
