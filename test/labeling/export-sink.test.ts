@@ -9,7 +9,7 @@ import { writeEntriesToFolder, writeEntriesToZip } from '../../src/adapters/labe
 import { cvatVideoExport } from '../../src/domain/labeling/exports/cvat-video.js';
 import type { ExportEntry } from '../../src/domain/labeling/export-source.js';
 import { generatedAsset, iterate, options } from '../helpers/export-assets.js';
-import { readZip } from '../helpers/zip.js';
+import { readZip, readZipBytes, zipEntryMethods } from '../helpers/zip.js';
 
 async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
   yield* parts;
@@ -58,6 +58,26 @@ describe('export sinks', async () => {
     assert.ok(expected.length > 1_000_000, 'several chunks of 64 KiB');
     assert.deepEqual([...(await readZip(path))], [['annotations.xml', expected]]);
     assert.equal(summary.bytes, Buffer.byteLength(expected));
+  });
+
+  it('stores small files and images as they are, and deflates larger text', async () => {
+    const text = 'frame,id,x,y\n'.repeat(10_000);
+    const image = Buffer.alloc(100_000, 7);
+    const path = join(dir, 'methods.zip');
+    await writeEntriesToZip(
+      iterate([
+        { path: 'labels/small.txt', content: chunks('0 0.5 0.5 0.1 0.1\n') },
+        { path: 'gt/gt.txt', content: chunks(...Array.from({ length: 10 }, () => text.slice(0, text.length / 10))) },
+        { path: 'images/frame_000001.jpg', content: chunks(image.subarray(0, 50_000), image.subarray(50_000)) },
+      ]),
+      createWriteStream(path),
+    );
+    const methods = await zipEntryMethods(path);
+    assert.deepEqual([...methods].map(([name, { method }]) => [name, method]), [['labels/small.txt', 0], ['gt/gt.txt', 8], ['images/frame_000001.jpg', 0]]);
+    assert.ok(methods.get('gt/gt.txt')!.compressedSize < text.length / 10, 'the text shrinks');
+    const files = await readZipBytes(path);
+    assert.equal(files.get('gt/gt.txt')!.toString(), text);
+    assert.deepEqual(files.get('images/frame_000001.jpg'), image);
   });
 
   it('fails, and ends the output, when an entry cannot be produced', async () => {
