@@ -45,5 +45,5 @@ export function lazySchemaCompilers(): { buildValidator: BuildValidator; buildSe
     };
   };
 
-  return { buildValidator: buildValidator as unknown as BuildValidator, buildSerializer: buildSerializer as unknown as BuildSerializer };
+  return { buildValidator: buildValidator as unknown as BuildValidator, buildSerializer };
 }
