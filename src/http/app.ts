@@ -29,6 +29,7 @@ import { projectRoutes } from './routes/project.routes.js';
 import { labelRoutes } from './routes/label.routes.js';
 import { labelExportRoutes } from './routes/label-export.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
+import { libraryRoutes } from './routes/library.routes.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   app.get('/health', { schema: { summary: 'Liveness and the database in use', tags: ['service'], security: [] } }, () => ({ ok: true, database: deps.database.dialect }));
   await app.register(fileRoutes(deps.files, deps.config.maxUploadBytes));
+  await app.register(libraryRoutes(deps.files));
   await app.register(analysisRoutes(deps.analyses));
   await app.register(analysisTypeRoutes(deps.registry));
   await app.register(cameraRoutes(deps.cameras));
