@@ -38,6 +38,8 @@ const DATABASE_FREE = [
   join('test', 'labeling', 'label-exports.api.test.ts'),
   join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
   join('test', 'sdk', 'sdk-labels.test.ts'),
+  // The web app in a browser: its server's database is the default one, and the API tests cover both.
+  join('test', 'web') + sep,
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.

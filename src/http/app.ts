@@ -30,6 +30,7 @@ import { labelRoutes } from './routes/label.routes.js';
 import { labelExportRoutes } from './routes/label-export.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
+import { DEFAULT_WEB_ROOT, webAppRoutes } from './web-app.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
@@ -39,6 +40,8 @@ export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' |
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
+  /** The built web app served at / (default dist/web); null serves none. */
+  webRoot?: string | null;
   /** Compile every route's schemas while building (a test proves they all compile); else on first use. */
   compileSchemasUpFront?: boolean;
 };
@@ -122,5 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await aliases.register(cameraRoutes(deps.cameras, '/cameras'));
     await aliases.register(jobRoutes(deps.imports, '/jobs'));
   });
+  const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
+  if (webRoot !== null) await app.register(webAppRoutes(webRoot));
   return app;
 }
