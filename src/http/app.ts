@@ -30,7 +30,7 @@ import { labelRoutes } from './routes/label.routes.js';
 import { labelExportRoutes } from './routes/label-export.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
-import { DEFAULT_WEB_ROOT, webAppRoutes } from './web-app.js';
+import { DEFAULT_WEB_ROOT, webApp } from './web-app.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
@@ -76,7 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   app.addSchema(ErrorBody);
-  installErrorHandler(app);
+  const web = deps.webRoot === null ? null : webApp(deps.webRoot ?? DEFAULT_WEB_ROOT);
+  installErrorHandler(app, web?.fallback);
   await installSecurityHeaders(app);
   installRequestTargetLimit(app);
   installBodyParsers(app);
@@ -125,7 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await aliases.register(cameraRoutes(deps.cameras, '/cameras'));
     await aliases.register(jobRoutes(deps.imports, '/jobs'));
   });
-  const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
-  if (webRoot !== null) await app.register(webAppRoutes(webRoot));
+  if (web) await app.register(web.routes);
   return app;
 }

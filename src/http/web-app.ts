@@ -41,37 +41,43 @@ export function isPageRequest(method: string, path: string, accept: string | und
   return !last.includes('.');
 }
 
-/** The web app's own requests (its files and its pages), which carry no data and need no token. */
+/**
+ * The web app's own requests (its files and its pages), which carry no data and need no token. A
+ * page other than / reaches no route: it is a 404 that the not-found handler answers with the app.
+ */
 export function isWebAppRequest(request: FastifyRequest): boolean {
   const { webApp } = request.routeOptions.config;
   if (webApp === 'assets') return true;
-  return webApp === 'page' && isPageRequest(request.method, pathOf(request), request.headers.accept);
+  return (webApp === 'page' || request.is404) && isPageRequest(request.method, pathOf(request), request.headers.accept);
 }
 
-const webApp = { webApp: 'page' } as const;
+/** Answers a request the not-found handler met, when it is a page of the app; null otherwise. */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | null;
 
 /**
- * Serves the web app built into `root`: its hashed files under /assets/ (cached for a year, they
- * never change under one name) and index.html for every page path, so a bookmark or a reload of
- * /files opens the app (not cached: it names the current files). Any other unknown path answers the
- * API's JSON 404. Without a build, pages answer how to make one.
+ * The web app built into `root`: its hashed files under /assets/ (cached for a year, they never
+ * change under one name), and index.html at / and, through `fallback` (for the not-found handler:
+ * no wildcard route, which would take the router's 414 for over-long path segments), at every other
+ * page path, so a bookmark or a reload of /files opens the app (not cached: it names the current
+ * files). Any other unknown path answers the API's JSON 404. Without a build, pages answer how to
+ * make one.
  */
-export function webAppRoutes(root: string) {
-  return async (app: FastifyInstance): Promise<void> => {
-    const page = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!isPageRequest(request.method, pathOf(request), request.headers.accept)) return reply.callNotFound();
-      const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => null);
-      if (html === null) {
-        return reply
-          .status(503)
-          .header('cache-control', 'no-store')
-          .type('text/plain; charset=utf-8')
-          .send(`camtrove's web app is not built here (no ${join(root, 'index.html')}).\nBuild it with \`npm run build\` in the camtrove checkout (\`npm ci\` does it too), then reload this page.\nThe API answers under /api/, documented at /docs.\n`);
-      }
-      return reply.header('cache-control', 'no-cache').header('content-security-policy', WEB_CSP).type('text/html; charset=utf-8').send(html);
-    };
-    app.get('/', { schema: { hide: true }, config: webApp }, page);
-    app.get('/*', { schema: { hide: true }, config: webApp }, page);
+export function webApp(root: string): { routes: (app: FastifyInstance) => Promise<void>; fallback: PageFallback } {
+  const page = async (reply: FastifyReply) => {
+    const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => null);
+    if (html === null) {
+      return reply
+        .status(503)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(`camtrove's web app is not built here (no ${join(root, 'index.html')}).\nBuild it with \`npm run build\` in the camtrove checkout (\`npm ci\` does it too), then reload this page.\nThe API answers under /api/, documented at /docs.\n`);
+    }
+    return reply.status(200).header('cache-control', 'no-cache').header('content-security-policy', WEB_CSP).type('text/html; charset=utf-8').send(html);
+  };
+  const fallback: PageFallback = (request, reply) => (isPageRequest(request.method, pathOf(request), request.headers.accept) ? page(reply) : null);
+
+  const routes = async (app: FastifyInstance): Promise<void> => {
+    app.get('/', { schema: { hide: true }, config: { webApp: 'page' } }, (request, reply) => fallback(request, reply) ?? reply.callNotFound());
     app.addHook('onRoute', (route) => {
       if (route.url?.startsWith('/assets/')) route.config = { ...route.config, webApp: 'assets' };
     });
@@ -88,6 +94,7 @@ export function webAppRoutes(root: string) {
       schemaHide: true,
     });
   };
+  return { routes, fallback };
 }
 
 function pathOf(request: FastifyRequest): string {

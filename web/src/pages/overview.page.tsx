@@ -41,7 +41,7 @@ export function OverviewPage() {
             <dl className="figures">
               <div>
                 <dt>up</dt>
-                <dd className="ok">{count('up')}</dd>
+                <dd className={count('up') > 0 ? 'ok' : undefined}>{count('up')}</dd>
               </div>
               <div>
                 <dt>down</dt>
