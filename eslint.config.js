@@ -2,6 +2,7 @@
 // unawaited promise in a server or worker is a lost error.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'camtrove-data/**', 'bin/**', 'scripts/**', 'eslint.config.js'] },
@@ -23,4 +24,6 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The web app (web/tsconfig.json: DOM, JSX): the rules of hooks too.
+  { files: ['web/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
 );

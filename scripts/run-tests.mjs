@@ -45,10 +45,12 @@ const DATABASE_FREE = [
   join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
   join('test', 'sdk', 'sdk-labels.test.ts'),
   ...['cli', 'remote-cli', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
+  // The web app in a browser: its server's database is the default one, and the API tests cover both.
+  join('test', 'web') + sep,
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
-const LONGEST = ['motion-goals.test.ts', 'remote-cli.e2e.test.ts', 'labeling-cli.e2e.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'labeling-cli-server.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
+const LONGEST = ['motion-goals.test.ts', 'remote-cli.e2e.test.ts', 'labeling-cli.e2e.test.ts', 'web-app.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'labeling-cli-server.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
 
 function rank(file) {
   const at = LONGEST.findIndex((name) => file.endsWith(`${sep}${name}`));

@@ -56,3 +56,16 @@ export function describeUsage(usage: FileUsage): string {
   }
   return parts.join(', ');
 }
+
+/**
+ * What a deletion of a file with these users does: `alone` (nothing uses it), `cascade` (its users
+ * go too, when asked), or `refused` even with cascade, with what to do first: pending or running
+ * analyses would lose their input, and labeling assets hold people's work.
+ */
+export type Deletion = { kind: 'alone' } | { kind: 'cascade' } | { kind: 'refused'; remedy: string };
+
+export function deletionOf(usage: FileUsage): Deletion {
+  if (usage.activeAnalyses.count > 0) return { kind: 'refused', remedy: 'cancel the pending or running analyses (or wait for them to finish) before deleting it' };
+  if (usage.labelAssets.count > 0) return { kind: 'refused', remedy: 'remove those assets from their projects first (camtrove assets rm, DELETE /api/projects/{id}/assets)' };
+  return isUnused(usage) ? { kind: 'alone' } : { kind: 'cascade' };
+}

@@ -29,6 +29,8 @@ import { projectRoutes } from './routes/project.routes.js';
 import { labelRoutes } from './routes/label.routes.js';
 import { labelExportRoutes } from './routes/label-export.routes.js';
 import { assetRoutes } from './routes/asset.routes.js';
+import { libraryRoutes } from './routes/library.routes.js';
+import { DEFAULT_WEB_ROOT, webApp } from './web-app.js';
 import { markDeprecated } from './route-aliases.js';
 import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
@@ -38,6 +40,8 @@ export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' |
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
+  /** The built web app served at / (default dist/web); null serves none. */
+  webRoot?: string | null;
   /** Compile every route's schemas while building (a test proves they all compile); else on first use. */
   compileSchemasUpFront?: boolean;
 };
@@ -72,7 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   app.addSchema(ErrorBody);
-  installErrorHandler(app);
+  const web = deps.webRoot === null ? null : webApp(deps.webRoot ?? DEFAULT_WEB_ROOT);
+  installErrorHandler(app, web?.fallback);
   await installSecurityHeaders(app);
   installRequestTargetLimit(app);
   installBodyParsers(app);
@@ -102,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   app.get('/health', { schema: { summary: 'Liveness and the database in use', tags: ['service'], security: [] } }, () => ({ ok: true, database: deps.database.dialect }));
   await app.register(fileRoutes(deps.files, deps.config.maxUploadBytes));
+  await app.register(libraryRoutes(deps.files));
   await app.register(analysisRoutes(deps.analyses));
   await app.register(analysisTypeRoutes(deps.registry));
   await app.register(cameraRoutes(deps.cameras));
@@ -120,5 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await aliases.register(cameraRoutes(deps.cameras, '/cameras'));
     await aliases.register(jobRoutes(deps.imports, '/jobs'));
   });
+  if (web) await app.register(web.routes);
   return app;
 }

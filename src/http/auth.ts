@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { CamtroveError } from '../domain/errors.js';
 import { refusalWithoutToken } from '../domain/request-origin.js';
 import type { TokenService } from '../services/token.service.js';
+import { isWebAppRequest } from './web-app.js';
 
-/** Paths that carry no data (the API description), open even when tokens exist. */
+/** Paths that carry no data (the API description), open even when tokens exist; so are the web app's files and pages. */
 const PUBLIC_PATHS = [/^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/health$/];
 
 /**
@@ -13,7 +14,7 @@ const PUBLIC_PATHS = [/^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/health$/];
 export function installAuth(app: FastifyInstance, tokens: TokenService, options: { tokenRequired: boolean }): void {
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.some((p) => p.test(path))) return;
+    if (PUBLIC_PATHS.some((p) => p.test(path)) || isWebAppRequest(request)) return;
     const outcome = await tokens.authenticate(request.headers.authorization, options);
     if (!outcome.allowed) {
       void reply.header('www-authenticate', 'Bearer realm="camtrove"');

@@ -3,9 +3,13 @@ import { isUnfitValue } from '../adapters/db/database.js';
 import { CamtroveError, isCamtroveError, type ErrorCode } from '../domain/errors.js';
 import { asNoSpace, isNoSpace } from '../domain/no-space.js';
 import { BARE_ERROR_HEADERS } from './security-headers.js';
+import type { PageFallback } from './web-app.js';
 
-/** Maps Fastify and plugin errors onto our catalogue; anything unknown is a logged 500. */
-export function installErrorHandler(app: FastifyInstance): void {
+/**
+ * Maps Fastify and plugin errors onto our catalogue; anything unknown is a logged 500. Unknown paths
+ * answer the catalogue's 404, unless they are pages of the web app (`pages`).
+ */
+export function installErrorHandler(app: FastifyInstance, pages: PageFallback | null = null): void {
   app.setErrorHandler((thrown: FastifyError | CamtroveError, request, reply) => {
     // A full disk met anywhere (a database write too) is the catalogue's 507, not an internal error.
     const error = isCamtroveError(thrown) ? thrown : isNoSpace(thrown) ? (asNoSpace(thrown, 'nothing was written') as CamtroveError) : fromFastifyError(thrown, request);
@@ -16,6 +20,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const page = pages?.(request, reply);
+    if (page) return page;
     void reply.status(404).send({ error: { code: 'CAMTROVE_ERR_ROUTE_NOT_FOUND', message: `no endpoint ${request.method} ${request.url.split('?')[0]}; see /docs` } });
   });
 }

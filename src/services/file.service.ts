@@ -7,7 +7,7 @@ import type { FileRecord, FileRepository } from '../adapters/db/file.repository.
 import type { Page } from '../adapters/db/pagination.js';
 import type { SpaceReserve } from '../adapters/db/space-reserve.js';
 import { CamtroveError } from '../domain/errors.js';
-import { describeUsage, isUnused, type FileUsage } from '../domain/file-usage.js';
+import { deletionOf, describeUsage, type FileUsage } from '../domain/file-usage.js';
 import { notFoundError, resolveId } from '../domain/ids.js';
 import { safeFileName } from '../domain/file-name.js';
 import { asNoSpace, isNoSpace } from '../domain/no-space.js';
@@ -118,6 +118,17 @@ export class FileService {
     return this.files.list(options);
   }
 
+  /** The library's file count and bytes stored. */
+  totals(): Promise<{ count: number; bytes: number }> {
+    return this.files.totals();
+  }
+
+  /** What uses a file: what a deletion would refuse over, or take along with cascade. */
+  async usage(idOrPrefix: string): Promise<{ file: FileRecord; usage: FileUsage }> {
+    const file = await this.resolve(idOrPrefix);
+    return { file, usage: await this.files.usage(file.id) };
+  }
+
   read(file: FileRecord, range?: { start: number; end: number }): Readable {
     return this.blobs.read(file.id, range);
   }
@@ -150,15 +161,10 @@ export class FileService {
         const file = await files.get(id);
         if (!file) throw new CamtroveError('CAMTROVE_ERR_FILE_NOT_FOUND', `no file has id ${id} (it was deleted meanwhile)`);
         const usage = await files.usage(id);
-        if (usage.activeAnalyses.count > 0) {
-          throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; cancel the pending or running analyses (or wait for them to finish) before deleting it`);
-        }
-        // Labels are people's work: a file deletion never takes assets along.
-        if (usage.labelAssets.count > 0) {
-          throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; remove those assets from their projects first (camtrove assets rm, DELETE /api/projects/{id}/assets)`);
-        }
+        const deletion = deletionOf(usage);
+        if (deletion.kind === 'refused') throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; ${deletion.remedy}`);
         let cascaded: FileUsage | null = null;
-        if (!isUnused(usage)) {
+        if (deletion.kind === 'cascade') {
           if (!options.cascade) {
             throw new CamtroveError('CAMTROVE_ERR_FILE_IN_USE', `file ${id} is used by ${describeUsage(usage)}; delete them with it with ?cascade=true (camtrove files rm --cascade)`);
           }

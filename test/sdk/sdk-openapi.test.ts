@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { Camtrove } from '../../src/sdk/index.js';
 import { SDK_OPERATIONS } from '../../src/sdk/operations.js';
 import type { AnswerShape } from '../../src/sdk/types.js';
+import { WEB_OPERATIONS } from '../../web/src/api/operations.js';
 import { servedLibrary } from '../helpers/http.js';
 import { makeVideo } from '../helpers/media.js';
 import { dialectName } from '../helpers/test-library.js';
@@ -58,11 +59,11 @@ function recordingFetch(): { fetch: typeof fetch; calls: Set<string> } {
 describe(`the SDK and the OpenAPI document agree (${dialectName})`, () => {
   const served = servedLibrary();
 
-  it('every operation the SDK calls is documented, with every field the SDK reads', async () => {
+  it('every operation the SDK and the web app call is documented, with every field they read', async () => {
     const doc = (await (await fetch(`${served.server.url}/openapi.json`)).json()) as Document;
     const documented = new Map(Object.entries(doc.paths).map(([path, operations]) => [template(path), operations]));
     const problems: string[] = [];
-    for (const { method, path, answer } of SDK_OPERATIONS) {
+    for (const { method, path, answer } of [...SDK_OPERATIONS, ...WEB_OPERATIONS]) {
       const operation = documented.get(template(path))?.[method.toLowerCase()];
       if (!operation) {
         problems.push(`${method} ${path} is not in the OpenAPI document`);

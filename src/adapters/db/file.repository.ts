@@ -86,6 +86,12 @@ export class FileRepository {
     return toPage((await query.execute()).map(toRecord), options.limit);
   }
 
+  /** How many files the library holds and their bytes (each content is stored once, so this is the blob store's size). */
+  async totals(): Promise<{ count: number; bytes: number }> {
+    const row = await this.db.selectFrom('files').select((eb) => [eb.fn.countAll<string | number>().as('count'), eb.fn.sum<string | number | null>('size').as('bytes')]).executeTakeFirstOrThrow();
+    return { count: Number(row.count), bytes: Number(row.bytes ?? 0) };
+  }
+
   /** Everything that refers to the file (see domain/file-usage.ts). */
   usage(id: string): Promise<FileUsage> {
     return fileUsage(this.db, id);

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FileRecord } from '../../adapters/db/file.repository.js';
-import type { FileUsage } from '../../domain/file-usage.js';
+import { deletionOf, describeUsage, type FileUsage } from '../../domain/file-usage.js';
 import { parseRangeHeader } from '../../domain/byte-range.js';
 import { CamtroveError } from '../../domain/errors.js';
 import type { FileService } from '../../services/file.service.js';
@@ -13,8 +13,8 @@ export function fileBody(file: FileRecord) {
 }
 
 /** Where the file routes answer: `/api/files`, and the seed service's `/file` as an alias. */
-export const FILE_PATHS = { collection: '/api/files', item: '/api/files/:id' };
-export const SEED_FILE_PATHS = { collection: '/file', item: '/file/:id' };
+export const FILE_PATHS = { collection: '/api/files', item: '/api/files/:id', usage: '/api/files/:id/usage' as string | null };
+export const SEED_FILE_PATHS = { collection: '/file', item: '/file/:id', usage: null };
 
 /** The library's files: upload, list, download (with Range), delete. */
 export function fileRoutes(files: FileService, maxUploadBytes: number, paths = FILE_PATHS): FastifyPluginAsyncTypebox {
@@ -118,6 +118,35 @@ export function fileRoutes(files: FileService, maxUploadBytes: number, paths = F
       void reply.header('content-length', file.size);
       return reply.send(content);
     });
+
+    if (paths.usage !== null) {
+      app.get(paths.usage, {
+        schema: {
+          summary: 'What uses a file',
+          description:
+            'What a deletion of the file would meet, before deleting anything: `deletion` is `alone` (nothing uses it), `cascade` (DELETE needs `cascade=true` and takes `uses` along) ' +
+            'or `refused` (pending or running analyses, or labeling assets, use it: `remedy` says what to do first). `uses` counts each kind of user; `description` names them with a few ids.',
+          tags: ['files'],
+          params: IdParam,
+          response: {
+            200: Type.Object({
+              file_id: Type.String(),
+              name: Type.String(),
+              deletion: Type.Union([Type.Literal('alone'), Type.Literal('cascade'), Type.Literal('refused')]),
+              remedy: Type.Union([Type.String(), Type.Null()]),
+              description: Type.String({ description: 'The users with counts and a few ids ("3 events of its media (…), 1 media record (…)"); empty when nothing uses the file.' }),
+              uses: Type.Intersect([CascadedBody, Type.Object({ active_analyses: Type.Integer({ description: 'Pending or running analyses of the file.' }), label_assets: Type.Integer({ description: 'Labeling assets showing the file.' }) })]),
+            }),
+            ...errorResponses(400, 401, 404, 409),
+          },
+        },
+      }, async (request) => {
+        const { file, usage } = await files.usage(request.params.id);
+        const deletion = deletionOf(usage);
+        const uses = { ...cascadedBody(usage), active_analyses: usage.activeAnalyses.count, label_assets: usage.labelAssets.count };
+        return { file_id: file.id, name: file.name, deletion: deletion.kind, remedy: deletion.kind === 'refused' ? deletion.remedy : null, description: describeUsage(usage), uses };
+      });
+    }
 
     app.delete(paths.item, {
       schema: {

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route of the web app: its hashed files, or its pages. */
+    webApp?: 'assets' | 'page';
+  }
+}
+
+/** Where `npm run build` puts the web app: dist/web at the package's root (from src/http and dist/http alike). */
+export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
+
+/**
+ * What the web app's page may load: its own scripts and styles (Vite's build inlines none), the API
+ * it calls, and images and video from this server. No inline script or style, nothing from
+ * elsewhere; like the API, it may not be framed.
+ */
+export const WEB_CSP =
+  "default-src 'none'; base-uri 'none'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; img-src 'self'; " +
+  "manifest-src 'self'; media-src 'self'; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'";
+
+/**
+ * Paths that are never pages of the web app: the API, its documentation and the older API paths. An
+ * unknown path under them answers the API's JSON 404, whatever the client accepts.
+ */
+const NOT_PAGES = /^\/(api|docs|openapi\.json|health|file|analysis|cameras|jobs)(\/|$)/;
+
+/**
+ * A browser asking for a page of the web app (a bookmark, a reload of /files): GET or HEAD, wanting
+ * HTML, at a path outside the API that names no file (the app's files live under /assets/).
+ */
+export function isPageRequest(method: string, path: string, accept: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (!accept?.includes('text/html')) return false;
+  if (NOT_PAGES.test(path)) return false;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return !last.includes('.');
+}
+
+/**
+ * The web app's own requests (its files and its pages), which carry no data and need no token. A
+ * page other than / reaches no route: it is a 404 that the not-found handler answers with the app.
+ */
+export function isWebAppRequest(request: FastifyRequest): boolean {
+  const { webApp } = request.routeOptions.config;
+  if (webApp === 'assets') return true;
+  return (webApp === 'page' || request.is404) && isPageRequest(request.method, pathOf(request), request.headers.accept);
+}
+
+/** Answers a request the not-found handler met, when it is a page of the app; null otherwise. */
+export type PageFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | null;
+
+/**
+ * The web app built into `root`: its hashed files under /assets/ (cached for a year, they never
+ * change under one name), and index.html at / and, through `fallback` (for the not-found handler:
+ * no wildcard route, which would take the router's 414 for over-long path segments), at every other
+ * page path, so a bookmark or a reload of /files opens the app (not cached: it names the current
+ * files). Any other unknown path answers the API's JSON 404. Without a build, pages answer how to
+ * make one.
+ */
+export function webApp(root: string): { routes: (app: FastifyInstance) => Promise<void>; fallback: PageFallback } {
+  const page = async (reply: FastifyReply) => {
+    const html = await readFile(join(root, 'index.html'), 'utf8').catch(() => null);
+    if (html === null) {
+      return reply
+        .status(503)
+        .header('cache-control', 'no-store')
+        .type('text/plain; charset=utf-8')
+        .send(`camtrove's web app is not built here (no ${join(root, 'index.html')}).\nBuild it with \`npm run build\` in the camtrove checkout (\`npm ci\` does it too), then reload this page.\nThe API answers under /api/, documented at /docs.\n`);
+    }
+    return reply.status(200).header('cache-control', 'no-cache').header('content-security-policy', WEB_CSP).type('text/html; charset=utf-8').send(html);
+  };
+  const fallback: PageFallback = (request, reply) => (isPageRequest(request.method, pathOf(request), request.headers.accept) ? page(reply) : null);
+
+  const routes = async (app: FastifyInstance): Promise<void> => {
+    app.get('/', { schema: { hide: true }, config: { webApp: 'page' } }, (request, reply) => fallback(request, reply) ?? reply.callNotFound());
+    app.addHook('onRoute', (route) => {
+      if (route.url?.startsWith('/assets/')) route.config = { ...route.config, webApp: 'assets' };
+    });
+    // Without a build there are no assets: their paths answer the API's 404.
+    if (!existsSync(join(root, 'assets'))) return;
+    await app.register(fastifyStatic, {
+      root: join(root, 'assets'),
+      prefix: '/assets/',
+      decorateReply: false,
+      index: false,
+      // Vite names each file by a hash of its content.
+      maxAge: '365d',
+      immutable: true,
+      schemaHide: true,
+    });
+  };
+  return { routes, fallback };
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '';
+}

@@ -1,0 +1,30 @@
+// The web app's entry point: the pages by path, inside the session with the server.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Layout } from './components/layout.js';
+import { AnalysesPage } from './pages/analyses.page.js';
+import { FilesPage } from './pages/files.page.js';
+import { NotFoundPage } from './pages/not-found.page.js';
+import { OverviewPage } from './pages/overview.page.js';
+import { SessionProvider } from './session.js';
+import './app.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <SessionProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route index element={<OverviewPage />} />
+            <Route path="files" element={<FilesPage />} />
+            <Route path="analyses" element={<AnalysesPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </SessionProvider>
+  </StrictMode>,
+);
