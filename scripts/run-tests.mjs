@@ -36,15 +36,19 @@ const DATABASE_FREE = [
   // The OpenAPI document and the clients made from it are the same on either database.
   ...['openapi.api.test.ts', 'openapi-client.api.test.ts', 'aliases.api.test.ts'].map((name) => join('test', 'api', name)),
   ...['sdk-openapi.test.ts', 'sdk-client.test.ts'].map((name) => join('test', 'sdk', name)),
+  // How the HTTP layer parses and escapes what it is sent: the database sees none of it.
+  ...['malformed-requests.api.test.ts', 'stored-xss.api.test.ts'].map((name) => join('test', 'api', name)),
   // These use a database, but only through routes and services that test/api, test/labeling,
   // test/sdk and test/db run on both: the label exporters and export jobs, the SDK's label methods,
-  // the predictions of a real clip; and the CLI's processes, whose subject is what a command prints
-  // and refuses (the files, events, cameras and labeling commands, locally and with --server), how
-  // it treats the network policy, and what a killed process leaves behind.
+  // the predictions of a real clip; and the CLI's processes,
+  // whose subject is what a command prints and refuses (files, events, cameras, archiving, import
+  // hooks and imports into a server, labeling; locally and with --server), how it treats the network
+  // policy, and what a killed process leaves behind. The import itself, its crashes and the queue's
+  // workers run on both (import.e2e, import-faults.e2e, serve.e2e).
   join('test', 'labeling', 'label-exports.api.test.ts'),
   join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
   join('test', 'sdk', 'sdk-labels.test.ts'),
-  ...['cli', 'remote-cli', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
+  ...['cli', 'remote-cli', 'archive', 'import-hooks', 'import-remote', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
   // The web app in a browser: its server's database is the default one, and the API tests cover both.
   join('test', 'web') + sep,
 ];
