@@ -90,6 +90,34 @@ describe('export sinks', async () => {
     assert.ok(out.destroyed);
   });
 
+  it('waits for a slow output instead of holding the zip in memory, with many small files', async () => {
+    const line = '0 0.5 0.5 0.1 0.1\n'.repeat(500);
+    let produced = 0;
+    let received = 0;
+    let mostAhead = 0;
+    async function* small(): AsyncGenerator<ExportEntry> {
+      for (let i = 0; i < 2000; i += 1) {
+        mostAhead = Math.max(mostAhead, produced - received);
+        produced += line.length;
+        yield { path: `labels/frame_${i}.txt`, content: chunks(line) };
+      }
+    }
+    // An output that takes 256 KiB at a time, then pauses.
+    let paused = 0;
+    const slow = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        if (received - paused < 256 * 1024) return callback();
+        paused = received;
+        setTimeout(callback, 20);
+      },
+    });
+    await writeEntriesToZip(small(), slow);
+    assert.ok(produced > 15 * 2 ** 20, 'some 17 MiB of files');
+    assert.ok(mostAhead < 2 * 2 ** 20, `the exporter ran ${(mostAhead / 2 ** 20).toFixed(1)} MiB ahead of the output`);
+  });
+
   it('fails, rather than waits, when the output fails part-way', async () => {
     let writes = 0;
     const out = new Writable({

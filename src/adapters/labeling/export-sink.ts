@@ -2,6 +2,7 @@ import type { ZipArchive } from 'archiver';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { ExportEntry } from '../../domain/labeling/export-source.js';
@@ -47,10 +48,10 @@ export async function writeEntriesToFolder(entries: AsyncIterable<ExportEntry>, 
 
 /** Writes the entries as a zip (deflated) to `out`, and ends it; resolves once `out` has finished. */
 export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out: Writable): Promise<SinkSummary> {
-  // Level 1: exports are text that still shrinks several times, and deflating at 6 took as long as writing it.
   // Loaded here, not with the module: archiver and its streams are some 200 files that every CLI
   // command would otherwise read at start (0.3 s of CPU), for the few that zip.
   const { ZipArchive: Zip } = await import('archiver');
+  // Level 1: exports are text that still shrinks several times, and deflating at 6 took as long as writing it.
   const zip = new Zip({ zlib: { level: 1 } });
   const summary: SinkSummary = { entries: 0, bytes: 0 };
   const outputDone = finished(out);
@@ -68,6 +69,7 @@ export async function writeEntriesToZip(entries: AsyncIterable<ExportEntry>, out
       try {
         // The zip writes its entries in turn: wait for this one before producing the next.
         await entryWritten(zip, input, out);
+        await outputCaughtUp(zip, out, outputDone);
       } finally {
         // Stops the exporter's reading (and closes its cursors) if the entry was not read to its end.
         input?.destroy();
@@ -115,6 +117,25 @@ function entryWritten(zip: ZipArchive, input: Readable | null, out: Writable): P
     out.once('error', fail);
     out.once('close', closed);
   });
+}
+
+/** What the zip may hold that the output has not taken yet. */
+const ZIP_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Waits while the zip holds more than ZIP_BUFFER_BYTES the output has not taken. A stored entry is
+ * written into the zip whole and at once, so without this wait a fast exporter of small files (the
+ * 100,000 of a YOLO export) would pile up the zip in memory ahead of a slower output.
+ */
+async function outputCaughtUp(zip: ZipArchive, out: Writable, outputDone: Promise<void>): Promise<void> {
+  const closedEarly = outputDone.then(() => {
+    throw new Error('the zip output closed before the zip was complete');
+  });
+  closedEarly.catch(() => undefined);
+  while (zip.readableLength > ZIP_BUFFER_BYTES) {
+    if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), closedEarly]);
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The first chunks of `content`, up to `limit` bytes or one chunk past it, and whether that was all of it. */
