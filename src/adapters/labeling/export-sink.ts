@@ -128,13 +128,15 @@ const ZIP_BUFFER_BYTES = 1024 * 1024;
  * 100,000 of a YOLO export) would pile up the zip in memory ahead of a slower output.
  */
 async function outputCaughtUp(zip: ZipArchive, out: Writable, outputDone: Promise<void>): Promise<void> {
-  const closedEarly = outputDone.then(() => {
-    throw new Error('the zip output closed before the zip was complete');
-  });
-  closedEarly.catch(() => undefined);
   while (zip.readableLength > ZIP_BUFFER_BYTES) {
-    if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), closedEarly]);
-    else await new Promise((resolve) => setImmediate(resolve));
+    if (!out.writableNeedDrain) await new Promise((resolve) => setImmediate(resolve));
+    else {
+      // Made only when waiting: one per entry would pile up on outputDone until the zip ends.
+      const closedEarly = outputDone.then(() => {
+        throw new Error('the zip output closed before the zip was complete');
+      });
+      await Promise.race([once(out, 'drain'), closedEarly]);
+    }
   }
 }
 
