@@ -54,7 +54,7 @@ const DATABASE_FREE = [
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.
-const LONGEST = ['motion-goals.test.ts', 'remote-cli.e2e.test.ts', 'labeling-cli.e2e.test.ts', 'web-app.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'labeling-cli-server.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts'];
+const LONGEST = ['motion-goals.test.ts', 'remote-cli.e2e.test.ts', 'labeling-cli.e2e.test.ts', 'web-app.test.ts', 'export-memory.test.ts', 'cli.e2e.test.ts', 'labeling-cli-server.e2e.test.ts', 'segment.e2e.test.ts', 'archive.e2e.test.ts', 'import-faults.e2e.test.ts', 'import.e2e.test.ts', 'serve.e2e.test.ts', 'assets.api.test.ts', 'asset-media.test.ts', 'startup-errors.e2e.test.ts', 'db.job-queue.test.ts'];
 
 function rank(file) {
   const at = LONGEST.findIndex((name) => file.endsWith(`${sep}${name}`));
