@@ -7,9 +7,13 @@ import { SystemMediaTools } from '../src/adapters/media/ffmpeg.js';
 import type { AssetFrameRecord, AssetRecord } from '../src/adapters/db/label-asset.repository.js';
 import { AssetFrames, DEFAULT_READ_AHEAD } from '../src/services/labeling/asset-frames.js';
 import { FrameCache } from '../src/services/labeling/frame-cache.js';
+import { request } from 'undici';
+import { Camtrove, type AppendAnswer } from '../src/sdk/index.js';
 import { seededRandom } from '../test/helpers/seeded-random.js';
 import { fmt, median, percentile, ratio, runCommand, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
+import { untilPrepared } from './lib/prepared.js';
+import { startServer } from './lib/server.js';
 
 /** Where the 10-minute video is kept between runs: rendering it takes minutes. */
 const CACHE_DIR = join(tmpdir(), 'camtrove-bench-frame-access');
@@ -19,6 +23,9 @@ const FRAMES = 30;
 const STEPS = 5;
 const STEPS_WITHOUT = 2;
 const STARTS_WITHOUT = 8;
+/** Seconds of the video added to a server twice, as a video and split into frames. */
+const SERVED_SECONDS = 60;
+const INTERFACE = { jobs: { VEHICLE: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' } }, input: 'radio' } } } };
 
 /**
  * 10 minutes of 1080p at 25 fps, H.264 (x264 ultrafast with 3 B-frames, a key frame every 250
@@ -48,7 +55,7 @@ async function cachedVideo(log: (message: string) => void): Promise<string> {
 export const frameAccessBenchmark: Benchmark = {
   name: 'frame-access',
   description: 'frame index and random frame k of a 10-minute 1080p H.264 video vs ffmpeg -ss',
-  needsBuild: false,
+  needsBuild: true,
   async run({ rounds, log }) {
     const video = await cachedVideo(log);
     const media = new FfmpegAssetMedia(new SystemMediaTools({ ffmpeg: '', ffprobe: '' }));
@@ -134,9 +141,64 @@ export const frameAccessBenchmark: Benchmark = {
         row(`frame k as JPEG, p99 of ${FRAMES} (ms)`, fmt(p99), `ffmpeg -ss ${fmt(base99)}`, ratio(p99, base99)),
         row(`served frame k (miss, reads ahead), p50 of ${FRAMES} (ms)`, fmt(percentile(sortedServed, 50)), `ffmpeg -ss ${fmt(base50)}`, ratio(percentile(sortedServed, 50), base50), 'no slower than ffmpeg -ss', percentile(sortedServed, 50) <= base50),
         row(`next frame stepping forward, p50 of ${next.length} (ms)`, fmt(next50), `no read-ahead ${fmt(without50)} (${nextWithout.length})`, ratio(next50, without50), '< 150 ms', next50 < 150),
+        ...(await servedOverHttp(video, dir.path, log)),
       ];
     } finally {
       await dir.remove();
     }
   },
 };
+
+/**
+ * The first minute of the video added to `camtrove serve` twice, as a video (frames decoded on
+ * request) and split into frames at preparation (`shouldUseNativeVideo: false`: each frame's JPEG
+ * stored), then the same 30 random frames of each asked for over HTTP, one after the other.
+ */
+async function servedOverHttp(video: string, dir: string, log: (message: string) => void): Promise<SummaryRow[]> {
+  const clip = join(dir, 'first-minute.mp4');
+  await runCommand('ffmpeg', ['-v', 'error', '-y', '-i', video, '-t', String(SERVED_SECONDS), '-c', 'copy', clip]);
+  const server = await startServer({ dataDir: join(dir, 'served-data'), logFile: join(dir, 'served.log') });
+  try {
+    const sdk = new Camtrove({ apiEndpoint: server.url });
+    const { id: projectId } = await sdk.createProject({ title: 'bench frames', inputType: 'VIDEO', jsonInterface: INTERFACE });
+    const add = async (externalId: string, shouldUseNativeVideo: boolean) => {
+      const started = performance.now();
+      const answer = await sdk.appendManyToDataset({ projectId, contentArray: [clip], externalIdArray: [externalId], jsonMetadataArray: [{ processingParameters: { shouldUseNativeVideo } }], waitUntilAvailability: false });
+      await untilPrepared(sdk, server.url, projectId, (answer as Partial<AppendAnswer>).batchId ?? null);
+      const [asset] = await sdk.assets({ projectId, externalIdStrictlyIn: [externalId], fields: ['id', 'numberOfFrames'] });
+      if (!asset?.numberOfFrames) throw new Error(`the ${externalId} asset was not prepared`);
+      log(`${externalId}: ${asset.numberOfFrames} frames, added and prepared in ${fmt((performance.now() - started) / 1000, 1)} s`);
+      return { id: asset.id as string, frames: asset.numberOfFrames };
+    };
+    const native = await add('video', true);
+    const split = await add('split-frames', false);
+    const random = seededRandom(29);
+    const ks = Array.from({ length: FRAMES }, () => Math.floor(random() * native.frames));
+    const fetchFrame = async (assetId: string, k: number): Promise<number> => {
+      const started = performance.now();
+      const res = await request(`${server.url}/api/assets/${assetId}/frames/${k}`);
+      const bytes = (await res.body.arrayBuffer()).byteLength;
+      if (res.statusCode !== 200 || bytes === 0) throw new Error(`frame ${k} of asset ${assetId}: HTTP ${res.statusCode}`);
+      return performance.now() - started;
+    };
+    const videoMs: number[] = [];
+    const splitMs: number[] = [];
+    for (const k of ks) {
+      videoMs.push(await fetchFrame(native.id, k));
+      splitMs.push(await fetchFrame(split.id, k));
+    }
+    log(`served over HTTP, video: ${videoMs.map((ms) => fmt(ms, 0)).join(', ')} ms`);
+    log(`served over HTTP, split frames: ${splitMs.map((ms) => fmt(ms, 0)).join(', ')} ms`);
+    const sortedVideo = [...videoMs].sort((a, b) => a - b);
+    const sortedSplit = [...splitMs].sort((a, b) => a - b);
+    const row = (metric: string, sorted: number[], goal: boolean): SummaryRow => ({
+      benchmark: 'frame-access', metric, value: `${fmt(percentile(sorted, 50))} / ${fmt(percentile(sorted, 99))}`, baseline: '', ratio: '', goal: goal ? '< 150 ms' : '', met: goal ? percentile(sorted, 50) < 150 : null,
+    });
+    return [
+      row(`GET frame k over HTTP, the video, p50 / p99 of ${FRAMES} (ms)`, sortedVideo, false),
+      row(`GET frame k over HTTP, split into frames, p50 / p99 of ${FRAMES} (ms)`, sortedSplit, true),
+    ];
+  } finally {
+    await server.stop();
+  }
+}

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { LibraryClient } from '../src/adapters/remote/library-client.js';
-import { ServerConnection } from '../src/adapters/remote/server-connection.js';
 import { resolveConfig } from '../src/config/config.js';
 import { metadataIndexRows } from '../src/domain/labeling/asset-metadata.js';
 import { buildApp } from '../src/http/app.js';
 import { openLibrary } from '../src/main.js';
-import { Camtrove, type AppendAnswer, type BatchStatus } from '../src/sdk/index.js';
+import { Camtrove, type AppendAnswer } from '../src/sdk/index.js';
 import { makeVideo, uniqueMp4 } from '../test/helpers/media.js';
 import { fmt, nowMs, percentile, ratio, runCommand, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
 import { createSchema } from './lib/postgres.js';
+import { untilPrepared } from './lib/prepared.js';
 import { startServer } from './lib/server.js';
 
 const INTERFACE = { jobs: { VEHICLE: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' } }, input: 'radio' } } } };
@@ -139,24 +139,6 @@ async function frameList(dir: string, count: number, baseline: number, log: (m: 
   }
 }
 
-/** Polls the import's batch until nothing is pending (or, if the SDK did not pass the batch on, the project's assets: it holds only this import's). */
-async function untilPrepared(sdk: Camtrove, url: string, projectId: string, batchId: string | null): Promise<{ ready: number; failed: number }> {
-  const connection = new ServerConnection(new URL(url), null, 'labeling');
-  try {
-    for (;;) {
-      if (batchId !== null) {
-        const status = await connection.json<BatchStatus>({ method: 'GET', path: `/api/projects/${projectId}/assets/batches/${batchId}` });
-        if (status.pending === 0) return { ready: status.ready, failed: status.failed.length };
-      } else {
-        const states = (await sdk.assets({ projectId, fields: ['processing'] })).map((a) => a.processing.state);
-        if (!states.includes('PENDING')) return { ready: states.filter((s) => s === 'READY').length, failed: states.filter((s) => s === 'FAILED').length };
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  } finally {
-    await connection.close();
-  }
-}
 
 /** Writes `count` assets straight into the tables, then times assets() and countAssets() with metadata filters through the SDK over HTTP. */
 async function filteredAssets(dir: string, dialect: 'sqlite' | 'postgres', count: number, rounds: number, log: (m: string) => void): Promise<SummaryRow[]> {
@@ -239,4 +221,3 @@ async function inPool<T>(items: readonly T[], width: number, work: (item: T) => 
     while (next < items.length) await work(items[next++]!);
   }));
 }
-

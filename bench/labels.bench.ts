@@ -1,7 +1,8 @@
 // Labels end to end through camtrove's services on SQLite. `npm run bench:labels` runs the whole
-// thing; the measuring itself happens in a child process per asset size
-// (`node --import tsx bench/labels.bench.ts <frames>`, printing JSON), so each size starts with a
-// fresh process and its peak resident set is its own, not what an earlier run left behind.
+// thing; the measuring itself happens in child processes (`node --import tsx bench/labels.bench.ts
+// seed|export ...`, printing JSON): one writes and reads the label, then one per export format opens
+// the same library and exports, so each peak resident set is that step's own, not what an earlier
+// step left behind.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -25,16 +26,21 @@ const EXPORT_GOAL_S = 30;
 /** Peak RSS of a step at the large size against the small one: flat means within 20 %. */
 const FLAT_RSS = 1.2;
 
-/** What one child run measured, per step. */
-interface SizeRun {
+/** What the children measured at one size, per step. */
+interface SizeRun extends SeedRun {
+  exports: Record<string, ExportRun>;
+}
+/** The seeding child: the asset written, its label appended and read back. */
+interface SeedRun {
   frames: number;
   tracks: number;
   keyFrames: number;
+  projectId: string;
   seedS: number;
   write: Step;
   read: Step & { bytes: number };
-  exports: Record<string, Step & { zipBytes: number; copyS: number }>;
 }
+type ExportRun = Step & { zipBytes: number; copyS: number };
 interface Step {
   seconds: number;
   /** The resident set after a full collection, as the step started: what earlier steps left. */
@@ -51,9 +57,10 @@ interface Step {
  *   against copying the finished zip out of the library (the baseline: the bytes alone);
  * - the peak resident set of each step at 100,000 frames against the same run at 10,000 (goal: flat,
  *   within 20 %).
- * One run per size (the large one takes minutes); `--rounds` does not repeat it. The resident set is
- * the whole process's, which rarely shrinks, so a step may inherit memory an earlier one left: the
- * log gives each step's resident set at its start too.
+ * One run per size (the large one takes minutes); `--rounds` does not repeat it. Each export runs in
+ * a process of its own that opens the library the seeding process wrote, so its peak resident set is
+ * the export's (with the process itself, some 170 MiB); the write and the read share the seeding
+ * process, so the read's peak may be the write's.
  */
 export const labelsBenchmark: Benchmark = {
   name: 'labels',
@@ -103,16 +110,38 @@ function rssOf(step: Step): string {
 }
 
 async function childRun(frames: number, tracks: number): Promise<SizeRun> {
-  const out = await runCommand(process.execPath, ['--import', 'tsx', 'bench/labels.bench.ts', String(frames), String(tracks)], { cwd: projectRoot });
-  return JSON.parse(out.trim().split('\n').pop()!) as SizeRun;
+  const dir = await makeTempDir('labels');
+  try {
+    const child = async <T>(args: string[]): Promise<T> => {
+      const out = await runCommand(process.execPath, ['--import', 'tsx', 'bench/labels.bench.ts', ...args], { cwd: projectRoot });
+      return JSON.parse(out.trim().split('\n').pop()!) as T;
+    };
+    const seeded = await child<SeedRun>(['seed', dir.path, String(frames), String(tracks)]);
+    const exports: Record<string, ExportRun> = {};
+    for (const format of EXPORT_FORMATS) exports[format] = await child<ExportRun>(['export', dir.path, seeded.projectId, format]);
+    return { ...seeded, exports };
+  } finally {
+    await dir.remove();
+  }
 }
 
-/** The child: one library, one asset of `frames` frames, every step measured. */
-async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
-  const dir = await makeTempDir('labels');
-  const config = resolveConfig({ flags: { dataDir: join(dir.path, 'data'), databaseUrl: '', logLevel: 'silent', pollMs: 20 } });
+/** The library of a child process, in `dir`, with its workers. */
+async function openIn(dir: string): Promise<{ library: Library; close(): Promise<void> }> {
+  const config = resolveConfig({ flags: { dataDir: join(dir, 'data'), databaseUrl: '', logLevel: 'silent', pollMs: 20 } });
   const library = await openLibrary(config, { logger: pino({ level: 'silent' }) });
   const workers = library.startWorkers();
+  return {
+    library,
+    close: async () => {
+      await workers.close();
+      await library.close();
+    },
+  };
+}
+
+/** The seeding child: one library in `dir`, one asset of `frames` frames, its label written and read. */
+async function seedSize(dir: string, frames: number, tracks: number): Promise<SeedRun> {
+  const { library, close } = await openIn(dir);
   try {
     const { id: projectId } = await library.projects.create({ title: 'bench labels', inputType: 'VIDEO', jsonInterface: INTERFACE });
     const seedStart = performance.now();
@@ -130,32 +159,35 @@ async function measureSize(frames: number, tracks: number): Promise<SizeRun> {
       for await (const chunk of await library.labels.jsonResponseText(await library.labels.get(labelId))) bytes += Buffer.byteLength(chunk);
       return bytes;
     });
-
-    const exports: SizeRun['exports'] = {};
-    for (const fmt of EXPORT_FORMATS) {
-      const done = await sampled(async () => {
-        const { id } = await library.labelExports.start(projectId, { fmt });
-        for (;;) {
-          const record = await library.labelExports.get(id);
-          if (record.status === 'DONE') return record;
-          if (record.status === 'FAILED') throw new Error(`export ${fmt} failed: ${record.errorMessage ?? 'unknown error'}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      });
-      // The baseline: the finished zip read out of the library and written to a file.
-      const copyStart = performance.now();
-      const file = await library.labelExports.file(done.value.id);
-      const copy = join(dir.path, `copy-${fmt}.zip`);
-      await pipeline(file.body, createWriteStream(copy));
-      const copyS = (performance.now() - copyStart) / 1000;
-      await rm(copy);
-      exports[fmt] = { seconds: done.seconds, startRssMiB: done.startRssMiB, peakRssMiB: done.peakRssMiB, zipBytes: file.size, copyS };
-    }
-    return { frames, tracks, keyFrames, seedS, write, read: { seconds: read.seconds, startRssMiB: read.startRssMiB, peakRssMiB: read.peakRssMiB, bytes: read.value }, exports };
+    return { frames, tracks, keyFrames, projectId, seedS, write: { seconds: write.seconds, startRssMiB: write.startRssMiB, peakRssMiB: write.peakRssMiB }, read: { seconds: read.seconds, startRssMiB: read.startRssMiB, peakRssMiB: read.peakRssMiB, bytes: read.value } };
   } finally {
-    await workers.close();
-    await library.close();
-    await dir.remove();
+    await close();
+  }
+}
+
+/** An export child: the library in `dir`, one export through the job and its worker, start to DONE. */
+async function exportOnce(dir: string, projectId: string, fmt: string): Promise<ExportRun> {
+  const { library, close } = await openIn(dir);
+  try {
+    const done = await sampled(async () => {
+      const { id } = await library.labelExports.start(projectId, { fmt });
+      for (;;) {
+        const record = await library.labelExports.get(id);
+        if (record.status === 'DONE') return record;
+        if (record.status === 'FAILED') throw new Error(`export ${fmt} failed: ${record.errorMessage ?? 'unknown error'}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    // The baseline: the finished zip read out of the library and written to a file.
+    const copyStart = performance.now();
+    const file = await library.labelExports.file(done.value.id);
+    const copy = join(dir, `copy-${fmt}.zip`);
+    await pipeline(file.body, createWriteStream(copy));
+    const copyS = (performance.now() - copyStart) / 1000;
+    await rm(copy);
+    return { seconds: done.seconds, startRssMiB: done.startRssMiB, peakRssMiB: done.peakRssMiB, zipBytes: file.size, copyS };
+  } finally {
+    await close();
   }
 }
 
@@ -227,6 +259,7 @@ function countFromEnv(name: string, fallback: number): number {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [frames, tracks] = process.argv.slice(2).map(Number);
-  console.log(JSON.stringify(await measureSize(frames!, tracks!)));
+  const [step, dir, ...rest] = process.argv.slice(2);
+  const result = step === 'seed' ? await seedSize(dir!, Number(rest[0]), Number(rest[1])) : await exportOnce(dir!, rest[0]!, rest[1]!);
+  console.log(JSON.stringify(result));
 }
