@@ -20,10 +20,16 @@ export class ZipWriter {
   private readonly directory = new ByteBlocks();
   private readonly pending = new ByteBlocks();
   private readonly outputDone: Promise<void>;
+  /** Rejects once the output has finished or failed: while the zip is still being written, that is early. */
+  private readonly closedEarly: Promise<never>;
 
   constructor(private readonly out: Writable) {
     this.outputDone = finished(out);
     this.outputDone.catch(() => undefined);
+    this.closedEarly = this.outputDone.then(() => {
+      throw new Error('the zip output closed before the zip was complete');
+    });
+    this.closedEarly.catch(() => undefined);
   }
 
   /** Adds a file whose bytes are all at hand, stored as they are; its sizes and checksum go in its header. */
@@ -101,11 +107,7 @@ export class ZipWriter {
   private async flush(): Promise<void> {
     if (this.out.destroyed || this.out.writableEnded) throw new Error('the zip output closed before the zip was complete');
     for (const block of this.pending.take()) this.out.write(block);
-    if (!this.out.writableNeedDrain) return;
-    const closedEarly = this.outputDone.then(() => {
-      throw new Error('the zip output closed before the zip was complete');
-    });
-    await Promise.race([once(this.out, 'drain'), closedEarly]);
+    if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.closedEarly]);
   }
 }
 
