@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FrameRecord } from '../../adapters/db/frame.repository.js';
-import { MAX_FRAME_PAGE } from '../../domain/frame-query.js';
+import { FRAME_SORTS, MAX_FRAME_PAGE } from '../../domain/frame-query.js';
 import type { FrameService } from '../../services/frame.service.js';
 import { errorResponses } from '../schemas.js';
 
@@ -43,7 +43,7 @@ export function frameRoutes(frames: FrameService): FastifyPluginAsyncTypebox {
     app.get('/api/cameras/:id/frames', {
       schema: {
         summary: 'Browse a camera\'s archived frames',
-        description: 'Oldest first, captured in [from, to). Pass `next` back as `cursor` for the following page; it is null on the last page.',
+        description: 'Oldest first (newest first with sort=-time), captured in [from, to). Pass `next` back as `cursor`, with the same sort, for the following page; it is null on the last page.',
         tags: ['cameras'],
         params: Type.Object({ id: Type.String({ description: 'The camera id.' }) }),
         querystring: Type.Object({
@@ -51,6 +51,7 @@ export function frameRoutes(frames: FrameService): FastifyPluginAsyncTypebox {
           to: Type.Optional(Type.String({ description: 'Frames captured before this time (same form as from).' })),
           cursor: Type.Optional(Type.String({ description: 'The `next` value of the previous page.' })),
           limit: Type.Optional(Type.String({ description: `Frames per page, 1–${MAX_FRAME_PAGE} (default 100).` })),
+          sort: Type.Optional(Type.String({ description: `${FRAME_SORTS.join(', ')}: by capture time, oldest or (-time) newest first; -time with limit=1 is the latest frame.`, default: 'time' })),
         }),
         response: { 200: Type.Object({ frames: Type.Array(FrameBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 404) },
       },
