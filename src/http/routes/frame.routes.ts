@@ -13,7 +13,7 @@ const FrameBody = Type.Object({
   width: Type.Union([Type.Integer(), Type.Null()]),
   height: Type.Union([Type.Integer(), Type.Null()]),
   content_type: Type.String(),
-  change_score: Type.Number({ description: 'How much the frame differed from the one kept before it (0–1).' }),
+  change_score: Type.Number({ description: '% of its pixels that differ from the frame kept before it (0–100): 100 for a camera\'s first frame, a new resolution, or every frame kept with no change threshold.' }),
 });
 
 /** A frame as the API and `camtrove frames ls --json` show it. */
