@@ -16,12 +16,13 @@ export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'w
 
 /**
  * What the web app's page may load: its own scripts and styles (Vite's build inlines none), the API
- * it calls, and images and video from this server. No inline script or style, nothing from
- * elsewhere; like the API, it may not be framed.
+ * it calls, and images and video from this server, or from blob: URLs of bytes the page fetched
+ * itself (with a token, which an <img> or <video> cannot send). No inline script or style, nothing
+ * from elsewhere; like the API, it may not be framed.
  */
 export const WEB_CSP =
-  "default-src 'none'; base-uri 'none'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; img-src 'self'; " +
-  "manifest-src 'self'; media-src 'self'; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'";
+  "default-src 'none'; base-uri 'none'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; img-src 'self' blob:; " +
+  "manifest-src 'self'; media-src 'self' blob:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'";
 
 /**
  * Paths that are never pages of the web app: the API, its documentation and the older API paths. An
