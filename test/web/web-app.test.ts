@@ -199,9 +199,16 @@ describe('the web app in a browser', { skip }, () => {
     await page.close();
   });
 
-  it('asks for a token when the server needs one, says when one is wrong, and keeps the right one', async () => {
+  it('asks for a token when the server needs one, says when one is wrong, and keeps the right one; images come with it', async () => {
     const auth = { authorization: `Bearer ${token}` };
     const { analysis_id: waiting } = await json<{ analysis_id: string }>(`${guarded.url}/api/analyses`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 1 } }) });
+    // A frame to show, archived while the prompt is tried.
+    const archived = (async () => {
+      const response = await fetch(`${guarded.url}/api/cameras`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'yard', type: 'snapshot', snapshot_url: `${camera.url}/still.jpg` }) });
+      assert.equal(response.status, 201, await response.text());
+      const run = await processes.run(['archive', '--camera', 'yard', '--duration', '0.5', '--interval', '0.25'], { ...envs[1]!.env(), CAMTROVE_CAMERA_NETWORKS: LOOPBACK_ONLY });
+      assert.equal(run.code, 0, run.stderr);
+    })();
 
     const { page, errors } = await newPage();
     await page.goto(`${guarded.url}/analyses`);
@@ -223,6 +230,14 @@ describe('the web app in a browser', { skip }, () => {
     await queue.getByText(waiting.slice(0, 10)).waitFor();
     assert.equal(await prompt.isVisible(), false);
     assert.ok(!(await page.content()).includes(token), 'the token is not written into the page');
+
+    // An <img> cannot send the token: the frame is fetched with it and shown from a blob URL, which the page's CSP allows.
+    await archived;
+    await page.goto(`${guarded.url}/cameras`);
+    const frame = page.getByRole('img', { name: /^yard at / });
+    await frame.waitFor();
+    assert.match((await frame.getAttribute('src')) ?? '', /^blob:/);
+    await waitUntil('the frame is decoded', () => frame.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 320));
     // The browser reports the refused requests themselves; nothing else went wrong.
     assert.deepEqual(errors.filter((e) => e !== ALLOWED_401), []);
     await page.close();
