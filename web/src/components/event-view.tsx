@@ -119,7 +119,7 @@ function Player({ event }: { event: EventDetail }) {
         </svg>
       </div>
       <p className="muted small">
-        {formatSeconds(offset + time)} into the video · boxes: {event.objects.length > 0 ? `${event.objects.length} moving object${event.objects.length === 1 ? '' : 's'}` : 'all motion'}
+        {formatSeconds(Math.max(0, offset + time))} into the video · boxes: {event.objects.length > 0 ? `${event.objects.length} moving object${event.objects.length === 1 ? '' : 's'}` : 'all motion'}
       </p>
     </div>
   );

@@ -52,14 +52,19 @@ export function boxesAt(event: Pick<EventDetail, 'objects' | 'box_track'>, t: nu
 }
 
 /**
- * Where the clip starts, in media seconds. A clip ends at its event's end and starts at the event's
- * start or on the keyframe up to 2 s before it (docs/motion.md), so its length says where: the
- * event's end less the clip's duration, kept within that span (and the video).
+ * Where the clip's time line starts, in media seconds. A clip ends at its event's end and starts at
+ * the event's start or on the keyframe up to 2 s before it (docs/motion.md), its timestamps shifted
+ * by the decoder's delay when frames are reordered (so a frame may show at a clip time a little past
+ * its media time); its length says where: the event's end less the clip's duration, kept within
+ * that span. The clip does not record its start, so this is right to a frame or two.
  */
 export function clipStart(event: Pick<EventDetail, 'start' | 'end'>, clipDuration: number): number {
   if (!Number.isFinite(clipDuration) || clipDuration <= 0) return event.start;
-  return Math.max(0, Math.min(event.start, Math.max(event.start - 2, event.end - clipDuration)));
+  return Math.min(event.start, Math.max(event.start - EARLIEST_CLIP_S, event.end - clipDuration));
 }
+
+/** A copied clip starts up to 2 s early; its timestamps may be shifted by a few reordered frames more. */
+const EARLIEST_CLIP_S = 2.5;
 
 function pick(sample: Sample): Box {
   return { x: sample.x, y: sample.y, w: sample.w, h: sample.h };
