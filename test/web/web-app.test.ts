@@ -234,7 +234,8 @@ describe('the web app in a browser', { skip }, () => {
     // An <img> cannot send the token: the frame is fetched with it and shown from a blob URL, which the page's CSP allows.
     await archived;
     await page.goto(`${guarded.url}/cameras`);
-    const frame = page.getByRole('img', { name: /^yard at / });
+    // The <img> itself, not the placeholder that stands in while its bytes are fetched.
+    const frame = page.getByRole('img', { name: /^yard at / }).and(page.locator('img'));
     await frame.waitFor();
     assert.match((await frame.getAttribute('src')) ?? '', /^blob:/);
     await waitUntil('the frame is decoded', () => frame.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 320));
