@@ -123,7 +123,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     markDeprecated(aliases);
     await aliases.register(fileRoutes(deps.files, deps.config.maxUploadBytes, SEED_FILE_PATHS));
     await aliases.register(analysisRoutes(deps.analyses, SEED_ANALYSIS_PATHS));
-    await aliases.register(cameraRoutes(deps.cameras, '/cameras'));
+    await aliases.register(async (cameraAliases) => {
+      // /cameras and /cameras/{id} are also pages of the web app: a browser's navigation gets the app.
+      web?.sharePages(cameraAliases);
+      await cameraAliases.register(cameraRoutes(deps.cameras, '/cameras'));
+    });
     await aliases.register(jobRoutes(deps.imports, '/jobs'));
   });
   if (web) await app.register(web.routes);

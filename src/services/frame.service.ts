@@ -12,7 +12,7 @@ export class FrameService {
   ) {}
 
   /**
-   * A page of a camera's frames, oldest first, and the cursor of the next page (null on the last).
+   * A page of a camera's frames, oldest first (newest first with sort `-time`), and the cursor of the next page (null on the last).
    * A camera that is not registered and has no frames is CAMERA_NOT_FOUND; frames kept from a camera
    * since removed can still be browsed.
    */
@@ -24,7 +24,7 @@ export class FrameService {
     }
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
-    return { items, next: rows.length > query.limit && last ? encodeFrameCursor(last) : null };
+    return { items, next: rows.length > query.limit && last ? encodeFrameCursor(last, query.newestFirst) : null };
   }
 
   /** The frame with this id or unique prefix (6 to 32 hex). */

@@ -63,6 +63,33 @@ describe(`browsing archived frames: GET /api/cameras/{id}/frames and camtrove fr
     });
   });
 
+  it('answers newest first with sort=-time, page after page, within the window; a cursor keeps to its order', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    let firstCursor = '';
+    for (let page = 0; cursor !== null; page += 1) {
+      const { status, body } = await get(`/api/cameras/porch/frames?sort=-time&limit=6${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(status, 200);
+      seen.push(...body.frames.map((f) => f.frame_id));
+      cursor = body.next;
+      firstCursor ||= cursor ?? '';
+      assert.ok(page < 10, 'the pages end');
+    }
+    assert.deepEqual(seen, porch.map((f) => f.id).reverse());
+    const latest = await get('/api/cameras/porch/frames?sort=-time&limit=1');
+    assert.deepEqual(latest.body.frames.map((f) => f.frame_id), [porch.at(-1)!.id]);
+
+    const to = new Date(T + 15000).toISOString();
+    const before = await get(`/api/cameras/porch/frames?sort=-time&to=${to}&limit=3`);
+    assert.deepEqual(before.body.frames.map((f) => f.frame_id), porch.filter((f) => f.capturedAtMicros < (T + 15000) * 1000).map((f) => f.id).reverse().slice(0, 3));
+
+    const crossed = await get(`/api/cameras/porch/frames?cursor=${firstCursor}`);
+    assert.equal(crossed.status, 400);
+    assert.match(crossed.body.error?.message ?? '', /^cursor: this cursor continues a browse newest first: pass the same sort/);
+    const oldestFirst = (await get('/api/cameras/porch/frames?limit=2')).body.next!;
+    assert.match((await get(`/api/cameras/porch/frames?sort=-time&cursor=${oldestFirst}`)).body.error?.message ?? '', /^cursor: this cursor continues a browse oldest first/);
+  });
+
   it('keeps to the window [from, to) and says what is wrong with a bad parameter or camera', async () => {
     const from = new Date(T + 5000).toISOString();
     const to = new Date(T + 15000).toISOString();
@@ -70,7 +97,7 @@ describe(`browsing archived frames: GET /api/cameras/{id}/frames and camtrove fr
     assert.deepEqual(body.frames.map((f) => f.frame_id), porch.filter((f) => f.capturedAtMicros >= (T + 5000) * 1000 && f.capturedAtMicros < (T + 15000) * 1000).map((f) => f.id));
     assert.ok(body.frames.length > 0 && body.frames.length < porch.length);
 
-    for (const [query, parameter] of [['from=yesterday', 'from'], [`from=${to}&to=${from}`, 'from'], ['cursor=bm90LWEtY3Vyc29y', 'cursor'], ['limit=0', 'limit'], ['limit=5000', 'limit']]) {
+    for (const [query, parameter] of [['from=yesterday', 'from'], [`from=${to}&to=${from}`, 'from'], ['cursor=bm90LWEtY3Vyc29y', 'cursor'], ['limit=0', 'limit'], ['limit=5000', 'limit'], ['sort=score', 'sort']]) {
       const answer = await get(`/api/cameras/porch/frames?${query}`);
       assert.equal(answer.status, 400, query);
       assert.equal(answer.body.error?.code, 'CAMTROVE_ERR_INVALID_QUERY', query);
@@ -95,6 +122,10 @@ describe(`browsing archived frames: GET /api/cameras/{id}/frames and camtrove fr
     const next = await processes.run(['frames', 'ls', '--camera', 'porch', '--limit', '4', '--after', cursor, '--json'], env);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual((JSON.parse(next.stdout) as FramesPage).frames.map((f) => f.frame_id), porch.slice(4, 8).map((f) => f.id));
+
+    const newest = await processes.run(['frames', 'ls', '--camera', 'porch', '--limit', '2', '--sort', '-time', '--json'], env);
+    assert.equal(newest.code, 0, newest.stderr);
+    assert.deepEqual((JSON.parse(newest.stdout) as FramesPage).frames.map((f) => f.frame_id), porch.slice(-2).map((f) => f.id).reverse());
 
     const out = join(served.library.env.dir, 'frame.jpg');
     const written = await processes.run(['frames', 'get', porch[3]!.id.slice(0, 20), '-o', out], env);

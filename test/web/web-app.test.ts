@@ -1,16 +1,20 @@
 // The web app in a real browser (Debian's chromium through playwright-core) against real
 // `camtrove serve` processes on loopback: one that needs no token, and one with a token and no
-// workers (its analyses wait). With CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also
-// writes the screenshots of docs/screenshots/.
+// workers (its analyses wait). The camera and event pages come last: they archive frames from a
+// simulated camera and import two generated videos into the first server, whose earlier tests want
+// an empty library. With CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also writes the
+// screenshots of docs/screenshots/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Processes, type Server } from '../helpers/cli.js';
+import { makeFrames, startCameraSimulator, type CameraSimulator } from '../helpers/camera-simulator.js';
+import { Processes, waitUntil, type Server } from '../helpers/cli.js';
+import { LOOPBACK_ONLY } from '../helpers/hostile-servers.js';
 import { fileForm, pollAnalysis } from '../helpers/http.js';
-import { makeVideo } from '../helpers/media.js';
+import { makeMotionClip, makeVideo } from '../helpers/media.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -45,6 +49,9 @@ describe('the web app in a browser', { skip }, () => {
   let guarded: Server;
   let token: string;
   let clip: string;
+  let camera: CameraSimulator;
+  /** Two videos named as `camtrove import` reads them: camera gate, a red and a blue square crossing. */
+  let footage: string;
 
   before(async () => {
     assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the web app is built (npm run build)');
@@ -53,15 +60,23 @@ describe('the web app in a browser', { skip }, () => {
     const created = await processes.run(['token', 'create', '--json'], b.env());
     assert.equal(created.code, 0, created.stderr);
     token = (JSON.parse(created.stdout) as { token: string }).token;
-    [clip, open, guarded, browser] = await Promise.all([
+    footage = join(a.dir, 'footage');
+    await mkdir(footage);
+    let frames: Awaited<ReturnType<typeof makeFrames>>;
+    [clip, open, guarded, browser, frames] = await Promise.all([
       makeVideo(join(a.dir, 'gate-camera.mp4'), { seconds: 1, width: 160, height: 120 }),
       processes.serve(a.env()),
       processes.serve(b.env(), ['--no-workers']),
       chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      makeFrames(8, '320x180'),
+      makeMotionClip(join(footage, 'gate-red-1764576000.mp4'), { seconds: 5, from: 1, to: 4, colour: 'red' }),
+      makeMotionClip(join(footage, 'gate-blue-1764579600.mp4'), { seconds: 5, from: 1, to: 4, colour: 'blue' }),
     ]);
+    camera = await startCameraSimulator(frames);
   });
   after(async () => {
     await browser?.close();
+    await camera?.close();
     await processes.killAll();
     for (const env of envs) await env.cleanup();
   });
@@ -81,7 +96,7 @@ describe('the web app in a browser', { skip }, () => {
     const { page, errors } = await newPage();
     await page.goto(`${open.url}/files`);
     await page.getByRole('heading', { level: 1, name: 'Files' }).waitFor();
-    assert.deepEqual(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(), ['Overview', 'Files', 'Analyses']);
+    assert.deepEqual(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(), ['Overview', 'Cameras', 'Events', 'Files', 'Analyses']);
 
     await page.getByLabel('Choose files…').setInputFiles(clip);
     const size = (await stat(clip)).size;
@@ -176,17 +191,24 @@ describe('the web app in a browser', { skip }, () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Files' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/files');
+    await page.getByRole('heading', { level: 1, name: 'Cameras' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/cameras');
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });
 
-  it('asks for a token when the server needs one, says when one is wrong, and keeps the right one', async () => {
+  it('asks for a token when the server needs one, says when one is wrong, and keeps the right one; images come with it', async () => {
     const auth = { authorization: `Bearer ${token}` };
     const { analysis_id: waiting } = await json<{ analysis_id: string }>(`${guarded.url}/api/analyses`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ analysis: 'sleep', params: { time: 1 } }) });
+    // A frame to show, archived while the prompt is tried.
+    const archived = (async () => {
+      const response = await fetch(`${guarded.url}/api/cameras`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'yard', type: 'snapshot', snapshot_url: `${camera.url}/still.jpg` }) });
+      assert.equal(response.status, 201, await response.text());
+      const run = await processes.run(['archive', '--camera', 'yard', '--duration', '0.5', '--interval', '0.25'], { ...envs[1]!.env(), CAMTROVE_CAMERA_NETWORKS: LOOPBACK_ONLY });
+      assert.equal(run.code, 0, run.stderr);
+    })();
 
     const { page, errors } = await newPage();
     await page.goto(`${guarded.url}/analyses`);
@@ -208,8 +230,184 @@ describe('the web app in a browser', { skip }, () => {
     await queue.getByText(waiting.slice(0, 10)).waitFor();
     assert.equal(await prompt.isVisible(), false);
     assert.ok(!(await page.content()).includes(token), 'the token is not written into the page');
+
+    // An <img> cannot send the token: the frame is fetched with it and shown from a blob URL, which the page's CSP allows.
+    await archived;
+    await page.goto(`${guarded.url}/cameras`);
+    // The <img> itself, not the placeholder that stands in while its bytes are fetched.
+    const frame = page.getByRole('img', { name: /^yard at / }).and(page.locator('img'));
+    await frame.waitFor();
+    assert.match((await frame.getAttribute('src')) ?? '', /^blob:/);
+    await waitUntil('the frame is decoded', () => frame.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth === 320));
     // The browser reports the refused requests themselves; nothing else went wrong.
     assert.deepEqual(errors.filter((e) => e !== ALLOWED_401), []);
+    await page.close();
+  });
+
+  it('lists the cameras with their health and latest frame, filters them by the URL, and scrubs a camera\'s frames', async () => {
+    const register = async (body: object) => {
+      const response = await fetch(`${open.url}/api/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(response.status, 201, await response.text());
+    };
+    await register({ id: 'gate', name: 'Front gate', type: 'snapshot', snapshot_url: `${camera.url}/changing.jpg`, tags: ['outdoor'] });
+    await register({ id: 'porch', name: 'Porch', type: 'mjpeg', mjpeg_url: `${camera.url}/mjpeg`, tags: ['indoor'], enabled: false });
+    // The import's videos are segmented by the server while this test looks at the cameras.
+    const env = envs[0]!.env();
+    const [archive, imported] = await Promise.all([
+      processes.run(['archive', '--camera', 'gate', '--duration', '1.5', '--interval', '0.25'], { ...env, CAMTROVE_CAMERA_NETWORKS: LOOPBACK_ONLY }),
+      processes.run(['import', footage, '--server', open.url], env),
+    ]);
+    assert.equal(archive.code, 0, archive.stderr);
+    assert.equal(imported.code, 0, imported.stderr);
+    const { frames } = await json<{ frames: { frame_id: string; file_id: string; captured_at: string }[] }>(`${open.url}/api/cameras/gate/frames`);
+    assert.ok(frames.length >= 3, `${frames.length} frames archived`);
+
+    const { page, errors } = await newPage();
+    await page.goto(`${open.url}/cameras`);
+    const gate = page.getByRole('row').filter({ hasText: 'Front gate' });
+    await gate.getByText('up', { exact: true }).waitFor();
+    const latest = gate.getByRole('img', { name: /^Front gate at / });
+    await latest.waitFor();
+    // Loaded and decoded (the simulated camera's pictures are 320 wide).
+    const decodedWidth = () => latest.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    await waitUntil('the latest frame is decoded', async () => (await decodedWidth()) === 320);
+    assert.equal(await latest.getAttribute('src'), `/api/files/${frames.at(-1)!.file_id}`);
+    await page.getByRole('row').filter({ hasText: 'Porch' }).getByText('not archiving').waitFor();
+    await screenshot(page, 'cameras');
+
+    // The filter goes into the URL, so a reload (or a bookmark) shows the same cameras.
+    const filter = page.getByRole('search', { name: 'Filter cameras' });
+    await filter.getByLabel('Tag').fill('indoor');
+    await filter.getByLabel('Tag').press('Enter');
+    await page.waitForURL((url) => url.search === '?tag=indoor');
+    await gate.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: 'Porch' }).waitFor();
+    assert.equal(await page.getByRole('row').filter({ hasText: 'Front gate' }).count(), 0);
+    await page.getByRole('link', { name: 'Show all' }).click();
+    await gate.getByRole('link', { name: 'Front gate' }).click();
+
+    // The camera's page opens on its latest frame; the slider scrubs through them from the keyboard.
+    await page.getByRole('heading', { level: 1, name: 'Front gate' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/cameras/gate');
+    const timeline = page.getByRole('slider', { name: 'Time line' });
+    const shown = page.getByRole('img', { name: /^Frame captured at / });
+    await page.getByText(`frame ${frames.length} of ${frames.length}`).waitFor();
+    assert.equal(await shown.getAttribute('src'), `/api/files/${frames.at(-1)!.file_id}`);
+    await timeline.focus();
+    await page.keyboard.press('Home');
+    await page.getByText(`frame 1 of ${frames.length}`).waitFor();
+    assert.equal(await shown.getAttribute('src'), `/api/files/${frames[0]!.file_id}`);
+    await page.keyboard.press('ArrowRight');
+    await page.getByText(`frame 2 of ${frames.length}`).waitFor();
+    assert.equal(await shown.getAttribute('src'), `/api/files/${frames[1]!.file_id}`);
+    await page.waitForURL((url) => url.searchParams.get('frame') === frames[1]!.frame_id);
+    await page.getByRole('button', { name: 'Next frame' }).click();
+    await page.getByText(`frame 3 of ${frames.length}`).waitFor();
+    await screenshot(page, 'camera');
+    // The frame is in the URL: a reload shows it again.
+    await page.waitForURL((url) => url.searchParams.get('frame') === frames[2]!.frame_id);
+    await page.reload();
+    await page.getByText(`frame 3 of ${frames.length}`).waitFor();
+
+    // Settings: what is changed is saved, and the page shows what the server kept.
+    const settings = page.getByRole('region', { name: 'Settings' });
+    await settings.getByLabel('Name', { exact: true }).fill('Front gate (north)');
+    await settings.getByLabel('Tags', { exact: true }).fill('outdoor, entrance');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await settings.getByRole('status').filter({ hasText: 'Saved 2 changes.' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Front gate (north)' }).waitFor();
+    const stored = await json<{ name: string; tags: string[]; snapshot_url: string }>(`${open.url}/api/cameras/gate`);
+    assert.deepEqual([stored.name, stored.tags, stored.snapshot_url], ['Front gate (north)', ['entrance', 'outdoor'], `${camera.url}/changing.jpg`]);
+    // The older API path answers JSON to API clients as before.
+    assert.equal((await json<{ name: string }>(`${open.url}/cameras/gate`)).name, 'Front gate (north)');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('searches events with a filter kept in the URL, plays one with its boxes, labels it, labels a search, and exports it', async () => {
+    type Found = { id: string; colors: { name: string }[]; labels: { name: string; source: string }[] };
+    const events = await waitUntil('the imported videos are segmented', async () => {
+      const found = await json<{ events: Found[] }>(`${open.url}/api/events`);
+      return found.events.length >= 2 && found.events;
+    }, 30_000);
+    const red = events.filter((e) => e.colors.some((c) => c.name === 'red'));
+    assert.equal(red.length, 1, JSON.stringify(events.map((e) => e.colors)));
+
+    const { page, errors } = await newPage();
+    await page.goto(`${open.url}/events`);
+    const grid = page.getByRole('list', { name: 'Events found' });
+    await page.getByRole('status').filter({ hasText: `${events.length} events` }).waitFor();
+    assert.equal(await grid.getByRole('listitem').count(), events.length);
+    // Each event shows its thumbnail (decorative: the card's link names the event).
+    const thumbnails = grid.locator('img');
+    await waitUntil('the thumbnails are decoded', async () => (await thumbnails.evaluateAll((images) => images.filter((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0).length)) === events.length);
+    await screenshot(page, 'events');
+
+    const search = page.getByRole('search', { name: 'Event search' });
+    await search.getByRole('checkbox', { name: 'red' }).check();
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.search === '?color=red');
+    await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
+    assert.equal(await search.getByRole('checkbox', { name: 'red' }).isChecked(), true);
+
+    // The event opens over the grid, with its own URL; its clip plays with the moving square's box over it.
+    await grid.getByRole('link').first().click();
+    const view = page.getByRole('dialog', { name: /^Event at / });
+    await view.waitFor();
+    await page.waitForURL((url) => url.searchParams.get('event') === red[0]!.id);
+    const video = view.locator('video');
+    await video.waitFor();
+    await waitUntil('the clip is loaded', () => video.evaluate((v) => (v as unknown as { readyState: number }).readyState >= 1));
+    // It plays; then, paused half way through the crossing, the box is over the square.
+    await video.evaluate(async (v) => {
+      const clip = v as unknown as { play(): Promise<void>; pause(): void; currentTime: number };
+      await clip.play();
+      clip.pause();
+      clip.currentTime = 2.5;
+    });
+    await view.getByRole('img', { name: 'Boxes: object 1' }).waitFor();
+    await waitUntil('the clip shows 2.5 s', () =>
+      video.evaluate((v) => {
+        const clip = v as unknown as { seeking: boolean; readyState: number };
+        return !clip.seeking && clip.readyState >= 4;
+      }),
+    );
+    const rect = view.locator('svg.boxes rect');
+    const box = { x: Number(await rect.getAttribute('x')), w: Number(await rect.getAttribute('width')) };
+    // The square crosses from left to right in 3 s: half way at 2.5 s.
+    assert.ok(box.x > 0.4 && box.x < 0.6 && box.w > 0.02 && box.w < 0.1, JSON.stringify(box));
+    await screenshot(page, 'event');
+
+    await view.getByLabel('New label').fill('deer');
+    await view.getByRole('button', { name: 'Add label' }).click();
+    await view.getByRole('button', { name: 'Remove label deer' }).waitFor();
+    const labelled = await json<Found>(`${open.url}/api/events/${red[0]!.id}`);
+    assert.deepEqual(labelled.labels.map((l) => [l.name, l.source]), [['deer', 'user']]);
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'hidden' });
+    await page.waitForURL((url) => !url.searchParams.has('event'));
+    await grid.getByText('deer').waitFor();
+
+    // Labelling the search labels every event it matches (here the red one only), after asking.
+    await page.getByLabel('Label all matching').fill('red square');
+    await page.getByRole('button', { name: 'Label…' }).click();
+    await page.getByRole('dialog', { name: 'Label every event this search matches?' }).getByRole('button', { name: 'Label them' }).click();
+    await page.getByText('Labelled 1 event “red square”.').waitFor();
+    const after_ = await json<{ events: Found[] }>(`${open.url}/api/events?label=red%20square`);
+    assert.deepEqual(after_.events.map((e) => e.id), [red[0]!.id]);
+
+    // The export of the search, in each format the API offers.
+    const links = page.getByRole('link', { name: /^Export as / });
+    assert.deepEqual(await links.allTextContents(), ['JSON', 'JSON Lines', 'CSV', 'XML']);
+    const csv = await fetch(`${open.url}${await page.getByRole('link', { name: 'Export as CSV' }).getAttribute('href')}`);
+    assert.equal(csv.status, 200);
+    const rows = (await csv.text()).trim().split('\n');
+    assert.equal(rows.length, 2, 'a header and the red event');
+    assert.ok(rows[1]!.startsWith(red[0]!.id));
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

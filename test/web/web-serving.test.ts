@@ -44,6 +44,48 @@ describe('the web app as the server serves it', () => {
     }
   });
 
+  it('answers a browser\'s navigation to /cameras and /cameras/{id} with the app, and API clients with the older API path', async () => {
+    await library.cameras.add({ id: 'gate.1', type: 'snapshot', snapshot_url: 'http://127.0.0.1:9/gate.jpg' });
+    try {
+      // Chromium's and Firefox's navigations, and a client that asks for HTML only.
+      const browsers = [html.accept, 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html'];
+      for (const url of ['/cameras', '/cameras/gate.1', '/cameras?type=snapshot']) {
+        for (const accept of browsers) {
+          const page = await app.inject({ url, headers: { accept } });
+          assert.equal(page.statusCode, 200, `${url} ${accept}`);
+          assert.equal(page.body, INDEX, `${url} ${accept}`);
+          assert.equal(page.headers['content-security-policy'], WEB_CSP);
+          assert.equal(page.headers.vary, 'accept');
+        }
+      }
+      // No Accept, JSON, anything, JSON preferred or tied with HTML: the API, as before.
+      const apiClients = [undefined, 'application/json', '*/*', 'application/json, text/html;q=0.5', 'text/html, application/json', 'text/html;q=0'];
+      for (const accept of apiClients) {
+        const list = await app.inject({ url: '/cameras', headers: accept === undefined ? {} : { accept } });
+        assert.equal(list.statusCode, 200, String(accept));
+        assert.deepEqual(list.json<{ cameras: { id: string }[] }>().cameras.map((c) => c.id), ['gate.1'], String(accept));
+        assert.equal(list.headers.vary, 'accept');
+        const one = await app.inject({ url: '/cameras/gate.1', headers: accept === undefined ? {} : { accept } });
+        assert.equal(one.json<{ id: string }>().id, 'gate.1', String(accept));
+      }
+      // Below a camera, and other methods, stay the API's whatever the client accepts.
+      assert.equal((await app.inject({ url: '/cameras/gate.1/frames', headers: html })).json<{ error: { code: string } }>().error.code, 'CAMTROVE_ERR_ROUTE_NOT_FOUND');
+      assert.equal((await app.inject({ method: 'DELETE', url: '/cameras/nowhere', headers: html })).json<{ error: { code: string } }>().error.code, 'CAMTROVE_ERR_CAMERA_NOT_FOUND');
+
+      // Once tokens exist, the page needs none; the API at the same path still does.
+      const { token } = await library.tokens.create('web test');
+      try {
+        assert.equal((await app.inject({ url: '/cameras/gate.1', headers: html })).body, INDEX);
+        assert.equal((await app.inject({ url: '/cameras/gate.1', headers: { accept: 'application/json' } })).statusCode, 401);
+        assert.equal((await app.inject({ url: '/cameras/gate.1', headers: { authorization: `Bearer ${token}` } })).json<{ id: string }>().id, 'gate.1');
+      } finally {
+        for (const t of await library.tokens.list()) await library.tokens.revoke(t.id);
+      }
+    } finally {
+      await library.cameras.remove('gate.1');
+    }
+  });
+
   it('serves hashed assets with a year of caching', async () => {
     const asset = await app.inject({ url: '/assets/index-abc123.js' });
     assert.equal(asset.statusCode, 200);
@@ -61,6 +103,7 @@ describe('the web app as the server serves it', () => {
       ['GET', '/robots.txt', html],
       ['GET', '/assets/missing.js', html],
       ['POST', '/files', html],
+      ['GET', '/files', { accept: 'application/json, text/html;q=0.5' }],
     ];
     for (const [method, url, headers] of cases) {
       const answer = await app.inject({ method, url, headers });

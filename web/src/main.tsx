@@ -4,6 +4,9 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Layout } from './components/layout.js';
 import { AnalysesPage } from './pages/analyses.page.js';
+import { CameraPage } from './pages/camera.page.js';
+import { CamerasPage } from './pages/cameras.page.js';
+import { EventsPage } from './pages/events.page.js';
 import { FilesPage } from './pages/files.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { OverviewPage } from './pages/overview.page.js';
@@ -19,6 +22,9 @@ createRoot(root).render(
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<OverviewPage />} />
+            <Route path="cameras" element={<CamerasPage />} />
+            <Route path="cameras/:id" element={<CameraPage />} />
+            <Route path="events" element={<EventsPage />} />
             <Route path="files" element={<FilesPage />} />
             <Route path="analyses" element={<AnalysesPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -100,9 +100,9 @@ export class FrameRepository {
   }
 
   /**
-   * Up to `limit` of a camera's frames in capture order, captured in [fromMicros, toMicros) and after
-   * the keyset `after`: one range scan of the (camera_id, captured_at_us, id) index, however many
-   * frames the camera has.
+   * Up to `limit` of a camera's frames in capture order (or its reverse, `newestFirst`), captured in
+   * [fromMicros, toMicros) and past the keyset `after`: one range scan of the (camera_id,
+   * captured_at_us, id) index, forwards or backwards, however many frames the camera has.
    */
   async page(cameraId: string, window: FrameWindow, limit: number): Promise<FrameRecord[]> {
     return (await this.pageQuery(cameraId, window, limit).execute()).map(frameRecord);
@@ -117,9 +117,12 @@ export class FrameRepository {
     if (after) {
       // A row comparison: both databases read it as the start of an index range, where an OR of
       // the two cases would make PostgreSQL scan from the window's start and filter.
-      query = query.where(sql<boolean>`(captured_at_us, id) > (${after.capturedAtMicros}, ${after.id})`);
+      query = window.newestFirst
+        ? query.where(sql<boolean>`(captured_at_us, id) < (${after.capturedAtMicros}, ${after.id})`)
+        : query.where(sql<boolean>`(captured_at_us, id) > (${after.capturedAtMicros}, ${after.id})`);
     }
-    return query.orderBy('captured_at_us').orderBy('id').limit(limit);
+    const direction = window.newestFirst ? 'desc' : 'asc';
+    return query.orderBy('captured_at_us', direction).orderBy('id', direction).limit(limit);
   }
 
   async get(id: string): Promise<FrameRecord | null> {
@@ -138,6 +141,8 @@ export interface FrameWindow {
   fromMicros: number | null;
   toMicros: number | null;
   after: { capturedAtMicros: number; id: string } | null;
+  /** Latest capture first. */
+  newestFirst: boolean;
 }
 
 function frameRecord(r: Selectable<FramesTable>): FrameRecord {

@@ -12,6 +12,7 @@ interface LsOptions extends CommonOptions {
   to?: string;
   limit: number;
   cursor?: string;
+  sort: string;
 }
 
 export function framesCommand(): Command {
@@ -20,16 +21,17 @@ export function framesCommand(): Command {
   addCommonOptions(
     frames
       .command('ls')
-      .description('list a camera\'s archived frames, oldest first')
+      .description('list a camera\'s archived frames, oldest first (or newest first: --sort -time)')
       .requiredOption('--camera <name>', 'the camera id')
       .option('--from <time>', 'frames captured at or after this time (UTC ISO 8601 with Z or an offset, or a date)')
       .option('--to <time>', 'frames captured before this time')
       .option('--limit <n>', 'how many (1-1000)', parseLimit, 100)
+      .option('--sort <order>', 'time (oldest first) or -time (newest first)', 'time')
       .option('--cursor <cursor>', 'continue from a previous page')
       .option('--after <cursor>', 'the same as --cursor'),
   ).action(async (options: LsOptions & { after?: string }) => {
     await withLibrary(options, async (library) => {
-      const page = await library.frames.browse(options.camera, { from: options.from, to: options.to, limit: options.limit, cursor: options.cursor ?? options.after });
+      const page = await library.frames.browse(options.camera, { from: options.from, to: options.to, limit: options.limit, cursor: options.cursor ?? options.after, sort: options.sort });
       const items = page.items.map(frameBody);
       emit(options.json, { frames: items, next: page.next }, () =>
         items.length === 0

@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Readable } from 'node:stream';
 import { EXPORT_FORMATS, parseExportFormat } from '../../domain/events/event-export.js';
 import { EVENT_SORTS, MAX_EVENT_PAGE, MAX_LABEL_LENGTH } from '../../domain/events/event-query.js';
@@ -37,40 +38,91 @@ const LabelBody = Type.Object({
   score: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'How sure, 0–1.' })),
 });
 
-const EventBody = Type.Object({ id: Type.String() }, { additionalProperties: true, description: 'An event: its camera and media, times (media seconds, and UTC when the media\'s capture time is known), score, motion, box, direction, speed, colours, zones, labels, thumbnail and clip file ids.' });
-
 const fraction = (description: string) => Type.Number({ description });
+const nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
+const BoxBody = Type.Object({ x: fraction('Left edge, fraction of the frame\'s width.'), y: fraction('Top edge, fraction of the frame\'s height.'), w: fraction('Width, fraction of the frame\'s width.'), h: fraction('Height, fraction of the frame\'s height.') });
+const LabelAnswer = Type.Object({
+  name: Type.String(),
+  score: nullable(Type.Number(), 'How sure, 0–1.'),
+  source: Type.String({ description: '`user` for labels put by people and scripts; else the analysis or import hook that put it.' }),
+});
+
+/**
+ * What every event says, in the order the service writes it: the serializer writes declared fields
+ * first, in their order, so an answer keeps the order of a local `camtrove events ls --json`.
+ */
+const EVENT_SUMMARY = {
+  id: Type.String(),
+  camera_id: nullable(Type.String()),
+  camera_name: nullable(Type.String()),
+  media_id: Type.String({ description: 'The video\'s file id.' }),
+  start: Type.Number({ description: 'Media seconds.' }),
+  end: Type.Number({ description: 'Media seconds.' }),
+  duration: Type.Number({ description: 'Seconds.' }),
+  started_at: nullable(Type.String({ format: 'date-time' }), 'UTC, when the media\'s capture time is known.'),
+  ended_at: nullable(Type.String({ format: 'date-time' })),
+  motion_start: Type.Number({ description: 'Media seconds of the first frame with motion (start is earlier by the pre-capture).' }),
+  motion_end: Type.Number(),
+  motion_frames: Type.Integer(),
+  score: Type.Number({ description: '0–1 (see docs/motion.md).' }),
+  peak_motion: Type.Number({ description: '% of the frame.' }),
+  mean_motion: Type.Number({ description: '% of the frame.' }),
+  box: BoxBody,
+  peak_time: Type.Number({ description: 'Media seconds of the strongest frame (the thumbnail\'s).' }),
+  peak_box: BoxBody,
+  direction: nullable(Type.String(), 'N, NE, E, SE, S, SW, W or NW; null when it did not travel.'),
+  direction_deg: nullable(Type.Number(), 'Degrees clockwise from up.'),
+  speed: Type.Number({ description: 'Frame widths per second.' }),
+  colors: Type.Array(Type.Object({ name: Type.String(), hex: Type.String(), rgb: Type.Array(Type.Integer({ minimum: 0, maximum: 255 })), share: Type.Number() }), { description: 'Dominant colours, largest share first.' }),
+  zones: Type.Array(Type.String()),
+  thumbnail_file_id: nullable(Type.String(), 'A JPEG of the strongest frame with its box drawn: GET /api/files/{id}.'),
+  clip_file_id: nullable(Type.String(), 'An MP4 of the event that ends at its end: GET /api/files/{id}.'),
+  labels: Type.Array(LabelAnswer),
+};
+
+const EventBody = Type.Object(EVENT_SUMMARY, { additionalProperties: true, description: 'An event: its camera and media, times (media seconds, and UTC when the media\'s capture time is known), score, motion, box, direction, speed, colours, zones, labels, thumbnail and clip file ids.' });
+
 const ObjectBody = Type.Object(
   {
     id: Type.Integer({ minimum: 1, description: '1, 2, … within the event, in order of appearance.' }),
     start: Type.Number({ description: 'Media seconds of its first sighting.' }),
     end: Type.Number({ description: 'Media seconds of its last sighting.' }),
     boxes: Type.Array(
-      Type.Object({ t: Type.Number({ description: 'Media seconds.' }), x: fraction('Left edge, fraction of the frame\'s width.'), y: fraction('Top edge, fraction of the frame\'s height.'), w: fraction('Width, fraction of the frame\'s width.'), h: fraction('Height, fraction of the frame\'s height.') }),
+      Type.Object({ t: Type.Number({ description: 'Media seconds.' }), ...BoxBody.properties }),
       { description: 'Its box over time, first and last sighting included; every analysed frame on short tracks, thinned on long ones (at most 101).' },
     ),
   },
   { description: 'One moving object of the event, followed from frame to frame.' },
 );
 
-/**
- * The full event's fields before `objects`, in the order the service writes them: the serializer
- * writes required fields first, in their order, and the rest after, so declaring them (every
- * event has them) keeps a server's answer in the order of a local `camtrove events show --json`.
- */
-const FIELDS_BEFORE_OBJECTS = [
-  'camera_id', 'camera_name', 'media_id', 'start', 'end', 'duration', 'started_at', 'ended_at', 'motion_start', 'motion_end', 'motion_frames', 'score',
-  'peak_motion', 'mean_motion', 'box', 'peak_time', 'peak_box', 'direction', 'direction_deg', 'speed', 'colors', 'zones', 'box_track', 'trajectory', 'heatmap',
-] as const;
-
+/** The full event in the order the service writes it: the summary's fields to its zones, the per-frame detail, then its files and labels. */
+const { thumbnail_file_id, clip_file_id, labels, ...BEFORE_DETAIL } = EVENT_SUMMARY;
 const EventDetailBody = Type.Object(
   {
-    id: Type.String(),
-    ...Object.fromEntries(FIELDS_BEFORE_OBJECTS.map((name) => [name, Type.Unknown()])),
+    ...BEFORE_DETAIL,
+    box_track: Type.Array(Type.Object({ t: Type.Number({ description: 'Media seconds.' }), ...BoxBody.properties }), { description: 'The box of all motion over time.' }),
+    trajectory: Type.Array(Type.Object({ t: Type.Number(), x: Type.Number(), y: Type.Number() }), { description: 'The centre of motion over time, fractions of the frame.' }),
+    heatmap: Type.Array(Type.Array(Type.Number()), { description: '16 rows of 16 cells: where motion was, 0–1.' }),
     objects: Type.Array(ObjectBody, { description: 'The moving objects, each followed on its own (empty for events segmented before objects were tracked).' }),
+    thumbnail_file_id,
+    clip_file_id,
+    labels,
+    links: Type.Optional(Type.Object({ media: nullable(Type.String()), thumbnail: nullable(Type.String()), clip: nullable(Type.String()) }, { description: 'Where its files download from.' })),
   },
   { additionalProperties: true, description: 'An event with everything known about it: what a search answers, plus box_track, trajectory, heatmap, objects and links to its media, thumbnail and clip.' },
 );
+
+const SearchAnswer = Type.Object({ events: Type.Array(EventBody), next: Type.Union([Type.String(), Type.Null()]) });
+type SearchAnswer = Static<typeof SearchAnswer>;
+type EventDetail = Static<typeof EventDetailBody>;
+
+/**
+ * The service's events are the segmenter's JSON (domain/motion/event-json.ts), typed as records;
+ * the route's schema describes them to clients, and the serializer writes them by it.
+ */
+function described<T>(answer: unknown): T {
+  return answer as T;
+}
 
 /** Motion events across the library: search them, and fetch one. */
 export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
@@ -81,9 +133,9 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         description: 'Filters combine; pages follow each other with `after` (stable while new events arrive).',
         tags: ['events'],
         querystring: SearchQuery,
-        response: { 200: Type.Object({ events: Type.Array(EventBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401) },
+        response: { 200: SearchAnswer, ...errorResponses(400, 401) },
       },
-    }, async (request) => events.search(request.query));
+    }, async (request) => described<SearchAnswer>(await events.search(request.query)));
 
     app.get('/events/export', {
       config: {
@@ -144,7 +196,7 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         body: LabelBody,
         response: { 200: EventDetailBody, ...errorResponses(400, 401, 404) },
       },
-    }, async (request) => events.addLabel(request.params.id, request.body));
+    }, async (request) => described<EventDetail>(await events.addLabel(request.params.id, request.body)));
 
     app.delete('/events/:id/labels/:name', {
       schema: {
@@ -162,6 +214,6 @@ export function eventRoutes(events: EventService): FastifyPluginAsyncTypebox {
         params: Type.Object({ id: Type.String() }),
         response: { 200: EventDetailBody, ...errorResponses(401, 404) },
       },
-    }, async (request) => events.get(request.params.id));
+    }, async (request) => described<EventDetail>(await events.get(request.params.id)));
   };
 }

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FrameRecord } from '../../adapters/db/frame.repository.js';
-import { MAX_FRAME_PAGE } from '../../domain/frame-query.js';
+import { FRAME_SORTS, MAX_FRAME_PAGE } from '../../domain/frame-query.js';
 import type { FrameService } from '../../services/frame.service.js';
 import { errorResponses } from '../schemas.js';
 
@@ -13,7 +13,7 @@ const FrameBody = Type.Object({
   width: Type.Union([Type.Integer(), Type.Null()]),
   height: Type.Union([Type.Integer(), Type.Null()]),
   content_type: Type.String(),
-  change_score: Type.Number({ description: 'How much the frame differed from the one kept before it (0–1).' }),
+  change_score: Type.Number({ description: '% of its pixels that differ from the frame kept before it (0–100): 100 for a camera\'s first frame, a new resolution, or every frame kept with no change threshold.' }),
 });
 
 /** A frame as the API and `camtrove frames ls --json` show it. */
@@ -43,7 +43,7 @@ export function frameRoutes(frames: FrameService): FastifyPluginAsyncTypebox {
     app.get('/api/cameras/:id/frames', {
       schema: {
         summary: 'Browse a camera\'s archived frames',
-        description: 'Oldest first, captured in [from, to). Pass `next` back as `cursor` for the following page; it is null on the last page.',
+        description: 'Oldest first (newest first with sort=-time), captured in [from, to). Pass `next` back as `cursor`, with the same sort, for the following page; it is null on the last page.',
         tags: ['cameras'],
         params: Type.Object({ id: Type.String({ description: 'The camera id.' }) }),
         querystring: Type.Object({
@@ -51,6 +51,7 @@ export function frameRoutes(frames: FrameService): FastifyPluginAsyncTypebox {
           to: Type.Optional(Type.String({ description: 'Frames captured before this time (same form as from).' })),
           cursor: Type.Optional(Type.String({ description: 'The `next` value of the previous page.' })),
           limit: Type.Optional(Type.String({ description: `Frames per page, 1–${MAX_FRAME_PAGE} (default 100).` })),
+          sort: Type.Optional(Type.String({ description: `${FRAME_SORTS.join(', ')}: by capture time, oldest or (-time) newest first; -time with limit=1 is the latest frame.`, default: 'time' })),
         }),
         response: { 200: Type.Object({ frames: Type.Array(FrameBody), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 404) },
       },

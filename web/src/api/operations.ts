@@ -1,7 +1,28 @@
 import { leaves, type AnswerShape } from '../../../src/sdk/types.js';
-import type { Analysis, Camera, FileUsage, ImportJob, LibraryFile } from './types.js';
+import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, LibraryFile, MotionEvent } from './types.js';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+const BOX = leaves<Box>()(['x', 'y', 'w', 'h']);
+const CAMERA = {
+  ...leaves<Camera>()([
+    'id', 'name', 'type', 'url', 'snapshot_url', 'ip', 'port', 'image_path', 'video_path', 'mjpeg_url', 'm3u8_url', 'rtsp_url', 'auth', 'city', 'state', 'country',
+    'timezone', 'tags', 'enabled', 'archive_interval', 'retention_days', 'retention_bytes', 'health',
+  ]),
+  health: leaves<CameraHealth>()(['last_success_at', 'last_failure_at', 'last_error', 'consecutive_failures', 'latency_ms', 'frames_saved', 'frames_skipped', 'bytes']),
+} satisfies AnswerShape;
+const EVENT = {
+  ...leaves<MotionEvent>()(['id', 'camera_id', 'camera_name', 'media_id', 'start', 'end', 'duration', 'started_at', 'score', 'box', 'direction', 'speed', 'colors', 'zones', 'thumbnail_file_id', 'clip_file_id', 'labels']),
+  box: BOX,
+  colors: leaves<MotionEvent['colors'][number]>()(['name', 'hex', 'share']),
+  labels: leaves<EventLabel>()(['name', 'score', 'source']),
+} satisfies AnswerShape;
+const EVENT_DETAIL = {
+  ...EVENT,
+  ...leaves<Omit<EventDetail, keyof MotionEvent>>()(['box_track', 'objects']),
+  box_track: { ...BOX, t: null },
+  objects: { ...leaves<EventDetail['objects'][number]>()(['id', 'start', 'end', 'boxes']), boxes: { ...BOX, t: null } },
+} satisfies AnswerShape;
 
 /**
  * Every REST operation the web app calls, with the fields of the answer it reads: a test checks each
@@ -21,7 +42,15 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   },
   { method: 'POST', path: '/api/analyses', answer: { analysis_id: null } },
   { method: 'DELETE', path: '/api/analyses/{id}', answer: { analysis_id: null, state: null } },
-  { method: 'GET', path: '/api/cameras', answer: { cameras: { ...leaves<Camera>()(['id', 'name', 'enabled', 'health']), health: { consecutive_failures: null, last_success_at: null, last_error: null } }, next: null } },
-  { method: 'GET', path: '/api/events', answer: { events: { id: null }, next: null } },
+  { method: 'GET', path: '/api/cameras', answer: { cameras: CAMERA, next: null } },
+  { method: 'GET', path: '/api/cameras/{id}', answer: CAMERA },
+  { method: 'PATCH', path: '/api/cameras/{id}', answer: CAMERA },
+  { method: 'GET', path: '/api/cameras/{id}/frames', answer: { frames: leaves<Frame>()(['frame_id', 'camera_id', 'file_id', 'captured_at', 'size', 'width', 'height', 'content_type', 'change_score']), next: null } },
+  { method: 'GET', path: '/api/events', answer: { events: EVENT, next: null } },
+  { method: 'GET', path: '/api/events/{id}', answer: EVENT_DETAIL },
+  { method: 'POST', path: '/api/events/{id}/labels', answer: EVENT_DETAIL },
+  { method: 'DELETE', path: '/api/events/{id}/labels/{name}', answer: { removed: null } },
+  { method: 'POST', path: '/api/events/labels', answer: { labelled: null } },
+  { method: 'GET', path: '/api/events/export', answer: {} },
   { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'status']), next: null } },
 ];

@@ -51,26 +51,118 @@ export interface AnalysisPage extends Page {
   analyses: Analysis[];
 }
 
+export interface CameraHealth {
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+  latency_ms: number | null;
+  frames_saved: number;
+  frames_skipped: number;
+  bytes: number;
+}
+
+/** A camera as the registry answers it: addresses with their secrets as `***`, credentials never (only `auth`). */
 export interface Camera {
   id: string;
-  name?: string;
+  name: string | null;
+  type: CameraType;
+  url: string | null;
+  snapshot_url: string | null;
+  ip: string | null;
+  port: number | null;
+  image_path: string | null;
+  video_path: string | null;
+  mjpeg_url: string | null;
+  m3u8_url: string | null;
+  rtsp_url: string | null;
+  auth: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  timezone: string | null;
+  tags: string[];
   enabled: boolean;
-  health?: { consecutive_failures: number; last_success_at: string | null; last_error: string | null } | null;
+  archive_interval: number | null;
+  retention_days: number | null;
+  retention_bytes: number | null;
+  health?: CameraHealth | null;
 }
+
+export const CAMERA_TYPES = ['snapshot', 'ip', 'mjpeg', 'hls', 'rtsp', 'import'] as const;
+export type CameraType = (typeof CAMERA_TYPES)[number];
 
 export interface CameraPage extends Page {
   cameras: Camera[];
 }
 
-/** A motion event as a search lists it (the route declares only its id; the rest is described in prose). */
+/** The filters of GET /api/cameras the cameras page offers. */
+export interface CameraFilters {
+  type?: string | undefined;
+  tag?: string | undefined;
+  enabled?: boolean | undefined;
+  city?: string | undefined;
+  country?: string | undefined;
+}
+
+/** What the settings form may change (PATCH /api/cameras/{id}); an address given back as shown keeps its secrets. */
+export type CameraChanges = Partial<Omit<Camera, 'id' | 'type' | 'url' | 'auth' | 'health'>> & { username?: string | null; password?: string | null };
+
+export interface Frame {
+  frame_id: string;
+  camera_id: string;
+  file_id: string;
+  captured_at: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  content_type: string;
+  change_score: number;
+}
+
+export interface FramePage {
+  frames: Frame[];
+  next: string | null;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface EventLabel {
+  name: string;
+  score: number | null;
+  source: string;
+}
+
+/** A motion event as a search lists it. */
 export interface MotionEvent {
   id: string;
-  camera_id?: string | null;
-  camera_name?: string | null;
-  started_at?: string | null;
-  start?: number;
-  duration?: number;
-  score?: number;
+  camera_id: string | null;
+  camera_name: string | null;
+  media_id: string;
+  start: number;
+  end: number;
+  duration: number;
+  started_at: string | null;
+  score: number;
+  box: Box;
+  direction: string | null;
+  speed: number;
+  colors: { name: string; hex: string; share: number }[];
+  zones: string[];
+  thumbnail_file_id: string | null;
+  clip_file_id: string | null;
+  labels: EventLabel[];
+}
+
+/** One event with its per-frame detail: what its view draws over the clip. */
+export interface EventDetail extends MotionEvent {
+  box_track: (Box & { t: number })[];
+  objects: { id: number; start: number; end: number; boxes: (Box & { t: number })[] }[];
 }
 
 export interface EventPage extends Page {

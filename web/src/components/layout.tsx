@@ -5,6 +5,8 @@ import { TokenPrompt } from './token-prompt.js';
 /** Every page of the app, by its path: the navigation lists these, and only these. */
 export const PAGES = [
   { path: '/', title: 'Overview' },
+  { path: '/cameras', title: 'Cameras' },
+  { path: '/events', title: 'Events' },
   { path: '/files', title: 'Files' },
   { path: '/analyses', title: 'Analyses' },
 ] as const;
@@ -23,7 +25,7 @@ export function Layout() {
           <ul>
             {PAGES.map((page) => (
               <li key={page.path}>
-                <NavLink to={page.path} end>
+                <NavLink to={page.path} end={page.path === '/'}>
                   {page.title}
                 </NavLink>
               </li>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import type { Camera, ImportJob } from '../api/types.js';
+import type { ImportJob } from '../api/types.js';
+import { cameraState } from '../cameras/camera-state.js';
 import { ErrorNote } from '../components/error-note.js';
 import { usePageTitle } from '../components/page-title.js';
 import { ProgressBar } from '../components/progress-bar.js';
@@ -8,13 +9,6 @@ import { useApi } from '../session.js';
 
 const REFRESH_MS = 5000;
 const RUNNING_IMPORTS: ImportJob['status'][] = ['shards_missing', 'processing'];
-
-/** Up: archived, and the last attempt worked; down: its last attempts failed; idle: disabled or never archived. */
-function cameraState(camera: Camera): 'up' | 'down' | 'idle' {
-  if (!camera.enabled || !camera.health) return 'idle';
-  if (camera.health.consecutive_failures > 0) return 'down';
-  return camera.health.last_success_at ? 'up' : 'idle';
-}
 
 /** `/`: the library at a glance, refreshed every few seconds. */
 export function OverviewPage() {
@@ -53,6 +47,7 @@ export function OverviewPage() {
               </div>
             </dl>
           )}
+          <Link to="/cameras">See the cameras</Link>
         </section>
         <section className="card" aria-labelledby="disk-title">
           <h2 id="disk-title">Disk used</h2>
@@ -117,7 +112,9 @@ export function OverviewPage() {
                   <td>{formatSeconds(event.duration)}</td>
                   <td>{event.score === undefined ? '—' : event.score.toFixed(2)}</td>
                   <td>
-                    <code>{shortId(event.id)}</code>
+                    <Link to={`/events?event=${encodeURIComponent(event.id)}`} aria-label={`Event ${shortId(event.id)}`}>
+                      <code>{shortId(event.id)}</code>
+                    </Link>
                   </td>
                 </tr>
               ))}
