@@ -168,7 +168,7 @@ async function servedOverHttp(video: string, dir: string, log: (message: string)
       const [asset] = await sdk.assets({ projectId, externalIdStrictlyIn: [externalId], fields: ['id', 'numberOfFrames'] });
       if (!asset?.numberOfFrames) throw new Error(`the ${externalId} asset was not prepared`);
       log(`${externalId}: ${asset.numberOfFrames} frames, added and prepared in ${fmt((performance.now() - started) / 1000, 1)} s`);
-      return { id: asset.id as string, frames: asset.numberOfFrames };
+      return { id: asset.id, frames: asset.numberOfFrames };
     };
     const native = await add('video', true);
     const split = await add('split-frames', false);

@@ -133,7 +133,7 @@ async function childRun(frames: number, tracks: number): Promise<SizeRun> {
 }
 
 /** The library of a child process, in `dir`, with its workers. */
-async function openIn(dir: string): Promise<{ library: Library; close(): Promise<void> }> {
+async function openIn(dir: string): Promise<{ library: Library; close: () => Promise<void> }> {
   const config = resolveConfig({ flags: { dataDir: join(dir, 'data'), databaseUrl: '', logLevel: 'silent', pollMs: 20 } });
   const library = await openLibrary(config, { logger: pino({ level: 'silent' }) });
   const workers = library.startWorkers();
