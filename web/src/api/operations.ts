@@ -1,4 +1,5 @@
 import { leaves, type AnswerShape } from '../../../src/sdk/types.js';
+import { APPEND_FIELDS, APPEND_LABELS_FIELDS, ASSET_FIELDS, LABEL_FIELDS, PROJECT_FIELDS } from '../../../src/sdk/types.js';
 import type { Analysis, Camera, FileUsage, ImportJob, LibraryFile } from './types.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -24,4 +25,15 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   { method: 'GET', path: '/api/cameras', answer: { cameras: { ...leaves<Camera>()(['id', 'name', 'enabled', 'health']), health: { consecutive_failures: null, last_success_at: null, last_error: null } }, next: null } },
   { method: 'GET', path: '/api/events', answer: { events: { id: null }, next: null } },
   { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'status']), next: null } },
+  // Labeling (api/labeling.ts).
+  { method: 'GET', path: '/api/projects', answer: { projects: PROJECT_FIELDS } },
+  { method: 'POST', path: '/api/projects', answer: { id: null } },
+  { method: 'GET', path: '/api/projects/{id}', answer: PROJECT_FIELDS },
+  { method: 'GET', path: '/api/projects/{id}/assets', answer: { assets: ASSET_FIELDS } },
+  { method: 'POST', path: '/api/projects/{id}/assets', answer: APPEND_FIELDS },
+  { method: 'GET', path: '/api/assets/{id}', answer: ASSET_FIELDS },
+  { method: 'GET', path: '/api/assets/{id}/frames/{k}', answer: {} },
+  { method: 'GET', path: '/api/projects/{id}/labels', answer: { labels: LABEL_FIELDS } },
+  { method: 'GET', path: '/api/projects/{id}/labels/count', answer: { count: null } },
+  { method: 'POST', path: '/api/projects/{id}/labels', answer: APPEND_LABELS_FIELDS },
 ];
