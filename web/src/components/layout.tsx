@@ -7,6 +7,7 @@ export const PAGES = [
   { path: '/', title: 'Overview' },
   { path: '/files', title: 'Files' },
   { path: '/analyses', title: 'Analyses' },
+  { path: '/projects', title: 'Projects' },
 ] as const;
 
 /** The shell around every page: a skip link, the navigation, the page, and the token prompt. */
@@ -23,7 +24,7 @@ export function Layout() {
           <ul>
             {PAGES.map((page) => (
               <li key={page.path}>
-                <NavLink to={page.path} end>
+                <NavLink to={page.path} end={page.path === '/'}>
                   {page.title}
                 </NavLink>
               </li>

@@ -1,0 +1,259 @@
+// The projects pages and the labeling tool in a real browser (Debian's chromium through
+// playwright-core) against a real `camtrove serve` on loopback, on a generated 64-frame video. With
+// CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also writes their screenshots to docs/screenshots/.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { Processes, type Server } from '../helpers/cli.js';
+import { makeVideo } from '../helpers/media.js';
+import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
+const SCREENSHOTS = process.env.CAMTROVE_UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots') : null;
+const FRAMES = 64;
+
+interface Vertex {
+  x: number;
+  y: number;
+}
+interface Annotation {
+  mid: string;
+  isKeyFrame: boolean;
+  categories: { name: string }[];
+  boundingPoly: { normalizedVertices: Vertex[] }[];
+}
+type JsonResponse = Record<string, { OBJECTS?: { annotations: Annotation[] } }>;
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const body = (await response.json()) as T;
+  assert.equal(response.status, 200, `GET ${url}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+const close = (a: number, b: number, tolerance: number, what: string) => assert.ok(Math.abs(a - b) <= tolerance, `${what}: ${a} is not within ${tolerance} of ${b}`);
+
+const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+describe('labeling in a browser', { skip }, () => {
+  const processes = new Processes();
+  let env: TestEnv;
+  let browser: Browser;
+  let server: Server;
+  let clip: string;
+  let page: Page;
+  const errors: string[] = [];
+  let projectId = '';
+  let assetId = '';
+
+  before(async () => {
+    assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the web app is built (npm run build)');
+    env = await createTestEnv();
+    [clip, server, browser] = await Promise.all([
+      makeVideo(join(env.dir, 'crossing.mp4'), { seconds: FRAMES / 10, fps: 10, width: 320, height: 240 }),
+      processes.serve(env.env()),
+      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  });
+  after(async () => {
+    await browser?.close();
+    await processes.killAll();
+    await env?.cleanup();
+  });
+
+  async function screenshot(name: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  /** The frame the stage shows once frame `k` is drawn on it. */
+  async function shown(k: number): Promise<Locator> {
+    const stage = page.getByRole('figure', { name: 'Frame' });
+    await page.locator(`figure[data-frame="${k}"][aria-busy="false"]`).waitFor();
+    return stage;
+  }
+
+  it('creates a project from the form, with its interface JSON shown as it is typed', async () => {
+    await page.goto(`${server.url}/projects`);
+    await page.getByText('No project yet').waitFor();
+    await page.getByLabel('Title').fill('Gate traffic');
+    await page.getByLabel('Categories (one per line)').fill('Car\nPerson\nRed truck');
+    const shownJson = JSON.parse(await page.getByLabel('Interface JSON').innerText()) as { jobs: Record<string, { mlTask: string; tools: string[]; content: { categories: Record<string, { name: string }> } }> };
+    assert.deepEqual(Object.keys(shownJson.jobs), ['OBJECTS']);
+    assert.equal(shownJson.jobs.OBJECTS!.mlTask, 'OBJECT_DETECTION');
+    assert.deepEqual(shownJson.jobs.OBJECTS!.content.categories, { CAR: { name: 'Car' }, PERSON: { name: 'Person' }, RED_TRUCK: { name: 'Red truck' } });
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Gate traffic' }).waitFor();
+    projectId = new URL(page.url()).pathname.split('/')[2]!;
+    const stored = await json<{ title: string; jsonInterface: typeof shownJson }>(`${server.url}/api/projects/${projectId}`);
+    assert.equal(stored.title, 'Gate traffic');
+    assert.deepEqual(stored.jsonInterface.jobs.OBJECTS!.content.categories, shownJson.jobs.OBJECTS!.content.categories);
+    assert.deepEqual(stored.jsonInterface.jobs.OBJECTS!.tools, ['rectangle']);
+  });
+
+  it('adds a local video to the project and lists it once prepared, with its frames and labels', async () => {
+    await page.getByLabel('Upload a video…').setInputFiles(clip);
+    const row = page.getByRole('row').filter({ hasText: 'crossing.mp4' });
+    await row.getByText('ready').waitFor();
+    assert.match(await row.innerText(), new RegExp(`TODO\\s+${FRAMES}\\s+none`));
+    const { assets } = await json<{ assets: { id: string; externalId: string; numberOfFrames: number }[] }>(`${server.url}/api/projects/${projectId}/assets`);
+    assert.deepEqual(assets.map((a) => [a.externalId, a.numberOfFrames]), [['crossing.mp4', FRAMES]]);
+    assetId = assets[0]!.id;
+
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.getByRole('row').filter({ hasText: 'Gate traffic' }).getByText('1', { exact: true }).waitFor();
+    await screenshot('projects');
+    await page.goBack();
+    await page.getByRole('link', { name: 'Label crossing.mp4' }).click();
+    await shown(0);
+    assert.equal(new URL(page.url()).pathname, `/projects/${projectId}/assets/${assetId}/label`);
+  });
+
+  it('shows frame k exactly as the API serves it', async () => {
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('d');
+    await shown(19);
+    // The stage's pixels against frame 19 fetched and decoded on its own.
+    const differing = await page.evaluate(async (url) => {
+      const image = await createImageBitmap(await (await fetch(url)).blob());
+      const stage = document.querySelector('figure canvas') as HTMLCanvasElement;
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const expected = context.getImageData(0, 0, image.width, image.height).data;
+      const actual = stage.getContext('2d')!.getImageData(0, 0, stage.width, stage.height).data;
+      if (expected.length !== actual.length) return -1;
+      let count = 0;
+      for (let i = 0; i < expected.length; i++) if (expected[i] !== actual[i]) count++;
+      return count;
+    }, `${server.url}/api/assets/${assetId}/frames/19`);
+    assert.equal(differing, 0);
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await shown(0);
+  });
+
+  it('draws a box on frame 0, moves it on frame 10, saves, and the API has key frames 0 and 10 with frame 5 halfway', async () => {
+    const overlay = page.locator('figure svg');
+    const area = (await overlay.boundingBox())!;
+    const at = (x: number, y: number) => [area.x + x * area.width, area.y + y * area.height] as const;
+
+    await page.keyboard.press('2'); // Person
+    await page.keyboard.press('n');
+    await page.mouse.move(...at(0.2, 0.25));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.35, 0.4), { steps: 4 });
+    await page.mouse.move(...at(0.4, 0.6), { steps: 4 });
+    await page.mouse.up();
+    const box = page.locator('g[data-mid]');
+    assert.equal(await box.count(), 1);
+    assert.equal(await box.getAttribute('data-key-frame'), 'true');
+
+    await page.keyboard.press('Shift+F');
+    await shown(10);
+    assert.equal(await box.getAttribute('data-key-frame'), 'false', 'frame 10 shows the box held from frame 0, not a key frame');
+    await page.mouse.move(...at(0.3, 0.4));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.45, 0.45), { steps: 4 });
+    await page.mouse.move(...at(0.6, 0.5), { steps: 4 });
+    await page.mouse.up();
+    assert.equal(await box.getAttribute('data-key-frame'), 'true', 'moved on frame 10, it is a key frame there');
+    await page.getByRole('slider', { name: 'Time line' }).locator('.time-line-key[data-frame="10"]').waitFor();
+
+    // Between the two keys the box is drawn as derived.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await shown(5);
+    assert.equal(await box.getAttribute('data-key-frame'), 'false');
+    assert.equal(await box.locator('rect').evaluate((rect) => getComputedStyle(rect).strokeDasharray), '6px, 4px');
+    await screenshot('labeling-tool');
+
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+
+    const { labels } = await json<{ labels: { labelType: string; jsonResponse: JsonResponse }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&withJsonResponse=true`);
+    assert.deepEqual(labels.map((l) => l.labelType), ['DEFAULT']);
+    const frames = labels[0]!.jsonResponse;
+    const boxOn = (k: number) => {
+      const [annotation, ...others] = frames[String(k)]?.OBJECTS?.annotations ?? [];
+      assert.ok(annotation && others.length === 0, `one box on frame ${k}`);
+      assert.deepEqual(annotation.categories, [{ name: 'PERSON' }]);
+      return annotation;
+    };
+    const keyFrames = Array.from({ length: FRAMES }, (_, k) => k).filter((k) => frames[String(k)]?.OBJECTS?.annotations.some((a) => a.isKeyFrame));
+    assert.deepEqual(keyFrames, [0, 10]);
+    const [first, tenth, fifth] = [boxOn(0), boxOn(10), boxOn(5)].map((a) => a.boundingPoly[0]!.normalizedVertices);
+    // Drawn from (0.2, 0.25) to (0.4, 0.6), bottom-left first; moved by (0.3, 0.1) on frame 10.
+    const pixel = 1 / 240;
+    close(first![0]!.x, 0.2, pixel, 'frame 0 left');
+    close(first![0]!.y, 0.6, pixel, 'frame 0 bottom');
+    close(first![2]!.x, 0.4, pixel, 'frame 0 right');
+    close(first![2]!.y, 0.25, pixel, 'frame 0 top');
+    close(tenth![1]!.x - first![1]!.x, 0.3, pixel, 'moved right');
+    close(tenth![1]!.y - first![1]!.y, 0.1, pixel, 'moved down');
+    fifth!.forEach((vertex, at) => {
+      close(vertex.x, (first![at]!.x + tenth![at]!.x) / 2, 1e-9, `frame 5 vertex ${at} x halfway`);
+      close(vertex.y, (first![at]!.y + tenth![at]!.y) / 2, 1e-9, `frame 5 vertex ${at} y halfway`);
+    });
+  });
+
+  it('undoes and redoes a deleted track, and lists its keys in the help panel', async () => {
+    await page.keyboard.press('Delete');
+    assert.equal(await page.locator('g[data-mid]').count(), 0);
+    await page.keyboard.press('Control+z');
+    await page.locator('g[data-mid]').waitFor();
+    await page.keyboard.press('Control+Shift+Z');
+    await page.locator('g[data-mid]').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+z');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+
+    await page.keyboard.press('?');
+    const help = page.getByRole('region', { name: 'Keyboard' });
+    for (const action of ['next frame', 'previous frame', 'draw a new box', 'save', 'undo / redo']) await help.getByText(action, { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+  });
+
+  it('steps 30 frames with the keyboard, each shown as it comes (frame-to-frame time printed)', async () => {
+    await page.keyboard.press('Shift+ArrowLeft');
+    await shown(0);
+    const times = await page.evaluate(async (steps) => {
+      const stage = document.querySelector('figure[aria-label="Frame"]')!;
+      const took: number[] = [];
+      for (let k = 1; k <= steps; k++) {
+        const started = performance.now();
+        const drawn = new Promise<void>((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (stage.getAttribute('data-frame') === String(k)) {
+              observer.disconnect();
+              resolve();
+            }
+          });
+          observer.observe(stage, { attributes: true, attributeFilter: ['data-frame'] });
+        });
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+        await drawn;
+        took.push(performance.now() - started);
+      }
+      return took;
+    }, 30);
+    await shown(30);
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    console.log(`frame-to-frame while stepping 30 frames: median ${median.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms, total ${times.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+    assert.equal(times.length, 30);
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,143 @@
+// The labeling tool's tracks: each object (Kili's `mid`) with its key frames, the boxes derived
+// between them, and the conversion to and from Kili's video jsonResponse. Pure: no DOM, no I/O.
+
+/** A rectangle in normalised coordinates (0–1 from the frame's top-left corner). */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface KeyFrame {
+  frame: number;
+  box: Box;
+}
+
+export interface Track {
+  mid: string;
+  job: string;
+  category: string;
+  /** Sorted by frame, one per frame. */
+  keys: readonly KeyFrame[];
+}
+
+/** A track's box on one frame: drawn there (a key frame) or derived from the keys around it. */
+export interface ShownBox {
+  box: Box;
+  isKeyFrame: boolean;
+}
+
+/**
+ * The track's box on `frame`: its key there, else linear corner by corner between the keys before
+ * and after, else the last key's box held; nothing before the first key.
+ */
+export function boxAt(track: Track, frame: number): ShownBox | null {
+  let before: KeyFrame | undefined;
+  let after: KeyFrame | undefined;
+  for (const key of track.keys) {
+    if (key.frame === frame) return { box: key.box, isKeyFrame: true };
+    if (key.frame < frame) before = key;
+    else {
+      after = key;
+      break;
+    }
+  }
+  if (!before) return null;
+  if (!after) return { box: before.box, isKeyFrame: false };
+  const t = (frame - before.frame) / (after.frame - before.frame);
+  return { box: lerpBox(before.box, after.box, t), isKeyFrame: false };
+}
+
+export function lerpBox(a: Box, b: Box, t: number): Box {
+  const lerp = (p: number, q: number) => p + (q - p) * t;
+  return { x0: lerp(a.x0, b.x0), y0: lerp(a.y0, b.y0), x1: lerp(a.x1, b.x1), y1: lerp(a.y1, b.y1) };
+}
+
+/** The track with `box` as its key on `frame` (replacing a key there: an edit on a derived frame makes a key). */
+export function withKey(track: Track, frame: number, box: Box): Track {
+  const keys = track.keys.filter((key) => key.frame !== frame);
+  keys.push({ frame, box: normalise(box) });
+  keys.sort((a, b) => a.frame - b.frame);
+  return { ...track, keys };
+}
+
+/** The box with its corners ordered and kept inside the frame. */
+export function normalise(box: Box): Box {
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return { x0: clamp(Math.min(box.x0, box.x1)), y0: clamp(Math.min(box.y0, box.y1)), x1: clamp(Math.max(box.x0, box.x1)), y1: clamp(Math.max(box.y0, box.y1)) };
+}
+
+/** The box moved by (dx, dy), kept whole inside the frame. */
+export function moveBox(box: Box, dx: number, dy: number): Box {
+  const width = box.x1 - box.x0;
+  const height = box.y1 - box.y0;
+  const x0 = Math.min(1 - width, Math.max(0, box.x0 + dx));
+  const y0 = Math.min(1 - height, Math.max(0, box.y0 + dy));
+  return { x0, y0, x1: x0 + width, y1: y0 + height };
+}
+
+interface Vertex {
+  x: number;
+  y: number;
+}
+
+/** Kili's rectangle vertices: bottom-left, top-left, top-right, bottom-right. */
+export function toVertices(box: Box): Vertex[] {
+  return [
+    { x: box.x0, y: box.y1 },
+    { x: box.x0, y: box.y0 },
+    { x: box.x1, y: box.y0 },
+    { x: box.x1, y: box.y1 },
+  ];
+}
+
+export function fromVertices(vertices: readonly Vertex[]): Box {
+  const xs = vertices.map((v) => v.x);
+  const ys = vertices.map((v) => v.y);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+interface Annotation {
+  mid?: unknown;
+  type?: unknown;
+  categories?: { name?: unknown }[];
+  isKeyFrame?: unknown;
+  boundingPoly?: { normalizedVertices?: Vertex[] }[];
+}
+
+/** The rectangle tracks of the jobs named, from a video jsonResponse (their key frames only). */
+export function tracksFromJsonResponse(json: Record<string, unknown>, jobs: readonly string[]): Track[] {
+  const tracks = new Map<string, { mid: string; job: string; category: string; keys: KeyFrame[] }>();
+  const frames = Object.keys(json)
+    .filter((key) => /^\d+$/.test(key))
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const frame of frames) {
+    const answers = json[String(frame)] as Record<string, { annotations?: Annotation[] }> | undefined;
+    for (const job of jobs) {
+      for (const annotation of answers?.[job]?.annotations ?? []) {
+        const vertices = annotation.boundingPoly?.[0]?.normalizedVertices;
+        if (annotation.type !== 'rectangle' || typeof annotation.mid !== 'string' || !vertices || annotation.isKeyFrame === false) continue;
+        const category = annotation.categories?.[0]?.name;
+        const track = tracks.get(annotation.mid) ?? { mid: annotation.mid, job, category: typeof category === 'string' ? category : '', keys: [] };
+        track.keys.push({ frame, box: fromVertices(vertices) });
+        tracks.set(annotation.mid, track);
+      }
+    }
+  }
+  return [...tracks.values()];
+}
+
+/** A video jsonResponse with only the tracks' key frames: the server derives the frames between. */
+export function keyFramesJsonResponse(tracks: readonly Track[]): Record<string, Record<string, { annotations: object[] }>> {
+  const json: Record<string, Record<string, { annotations: object[] }>> = {};
+  for (const track of tracks) {
+    for (const key of track.keys) {
+      const frame = (json[String(key.frame)] ??= {});
+      const job = (frame[track.job] ??= { annotations: [] });
+      job.annotations.push({ mid: track.mid, type: 'rectangle', categories: [{ name: track.category }], isKeyFrame: true, children: {}, boundingPoly: [{ normalizedVertices: toVertices(key.box) }] });
+    }
+  }
+  return json;
+}
