@@ -41,9 +41,11 @@ describe('the keys', () => {
     ]);
   });
 
-  it('choose categories, draw, save, undo and redo, and leave other keys to the browser', () => {
+  it('choose categories, draw, make key frames, play, save, undo and redo, and leave other keys to the browser', () => {
     assert.deepEqual(press('3'), { kind: 'category', index: 2 });
     assert.deepEqual(press('n'), { kind: 'draw' });
+    assert.deepEqual(press('K', { shiftKey: true }), { kind: 'keyFrame' });
+    assert.deepEqual(press(' '), { kind: 'play' });
     assert.deepEqual(press('s', { ctrlKey: true }), { kind: 'save' });
     assert.deepEqual(press('z', { ctrlKey: true }), { kind: 'undo' });
     assert.deepEqual(press('Z', { ctrlKey: true, shiftKey: true }), { kind: 'redo' });

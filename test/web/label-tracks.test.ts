@@ -2,7 +2,7 @@
 // Kili's video jsonResponse both ways.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { boxAt, keyFramesJsonResponse, moveBox, normalise, toVertices, tracksFromJsonResponse, withKey, type Track } from '../../web/src/labeling/tracks.js';
+import { boxAt, cornerNear, keyFramesJsonResponse, moveBox, normalise, resizeBox, toVertices, tracksFromJsonResponse, withKey, type Track } from '../../web/src/labeling/tracks.js';
 
 const A = { x0: 0.1, y0: 0.2, x1: 0.3, y1: 0.4 };
 const B = { x0: 0.5, y0: 0.2, x1: 0.9, y1: 0.8 };
@@ -66,5 +66,19 @@ describe('the video jsonResponse', () => {
     for (let frame = 0; frame <= 12; frame++) json[String(frame)] = { OBJECTS: { annotations: [annotation(frame, frame === 0 || frame === 10)] }, OTHER: { annotations: [{ ...annotation(frame, true), mid: 'x' }] } };
     json['13'] = {};
     assert.deepEqual(tracksFromJsonResponse(json, ['OBJECTS']), [track]);
+  });
+});
+
+describe('resizing a box', () => {
+  it('moves the corner dragged and keeps the opposite one, whichever way it is dragged', () => {
+    assert.deepEqual(resizeBox(A, 'bottom-right', { x: 0.5, y: 0.6 }), { x0: 0.1, y0: 0.2, x1: 0.5, y1: 0.6 });
+    assert.deepEqual(resizeBox(A, 'top-left', { x: 0.4, y: 0.5 }), { x0: 0.3, y0: 0.4, x1: 0.4, y1: 0.5 }, 'dragged past the opposite corner, the box turns over');
+  });
+
+  it('finds the corner within reach of a press, and none elsewhere', () => {
+    const reach = { x: 0.01, y: 0.01 };
+    assert.equal(cornerNear(A, { x: 0.305, y: 0.195 }, reach), 'top-right');
+    assert.equal(cornerNear(A, { x: 0.1, y: 0.4 }, reach), 'bottom-left');
+    assert.equal(cornerNear(A, { x: 0.2, y: 0.3 }, reach), null);
   });
 });

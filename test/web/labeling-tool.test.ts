@@ -210,7 +210,7 @@ describe('labeling in a browser', { skip }, () => {
     });
   });
 
-  it('undoes and redoes a deleted track, and lists its keys in the help panel', async () => {
+  it('undoes and redoes a deleted track, makes key frames with K, resizes by a corner, plays, and lists its keys in the help panel', async () => {
     await page.keyboard.press('Delete');
     assert.equal(await page.locator('g[data-mid]').count(), 0);
     await page.keyboard.press('Control+z');
@@ -220,6 +220,40 @@ describe('labeling in a browser', { skip }, () => {
     await page.keyboard.press('Control+z');
     await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
 
+    // K on frame 5 of the selected track makes it a key frame there; undo takes it back.
+    const box = page.locator('g[data-mid]');
+    await page.getByRole('button', { name: 'Person · key frames 0, 10' }).click();
+    await page.keyboard.press('k');
+    assert.equal(await box.getAttribute('data-key-frame'), 'true');
+    await page.getByRole('button', { name: 'Person · key frames 0, 5, 10' }).waitFor();
+    await page.keyboard.press('Control+z');
+    assert.equal(await box.getAttribute('data-key-frame'), 'false');
+
+    // The selected box's bottom-right corner dragged: wider and taller, a key frame on frame 5.
+    const before = Number(await box.locator('rect').getAttribute('width'));
+    const handle = (await page.locator('circle[data-corner="bottom-right"]').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 40, handle.y + 30, { steps: 4 });
+    await page.mouse.up();
+    assert.equal(await box.getAttribute('data-key-frame'), 'true');
+    assert.ok(Number(await box.locator('rect').getAttribute('width')) > before + 10);
+    await page.keyboard.press('Control+z');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+
+    // Space plays at the video's rate and pauses.
+    await page.keyboard.press(' ');
+    // Watched in the page: a frame shown for 100 ms is easily missed by polling from here.
+    await page.evaluate(`new Promise((resolve) => {
+      const stage = document.querySelector('figure[aria-label="Frame"]');
+      const observer = new MutationObserver(() => check());
+      const check = () => Number(stage.dataset.frame) >= 8 && (observer.disconnect(), resolve());
+      observer.observe(stage, { attributes: true, attributeFilter: ['data-frame'] });
+      check();
+    })`);
+    await page.keyboard.press(' ');
+    await page.getByRole('button', { name: 'Play (Space)' }).waitFor();
+
     await page.keyboard.press('?');
     const help = page.getByRole('region', { name: 'Keyboard' });
     for (const action of ['next frame', 'previous frame', 'draw a new box', 'save', 'undo / redo']) await help.getByText(action, { exact: true }).waitFor();
@@ -228,7 +262,7 @@ describe('labeling in a browser', { skip }, () => {
   });
 
   it('steps 30 frames with the keyboard, each shown as it comes (frame-to-frame time printed)', async () => {
-    await page.keyboard.press('Shift+ArrowLeft');
+    for (let i = 0; i < 7; i++) await page.keyboard.press('Shift+ArrowLeft');
     await shown(0);
     // Each step: the key pressed, then the time until the stage says frame k is drawn.
     const times = await page.evaluate<number[]>(`(async () => {

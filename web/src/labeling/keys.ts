@@ -4,6 +4,8 @@ export type Command =
   | { kind: 'step'; by: number }
   | { kind: 'category'; index: number }
   | { kind: 'draw' }
+  | { kind: 'keyFrame' }
+  | { kind: 'play' }
   | { kind: 'save' }
   | { kind: 'help' }
   | { kind: 'undo' }
@@ -35,6 +37,8 @@ export function commandFor(press: KeyPress): Command | null {
   if (key === 'ArrowLeft' || key === 'd') return { kind: 'step', by: -size };
   if (/^[1-9]$/.test(key)) return { kind: 'category', index: Number(key) - 1 };
   if (key === 'n') return { kind: 'draw' };
+  if (key === 'k') return { kind: 'keyFrame' };
+  if (key === ' ') return { kind: 'play' };
   if (key === '?') return { kind: 'help' };
   if (key === 'Delete' || key === 'Backspace') return { kind: 'delete' };
   if (key === 'Escape') return { kind: 'cancel' };
@@ -49,6 +53,9 @@ export const KEY_HELP: readonly (readonly [keys: string, action: string])[] = [
   ['1 – 9', 'choose a category'],
   ['N, then drag on the frame', 'draw a new box'],
   ['drag a box', 'select and move it (a key frame on this frame)'],
+  ['drag a corner of the selected box', 'resize it (a key frame on this frame)'],
+  ['K', 'make this frame a key frame of the selected track'],
+  ['Space', 'play / pause'],
   ['Delete', 'remove the selected track'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
   ['Ctrl+S', 'save'],

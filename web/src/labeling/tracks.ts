@@ -77,6 +77,30 @@ export function moveBox(box: Box, dx: number, dy: number): Box {
   return { x0, y0, x1: x0 + width, y1: y0 + height };
 }
 
+export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+
+/** The box with one corner dragged to `point`, the opposite corner staying put. */
+export function resizeBox(box: Box, corner: Corner, point: { x: number; y: number }): Box {
+  const [vertical, horizontal] = corner.split('-') as ['top' | 'bottom', 'left' | 'right'];
+  return normalise({
+    x0: horizontal === 'left' ? point.x : box.x0,
+    x1: horizontal === 'right' ? point.x : box.x1,
+    y0: vertical === 'top' ? point.y : box.y0,
+    y1: vertical === 'bottom' ? point.y : box.y1,
+  });
+}
+
+/** The corner of `box` within `reach` of `point` (each axis), if any. */
+export function cornerNear(box: Box, point: { x: number; y: number }, reach: { x: number; y: number }): Corner | null {
+  const corners: [Corner, number, number][] = [
+    ['top-left', box.x0, box.y0],
+    ['top-right', box.x1, box.y0],
+    ['bottom-left', box.x0, box.y1],
+    ['bottom-right', box.x1, box.y1],
+  ];
+  return corners.find(([, x, y]) => Math.abs(point.x - x) <= reach.x && Math.abs(point.y - y) <= reach.y)?.[0] ?? null;
+}
+
 interface Vertex {
   x: number;
   y: number;

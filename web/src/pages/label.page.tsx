@@ -13,7 +13,7 @@ import { record, redo, startHistory, undo, type History } from '../labeling/hist
 import { boxJobs } from '../labeling/interface-form.js';
 import { commandFor, type Command } from '../labeling/keys.js';
 import { stepFrame } from '../labeling/timeline.js';
-import { keyFramesJsonResponse, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
+import { boxAt, keyFramesJsonResponse, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
 import { useApi, useSession } from '../session.js';
 
 const FRAMES_KEPT = 90;
@@ -46,6 +46,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const [categoryIndex, setCategoryIndex] = useState(0);
   const [drawing, setDrawing] = useState(false);
   const [help, setHelp] = useState(false);
+  const [playing, setPlaying] = useState(false);
   const [saved, setSaved] = useState<{ tracks: readonly Track[]; at: string | null; type: string | null }>({ tracks, at: label?.createdAt ?? null, type: label?.labelType ?? null });
   const [autosaved, setAutosaved] = useState<readonly Track[]>(tracks);
   const [saveError, setSaveError] = useState<Error | null>(null);
@@ -80,6 +81,13 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => clearTimeout(timer);
   }, [dirty, tracks, autosaved, save]);
 
+  // Playing: the next frame at the video's rate, until the last.
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setTimeout(() => (frame >= count - 1 ? setPlaying(false) : setFrame(frame + 1)), 1000 / (shownAsset.frameRate ?? 25));
+    return () => clearTimeout(timer);
+  }, [playing, frame, count, shownAsset.frameRate]);
+
   // Leaving with unsaved work asks first.
   useEffect(() => {
     if (!dirty) return;
@@ -91,6 +99,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const run = (command: Command) => {
     switch (command.kind) {
       case 'step':
+        setPlaying(false);
         setFrame((k) => stepFrame(k, command.by, count));
         return;
       case 'category':
@@ -100,6 +109,15 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
         return;
       case 'draw':
         setDrawing(true);
+        return;
+      case 'keyFrame': {
+        const track = tracks.find((t) => t.mid === selected);
+        const shown = track && boxAt(track, frame);
+        if (track && shown && !shown.isKeyFrame) edit((all) => all.map((t) => (t === track ? withKey(t, frame, shown.box) : t)));
+        return;
+      }
+      case 'play':
+        setPlaying((now) => !now);
         return;
       case 'save':
         save('DEFAULT');
@@ -179,6 +197,9 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
           <div className="actions">
             <button type="button" className="primary" onClick={() => save('DEFAULT')} disabled={!dirty}>
               Save
+            </button>
+            <button type="button" onClick={() => setPlaying((now) => !now)} aria-pressed={playing}>
+              {playing ? 'Pause' : 'Play'} (Space)
             </button>
             <button type="button" onClick={() => setDrawing(true)} aria-pressed={drawing}>
               New box (N)

@@ -1,13 +1,22 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { FrameCache } from '../../labeling/frame-cache.js';
-import { boxAt, moveBox, normalise, type Box, type Track } from '../../labeling/tracks.js';
+import { boxAt, cornerNear, moveBox, normalise, resizeBox, type Box, type Corner, type Track } from '../../labeling/tracks.js';
 
 /** The smallest box a drag draws (a click is not a box), as a fraction of the frame. */
 const MIN_SIZE = 0.005;
 const PREFETCH_AHEAD = 12;
 const PREFETCH_BEHIND = 2;
+/** How near a corner of the selected box a press resizes it, in screen pixels. */
+const HANDLE_REACH_PX = 7;
 
-type Gesture = { kind: 'draw'; from: Point; to: Point } | { kind: 'move'; mid: string; from: Point; to: Point; box: Box };
+type Gesture = { kind: 'draw'; from: Point; to: Point } | { kind: 'move'; mid: string; from: Point; to: Point; box: Box } | { kind: 'resize'; mid: string; corner: Corner; from: Point; to: Point; box: Box };
+
+/** The box a gesture on it shows while the pointer is down. */
+function edited(gesture: Gesture, box: Box): Box {
+  if (gesture.kind === 'move') return moveBox(gesture.box, gesture.to.x - gesture.from.x, gesture.to.y - gesture.from.y);
+  if (gesture.kind === 'resize') return resizeBox(gesture.box, gesture.corner, gesture.to);
+  return box;
+}
 
 interface Point {
   x: number;
@@ -74,6 +83,16 @@ export function FrameStage(props: {
       setGesture({ kind: 'draw', from: at, to: at });
       return;
     }
+    const selectedTrack = tracks.find((t) => t.mid === selected);
+    const selectedBox = selectedTrack && boxAt(selectedTrack, frame)?.box;
+    if (selected && selectedBox) {
+      const size = overlay.current!.getBoundingClientRect();
+      const corner = cornerNear(selectedBox, at, { x: HANDLE_REACH_PX / size.width, y: HANDLE_REACH_PX / size.height });
+      if (corner) {
+        setGesture({ kind: 'resize', mid: selected, corner, from: at, to: at, box: selectedBox });
+        return;
+      }
+    }
     // The selected box first, then the last drawn: the one on top.
     const order = [...tracks].sort((a, b) => Number(a.mid === selected) - Number(b.mid === selected)).reverse();
     for (const track of order) {
@@ -99,7 +118,8 @@ export function FrameStage(props: {
       const box = normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: to.x, y1: to.y });
       if (box.x1 - box.x0 >= MIN_SIZE && box.y1 - box.y0 >= MIN_SIZE) props.onDraw(box);
     } else if (to.x !== gesture.from.x || to.y !== gesture.from.y) {
-      props.onMove(gesture.mid, moveBox(gesture.box, to.x - gesture.from.x, to.y - gesture.from.y));
+      const box = edited({ ...gesture, to }, gesture.box);
+      if (box.x1 - box.x0 >= MIN_SIZE && box.y1 - box.y0 >= MIN_SIZE) props.onMove(gesture.mid, box);
     }
   };
 
@@ -115,11 +135,18 @@ export function FrameStage(props: {
           {tracks.map((track) => {
             const shownBox = boxAt(track, frame);
             if (!shownBox) return null;
-            const box = gesture?.kind === 'move' && gesture.mid === track.mid ? moveBox(gesture.box, gesture.to.x - gesture.from.x, gesture.to.y - gesture.from.y) : shownBox.box;
+            const box = gesture && gesture.kind !== 'draw' && gesture.mid === track.mid ? edited(gesture, shownBox.box) : shownBox.box;
             const colour = props.colorOf(track);
             return (
               <g key={track.mid} className={`box${shownBox.isKeyFrame ? ' key' : ' derived'}${track.mid === selected ? ' selected' : ''}`} data-mid={track.mid} data-key-frame={shownBox.isKeyFrame}>
                 <rect {...scaled(box)} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
+                {track.mid === selected &&
+                  ([
+                    ['top-left', box.x0, box.y0],
+                    ['top-right', box.x1, box.y0],
+                    ['bottom-left', box.x0, box.y1],
+                    ['bottom-right', box.x1, box.y1],
+                  ] as const).map(([corner, x, y]) => <circle key={corner} className="handle" data-corner={corner} cx={x * width} cy={y * height} r={4} vectorEffect="non-scaling-stroke" />)}
                 <text x={box.x0 * width + 2} y={box.y0 * height - 3} fill={colour}>
                   {props.nameOf(track)}
                   {shownBox.isKeyFrame ? ' ◆' : ''}
