@@ -184,7 +184,7 @@ describe('labeling in a browser', { skip }, () => {
     await page.keyboard.press('Control+s');
     await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
 
-    const { labels } = await json<{ labels: { labelType: string; jsonResponse: JsonResponse }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&withJsonResponse=true`);
+    const { labels } = await json<{ labels: { labelType: string; jsonResponse: JsonResponse }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&labelTypeIn=DEFAULT&withJsonResponse=true`);
     assert.deepEqual(labels.map((l) => l.labelType), ['DEFAULT']);
     const frames = labels[0]!.jsonResponse;
     const boxOn = (k: number) => {
@@ -290,6 +290,22 @@ describe('labeling in a browser', { skip }, () => {
     const median = sorted[Math.floor(sorted.length / 2)]!;
     console.log(`frame-to-frame while stepping 30 frames: median ${median.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms, total ${times.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
     assert.equal(times.length, 30);
+    assert.deepEqual(errors, []);
+  });
+
+  it('autosaves a change as an AUTOSAVE label, warns before leaving with it, and a reload restores it', async () => {
+    // Frame 30 of the track is derived: K makes it a key frame, which is not saved yet.
+    await page.keyboard.press('k');
+    await page.getByRole('button', { name: 'Person · key frames 0, 10, 30' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Unsaved changes \(autosaved/ }).waitFor();
+    const { labels } = await json<{ labels: { labelType: string; numberOfKeyFrames: number }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&labelTypeIn=AUTOSAVE`);
+    assert.deepEqual(labels.map((l) => [l.labelType, l.numberOfKeyFrames]), [['AUTOSAVE', 3]]);
+
+    const warned = new Promise<string>((resolve) => page.once('dialog', (dialog) => (resolve(dialog.type()), void dialog.accept())));
+    await page.reload();
+    assert.equal(await warned, 'beforeunload');
+    await page.getByRole('button', { name: 'Person · key frames 0, 10, 30' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /\(autosave\)$/ }).waitFor();
     assert.deepEqual(errors, []);
   });
 });

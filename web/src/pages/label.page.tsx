@@ -17,7 +17,8 @@ import { boxAt, keyFramesJsonResponse, tracksFromJsonResponse, withKey, type Box
 import { useApi, useSession } from '../session.js';
 
 const FRAMES_KEPT = 90;
-const AUTOSAVE_MS = 10_000;
+/** How long after the last change an autosave is sent. */
+const AUTOSAVE_MS = 3000;
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4'];
 
 /** `/projects/:projectId/assets/:assetId/label`: the labeling tool, on the asset's latest saved or autosaved label. */
@@ -48,7 +49,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const [help, setHelp] = useState(false);
   const [playing, setPlaying] = useState(false);
   const [saved, setSaved] = useState<{ tracks: readonly Track[]; at: string | null; type: string | null }>({ tracks, at: label?.createdAt ?? null, type: label?.labelType ?? null });
-  const [autosaved, setAutosaved] = useState<readonly Track[]>(tracks);
+  const [autosaved, setAutosaved] = useState<{ tracks: readonly Track[]; at: string | null }>({ tracks, at: null });
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [opened] = useState(() => Date.now());
   const dirty = tracks !== saved.tracks;
@@ -65,9 +66,9 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
       const sent = tracks;
       const seconds = Math.round((Date.now() - opened) / 1000);
       setSaveError(null);
-      if (labelType === 'AUTOSAVE') setAutosaved(sent);
+      if (labelType === 'AUTOSAVE') setAutosaved({ tracks: sent, at: null });
       call((c) => saveLabel(c, shownProject.id, shownAsset.id, keyFramesJsonResponse(sent), labelType, seconds)).then(
-        () => labelType === 'DEFAULT' ? setSaved({ tracks: sent, at: new Date().toISOString(), type: labelType }) : undefined,
+        () => (labelType === 'DEFAULT' ? setSaved({ tracks: sent, at: new Date().toISOString(), type: labelType }) : setAutosaved((now) => (now.tracks === sent ? { tracks: sent, at: new Date().toISOString() } : now))),
         (error: unknown) => setSaveError(error as Error),
       );
     },
@@ -76,7 +77,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
 
   // Autosave: every few seconds, when something changed since the last save of either kind.
   useEffect(() => {
-    if (!dirty || tracks === autosaved) return;
+    if (!dirty || tracks === autosaved.tracks) return;
     const timer = setTimeout(() => save('AUTOSAVE'), AUTOSAVE_MS);
     return () => clearTimeout(timer);
   }, [dirty, tracks, autosaved, save]);
@@ -209,7 +210,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             </button>
           </div>
           <p role="status" className="muted">
-            {dirty ? 'Unsaved changes' : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
+            {dirty ? `Unsaved changes${autosaved.tracks === tracks && autosaved.at ? ` (autosaved ${formatTime(autosaved.at)})` : ''}` : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
           </p>
           <ErrorNote error={saveError} />
           <h2>Categories</h2>
