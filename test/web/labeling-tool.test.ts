@@ -241,8 +241,8 @@ describe('labeling in a browser', { skip }, () => {
     await page.keyboard.press('Control+z');
     await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
 
-    // Space plays at the video's rate and pauses.
-    await page.keyboard.press(' ');
+    // Play starts at the video's rate; Space pauses, even with the focus on the button.
+    await page.getByRole('button', { name: 'Play (Space)' }).click();
     // Watched in the page: a frame shown for 100 ms is easily missed by polling from here.
     await page.evaluate(`new Promise((resolve) => {
       const stage = document.querySelector('figure[aria-label="Frame"]');
@@ -253,8 +253,11 @@ describe('labeling in a browser', { skip }, () => {
     })`);
     await page.keyboard.press(' ');
     await page.getByRole('button', { name: 'Play (Space)' }).waitFor();
-
+    const paused = await page.locator('figure').getAttribute('data-frame');
     await page.keyboard.press('?');
+    await page.getByRole('region', { name: 'Keyboard' }).waitFor();
+    assert.equal(await page.locator('figure').getAttribute('data-frame'), paused, 'paused, the frame stays');
+
     const help = page.getByRole('region', { name: 'Keyboard' });
     for (const action of ['next frame', 'previous frame', 'draw a new box', 'save', 'undo / redo']) await help.getByText(action, { exact: true }).waitFor();
     await page.keyboard.press('Escape');
