@@ -264,8 +264,13 @@ describe('labeling in a browser', { skip }, () => {
     await help.waitFor({ state: 'hidden' });
   });
 
-  it('steps 30 frames with the keyboard, each shown as it comes (frame-to-frame time printed)', async () => {
-    for (let i = 0; i < 7; i++) await page.keyboard.press('Shift+ArrowLeft');
+  it('goes to a frame pressed on the time line; steps 30 frames with the keyboard, each shown as it comes (frame-to-frame time printed)', async () => {
+    // A press on the time line goes to the frame under it.
+    const line = (await page.getByRole('slider', { name: 'Time line' }).boundingBox())!;
+    await page.mouse.click(line.x + line.width * (40.5 / FRAMES), line.y + line.height / 2);
+    await shown(40);
+    assert.equal(await page.getByRole('slider', { name: 'Time line' }).getAttribute('aria-valuenow'), '40');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowLeft');
     await shown(0);
     // Each step: the key pressed, then the time until the stage says frame k is drawn.
     const times = await page.evaluate<number[]>(`(async () => {
