@@ -46,6 +46,7 @@ describe('the keys', () => {
     assert.deepEqual(press('n'), { kind: 'draw' });
     assert.deepEqual(press('K', { shiftKey: true }), { kind: 'keyFrame' });
     assert.deepEqual(press(' '), { kind: 'play' });
+    assert.deepEqual(press('o'), { kind: 'outside' });
     assert.deepEqual(press('s', { ctrlKey: true }), { kind: 'save' });
     assert.deepEqual(press('z', { ctrlKey: true }), { kind: 'undo' });
     assert.deepEqual(press('Z', { ctrlKey: true, shiftKey: true }), { kind: 'redo' });

@@ -2,7 +2,7 @@
 // Kili's video jsonResponse both ways.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { boxAt, cornerNear, keyFramesJsonResponse, moveBox, normalise, resizeBox, toVertices, tracksFromJsonResponse, withKey, type Track } from '../../web/src/labeling/tracks.js';
+import { boxAt, cornerNear, toggleOutside, keyFramesJsonResponse, moveBox, normalise, resizeBox, toVertices, tracksFromJsonResponse, withKey, type Track } from '../../web/src/labeling/tracks.js';
 
 const A = { x0: 0.1, y0: 0.2, x1: 0.3, y1: 0.4 };
 const B = { x0: 0.5, y0: 0.2, x1: 0.9, y1: 0.8 };
@@ -64,8 +64,10 @@ describe('the video jsonResponse', () => {
     const annotation = (frame: number, isKeyFrame: boolean) => ({ mid: 'm1', type: 'rectangle', categories: [{ name: 'CAR' }], isKeyFrame, boundingPoly: [{ normalizedVertices: toVertices(boxAt(track, frame)!.box) }] });
     const json: Record<string, unknown> = { assetLevel: {} };
     for (let frame = 0; frame <= 12; frame++) json[String(frame)] = { OBJECTS: { annotations: [annotation(frame, frame === 0 || frame === 10)] }, OTHER: { annotations: [{ ...annotation(frame, true), mid: 'x' }] } };
-    json['13'] = {};
     assert.deepEqual(tracksFromJsonResponse(json, ['OBJECTS']), [track]);
+    // Frame 13 given without the box: the object left there.
+    json['13'] = {};
+    assert.deepEqual(tracksFromJsonResponse(json, ['OBJECTS']), [{ ...track, keys: [...track.keys, { frame: 13, box: B, outside: true }] }]);
   });
 });
 
@@ -80,5 +82,43 @@ describe('resizing a box', () => {
     assert.equal(cornerNear(A, { x: 0.305, y: 0.195 }, reach), 'top-right');
     assert.equal(cornerNear(A, { x: 0.1, y: 0.4 }, reach), 'bottom-left');
     assert.equal(cornerNear(A, { x: 0.2, y: 0.3 }, reach), null);
+  });
+});
+
+describe('objects that leave the picture (outside)', () => {
+  const left = toggleOutside(track, 15);
+
+  it('O on a shown box makes an outside key: nothing from there, the box held before it', () => {
+    assert.deepEqual(left.keys.map((k) => [k.frame, k.outside ?? false]), [[0, false], [10, false], [15, true]]);
+    assert.deepEqual(boxAt(left, 14), { box: B, isKeyFrame: false });
+    assert.equal(boxAt(left, 15), null);
+    assert.equal(boxAt(left, 40), null);
+  });
+
+  it('O on the outside key removes it; O later brings the object back with the box it left with', () => {
+    assert.deepEqual(toggleOutside(left, 15), track);
+    const back = toggleOutside(left, 30);
+    assert.deepEqual(boxAt(back, 30), { box: B, isKeyFrame: true });
+    assert.equal(boxAt(back, 29), null);
+  });
+
+  it('is written as the box on the frame before and the frame itself given without it, and read back the same', () => {
+    const json = keyFramesJsonResponse([left]);
+    assert.deepEqual(Object.keys(json).map(Number).sort((a, b) => a - b), [0, 10, 14, 15]);
+    assert.equal(json['14']!.OBJECTS!.annotations.length, 1);
+    assert.deepEqual(json['15'], {});
+    // The server's every-frame answer: the box on 0…14, nothing from 15.
+    const served: Record<string, unknown> = {};
+    for (let frame = 0; frame < 64; frame++) {
+      const shown = boxAt(left, frame);
+      served[String(frame)] = shown ? { OBJECTS: { annotations: [{ mid: 'm1', type: 'rectangle', categories: [{ name: 'CAR' }], isKeyFrame: shown.isKeyFrame, boundingPoly: [{ normalizedVertices: toVertices(shown.box) }] }] } } : {};
+    }
+    assert.deepEqual(tracksFromJsonResponse(served, ['OBJECTS']), [left]);
+  });
+
+  it('a key frame of one track on the frame after another track\'s does not end that track', () => {
+    const other: Track = { mid: 'm2', job: 'OBJECTS', category: 'CAR', keys: [{ frame: 11, box: A }] };
+    const json = keyFramesJsonResponse([track, other]);
+    assert.deepEqual(json['11']!.OBJECTS!.annotations.map((a) => [(a as { mid: string }).mid, (a as { isKeyFrame: boolean }).isKeyFrame]), [['m2', true], ['m1', false]]);
   });
 });

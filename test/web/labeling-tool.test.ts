@@ -303,6 +303,7 @@ describe('labeling in a browser', { skip }, () => {
 
   it('autosaves a change as an AUTOSAVE label, warns before leaving with it, and a reload restores it', async () => {
     // Frame 30 of the track is derived: K makes it a key frame, which is not saved yet.
+    await page.getByRole('button', { name: 'Person · key frames 0, 10' }).click();
     await page.keyboard.press('k');
     await page.getByRole('button', { name: 'Person · key frames 0, 10, 30' }).waitFor();
     await page.getByRole('status').filter({ hasText: /^Unsaved changes \(autosaved/ }).waitFor();
@@ -314,6 +315,37 @@ describe('labeling in a browser', { skip }, () => {
     assert.equal(await warned, 'beforeunload');
     await page.getByRole('button', { name: 'Person · key frames 0, 10, 30' }).waitFor();
     await page.getByRole('status').filter({ hasText: /\(autosave\)$/ }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('O makes the selected object leave on a frame, and a box drawn on the frame after a key frame of another does not end it', async () => {
+    await page.getByRole('button', { name: 'Person · key frames 0, 10, 30' }).click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await shown(20);
+    await page.keyboard.press('o');
+    await page.locator('g[data-mid]').waitFor({ state: 'detached' });
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('ArrowRight');
+    await shown(11);
+    const area = (await page.locator('figure svg').boundingBox())!;
+    await page.keyboard.press('Escape'); // nothing selected: 1 chooses the new box's category only
+    await page.keyboard.press('1'); // Car
+    await page.keyboard.press('n');
+    await page.mouse.move(area.x + area.width * 0.7, area.y + area.height * 0.1);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * 0.9, area.y + area.height * 0.3, { steps: 4 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Car · key frames 11' }).waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+
+    const { labels } = await json<{ labels: { jsonResponse: JsonResponse }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&labelTypeIn=DEFAULT&withJsonResponse=true`);
+    const frames = labels.at(-1)!.jsonResponse;
+    const framesOf = (category: string) => Array.from({ length: FRAMES }, (_, k) => k).filter((k) => frames[String(k)]?.OBJECTS?.annotations.some((a) => a.categories[0]!.name === category));
+    const person = framesOf('PERSON');
+    assert.deepEqual([person[0], person.includes(19), person.includes(20), person.includes(29), person.includes(30), person.at(-1)], [0, true, false, false, true, FRAMES - 1]);
+    assert.deepEqual(framesOf('CAR'), Array.from({ length: FRAMES - 11 }, (_, k) => k + 11));
     assert.deepEqual(errors, []);
   });
 });

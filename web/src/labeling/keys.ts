@@ -5,6 +5,7 @@ export type Command =
   | { kind: 'category'; index: number }
   | { kind: 'draw' }
   | { kind: 'keyFrame' }
+  | { kind: 'outside' }
   | { kind: 'play' }
   | { kind: 'save' }
   | { kind: 'help' }
@@ -38,6 +39,7 @@ export function commandFor(press: KeyPress): Command | null {
   if (/^[1-9]$/.test(key)) return { kind: 'category', index: Number(key) - 1 };
   if (key === 'n') return { kind: 'draw' };
   if (key === 'k') return { kind: 'keyFrame' };
+  if (key === 'o') return { kind: 'outside' };
   if (key === ' ') return { kind: 'play' };
   if (key === '?') return { kind: 'help' };
   if (key === 'Delete' || key === 'Backspace') return { kind: 'delete' };
@@ -55,10 +57,11 @@ export const KEY_HELP: readonly (readonly [keys: string, action: string])[] = [
   ['drag a box', 'select and move it (a key frame on this frame)'],
   ['drag a corner of the selected box', 'resize it (a key frame on this frame)'],
   ['K', 'make this frame a key frame of the selected track'],
+  ['O', 'the selected object leaves here (outside), or comes back'],
   ['Space', 'play / pause'],
   ['Delete', 'remove the selected track'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
   ['Ctrl+S', 'save'],
-  ['Esc', 'stop drawing, close this panel'],
+  ['Esc', 'stop drawing, deselect, close this panel'],
   ['?', 'show or hide this panel'],
 ];

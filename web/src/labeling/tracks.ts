@@ -11,7 +11,10 @@ export interface Box {
 
 export interface KeyFrame {
   frame: number;
+  /** On an `outside` key, the box the object had when it left. */
   box: Box;
+  /** The object left the picture here: no box from this key until the track's next key. */
+  outside?: true;
 }
 
 export interface Track {
@@ -36,15 +39,15 @@ export function boxAt(track: Track, frame: number): ShownBox | null {
   let before: KeyFrame | undefined;
   let after: KeyFrame | undefined;
   for (const key of track.keys) {
-    if (key.frame === frame) return { box: key.box, isKeyFrame: true };
+    if (key.frame === frame) return key.outside ? null : { box: key.box, isKeyFrame: true };
     if (key.frame < frame) before = key;
     else {
       after = key;
       break;
     }
   }
-  if (!before) return null;
-  if (!after) return { box: before.box, isKeyFrame: false };
+  if (!before || before.outside) return null;
+  if (!after || after.outside) return { box: before.box, isKeyFrame: false };
   const t = (frame - before.frame) / (after.frame - before.frame);
   return { box: lerpBox(before.box, after.box, t), isKeyFrame: false };
 }
@@ -60,6 +63,19 @@ export function withKey(track: Track, frame: number, box: Box): Track {
   keys.push({ frame, box: normalise(box) });
   keys.sort((a, b) => a.frame - b.frame);
   return { ...track, keys };
+}
+
+/**
+ * `O` on a frame: an outside key there is removed; a shown box leaves here (an outside key); a track
+ * hidden by an earlier outside key comes back here with the box it left with.
+ */
+export function toggleOutside(track: Track, frame: number): Track {
+  const here = track.keys.find((key) => key.frame === frame);
+  if (here?.outside) return { ...track, keys: track.keys.filter((key) => key !== here) };
+  const shown = boxAt(track, frame);
+  if (shown) return { ...track, keys: [...track.keys.filter((key) => key.frame !== frame), { frame, box: shown.box, outside: true as const }].sort((a, b) => a.frame - b.frame) };
+  const left = track.keys.filter((key) => key.frame < frame).at(-1);
+  return left ? withKey(track, frame, left.box) : track;
 }
 
 /** The box with its corners ordered and kept inside the frame. */
@@ -130,37 +146,74 @@ interface Annotation {
   boundingPoly?: { normalizedVertices?: Vertex[] }[];
 }
 
-/** The rectangle tracks of the jobs named, from a video jsonResponse (their key frames only). */
+/**
+ * The rectangle tracks of the jobs named, from a video jsonResponse: their key frames, and an
+ * outside key where a track shown on one frame is missing from the next (the server's every-frame
+ * answer says so that way).
+ */
 export function tracksFromJsonResponse(json: Record<string, unknown>, jobs: readonly string[]): Track[] {
-  const tracks = new Map<string, { mid: string; job: string; category: string; keys: KeyFrame[] }>();
+  const tracks = new Map<string, { mid: string; job: string; category: string; keys: KeyFrame[]; last: { frame: number; box: Box } }>();
   const frames = Object.keys(json)
     .filter((key) => /^\d+$/.test(key))
     .map(Number)
     .sort((a, b) => a - b);
   for (const frame of frames) {
     const answers = json[String(frame)] as Record<string, { annotations?: Annotation[] }> | undefined;
+    const seen = new Set<string>();
     for (const job of jobs) {
       for (const annotation of answers?.[job]?.annotations ?? []) {
         const vertices = annotation.boundingPoly?.[0]?.normalizedVertices;
-        if (annotation.type !== 'rectangle' || typeof annotation.mid !== 'string' || !vertices || annotation.isKeyFrame === false) continue;
+        if (annotation.type !== 'rectangle' || typeof annotation.mid !== 'string' || !vertices) continue;
+        const box = fromVertices(vertices);
         const category = annotation.categories?.[0]?.name;
-        const track = tracks.get(annotation.mid) ?? { mid: annotation.mid, job, category: typeof category === 'string' ? category : '', keys: [] };
-        track.keys.push({ frame, box: fromVertices(vertices) });
+        const track = tracks.get(annotation.mid) ?? { mid: annotation.mid, job, category: typeof category === 'string' ? category : '', keys: [], last: { frame, box } };
+        const back = track.keys.at(-1)?.outside === true || track.keys.length === 0;
+        if (annotation.isKeyFrame !== false || back) track.keys.push({ frame, box });
+        track.last = { frame, box };
         tracks.set(annotation.mid, track);
+        seen.add(annotation.mid);
       }
     }
+    for (const track of tracks.values()) {
+      if (!seen.has(track.mid) && track.last.frame === frame - 1 && track.keys.at(-1)?.outside !== true) track.keys.push({ frame, box: track.last.box, outside: true });
+    }
   }
-  return [...tracks.values()];
+  return [...tracks.values()].map(({ last: _last, ...track }) => track);
 }
 
-/** A video jsonResponse with only the tracks' key frames: the server derives the frames between. */
+/**
+ * A video jsonResponse with the tracks' key frames (the server derives the frames between). An
+ * outside key at frame f is written as the box on frame f-1 and frame f given without it: how
+ * Kili's format says an object left.
+ */
 export function keyFramesJsonResponse(tracks: readonly Track[]): Record<string, Record<string, { annotations: object[] }>> {
   const json: Record<string, Record<string, { annotations: object[] }>> = {};
+  const put = (frame: number, track: Track, box: Box, isKeyFrame: boolean) => {
+    const answers = (json[String(frame)] ??= {});
+    const job = (answers[track.job] ??= { annotations: [] });
+    if (job.annotations.some((a) => (a as { mid: string }).mid === track.mid)) return;
+    job.annotations.push({ mid: track.mid, type: 'rectangle', categories: [{ name: track.category }], isKeyFrame, children: {}, boundingPoly: [{ normalizedVertices: toVertices(box) }] });
+  };
   for (const track of tracks) {
     for (const key of track.keys) {
-      const frame = (json[String(key.frame)] ??= {});
-      const job = (frame[track.job] ??= { annotations: [] });
-      job.annotations.push({ mid: track.mid, type: 'rectangle', categories: [{ name: track.category }], isKeyFrame: true, children: {}, boundingPoly: [{ normalizedVertices: toVertices(key.box) }] });
+      if (!key.outside) put(key.frame, track, key.box, true);
+    }
+    for (const key of track.keys) {
+      if (!key.outside) continue;
+      const before = boxAt(track, key.frame - 1);
+      if (before) put(key.frame - 1, track, before.box, before.isKeyFrame);
+      json[String(key.frame)] ??= {};
+    }
+  }
+  // A track on one frame given and missing from the next given frame ends there: where it goes on
+  // (another track's key frame follows one of its own), it is written on that frame too, as derived.
+  const given = Object.keys(json).map(Number).sort((a, b) => a - b);
+  const on = (frame: number, track: Track) => json[String(frame)]?.[track.job]?.annotations.some((a) => (a as { mid: string }).mid === track.mid) ?? false;
+  for (const frame of given) {
+    if (!(String(frame - 1) in json)) continue;
+    for (const track of tracks) {
+      const shown = on(frame - 1, track) && !on(frame, track) ? boxAt(track, frame) : null;
+      if (shown) put(frame, track, shown.box, shown.isKeyFrame);
     }
   }
   return json;

@@ -13,7 +13,7 @@ import { record, redo, startHistory, undo, type History } from '../labeling/hist
 import { boxJobs } from '../labeling/interface-form.js';
 import { commandFor, type Command } from '../labeling/keys.js';
 import { stepFrame } from '../labeling/timeline.js';
-import { boxAt, keyFramesJsonResponse, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
+import { boxAt, keyFramesJsonResponse, toggleOutside, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
 import { useApi, useSession } from '../session.js';
 
 const FRAMES_KEPT = 90;
@@ -117,6 +117,9 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
         if (track && shown && !shown.isKeyFrame) edit((all) => all.map((t) => (t === track ? withKey(t, frame, shown.box) : t)));
         return;
       }
+      case 'outside':
+        if (selected) edit((all) => all.map((t) => (t.mid === selected ? toggleOutside(t, frame) : t)));
+        return;
       case 'play':
         setPlaying((now) => !now);
         return;
@@ -139,6 +142,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
       case 'cancel':
         setDrawing(false);
         setHelp(false);
+        setSelected(null);
         return;
     }
   };
