@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { record, redo, startHistory, undo } from '../../web/src/labeling/history.js';
 import { commandFor } from '../../web/src/labeling/keys.js';
-import { frameAtPosition, frameOffset, stepFrame, visibleSpan } from '../../web/src/labeling/timeline.js';
+import { frameAtPosition, frameOffset, stepFrame, visibleSpans } from '../../web/src/labeling/timeline.js';
 
 const press = (key: string, modifiers: { shiftKey?: boolean; ctrlKey?: boolean } = {}) => commandFor({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...modifiers });
 
@@ -18,9 +18,11 @@ describe('the time line', () => {
     assert.equal(frameAtPosition(-5, 640, 64), 0);
   });
 
-  it('shows a track from its first key frame to the last frame', () => {
-    assert.deepEqual(visibleSpan({ mid: 'm', job: 'J', category: 'C', keys: [{ frame: 7, box: { x0: 0, y0: 0, x1: 1, y1: 1 } }] }, 64), { from: 7, to: 63 });
-    assert.equal(visibleSpan({ mid: 'm', job: 'J', category: 'C', keys: [] }, 64), null);
+  it('shows a track from a key frame to where it leaves, and again from where it comes back to the last frame', () => {
+    const box = { x0: 0, y0: 0, x1: 1, y1: 1 };
+    const keys = [{ frame: 7, box }, { frame: 9, box }, { frame: 20, box, outside: true as const }, { frame: 30, box }];
+    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', category: 'C', keys }, 64), [{ from: 7, to: 19 }, { from: 30, to: 63 }]);
+    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', category: 'C', keys: [] }, 64), []);
   });
 
   it('steps stay within the asset', () => {

@@ -325,6 +325,8 @@ describe('labeling in a browser', { skip }, () => {
     await shown(20);
     await page.keyboard.press('o');
     await page.locator('g[data-mid]').waitFor({ state: 'detached' });
+    // On the time line: shown from 0 to 19 and from 30 on.
+    assert.equal(await page.locator('.time-line-row.selected .time-line-span').count(), 2);
     await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.press('ArrowRight');
     await shown(11);

@@ -12,10 +12,18 @@ export function frameAtPosition(x: number, width: number, count: number): number
   return Math.min(count - 1, Math.max(0, Math.floor((x / width) * count)));
 }
 
-/** Where the track shows a box: from its first key frame to the asset's last frame. */
-export function visibleSpan(track: Track, count: number): { from: number; to: number } | null {
-  const first = track.keys[0];
-  return first && count > 0 ? { from: first.frame, to: count - 1 } : null;
+/** The frames where the track shows a box: from a key to the next outside key (or the asset's last frame). */
+export function visibleSpans(track: Track, count: number): { from: number; to: number }[] {
+  const spans: { from: number; to: number }[] = [];
+  let from: number | null = null;
+  for (const key of track.keys) {
+    if (key.outside && from !== null) {
+      spans.push({ from, to: key.frame - 1 });
+      from = null;
+    } else if (!key.outside && from === null) from = key.frame;
+  }
+  if (from !== null && count > 0) spans.push({ from, to: count - 1 });
+  return spans;
 }
 
 /** The frame `step` away, kept within the asset. */

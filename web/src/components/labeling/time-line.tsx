@@ -1,5 +1,5 @@
 import { useRef, type PointerEvent } from 'react';
-import { frameAtPosition, frameOffset, visibleSpan } from '../../labeling/timeline.js';
+import { frameAtPosition, frameOffset, visibleSpans } from '../../labeling/timeline.js';
 import type { Track } from '../../labeling/tracks.js';
 
 /**
@@ -32,12 +32,13 @@ export function TimeLine({ frame, count, tracks, selected, names, onFrame }: { f
       <div className="time-line-cursor" style={{ left: `${frameOffset(frame, count) * 100}%`, width }} />
       {tracks.length === 0 && <div className="time-line-row muted">No tracks yet: press N and drag on the frame.</div>}
       {tracks.map((track) => {
-        const span = visibleSpan(track, count);
         return (
           <div key={track.mid} className={`time-line-row${track.mid === selected ? ' selected' : ''}`} data-track={track.mid} title={names.get(track.category) ?? track.category}>
-            {span && <span className="time-line-span" style={{ left: `${frameOffset(span.from, count) * 100}%`, width: `${((span.to - span.from + 1) / count) * 100}%` }} />}
+            {visibleSpans(track, count).map((span) => (
+              <span key={span.from} className="time-line-span" style={{ left: `${frameOffset(span.from, count) * 100}%`, width: `${((span.to - span.from + 1) / count) * 100}%` }} />
+            ))}
             {track.keys.map((key) => (
-              <span key={key.frame} className="time-line-key" data-frame={key.frame} style={{ left: `${frameOffset(key.frame, count) * 100}%`, width }} />
+              <span key={key.frame} className={`time-line-key${key.outside ? ' outside' : ''}`} data-frame={key.frame} title={`${key.outside ? 'leaves on' : 'key frame'} ${key.frame}`} style={{ left: `${frameOffset(key.frame, count) * 100}%`, width }} />
             ))}
           </div>
         );
