@@ -10,8 +10,12 @@ import { EventsPage } from './pages/events.page.js';
 import { FilesPage } from './pages/files.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { OverviewPage } from './pages/overview.page.js';
+import { LabelPage } from './pages/label.page.js';
+import { ProjectPage } from './pages/project.page.js';
+import { ProjectsPage } from './pages/projects.page.js';
 import { SessionProvider } from './session.js';
 import './app.css';
+import './labeling.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -27,6 +31,9 @@ createRoot(root).render(
             <Route path="events" element={<EventsPage />} />
             <Route path="files" element={<FilesPage />} />
             <Route path="analyses" element={<AnalysesPage />} />
+            <Route path="projects" element={<ProjectsPage />} />
+            <Route path="projects/:projectId" element={<ProjectPage />} />
+            <Route path="projects/:projectId/assets/:assetId/label" element={<LabelPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

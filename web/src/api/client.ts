@@ -6,7 +6,8 @@ import type { Analysis, AnalysisPage, AnalysisState, Camera, CameraChanges, Came
  * as the SDK's typed errors: an AuthError on 401). Only documented routes (operations.ts).
  */
 export class CamtroveClient {
-  private readonly connection: Connection;
+  /** Also for the calls of other modules (labeling.ts). */
+  readonly connection: Connection;
 
   constructor(
     /** The session's API token, or null while the server needs none. */

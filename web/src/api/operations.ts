@@ -1,4 +1,5 @@
 import { leaves, type AnswerShape } from '../../../src/sdk/types.js';
+import { APPEND_FIELDS, APPEND_LABELS_FIELDS, ASSET_FIELDS, LABEL_FIELDS, PROJECT_FIELDS } from '../../../src/sdk/types.js';
 import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, LibraryFile, MotionEvent } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -53,4 +54,15 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   { method: 'POST', path: '/api/events/labels', answer: { labelled: null } },
   { method: 'GET', path: '/api/events/export', answer: {} },
   { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'status']), next: null } },
+  // Labeling (api/labeling.ts).
+  { method: 'GET', path: '/api/projects', answer: { projects: PROJECT_FIELDS } },
+  { method: 'POST', path: '/api/projects', answer: { id: null } },
+  { method: 'GET', path: '/api/projects/{id}', answer: PROJECT_FIELDS },
+  { method: 'GET', path: '/api/projects/{id}/assets', answer: { assets: ASSET_FIELDS } },
+  { method: 'POST', path: '/api/projects/{id}/assets', answer: APPEND_FIELDS },
+  { method: 'GET', path: '/api/assets/{id}', answer: ASSET_FIELDS },
+  { method: 'GET', path: '/api/assets/{id}/frames/{k}', answer: {} },
+  { method: 'GET', path: '/api/projects/{id}/labels', answer: { labels: LABEL_FIELDS } },
+  { method: 'GET', path: '/api/projects/{id}/labels/count', answer: { count: null } },
+  { method: 'POST', path: '/api/projects/{id}/labels', answer: APPEND_LABELS_FIELDS },
 ];

@@ -9,6 +9,7 @@ export const PAGES = [
   { path: '/events', title: 'Events' },
   { path: '/files', title: 'Files' },
   { path: '/analyses', title: 'Analyses' },
+  { path: '/projects', title: 'Projects' },
 ] as const;
 
 /** The shell around every page: a skip link, the navigation, the page, and the token prompt. */
