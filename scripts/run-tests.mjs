@@ -31,7 +31,7 @@ const DATABASE_FREE = [
   join('test', 'docs.test.ts'),
   join('test', 'run-tests.test.ts'),
   // Label exports read generated assets and write zips: no database.
-  ...['export-sink.test.ts', 'zip-writer.test.ts', 'export-memory.test.ts'].map((name) => join('test', 'labeling', name)),
+  ...['export-sink.test.ts', 'zip-writer.test.ts', 'block-deflate.test.ts', 'export-memory.test.ts'].map((name) => join('test', 'labeling', name)),
   // The OpenAPI document and the clients made from it are the same on either database.
   ...['openapi.api.test.ts', 'openapi-client.api.test.ts', 'aliases.api.test.ts'].map((name) => join('test', 'api', name)),
   ...['sdk-openapi.test.ts', 'sdk-client.test.ts'].map((name) => join('test', 'sdk', name)),

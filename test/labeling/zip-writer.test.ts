@@ -62,6 +62,22 @@ describe('zip writer', async () => {
     for (const [name, bytes] of files) assert.equal(crcs.get(name), crc32(bytes), `the checksum of ${name}`);
   });
 
+  it('deflates a file of several megabytes, compressed a block at a time, into one entry others read back', async () => {
+    const path = join(dir, 'large.zip');
+    const lines = Array.from({ length: 120_000 }, (_, i) => `${i} 0.${(i * 7919) % 100_000} 0.${(i * 104_729) % 100_000} 0.1 0.1\n`);
+    const text = Buffer.from(lines.join(''));
+    assert.ok(text.length > 3 * 1024 * 1024);
+    await write(path, async (zip) => {
+      await zip.addStream('gt/gt.txt', pieces(...Array.from({ length: Math.ceil(text.length / 65_536) }, (_, i) => text.subarray(i * 65_536, (i + 1) * 65_536))), 'deflate');
+      await zip.addStored('after.txt', Buffer.from('next'));
+    });
+    const files = await readZipBytes(path);
+    assert.ok(files.get('gt/gt.txt')!.equals(text));
+    assert.equal(files.get('after.txt')!.toString(), 'next');
+    const { crcs } = await directoryOf(path);
+    assert.equal(crcs.get('gt/gt.txt'), crc32(text));
+  });
+
   it('holds more than 65,535 files (ZIP64 end records), in order, each with its content', async () => {
     const path = join(dir, 'many.zip');
     const count = 70_000;

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
-import { crc32, createDeflateRaw } from 'node:zlib';
+import { finished } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import { deflateInBlocks } from './block-deflate.js';
 
 /**
  * A streaming ZIP writer (PKWARE APPNOTE 6.3): files go out one after the other as they are
@@ -59,8 +60,7 @@ export class ZipWriter {
         await this.flushIfFull();
       }
     };
-    if (method === 'deflate') await pipeline(measured, createDeflateRaw({ level: DEFLATE_LEVEL }), write);
-    else await write(measured());
+    await write(method === 'deflate' ? deflateInBlocks(measured(), DEFLATE_LEVEL) : measured());
     this.push(dataDescriptor(entry));
     this.recordInDirectory(entry);
     await this.flushIfFull();
