@@ -104,6 +104,20 @@ export class TrackStepper {
   async at(frame: number): Promise<TrackFrame | null> {
     if (frame < this.track.firstFrame) return null;
     await this.advance(frame);
+    return this.valueAt(frame);
+  }
+
+  /**
+   * The same as `at(frame)` when that needs no key frame read (most frames: keys come every few
+   * dozen frames), else undefined; it spares a promise per track and frame on long videos.
+   */
+  atIfRead(frame: number): TrackFrame | null | undefined {
+    if (frame < this.track.firstFrame) return null;
+    if (!this.started || (this.next !== null && this.next.frame <= frame)) return undefined;
+    return this.valueAt(frame);
+  }
+
+  private valueAt(frame: number): TrackFrame | null {
     const a = this.previous;
     if (!a || a.outside) return null;
     if (a.frame === frame) return { frame, isKeyFrame: true, value: a.value };

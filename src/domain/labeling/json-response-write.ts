@@ -39,7 +39,8 @@ export async function* jsonResponseFrames(source: LabelSource, interpolate = tru
     const content: FrameJson = {};
     let ended = false;
     for (const stepper of active) {
-      const shown = await stepper.at(frame);
+      const ready = stepper.atIfRead(frame);
+      const shown = ready === undefined ? await stepper.at(frame) : ready;
       if (shown) addToFrame(content, stepper.track, shown);
       else if (stepper.ended(frame)) ended = true;
     }
