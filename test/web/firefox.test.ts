@@ -81,10 +81,11 @@ describe('the web app in Firefox', { skip }, () => {
     ];
     for (const [path, heading] of pages) {
       await page.goto(`${server.url}${path}`);
-      await page.waitForFunction((text) => document.querySelector('h1')?.textContent?.includes(text), { timeout: 10_000 }, heading);
+      // Scripts run in the page are strings: this file is compiled without the DOM's types.
+      await page.waitForFunction(`document.querySelector('h1')?.textContent?.includes(${JSON.stringify(heading)})`, { timeout: 10_000 });
     }
     // The project page lists the asset, prepared.
-    await page.waitForFunction(() => [...document.querySelectorAll('tr')].some((row) => row.textContent?.includes('gate.mp4') && row.textContent.includes('ready')), { timeout: 10_000 });
+    await page.waitForFunction(`[...document.querySelectorAll('tr')].some((row) => row.textContent.includes('gate.mp4') && row.textContent.includes('ready'))`, { timeout: 10_000 });
     assert.deepEqual(errors, []);
   });
 
@@ -104,7 +105,7 @@ describe('the web app in Firefox', { skip }, () => {
     await page.keyboard.down('Control');
     await page.keyboard.press('s');
     await page.keyboard.up('Control');
-    await page.waitForFunction(() => [...document.querySelectorAll('[role="status"]')].some((s) => s.textContent?.startsWith('Saved')), { timeout: 10_000 });
+    await page.waitForFunction(`[...document.querySelectorAll('[role="status"]')].some((s) => s.textContent.startsWith('Saved'))`, { timeout: 10_000 });
 
     const { labels } = await api<{ labels: { labelType: string; jsonResponse: JsonResponse }[] }>(`${server.url}/api/projects/${projectId}/labels?assetId=${assetId}&labelTypeIn=DEFAULT&withJsonResponse=true`);
     assert.deepEqual(labels.map((l) => l.labelType), ['DEFAULT']);
