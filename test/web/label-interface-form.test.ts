@@ -1,7 +1,9 @@
-// The project form's interface editor: categories typed one per line become Kili's JSON interface,
-// and the labeling tool finds the jobs it can draw in.
+// The project form's interface editor: jobs drafted in the form (or typed as JSON) become Kili's JSON
+// interface, checked by the server's rules, and the labeling tool finds the jobs it can draw in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validateJsonInterface } from '../../src/domain/labeling/json-interface.js';
+import { draftedInterface, draftProblems, draftsOfText, editedInterface, newJobDraft } from '../../web/src/labeling/interface-editor.js';
 import { boxJobs, categoryKey, detectionInterface } from '../../web/src/labeling/interface-form.js';
 
 describe('the interface editor', () => {
@@ -21,5 +23,47 @@ describe('the interface editor', () => {
       },
     });
     assert.deepEqual(jobs, [{ job: 'OBJECTS', categories: [{ key: 'DEER', name: 'Deer', color: undefined }, { key: 'FOX', name: 'Fox', color: undefined }] }]);
+  });
+});
+
+describe('the interface editor with several jobs', () => {
+  const objects = { ...newJobDraft([], 'OBJECT_DETECTION'), name: 'animals', tools: ['rectangle', 'marker'], categories: 'Deer\nFox' };
+  const color = { ...newJobDraft([objects], 'CLASSIFICATION'), name: 'Colour', categories: 'Red\nBrown', askedFor: 'animals' };
+  const weather = { ...newJobDraft([objects, color], 'CLASSIFICATION'), name: 'weather', categories: 'Sun\nRain', multiple: true };
+  const note = newJobDraft([objects, color, weather], 'TRANSCRIPTION');
+
+  it('writes objects with their tools, child jobs in their parent\'s categories, classifications and transcriptions', () => {
+    const made = draftedInterface([objects, color, weather, note]);
+    assert.deepEqual(made, {
+      jobs: {
+        ANIMALS: { mlTask: 'OBJECT_DETECTION', required: 1, isChild: false, tools: ['rectangle', 'marker'], content: { categories: { DEER: { name: 'Deer', children: ['COLOUR'] }, FOX: { name: 'Fox', children: ['COLOUR'] } }, input: 'radio' } },
+        COLOUR: { mlTask: 'CLASSIFICATION', required: 0, isChild: true, content: { categories: { RED: { name: 'Red' }, BROWN: { name: 'Brown' } }, input: 'radio' } },
+        WEATHER: { mlTask: 'CLASSIFICATION', required: 0, isChild: false, content: { categories: { SUN: { name: 'Sun' }, RAIN: { name: 'Rain' } }, input: 'checkbox' } },
+        NOTE: { mlTask: 'TRANSCRIPTION', required: 1, isChild: false, content: { input: 'textField' } },
+      },
+    });
+    assert.deepEqual(validateJsonInterface(made).jobs.COLOUR!.isChild, true, 'the server accepts what the form makes');
+    assert.deepEqual(draftProblems([objects, color, weather, note]), []);
+  });
+
+  it('names what is wrong: a job without a name or a tool, two jobs of one name, a child of a job that draws nothing', () => {
+    assert.deepEqual(draftProblems([objects, { ...weather, name: 'ANIMALS' }]), ['jobs "animals" and "ANIMALS" have the same name (ANIMALS)']);
+    assert.deepEqual(draftProblems([{ ...objects, name: '  ' }]), ['a job needs a name (letters or digits)']);
+    assert.deepEqual(draftProblems([objects, { ...color, askedFor: 'weather' }, weather]), ['job COLOUR is asked for the objects of "weather", which is not a job of objects']);
+    assert.deepEqual(draftProblems([{ ...objects, tools: [] }]), ['job ANIMALS: OBJECT_DETECTION needs tools (one or more of rectangle, polygon, marker, polyline, semantic)']);
+    assert.deepEqual(draftProblems([{ ...weather, categories: '\n' }]), ['job WEATHER: CLASSIFICATION needs content.categories (one or more)']);
+  });
+
+  it('edits an interface as JSON, goes back to the form when the form can show it, and names JSON problems', () => {
+    const text = JSON.stringify(draftedInterface([objects, color, weather]));
+    const back = draftsOfText(text)!;
+    assert.deepEqual(draftedInterface(back), draftedInterface([objects, color, weather]));
+    assert.deepEqual(back.map((d) => d.askedFor), [null, 'ANIMALS', null]);
+    // Colours are not in the form: the JSON stays the editor, and is what gets created.
+    const coloured = { jobs: { OBJECTS: { mlTask: 'OBJECT_DETECTION', tools: ['polygon'], content: { input: 'radio', categories: { A: { name: 'A', color: '#ff0000' } } } } } };
+    assert.equal(draftsOfText(JSON.stringify(coloured)), null);
+    assert.deepEqual(editedInterface({ drafts: [], jsonText: JSON.stringify(coloured) }), { jsonInterface: coloured, problems: [] });
+    assert.match(editedInterface({ drafts: [], jsonText: '{"jobs": ' }).problems[0]!, /^the JSON does not parse/);
+    assert.deepEqual(editedInterface({ drafts: [], jsonText: '{"jobs": {"X": {"mlTask": "SEGMENT"}}}' }).problems, ['job X: unknown mlTask "SEGMENT"; accepted: CLASSIFICATION, OBJECT_DETECTION, TRANSCRIPTION']);
   });
 });

@@ -84,11 +84,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Throws CamtroveError('CAMTROVE_ERR_INVALID_INTERFACE', message naming job and key). Returns the normalised interface. */
 export function validateJsonInterface(value: unknown): JsonInterface {
-  if (!isPlainObject(value)) throw invalid(['it must be an object {jobs: {JOB_NAME: job}}']);
-  if (valueNestsDeeperThan(value, MAX_JSON_DEPTH)) throw invalid([`it nests deeper than ${MAX_JSON_DEPTH} levels`]);
+  const problems = jsonInterfaceProblems(value);
+  if (problems.length > 0) throw invalid(problems);
+  const jobs = (value as { jobs: Record<string, JobDefinition> }).jobs;
+
+  // fromEntries defines each job as an own property, even one named __proto__.
+  const normalised = Object.fromEntries(Object.entries(jobs as Record<string, JobDefinition>).map(([name, job]): [string, JobDefinition] =>
+    [name, { ...structuredClone(job), required: job.required === true || job.required === 1 ? 1 : 0, isChild: job.isChild ?? false, isVisible: job.isVisible ?? true }]));
+  return { ...structuredClone(value as JsonInterface), jobs: normalised };
+}
+
+/** What is wrong with an interface, each problem named (none when it is valid); the web app's project form shows them as the interface is edited. */
+export function jsonInterfaceProblems(value: unknown): string[] {
+  if (!isPlainObject(value)) return ['it must be an object {jobs: {JOB_NAME: job}}'];
+  if (valueNestsDeeperThan(value, MAX_JSON_DEPTH)) return [`it nests deeper than ${MAX_JSON_DEPTH} levels`];
   const jobs = value.jobs;
-  if (!isPlainObject(jobs)) throw invalid(['jobs must be an object {JOB_NAME: job}']);
-  if (Object.keys(jobs).length === 0) throw invalid(['jobs is empty: give at least one job']);
+  if (!isPlainObject(jobs)) return ['jobs must be an object {JOB_NAME: job}'];
+  if (Object.keys(jobs).length === 0) return ['jobs is empty: give at least one job'];
 
   const problems: string[] = [];
   const checked = new Map<string, CheckedJob>();
@@ -100,12 +112,7 @@ export function validateJsonInterface(value: unknown): JsonInterface {
   }
   for (const [name, job] of checked) problems.push(...jobProblems(name, job));
   problems.push(...childProblems(checked));
-  if (problems.length > 0) throw invalid(problems);
-
-  // fromEntries defines each job as an own property, even one named __proto__.
-  const normalised = Object.fromEntries(Object.entries(jobs as Record<string, JobDefinition>).map(([name, job]): [string, JobDefinition] =>
-    [name, { ...structuredClone(job), required: job.required === true || job.required === 1 ? 1 : 0, isChild: job.isChild ?? false, isVisible: job.isVisible ?? true }]));
-  return { ...structuredClone(value), jobs: normalised };
+  return problems;
 }
 
 /** What is wrong with one job on its own: its task, input, tools and category keys and names. */

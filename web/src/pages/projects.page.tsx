@@ -4,7 +4,8 @@ import { createProject, projects } from '../api/labeling.js';
 import { ErrorNote } from '../components/error-note.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatTime } from '../format.js';
-import { detectionInterface } from '../labeling/interface-form.js';
+import { InterfaceJson, JobsForm } from '../components/interface-editor.js';
+import { editedInterface, newJobDraft, type EditorValue } from '../labeling/interface-editor.js';
 import { useApi, useSession } from '../session.js';
 
 /** `/projects`: the labeling projects, and a form to create one with its interface. */
@@ -55,14 +56,14 @@ function NewProjectForm() {
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [job, setJob] = useState('OBJECTS');
-  const [categories, setCategories] = useState('Car\nPerson');
+  const [editor, setEditor] = useState<EditorValue>(() => ({ drafts: [newJobDraft([], 'OBJECT_DETECTION')], jsonText: null }));
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const jsonInterface = useMemo(() => detectionInterface(job, categories), [job, categories]);
+  const { jsonInterface, problems } = useMemo(() => editedInterface(editor), [editor]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!jsonInterface) return;
     setBusy(true);
     setError(null);
     call((c) => createProject(c, { title: title.trim(), description, jsonInterface })).then(
@@ -87,23 +88,20 @@ function NewProjectForm() {
             Description
             <input value={description} onChange={(e) => setDescription(e.target.value)} />
           </label>
-          <label>
-            Job (boxes)
-            <input value={job} onChange={(e) => setJob(e.target.value)} required />
-          </label>
-          <label>
-            Categories (one per line)
-            <textarea value={categories} onChange={(e) => setCategories(e.target.value)} rows={5} required />
-          </label>
-          <button type="submit" className="primary" disabled={busy || title.trim() === ''}>
+          <JobsForm value={editor} onChange={setEditor} />
+          {problems.length > 0 && (
+            <ul className="error" aria-label="Problems with the interface">
+              {problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          )}
+          <button type="submit" className="primary" disabled={busy || title.trim() === '' || !jsonInterface}>
             Create project
           </button>
           <ErrorNote error={error} />
         </div>
-        <figure className="interface-json">
-          <figcaption>Interface (JSON)</figcaption>
-          <pre aria-label="Interface JSON">{JSON.stringify(jsonInterface, null, 2)}</pre>
-        </figure>
+        <InterfaceJson value={editor} onChange={setEditor} />
       </form>
     </section>
   );
