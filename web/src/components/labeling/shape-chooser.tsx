@@ -13,7 +13,7 @@ export function ShapeChooser({ jobs, job, tool, onJob, onTool }: { jobs: readonl
   return (
     <>
       {jobs.length > 1 && (
-        <label className="field">
+        <label className="job-choice">
           Job
           <select value={job} onChange={(event) => onJob(Number(event.target.value))}>
             {jobs.map((j, at) => (
@@ -24,6 +24,7 @@ export function ShapeChooser({ jobs, job, tool, onJob, onTool }: { jobs: readonl
           </select>
         </label>
       )}
+      {tools.length > 1 && <h2>Shape</h2>}
       {tools.length > 1 && (
         <div className="actions" role="group" aria-label="Shape">
           {tools.map((t) => (
