@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateJsonInterface } from '../../src/domain/labeling/json-interface.js';
 import { draftedInterface, draftProblems, draftsOfText, editedInterface, newJobDraft } from '../../web/src/labeling/interface-editor.js';
-import { boxJobs, categoryKey, detectionInterface } from '../../web/src/labeling/interface-form.js';
+import { categoryKey, detectionInterface } from '../../web/src/labeling/interface-form.js';
+import { childJobs, classificationJobs, objectJobs } from '../../web/src/labeling/jobs.js';
 
 describe('the interface editor', () => {
   it('makes one OBJECT_DETECTION job of rectangles, a category per non-empty line, keys upper case and unique', () => {
@@ -14,15 +15,21 @@ describe('the interface editor', () => {
     assert.equal(categoryKey(' a-b  c! '), 'A_B_C');
   });
 
-  it('finds the rectangle jobs with their categories in order, not classification or child jobs', () => {
-    const jobs = boxJobs({
+  it('finds the object jobs with the tools it draws and their categories in order, the classification jobs and a category\'s child jobs', () => {
+    const jsonInterface = {
       jobs: {
         COLOR: { mlTask: 'CLASSIFICATION', isChild: true, content: { categories: { RED: { name: 'Red' } } } },
-        POINTS: { mlTask: 'OBJECT_DETECTION', tools: ['marker'], content: { categories: { P: { name: 'P' } } } },
+        POINTS: { mlTask: 'OBJECT_DETECTION', tools: ['marker', 'polyline'], content: { categories: { P: { name: 'P', children: ['COLOR'] } } } },
+        LINES: { mlTask: 'OBJECT_DETECTION', tools: ['polyline'], content: { categories: { L: { name: 'L' } } } },
+        WEATHER: { mlTask: 'CLASSIFICATION', instruction: 'Weather', content: { input: 'checkbox', categories: { RAIN: { name: 'Rain' } } } },
         ...detectionInterface('OBJECTS', 'Deer\nFox').jobs,
       },
-    });
-    assert.deepEqual(jobs, [{ job: 'OBJECTS', categories: [{ key: 'DEER', name: 'Deer', color: undefined }, { key: 'FOX', name: 'Fox', color: undefined }] }]);
+    };
+    const objects = objectJobs(jsonInterface);
+    assert.deepEqual(objects.map((j) => [j.job, j.tools]), [['POINTS', ['marker']], ['OBJECTS', ['rectangle']]]);
+    assert.deepEqual(objects[1]!.categories, [{ key: 'DEER', name: 'Deer', color: undefined, children: [] }, { key: 'FOX', name: 'Fox', color: undefined, children: [] }]);
+    assert.deepEqual(classificationJobs(jsonInterface), [{ job: 'WEATHER', name: 'Weather', multiple: true, categories: [{ key: 'RAIN', name: 'Rain', color: undefined, children: [] }] }]);
+    assert.deepEqual(childJobs(jsonInterface, objects[0]!.categories[0]).map((j) => [j.job, j.multiple]), [['COLOR', false]]);
   });
 });
 

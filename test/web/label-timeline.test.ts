@@ -19,10 +19,10 @@ describe('the time line', () => {
   });
 
   it('shows a track from a key frame to where it leaves, and again from where it comes back to the last frame', () => {
-    const box = { x0: 0, y0: 0, x1: 1, y1: 1 };
-    const keys = [{ frame: 7, box }, { frame: 9, box }, { frame: 20, box, outside: true as const }, { frame: 30, box }];
-    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', category: 'C', keys }, 64), [{ from: 7, to: 19 }, { from: 30, to: 63 }]);
-    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', category: 'C', keys: [] }, 64), []);
+    const points = [{ x: 0.5, y: 0.5 }];
+    const keys = [{ frame: 7, points }, { frame: 9, points }, { frame: 20, points, outside: true as const }, { frame: 30, points }];
+    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', tool: 'marker', category: 'C', keys }, 64), [{ from: 7, to: 19 }, { from: 30, to: 63 }]);
+    assert.deepEqual(visibleSpans({ mid: 'm', job: 'J', tool: 'marker', category: 'C', keys: [] }, 64), []);
   });
 
   it('steps stay within the asset', () => {

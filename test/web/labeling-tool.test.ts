@@ -2,18 +2,11 @@
 // playwright-core) against a real `camtrove serve` on loopback, on a generated 64-frame video. With
 // CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also writes their screenshots to docs/screenshots/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { Processes, type Server } from '../helpers/cli.js';
-import { makeVideo } from '../helpers/media.js';
-import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
+import type { Locator, Page } from 'playwright-core';
+import type { Server } from '../helpers/cli.js';
+import { screenshot as screenshotOf, skipWithoutChromium, startLabelingBrowser, type LabelingBrowser } from '../helpers/labeling-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
-const SCREENSHOTS = process.env.CAMTROVE_UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots') : null;
 const FRAMES = 64;
 
 interface Vertex {
@@ -37,42 +30,24 @@ async function json<T>(url: string): Promise<T> {
 
 const close = (a: number, b: number, tolerance: number, what: string) => assert.ok(Math.abs(a - b) <= tolerance, `${what}: ${a} is not within ${tolerance} of ${b}`);
 
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
-
-describe('labeling in a browser', { skip }, () => {
-  const processes = new Processes();
-  let env: TestEnv;
-  let browser: Browser;
+describe('labeling in a browser', { skip: skipWithoutChromium }, () => {
+  let run: LabelingBrowser;
   let server: Server;
   let clip: string;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   let projectId = '';
   let assetId = '';
 
   before(async () => {
-    assert.ok(existsSync(join(WEB_ROOT, 'index.html')), 'the web app is built (npm run build)');
-    env = await createTestEnv();
-    [clip, server, browser] = await Promise.all([
-      makeVideo(join(env.dir, 'crossing.mp4'), { seconds: FRAMES / 10, fps: 10, width: 320, height: 240 }),
-      processes.serve(env.env()),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
-    ]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+    run = await startLabelingBrowser('crossing.mp4', FRAMES);
+    ({ server, clip, page, errors } = run);
   });
   after(async () => {
-    await browser?.close();
-    await processes.killAll();
-    await env?.cleanup();
+    await run?.close();
   });
 
-  async function screenshot(name: string): Promise<void> {
-    if (!SCREENSHOTS) return;
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  }
+  const screenshot = (name: string) => screenshotOf(page, name);
 
   /** The frame the stage shows once frame `k` is drawn on it. */
   async function shown(k: number): Promise<Locator> {

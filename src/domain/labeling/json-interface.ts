@@ -89,7 +89,7 @@ export function validateJsonInterface(value: unknown): JsonInterface {
   const jobs = (value as { jobs: Record<string, JobDefinition> }).jobs;
 
   // fromEntries defines each job as an own property, even one named __proto__.
-  const normalised = Object.fromEntries(Object.entries(jobs as Record<string, JobDefinition>).map(([name, job]): [string, JobDefinition] =>
+  const normalised = Object.fromEntries(Object.entries(jobs).map(([name, job]): [string, JobDefinition] =>
     [name, { ...structuredClone(job), required: job.required === true || job.required === 1 ? 1 : 0, isChild: job.isChild ?? false, isVisible: job.isVisible ?? true }]));
   return { ...structuredClone(value as JsonInterface), jobs: normalised };
 }

@@ -20,10 +20,3 @@ export function detectionInterface(jobName: string, categoryLines: string): Json
   }
   return { jobs: { [categoryKey(jobName) || 'OBJECTS']: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], required: 1, isChild: false, content: { categories, input: 'radio' } } } };
 }
-
-/** The rectangle jobs of an interface with their categories in order: what the labeling tool draws. */
-export function boxJobs(jsonInterface: JsonInterface): { job: string; categories: { key: string; name: string; color: string | undefined }[] }[] {
-  return Object.entries(jsonInterface.jobs)
-    .filter(([, job]) => job.mlTask === 'OBJECT_DETECTION' && (job.tools ?? ['rectangle']).includes('rectangle') && !job.isChild)
-    .map(([job, definition]) => ({ job, categories: Object.entries(definition.content?.categories ?? {}).map(([key, c]) => ({ key, name: c.name, color: c.color })) }));
-}

@@ -1,7 +1,19 @@
-// The labeling tool's tracks: each object (Kili's `mid`) with its key frames, the boxes derived
-// between them, and the conversion to and from Kili's video jsonResponse. Pure: no DOM, no I/O.
+// The labeling tool's object tracks: each object (Kili's `mid`) with its key frames, the shapes
+// derived between them (by the server's own interpolation), and the edits on shapes. Pure: no DOM,
+// no I/O. Kili's jsonResponse both ways is in json-response.ts.
+import { interpolateValue } from '../../../src/domain/labeling/interpolation.js';
 
-/** A rectangle in normalised coordinates (0–1 from the frame's top-left corner). */
+/** The shapes the tool draws: a job's `tools` among these. */
+export type ShapeTool = 'rectangle' | 'polygon' | 'marker';
+export const SHAPE_TOOLS: readonly ShapeTool[] = ['rectangle', 'polygon', 'marker'];
+
+/** A point in normalised coordinates (0–1 from the frame's top-left corner). */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A rectangle in normalised coordinates, upright. */
 export interface Box {
   x0: number;
   y0: number;
@@ -11,35 +23,43 @@ export interface Box {
 
 export interface KeyFrame {
   frame: number;
-  /** On an `outside` key, the box the object had when it left. */
-  box: Box;
-  /** The object left the picture here: no box from this key until the track's next key. */
+  /**
+   * The shape's points in Kili's order: a rectangle's corners bottom-left, top-left, top-right,
+   * bottom-right; a polygon's vertices; a marker's one point. On an `outside` key, the shape the
+   * object had when it left.
+   */
+  points: readonly Point[];
+  /** The object left the picture here: no shape from this key until the track's next key. */
   outside?: true;
 }
 
 export interface Track {
   mid: string;
   job: string;
+  tool: ShapeTool;
   category: string;
   /** Sorted by frame, one per frame. */
   keys: readonly KeyFrame[];
+  /** Child jobs' answers, in Kili's shape (`{JOB: {categories: [{name}]}}`), the same on every frame. */
+  children?: Readonly<Record<string, unknown>>;
 }
 
-/** A track's box on one frame: drawn there (a key frame) or derived from the keys around it. */
-export interface ShownBox {
-  box: Box;
+/** A track's shape on one frame: drawn there (a key frame) or derived from the keys around it. */
+export interface ShownShape {
+  points: readonly Point[];
   isKeyFrame: boolean;
 }
 
 /**
- * The track's box on `frame`: its key there, else linear corner by corner between the keys before
- * and after, else the last key's box held; nothing before the first key.
+ * The track's shape on `frame`: its key there, else derived between the keys before and after as
+ * the server derives it (rectangles and markers move linearly, polygons hold), else the last key
+ * held; nothing before the first key. `aspect` (width ÷ height) matters for rotated rectangles only.
  */
-export function boxAt(track: Track, frame: number): ShownBox | null {
+export function shapeAt(track: Track, frame: number, aspect = 1): ShownShape | null {
   let before: KeyFrame | undefined;
   let after: KeyFrame | undefined;
   for (const key of track.keys) {
-    if (key.frame === frame) return key.outside ? null : { box: key.box, isKeyFrame: true };
+    if (key.frame === frame) return key.outside ? null : { points: key.points, isKeyFrame: true };
     if (key.frame < frame) before = key;
     else {
       after = key;
@@ -47,56 +67,63 @@ export function boxAt(track: Track, frame: number): ShownBox | null {
     }
   }
   if (!before || before.outside) return null;
-  if (!after || after.outside) return { box: before.box, isKeyFrame: false };
+  if (!after || after.outside) return { points: before.points, isKeyFrame: false };
   const t = (frame - before.frame) / (after.frame - before.frame);
-  return { box: lerpBox(before.box, after.box, t), isKeyFrame: false };
+  const value = interpolateValue(track.tool, { points: [...before.points] }, { points: [...after.points] }, t, aspect);
+  return { points: value.points ?? before.points, isKeyFrame: false };
 }
 
-export function lerpBox(a: Box, b: Box, t: number): Box {
-  const lerp = (p: number, q: number) => p + (q - p) * t;
-  return { x0: lerp(a.x0, b.x0), y0: lerp(a.y0, b.y0), x1: lerp(a.x1, b.x1), y1: lerp(a.y1, b.y1) };
-}
-
-/** The track with `box` as its key on `frame` (replacing a key there: an edit on a derived frame makes a key). */
-export function withKey(track: Track, frame: number, box: Box): Track {
+/** The track with `points` as its key on `frame` (replacing a key there: an edit on a derived frame makes a key). */
+export function withKey(track: Track, frame: number, points: readonly Point[]): Track {
   const keys = track.keys.filter((key) => key.frame !== frame);
-  keys.push({ frame, box: normalise(box) });
+  keys.push({ frame, points: points.map(clampPoint) });
   keys.sort((a, b) => a.frame - b.frame);
   return { ...track, keys };
 }
 
 /**
- * `O` on a frame: an outside key there is removed; a shown box leaves here (an outside key); a track
- * hidden by an earlier outside key comes back here with the box it left with.
+ * `O` on a frame: an outside key there is removed; a shown shape leaves here (an outside key); a
+ * track hidden by an earlier outside key comes back here with the shape it left with.
  */
 export function toggleOutside(track: Track, frame: number): Track {
   const here = track.keys.find((key) => key.frame === frame);
   if (here?.outside) return { ...track, keys: track.keys.filter((key) => key !== here) };
-  const shown = boxAt(track, frame);
-  if (shown) return { ...track, keys: [...track.keys.filter((key) => key.frame !== frame), { frame, box: shown.box, outside: true as const }].sort((a, b) => a.frame - b.frame) };
+  const shown = shapeAt(track, frame);
+  if (shown) return { ...track, keys: [...track.keys.filter((key) => key.frame !== frame), { frame, points: shown.points, outside: true as const }].sort((a, b) => a.frame - b.frame) };
   const left = track.keys.filter((key) => key.frame < frame).at(-1);
-  return left ? withKey(track, frame, left.box) : track;
+  return left ? withKey(track, frame, left.points) : track;
 }
+
+const clamp = (v: number) => Math.min(1, Math.max(0, v));
+const clampPoint = (p: Point): Point => ({ x: clamp(p.x), y: clamp(p.y) });
 
 /** The box with its corners ordered and kept inside the frame. */
 export function normalise(box: Box): Box {
-  const clamp = (v: number) => Math.min(1, Math.max(0, v));
   return { x0: clamp(Math.min(box.x0, box.x1)), y0: clamp(Math.min(box.y0, box.y1)), x1: clamp(Math.max(box.x0, box.x1)), y1: clamp(Math.max(box.y0, box.y1)) };
+}
+
+/** The shape moved by (dx, dy), kept whole inside the frame. */
+export function moveShape(points: readonly Point[], dx: number, dy: number): Point[] {
+  const bounds = fromVertices(points);
+  const x = Math.min(1 - bounds.x1, Math.max(-bounds.x0, dx));
+  const y = Math.min(1 - bounds.y1, Math.max(-bounds.y0, dy));
+  return points.map((p) => ({ x: p.x + x, y: p.y + y }));
 }
 
 /** The box moved by (dx, dy), kept whole inside the frame. */
 export function moveBox(box: Box, dx: number, dy: number): Box {
-  const width = box.x1 - box.x0;
-  const height = box.y1 - box.y0;
-  const x0 = Math.min(1 - width, Math.max(0, box.x0 + dx));
-  const y0 = Math.min(1 - height, Math.max(0, box.y0 + dy));
-  return { x0, y0, x1: x0 + width, y1: y0 + height };
+  return fromVertices(moveShape(toVertices(box), dx, dy));
+}
+
+/** The shape with vertex `index` dragged to `point` (kept inside the frame). */
+export function moveVertex(points: readonly Point[], index: number, point: Point): Point[] {
+  return points.map((p, at) => (at === index ? clampPoint(point) : p));
 }
 
 export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
 /** The box with one corner dragged to `point`, the opposite corner staying put. */
-export function resizeBox(box: Box, corner: Corner, point: { x: number; y: number }): Box {
+export function resizeBox(box: Box, corner: Corner, point: Point): Box {
   const [vertical, horizontal] = corner.split('-') as ['top' | 'bottom', 'left' | 'right'];
   return normalise({
     x0: horizontal === 'left' ? point.x : box.x0,
@@ -107,23 +134,40 @@ export function resizeBox(box: Box, corner: Corner, point: { x: number; y: numbe
 }
 
 /** The corner of `box` within `reach` of `point` (each axis), if any. */
-export function cornerNear(box: Box, point: { x: number; y: number }, reach: { x: number; y: number }): Corner | null {
+export function cornerNear(box: Box, point: Point, reach: Point): Corner | null {
   const corners: [Corner, number, number][] = [
     ['top-left', box.x0, box.y0],
     ['top-right', box.x1, box.y0],
     ['bottom-left', box.x0, box.y1],
     ['bottom-right', box.x1, box.y1],
   ];
-  return corners.find(([, x, y]) => Math.abs(point.x - x) <= reach.x && Math.abs(point.y - y) <= reach.y)?.[0] ?? null;
+  return corners.find(([, x, y]) => near({ x, y }, point, reach))?.[0] ?? null;
 }
 
-interface Vertex {
-  x: number;
-  y: number;
+/** The index of the first of `points` within `reach` of `point` (each axis), or -1. */
+export function vertexNear(points: readonly Point[], point: Point, reach: Point): number {
+  return points.findIndex((p) => near(p, point, reach));
+}
+
+function near(a: Point, b: Point, reach: Point): boolean {
+  return Math.abs(a.x - b.x) <= reach.x && Math.abs(a.y - b.y) <= reach.y;
+}
+
+/** Whether `point` is on the shape: inside a rectangle or polygon, within `reach` of a marker. */
+export function hits(tool: ShapeTool, points: readonly Point[], point: Point, reach: Point): boolean {
+  if (tool === 'marker') return vertexNear(points, point, reach) >= 0;
+  // Even-odd ray casting: a rectangle is a four-vertex polygon.
+  let inside = false;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    const a = points[i]!;
+    const b = points[j]!;
+    if (a.y > point.y !== b.y > point.y && point.x < ((b.x - a.x) * (point.y - a.y)) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
 }
 
 /** Kili's rectangle vertices: bottom-left, top-left, top-right, bottom-right. */
-export function toVertices(box: Box): Vertex[] {
+export function toVertices(box: Box): Point[] {
   return [
     { x: box.x0, y: box.y1 },
     { x: box.x0, y: box.y0 },
@@ -132,89 +176,15 @@ export function toVertices(box: Box): Vertex[] {
   ];
 }
 
-export function fromVertices(vertices: readonly Vertex[]): Box {
+/** The upright box around the points. */
+export function fromVertices(vertices: readonly Point[]): Box {
   const xs = vertices.map((v) => v.x);
   const ys = vertices.map((v) => v.y);
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 }
 
-interface Annotation {
-  mid?: unknown;
-  type?: unknown;
-  categories?: { name?: unknown }[];
-  isKeyFrame?: unknown;
-  boundingPoly?: { normalizedVertices?: Vertex[] }[];
-}
-
-/**
- * The rectangle tracks of the jobs named, from a video jsonResponse: their key frames, and an
- * outside key where a track shown on one frame is missing from the next (the server's every-frame
- * answer says so that way).
- */
-export function tracksFromJsonResponse(json: Record<string, unknown>, jobs: readonly string[]): Track[] {
-  const tracks = new Map<string, { mid: string; job: string; category: string; keys: KeyFrame[]; last: { frame: number; box: Box } }>();
-  const frames = Object.keys(json)
-    .filter((key) => /^\d+$/.test(key))
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const frame of frames) {
-    const answers = json[String(frame)] as Record<string, { annotations?: Annotation[] }> | undefined;
-    const seen = new Set<string>();
-    for (const job of jobs) {
-      for (const annotation of answers?.[job]?.annotations ?? []) {
-        const vertices = annotation.boundingPoly?.[0]?.normalizedVertices;
-        if (annotation.type !== 'rectangle' || typeof annotation.mid !== 'string' || !vertices) continue;
-        const box = fromVertices(vertices);
-        const category = annotation.categories?.[0]?.name;
-        const track = tracks.get(annotation.mid) ?? { mid: annotation.mid, job, category: typeof category === 'string' ? category : '', keys: [], last: { frame, box } };
-        const back = track.keys.at(-1)?.outside === true || track.keys.length === 0;
-        if (annotation.isKeyFrame !== false || back) track.keys.push({ frame, box });
-        track.last = { frame, box };
-        tracks.set(annotation.mid, track);
-        seen.add(annotation.mid);
-      }
-    }
-    for (const track of tracks.values()) {
-      if (!seen.has(track.mid) && track.last.frame === frame - 1 && track.keys.at(-1)?.outside !== true) track.keys.push({ frame, box: track.last.box, outside: true });
-    }
-  }
-  return [...tracks.values()].map(({ last: _last, ...track }) => track);
-}
-
-/**
- * A video jsonResponse with the tracks' key frames (the server derives the frames between). An
- * outside key at frame f is written as the box on frame f-1 and frame f given without it: how
- * Kili's format says an object left.
- */
-export function keyFramesJsonResponse(tracks: readonly Track[]): Record<string, Record<string, { annotations: object[] }>> {
-  const json: Record<string, Record<string, { annotations: object[] }>> = {};
-  const put = (frame: number, track: Track, box: Box, isKeyFrame: boolean) => {
-    const answers = (json[String(frame)] ??= {});
-    const job = (answers[track.job] ??= { annotations: [] });
-    if (job.annotations.some((a) => (a as { mid: string }).mid === track.mid)) return;
-    job.annotations.push({ mid: track.mid, type: 'rectangle', categories: [{ name: track.category }], isKeyFrame, children: {}, boundingPoly: [{ normalizedVertices: toVertices(box) }] });
-  };
-  for (const track of tracks) {
-    for (const key of track.keys) {
-      if (!key.outside) put(key.frame, track, key.box, true);
-    }
-    for (const key of track.keys) {
-      if (!key.outside) continue;
-      const before = boxAt(track, key.frame - 1);
-      if (before) put(key.frame - 1, track, before.box, before.isKeyFrame);
-      json[String(key.frame)] ??= {};
-    }
-  }
-  // A track on one frame given and missing from the next given frame ends there: where it goes on
-  // (another track's key frame follows one of its own), it is written on that frame too, as derived.
-  const given = Object.keys(json).map(Number).sort((a, b) => a - b);
-  const on = (frame: number, track: Track) => json[String(frame)]?.[track.job]?.annotations.some((a) => (a as { mid: string }).mid === track.mid) ?? false;
-  for (const frame of given) {
-    if (!(String(frame - 1) in json)) continue;
-    for (const track of tracks) {
-      const shown = on(frame - 1, track) && !on(frame, track) ? boxAt(track, frame) : null;
-      if (shown) put(frame, track, shown.box, shown.isKeyFrame);
-    }
-  }
-  return json;
+/** Whether a rectangle's four points (Kili's order) have their sides on the axes. */
+export function isUpright(points: readonly Point[]): boolean {
+  const [bl, tl, tr, br] = points;
+  return !!bl && !!tl && !!tr && !!br && bl.x === tl.x && tr.x === br.x && tl.y === tr.y && bl.y === br.y;
 }

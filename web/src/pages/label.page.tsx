@@ -3,17 +3,20 @@ import { Link, useParams } from 'react-router';
 import type { Asset, Label, Project } from '../../../src/sdk/types.js';
 import { asset, frameImage, latestLabel, project, saveLabel } from '../api/labeling.js';
 import { ErrorNote } from '../components/error-note.js';
+import { AnswersPanel, ChildAnswers } from '../components/labeling/answers-panel.js';
 import { HelpPanel } from '../components/labeling/help-panel.js';
 import { FrameStage } from '../components/labeling/frame-stage.js';
+import { ShapeChooser } from '../components/labeling/shape-chooser.js';
 import { TimeLine } from '../components/labeling/time-line.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatTime } from '../format.js';
 import { FrameCache } from '../labeling/frame-cache.js';
 import { record, redo, startHistory, undo, type History } from '../labeling/history.js';
-import { boxJobs } from '../labeling/interface-form.js';
+import { labelingFromJsonResponse, labelingJsonResponse, type Labeling } from '../labeling/json-response.js';
+import { classificationJobs, objectJobs } from '../labeling/jobs.js';
 import { commandFor, type Command } from '../labeling/keys.js';
 import { stepFrame } from '../labeling/timeline.js';
-import { boxAt, keyFramesJsonResponse, toggleOutside, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
+import { shapeAt, toggleOutside, withKey, type Point, type ShapeTool, type Track } from '../labeling/tracks.js';
 import { useApi, useSession } from '../session.js';
 
 const FRAMES_KEPT = 90;
@@ -35,52 +38,69 @@ export function LabelPage() {
 
 function LabelingTool({ project: shownProject, asset: shownAsset, label }: { project: Project; asset: Asset; label: Label | null }) {
   const { client, call } = useSession();
-  const [job] = boxJobs(shownProject.jsonInterface);
+  const jobs = useMemo(() => objectJobs(shownProject.jsonInterface), [shownProject.jsonInterface]);
+  const answerJobs = useMemo(() => classificationJobs(shownProject.jsonInterface), [shownProject.jsonInterface]);
+  const [jobIndex, setJobIndex] = useState(0);
+  const job = jobs[jobIndex];
+  const [tool, setTool] = useState<ShapeTool>(job?.tools[0] ?? 'rectangle');
   const categories = useMemo(() => job?.categories ?? [], [job]);
+  const allCategories = useMemo(() => jobs.flatMap((j) => j.categories), [jobs]);
   const count = shownAsset.numberOfFrames ?? 0;
   const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), FRAMES_KEPT), [client, shownAsset.id]);
 
-  const [history, setHistory] = useState<History<readonly Track[]>>(() => startHistory(label?.jsonResponse && job ? tracksFromJsonResponse(label.jsonResponse, [job.job]) : []));
-  const tracks = history.present;
+  const [history, setHistory] = useState<History<Labeling>>(() => startHistory(labelingFromJsonResponse(label?.jsonResponse, { objects: jobs.map((j) => j.job), classifications: answerJobs.map((j) => j.job) })));
+  const labeling = history.present;
+  const { tracks } = labeling;
   const [frame, setFrame] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [categoryIndex, setCategoryIndex] = useState(0);
   const [drawing, setDrawing] = useState(false);
   const [help, setHelp] = useState(false);
   const [playing, setPlaying] = useState(false);
-  const [saved, setSaved] = useState<{ tracks: readonly Track[]; at: string | null; type: string | null }>({ tracks, at: label?.createdAt ?? null, type: label?.labelType ?? null });
-  const [autosaved, setAutosaved] = useState<{ tracks: readonly Track[]; at: string | null }>({ tracks, at: null });
+  const [saved, setSaved] = useState<{ labeling: Labeling; at: string | null; type: string | null }>({ labeling, at: label?.createdAt ?? null, type: label?.labelType ?? null });
+  const [autosaved, setAutosaved] = useState<{ labeling: Labeling; at: string | null }>({ labeling, at: null });
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [opened] = useState(() => Date.now());
-  const dirty = tracks !== saved.tracks;
+  const dirty = labeling !== saved.labeling;
 
-  const edit = useCallback((change: (tracks: readonly Track[]) => readonly Track[]) => setHistory((h) => record(h, change(h.present))), []);
-  const names = useMemo(() => new Map(categories.map((c) => [c.key, c.name])), [categories]);
+  const editLabeling = useCallback((change: (labeling: Labeling) => Labeling) => setHistory((h) => record(h, change(h.present))), []);
+  const edit = useCallback((change: (tracks: readonly Track[]) => readonly Track[]) => editLabeling((l) => ({ ...l, tracks: change(l.tracks) })), [editLabeling]);
+  const names = useMemo(() => new Map(allCategories.map((c) => [c.key, c.name])), [allCategories]);
   const colorOf = useCallback((track: Track) => {
-    const at = categories.findIndex((c) => c.key === track.category);
-    return categories[at]?.color ?? PALETTE[Math.max(0, at) % PALETTE.length]!;
-  }, [categories]);
+    const own = jobs.find((j) => j.job === track.job)?.categories ?? [];
+    const at = own.findIndex((c) => c.key === track.category);
+    return own[at]?.color ?? PALETTE[Math.max(0, at) % PALETTE.length]!;
+  }, [jobs]);
+  /** Selecting a track of another job chooses that job (its categories are the ones listed). */
+  const select = (mid: string | null) => {
+    setSelected(mid);
+    const at = jobs.findIndex((j) => j.job === tracks.find((t) => t.mid === mid)?.job);
+    if (at >= 0 && at !== jobIndex) {
+      setJobIndex(at);
+      setCategoryIndex(0);
+    }
+  };
 
   const save = useCallback(
     (labelType: 'DEFAULT' | 'AUTOSAVE') => {
-      const sent = tracks;
+      const sent = labeling;
       const seconds = Math.round((Date.now() - opened) / 1000);
       setSaveError(null);
-      if (labelType === 'AUTOSAVE') setAutosaved({ tracks: sent, at: null });
-      call((c) => saveLabel(c, shownProject.id, shownAsset.id, keyFramesJsonResponse(sent), labelType, seconds)).then(
-        () => (labelType === 'DEFAULT' ? setSaved({ tracks: sent, at: new Date().toISOString(), type: labelType }) : setAutosaved((now) => (now.tracks === sent ? { tracks: sent, at: new Date().toISOString() } : now))),
+      if (labelType === 'AUTOSAVE') setAutosaved({ labeling: sent, at: null });
+      call((c) => saveLabel(c, shownProject.id, shownAsset.id, labelingJsonResponse(sent), labelType, seconds)).then(
+        () => (labelType === 'DEFAULT' ? setSaved({ labeling: sent, at: new Date().toISOString(), type: labelType }) : setAutosaved((now) => (now.labeling === sent ? { labeling: sent, at: new Date().toISOString() } : now))),
         (error: unknown) => setSaveError(error as Error),
       );
     },
-    [call, tracks, opened, shownProject.id, shownAsset.id],
+    [call, labeling, opened, shownProject.id, shownAsset.id],
   );
 
   // Autosave: every few seconds, when something changed since the last save of either kind.
   useEffect(() => {
-    if (!dirty || tracks === autosaved.tracks) return;
+    if (!dirty || labeling === autosaved.labeling) return;
     const timer = setTimeout(() => save('AUTOSAVE'), AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [dirty, tracks, autosaved, save]);
+  }, [dirty, labeling, autosaved, save]);
 
   // Playing: the next frame at the video's rate, until the last.
   useEffect(() => {
@@ -106,15 +126,15 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
       case 'category':
         if (command.index >= categories.length) return;
         setCategoryIndex(command.index);
-        if (selected) edit((all) => all.map((t) => (t.mid === selected ? { ...t, category: categories[command.index]!.key } : t)));
+        if (selected) edit((all) => all.map((t) => (t.mid === selected && t.job === job?.job ? { ...t, category: categories[command.index]!.key } : t)));
         return;
       case 'draw':
         setDrawing(true);
         return;
       case 'keyFrame': {
         const track = tracks.find((t) => t.mid === selected);
-        const shown = track && boxAt(track, frame);
-        if (track && shown && !shown.isKeyFrame) edit((all) => all.map((t) => (t === track ? withKey(t, frame, shown.box) : t)));
+        const shown = track && shapeAt(track, frame);
+        if (track && shown && !shown.isKeyFrame) edit((all) => all.map((t) => (t === track ? withKey(t, frame, shown.points) : t)));
         return;
       }
       case 'outside':
@@ -163,17 +183,23 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const draw = (box: Box) => {
+  const draw = (points: Point[]) => {
     const category = categories[categoryIndex];
     if (!job || !category) return;
     const mid = crypto.randomUUID().slice(0, 13);
-    edit((all) => [...all, { mid, job: job.job, category: category.key, keys: [{ frame, box }] }]);
+    edit((all) => [...all, { mid, job: job.job, tool, category: category.key, keys: [{ frame, points }] }]);
     setSelected(mid);
     setDrawing(false);
   };
-  const moveTo = (mid: string, box: Box) => edit((all) => all.map((t) => (t.mid === mid ? withKey(t, frame, box) : t)));
+  const moveTo = (mid: string, points: Point[]) => edit((all) => all.map((t) => (t.mid === mid ? withKey(t, frame, points) : t)));
+  const chooseJob = (at: number) => {
+    setJobIndex(at);
+    setCategoryIndex(0);
+    setTool(jobs[at]!.tools[0]!);
+    setDrawing(false);
+  };
 
-  if (!job) return <p className="error">This project has no object detection job with rectangles: the labeling tool draws boxes.</p>;
+  if (!job) return <p className="error">This project has no object detection job with rectangles, polygons or points: the labeling tool draws those.</p>;
   const selectedTrack = tracks.find((t) => t.mid === selected);
   return (
     <div className="labeling">
@@ -189,10 +215,10 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             count={count}
             tracks={tracks}
             selected={selected}
-            drawing={drawing}
+            drawing={drawing ? tool : null}
             colorOf={colorOf}
             nameOf={(track) => names.get(track.category) ?? track.category}
-            onSelect={setSelected}
+            onSelect={select}
             onDraw={draw}
             onMove={moveTo}
           />
@@ -207,16 +233,17 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
               {playing ? 'Pause' : 'Play'} (Space)
             </button>
             <button type="button" onClick={() => setDrawing(true)} aria-pressed={drawing}>
-              New box (N)
+              New {tool === 'rectangle' ? 'box' : tool === 'polygon' ? 'polygon' : 'point'} (N)
             </button>
             <button type="button" onClick={() => setHelp((shown) => !shown)} aria-expanded={help}>
               Keys (?)
             </button>
           </div>
           <p role="status" className="muted">
-            {dirty ? `Unsaved changes${autosaved.tracks === tracks && autosaved.at ? ` (autosaved ${formatTime(autosaved.at)})` : ''}` : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
+            {dirty ? `Unsaved changes${autosaved.labeling === labeling && autosaved.at ? ` (autosaved ${formatTime(autosaved.at)})` : ''}` : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
           </p>
           <ErrorNote error={saveError} />
+          <ShapeChooser jobs={jobs} job={jobIndex} tool={tool} onJob={chooseJob} onTool={(chosen) => (setTool(chosen), setDrawing(true))} />
           <h2>Categories</h2>
           <ol className="categories">
             {categories.slice(0, 9).map((category, at) => (
@@ -233,17 +260,22 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
           <ul className="plain tracks">
             {tracks.map((track) => (
               <li key={track.mid}>
-                <button type="button" aria-pressed={track.mid === selected} onClick={() => setSelected(track.mid)}>
-                  {names.get(track.category) ?? track.category} · key frames {track.keys.map((k) => k.frame).join(', ')}
+                <button type="button" aria-pressed={track.mid === selected} onClick={() => select(track.mid)}>
+                  {names.get(track.category) ?? track.category}
+                  {track.tool === 'rectangle' ? '' : track.tool === 'polygon' ? ' (polygon)' : ' (point)'} · key frames {track.keys.map((k) => k.frame).join(', ')}
                 </button>
               </li>
             ))}
           </ul>
           {selectedTrack && (
-            <button type="button" className="danger" onClick={() => run({ kind: 'delete' })}>
-              Delete track
-            </button>
+            <>
+              <ChildAnswers jsonInterface={shownProject.jsonInterface} category={jobs.find((j) => j.job === selectedTrack.job)?.categories.find((c) => c.key === selectedTrack.category)} track={selectedTrack} onChange={(children) => edit((all) => all.map((t) => (t.mid === selectedTrack.mid ? { ...t, children } : t)))} />
+              <button type="button" className="danger" onClick={() => run({ kind: 'delete' })}>
+                Delete track
+              </button>
+            </>
           )}
+          <AnswersPanel jobs={answerJobs} frame={frame} answers={labeling.answers} assetAnswers={labeling.assetAnswers} onChange={editLabeling} />
         </aside>
       </div>
       {help && <HelpPanel onClose={() => setHelp(false)} />}

@@ -1,31 +1,18 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { FrameCache } from '../../labeling/frame-cache.js';
-import { boxAt, cornerNear, moveBox, normalise, resizeBox, type Box, type Corner, type Track } from '../../labeling/tracks.js';
+import { closesPolygon, MIN_SIZE, shapeGesture, type Gesture } from '../../labeling/gestures.js';
+import { cornerNear, fromVertices, hits, isUpright, normalise, shapeAt, toVertices, vertexNear, type Point, type ShapeTool, type Track } from '../../labeling/tracks.js';
 
-/** The smallest box a drag draws (a click is not a box), as a fraction of the frame. */
-const MIN_SIZE = 0.005;
 const PREFETCH_AHEAD = 12;
 const PREFETCH_BEHIND = 2;
-/** How near a corner of the selected box a press resizes it, in screen pixels. */
+/** How near a corner or vertex of the selected shape a press drags it, in screen pixels. */
 const HANDLE_REACH_PX = 7;
 
-type Gesture = { kind: 'draw'; from: Point; to: Point } | { kind: 'move'; mid: string; from: Point; to: Point; box: Box } | { kind: 'resize'; mid: string; corner: Corner; from: Point; to: Point; box: Box };
-
-/** The box a gesture on it shows while the pointer is down. */
-function edited(gesture: Gesture, box: Box): Box {
-  if (gesture.kind === 'move') return moveBox(gesture.box, gesture.to.x - gesture.from.x, gesture.to.y - gesture.from.y);
-  if (gesture.kind === 'resize') return resizeBox(gesture.box, gesture.corner, gesture.to);
-  return box;
-}
-
-interface Point {
-  x: number;
-  y: number;
-}
-
 /**
- * Frame k as the API serves it, on a canvas, with the tracks' boxes over it: key frames drawn solid,
- * the boxes derived between them dashed. Drag draws a box (after N) or moves the box under the pointer.
+ * Frame k as the API serves it, on a canvas, with the tracks' shapes over it: key frames drawn solid,
+ * the shapes derived between them dashed. With a tool chosen (`drawing`), a drag draws a rectangle,
+ * clicks draw a polygon (closed on its first vertex or with Enter) and a click a marker; otherwise a
+ * drag moves the shape under the pointer, or a corner or vertex of the selected one.
  */
 export function FrameStage(props: {
   cache: FrameCache;
@@ -33,12 +20,12 @@ export function FrameStage(props: {
   count: number;
   tracks: readonly Track[];
   selected: string | null;
-  drawing: boolean;
+  drawing: ShapeTool | null;
   colorOf: (track: Track) => string;
   nameOf: (track: Track) => string;
   onSelect: (mid: string | null) => void;
-  onDraw: (box: Box) => void;
-  onMove: (mid: string, box: Box) => void;
+  onDraw: (points: Point[]) => void;
+  onMove: (mid: string, points: Point[]) => void;
 }) {
   const { cache, frame, count, tracks, selected, drawing } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -46,6 +33,9 @@ export function FrameStage(props: {
   const [shown, setShown] = useState<{ frame: number; width: number; height: number } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [gesture, setGesture] = useState<Gesture | null>(null);
+  /** The polygon being drawn: its vertices so far. */
+  const [draft, setDraft] = useState<Point[]>([]);
+  const [pointer, setPointer] = useState<Point | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -70,6 +60,30 @@ export function FrameStage(props: {
     };
   }, [cache, frame, count]);
 
+  // A polygon half drawn is dropped when drawing stops (Escape) or another tool is chosen.
+  const [draftFor, setDraftFor] = useState(drawing);
+  if (draftFor !== drawing) {
+    setDraftFor(drawing);
+    setDraft([]);
+  }
+  const { onDraw } = props;
+  // Enter closes the polygon being drawn.
+  useEffect(() => {
+    if (draft.length === 0) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' || draft.length < 3) return;
+      event.preventDefault();
+      onDraw(draft);
+      setDraft([]);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [draft, onDraw]);
+
+  const reach = (): Point => {
+    const size = overlay.current!.getBoundingClientRect();
+    return { x: HANDLE_REACH_PX / size.width, y: HANDLE_REACH_PX / size.height };
+  };
   const pointAt = (event: PointerEvent): Point => {
     const box = overlay.current!.getBoundingClientRect();
     return { x: Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)), y: Math.min(1, Math.max(0, (event.clientY - box.top) / box.height)) };
@@ -77,29 +91,47 @@ export function FrameStage(props: {
 
   const down = (event: PointerEvent<SVGSVGElement>) => {
     if (event.button !== 0) return;
-    event.currentTarget.setPointerCapture(event.pointerId);
     const at = pointAt(event);
-    if (drawing) {
+    if (drawing === 'marker') {
+      onDraw([at]);
+      return;
+    }
+    if (drawing === 'polygon') {
+      if (closesPolygon(draft, at, reach())) {
+        onDraw(draft);
+        setDraft([]);
+      } else setDraft([...draft, at]);
+      return;
+    }
+    event.currentTarget.setPointerCapture(event.pointerId);
+    if (drawing === 'rectangle') {
       setGesture({ kind: 'draw', from: at, to: at });
       return;
     }
     const selectedTrack = tracks.find((t) => t.mid === selected);
-    const selectedBox = selectedTrack && boxAt(selectedTrack, frame)?.box;
-    if (selected && selectedBox) {
-      const size = overlay.current!.getBoundingClientRect();
-      const corner = cornerNear(selectedBox, at, { x: HANDLE_REACH_PX / size.width, y: HANDLE_REACH_PX / size.height });
-      if (corner) {
-        setGesture({ kind: 'resize', mid: selected, corner, from: at, to: at, box: selectedBox });
-        return;
+    const selectedShape = selectedTrack && shapeAt(selectedTrack, frame)?.points;
+    if (selectedTrack && selectedShape) {
+      if (selectedTrack.tool === 'rectangle' && isUpright(selectedShape)) {
+        const corner = cornerNear(fromVertices(selectedShape), at, reach());
+        if (corner) {
+          setGesture({ kind: 'resize', mid: selectedTrack.mid, corner, from: at, to: at, points: selectedShape });
+          return;
+        }
+      } else if (selectedTrack.tool === 'polygon') {
+        const vertex = vertexNear(selectedShape, at, reach());
+        if (vertex >= 0) {
+          setGesture({ kind: 'vertex', mid: selectedTrack.mid, vertex, from: at, to: at, points: selectedShape });
+          return;
+        }
       }
     }
-    // The selected box first, then the last drawn: the one on top.
+    // The selected shape first, then the last drawn: the one on top.
     const order = [...tracks].sort((a, b) => Number(a.mid === selected) - Number(b.mid === selected)).reverse();
     for (const track of order) {
-      const box = boxAt(track, frame)?.box;
-      if (box && at.x >= box.x0 && at.x <= box.x1 && at.y >= box.y0 && at.y <= box.y1) {
+      const points = shapeAt(track, frame)?.points;
+      if (points && hits(track.tool, points, at, reach())) {
         props.onSelect(track.mid);
-        setGesture({ kind: 'move', mid: track.mid, from: at, to: at, box });
+        setGesture({ kind: 'move', mid: track.mid, from: at, to: at, points });
         return;
       }
     }
@@ -108,6 +140,7 @@ export function FrameStage(props: {
 
   const move = (event: PointerEvent) => {
     if (gesture) setGesture({ ...gesture, to: pointAt(event) });
+    else if (draft.length > 0) setPointer(pointAt(event));
   };
 
   const up = (event: PointerEvent) => {
@@ -116,16 +149,16 @@ export function FrameStage(props: {
     setGesture(null);
     if (gesture.kind === 'draw') {
       const box = normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: to.x, y1: to.y });
-      if (box.x1 - box.x0 >= MIN_SIZE && box.y1 - box.y0 >= MIN_SIZE) props.onDraw(box);
+      if (box.x1 - box.x0 >= MIN_SIZE && box.y1 - box.y0 >= MIN_SIZE) onDraw(toVertices(box));
     } else if (to.x !== gesture.from.x || to.y !== gesture.from.y) {
-      const box = edited({ ...gesture, to }, gesture.box);
-      if (box.x1 - box.x0 >= MIN_SIZE && box.y1 - box.y0 >= MIN_SIZE) props.onMove(gesture.mid, box);
+      const points = shapeGesture({ ...gesture, to });
+      if (points) props.onMove(gesture.mid, points);
     }
   };
 
   const width = shown?.width ?? 16;
   const height = shown?.height ?? 9;
-  const scaled = (box: Box) => ({ x: box.x0 * width, y: box.y0 * height, width: (box.x1 - box.x0) * width, height: (box.y1 - box.y0) * height });
+  const scaled = (points: readonly Point[]) => points.map((p) => `${p.x * width},${p.y * height}`).join(' ');
 
   return (
     <figure className={`frame-stage${drawing ? ' drawing' : ''}`} aria-label="Frame" data-frame={shown?.frame ?? ''} aria-busy={shown?.frame !== frame}>
@@ -133,32 +166,48 @@ export function FrameStage(props: {
         <canvas ref={canvas} />
         <svg ref={overlay} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={() => setGesture(null)}>
           {tracks.map((track) => {
-            const shownBox = boxAt(track, frame);
-            if (!shownBox) return null;
-            const box = gesture && gesture.kind !== 'draw' && gesture.mid === track.mid ? edited(gesture, shownBox.box) : shownBox.box;
+            const shownShape = shapeAt(track, frame, width / height);
+            if (!shownShape) return null;
+            const points = (gesture && gesture.kind !== 'draw' && gesture.mid === track.mid && shapeGesture(gesture)) || shownShape.points;
             const colour = props.colorOf(track);
+            const bounds = fromVertices(points);
+            const isSelected = track.mid === selected;
             return (
-              <g key={track.mid} className={`box${shownBox.isKeyFrame ? ' key' : ' derived'}${track.mid === selected ? ' selected' : ''}`} data-mid={track.mid} data-key-frame={shownBox.isKeyFrame}>
-                <rect {...scaled(box)} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
-                {track.mid === selected &&
+              <g key={track.mid} className={`box${shownShape.isKeyFrame ? ' key' : ' derived'}${isSelected ? ' selected' : ''}`} data-mid={track.mid} data-tool={track.tool} data-key-frame={shownShape.isKeyFrame}>
+                {track.tool === 'marker' ? (
+                  <circle className="shape marker" cx={points[0]!.x * width} cy={points[0]!.y * height} r={5} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
+                ) : track.tool === 'rectangle' && isUpright(points) ? (
+                  <rect className="shape" x={bounds.x0 * width} y={bounds.y0 * height} width={(bounds.x1 - bounds.x0) * width} height={(bounds.y1 - bounds.y0) * height} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
+                ) : (
+                  <polygon className="shape" points={scaled(points)} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
+                )}
+                {isSelected && track.tool === 'rectangle' && isUpright(points) &&
                   ([
-                    ['top-left', box.x0, box.y0],
-                    ['top-right', box.x1, box.y0],
-                    ['bottom-left', box.x0, box.y1],
-                    ['bottom-right', box.x1, box.y1],
+                    ['top-left', bounds.x0, bounds.y0],
+                    ['top-right', bounds.x1, bounds.y0],
+                    ['bottom-left', bounds.x0, bounds.y1],
+                    ['bottom-right', bounds.x1, bounds.y1],
                   ] as const).map(([corner, x, y]) => <circle key={corner} className="handle" data-corner={corner} cx={x * width} cy={y * height} r={4} vectorEffect="non-scaling-stroke" />)}
-                <text x={box.x0 * width + 2} y={box.y0 * height - 3} fill={colour}>
+                {isSelected && track.tool === 'polygon' && points.map((p, at) => <circle key={at} className="handle" data-vertex={at} cx={p.x * width} cy={p.y * height} r={4} vectorEffect="non-scaling-stroke" />)}
+                <text x={bounds.x0 * width + (track.tool === 'marker' ? 8 : 2)} y={bounds.y0 * height - 3} fill={colour}>
                   {props.nameOf(track)}
-                  {shownBox.isKeyFrame ? ' ◆' : ''}
+                  {shownShape.isKeyFrame ? ' ◆' : ''}
                 </text>
               </g>
             );
           })}
-          {gesture?.kind === 'draw' && <rect className="draft" {...scaled(normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: gesture.to.x, y1: gesture.to.y }))} vectorEffect="non-scaling-stroke" />}
+          {gesture?.kind === 'draw' && <polygon className="draft" points={scaled(toVertices(normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: gesture.to.x, y1: gesture.to.y })))} vectorEffect="non-scaling-stroke" />}
+          {draft.length > 0 && (
+            <g className="draft-polygon">
+              <polyline className="draft" points={scaled(pointer ? [...draft, pointer] : draft)} vectorEffect="non-scaling-stroke" />
+              {draft.map((p, at) => <circle key={at} className={`handle${at === 0 ? ' first' : ''}`} cx={p.x * width} cy={p.y * height} r={at === 0 ? 5 : 3} vectorEffect="non-scaling-stroke" />)}
+            </g>
+          )}
         </svg>
       </div>
       <figcaption>
         Frame {frame} of {count}
+        {drawing === 'polygon' && <span className="muted"> · {draft.length < 3 ? 'click the vertices' : 'click the first vertex or press Enter to close; Esc cancels'}</span>}
         {failure && (
           <span className="error" role="alert">
             {' '}
