@@ -38,7 +38,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const [job] = boxJobs(shownProject.jsonInterface);
   const categories = useMemo(() => job?.categories ?? [], [job]);
   const count = shownAsset.numberOfFrames ?? 0;
-  const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), FRAMES_KEPT), [client, shownAsset.id]);
+  const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), { frames: FRAMES_KEPT, count }), [client, shownAsset.id, count]);
 
   const [history, setHistory] = useState<History<readonly Track[]>>(() => startHistory(label?.jsonResponse && job ? tracksFromJsonResponse(label.jsonResponse, [job.job]) : []));
   const tracks = history.present;

@@ -28,7 +28,7 @@ interface Point {
  * the boxes derived between them dashed. Drag draws a box (after N) or moves the box under the pointer.
  */
 export function FrameStage(props: {
-  cache: FrameCache;
+  cache: FrameCache<ImageBitmap>;
   frame: number;
   count: number;
   tracks: readonly Track[];
