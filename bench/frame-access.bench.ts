@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FfmpegAssetMedia } from '../src/adapters/media/asset-media.js';
 import { SystemMediaTools } from '../src/adapters/media/ffmpeg.js';
@@ -14,10 +12,8 @@ import { fmt, median, percentile, ratio, runCommand, timed, type Benchmark, type
 import { makeTempDir } from './lib/files.js';
 import { untilPrepared } from './lib/prepared.js';
 import { startServer } from './lib/server.js';
+import { tenMinuteVideo } from './lib/ten-minute-video.js';
 
-/** Where the 10-minute video is kept between runs: rendering it takes minutes. */
-const CACHE_DIR = join(tmpdir(), 'camtrove-bench-frame-access');
-const VIDEO_NAME = 'ten-minutes-1080p25-h264-gop250-bf3.mp4';
 const FRAMES = 30;
 /** Frames stepped forward after each random frame (read ahead), and (fewer: a decode each) without reading ahead. */
 const STEPS = 5;
@@ -26,22 +22,6 @@ const STARTS_WITHOUT = 8;
 /** Seconds of the video added to a server twice, as a video and split into frames. */
 const SERVED_SECONDS = 60;
 const INTERFACE = { jobs: { VEHICLE: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' } }, input: 'radio' } } } };
-
-/**
- * 10 minutes of 1080p at 25 fps, H.264 (x264 ultrafast with 3 B-frames, a key frame every 250
- * frames, CRF 26), a moving test pattern with light noise so that frames cost what camera footage does.
- */
-async function cachedVideo(log: (message: string) => void): Promise<string> {
-  const path = join(CACHE_DIR, VIDEO_NAME);
-  if (existsSync(path)) return path;
-  await mkdir(CACHE_DIR, { recursive: true });
-  log(`rendering the 10-minute 1080p video into ${CACHE_DIR} (once; later runs reuse it)`);
-  const partial = `${path}.partial.mp4`;
-  await runCommand('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=600', '-vf', 'noise=alls=3:allf=t',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '3', '-g', '250', '-crf', '26', '-pix_fmt', 'yuv420p', partial]);
-  await rename(partial, path);
-  return path;
-}
 
 /**
  * The frame index of a 10-minute 1080p H.264 video (from packets, and by a full decode for
@@ -57,7 +37,7 @@ export const frameAccessBenchmark: Benchmark = {
   description: 'frame index and random frame k of a 10-minute 1080p H.264 video vs ffmpeg -ss',
   needsBuild: true,
   async run({ rounds, log }) {
-    const video = await cachedVideo(log);
+    const video = await tenMinuteVideo(log);
     const media = new FfmpegAssetMedia(new SystemMediaTools({ ffmpeg: '', ffprobe: '' }));
     const dir = await makeTempDir('frame-access');
     try {

@@ -15,6 +15,7 @@ import { openLibrary, type Library } from '../src/main.js';
 import { EXPORT_FORMATS } from '../src/services/labeling/label-export.service.js';
 import { forceGc } from '../test/helpers/export-assets.js';
 import { fmt, projectRoot, ratio, runCommand, type Benchmark, type SummaryRow } from './lib/bench.js';
+import { keyFramesResponse } from './lib/key-frames-label.js';
 import { makeTempDir } from './lib/files.js';
 
 const JOB = 'VEHICLE';
@@ -157,7 +158,7 @@ async function seedSize(dir: string, frames: number, tracks: number): Promise<Se
 
     const keyFrames = Math.ceil(frames / KEY_EVERY);
     // The jsonResponse is built inside the step (the caller holds it while writing) and let go after it.
-    const write = await sampled(() => library.labels.append(projectId, { assetIdArray: [assetId], jsonResponseArray: [keyFramesResponse(frames, tracks)] }));
+    const write = await sampled(() => library.labels.append(projectId, { assetIdArray: [assetId], jsonResponseArray: [keyFramesResponse(frames, tracks, { job: JOB, keyEvery: KEY_EVERY })] }));
     const labelId = write.value.labels[0]!.id;
 
     const read = await sampled(async () => {
@@ -246,30 +247,6 @@ async function seedAsset(library: Library, projectId: string, frames: number): P
   const { ready } = await repository.markReady(id, { width: 1920, height: 1080, rotation: 0, frameCount: frames, fps: FPS, codec: 'h264', startTime: 0, duration: frames / FPS }, table, now);
   if (!ready) throw new Error('the bench asset did not become READY');
   return id;
-}
-
-/**
- * A key-frames-only Kili jsonResponse: `tracks` rectangles, each keyed every 30 frames, drifting
- * along slow sine curves so each box moves smoothly and stays inside the frame.
- */
-function keyFramesResponse(frames: number, tracks: number): Record<string, unknown> {
-  const json: Record<string, unknown> = {};
-  const round = (v: number) => Math.round(v * 1e6) / 1e6;
-  for (let frame = 0; frame < frames; frame += KEY_EVERY) {
-    const annotations = [];
-    for (let k = 0; k < tracks; k += 1) {
-      const x = round(0.05 + 0.7 * (0.5 + 0.5 * Math.sin(frame / 2000 + k)));
-      const y = round(0.05 + 0.6 * (0.5 + 0.5 * Math.cos(frame / 3000 + k * 1.3)));
-      const [w, h] = [0.1, 0.15];
-      annotations.push({
-        mid: `track-${k}`, type: 'rectangle', categories: [{ name: k % 2 === 0 ? 'CAR' : 'PERSON' }], isKeyFrame: true,
-        // Bottom-left, top-left, top-right, bottom-right; y grows downwards.
-        boundingPoly: [{ normalizedVertices: [{ x, y: round(y + h) }, { x, y }, { x: round(x + w), y }, { x: round(x + w), y: round(y + h) }] }],
-      });
-    }
-    json[String(frame)] = { [JOB]: { annotations } };
-  }
-  return json;
 }
 
 function countFromEnv(name: string, fallback: number): number {

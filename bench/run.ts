@@ -9,6 +9,7 @@ import { frameAccessBenchmark } from './frame-access.bench.js';
 import { hashingBenchmark } from './hashing.bench.js';
 import { importBenchmark } from './import.bench.js';
 import { labelingBenchmark } from './labeling.bench.js';
+import { labelingToolBenchmark } from './labeling-tool.bench.js';
 import { labelsBenchmark } from './labels.bench.js';
 import { labelExportsBenchmark } from './label-exports.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
@@ -16,7 +17,7 @@ import { queueBenchmark } from './queue.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelExportsBenchmark, labelsBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelingToolBenchmark, labelExportsBenchmark, labelsBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];
@@ -57,7 +58,9 @@ async function main(): Promise<number> {
   }
   const unknown = names.filter((n) => !benchmarks.some((b) => b.name.startsWith(n)));
   if (unknown.length > 0) throw new Error(`no benchmark named ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
-  const selected = benchmarks.filter((b) => names.length === 0 || names.some((n) => b.name.startsWith(n)));
+  // A full name picks that benchmark alone (`labeling`, not `labeling-tool` too); a prefix, every one it starts.
+  const picks = (n: string, b: Benchmark) => (benchmarks.some((o) => o.name === n) ? b.name === n : b.name.startsWith(n));
+  const selected = benchmarks.filter((b) => names.length === 0 || names.some((n) => picks(n, b)));
 
   console.log(`camtrove benchmarks: ${selected.map((b) => b.name).join(', ')}; ${rounds} round(s) each, medians reported`);
   console.log(`machine: ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`);

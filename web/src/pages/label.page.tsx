@@ -46,7 +46,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const categories = useMemo(() => job?.categories ?? [], [job]);
   const allCategories = useMemo(() => jobs.flatMap((j) => j.categories), [jobs]);
   const count = shownAsset.numberOfFrames ?? 0;
-  const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), FRAMES_KEPT), [client, shownAsset.id]);
+  const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), { frames: FRAMES_KEPT, count }), [client, shownAsset.id, count]);
 
   const [history, setHistory] = useState<History<Labeling>>(() => startHistory(labelingFromJsonResponse(label?.jsonResponse, { objects: jobs.map((j) => j.job), classifications: answerJobs.map((j) => j.job) })));
   const labeling = history.present;

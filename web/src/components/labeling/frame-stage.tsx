@@ -15,7 +15,7 @@ const HANDLE_REACH_PX = 7;
  * drag moves the shape under the pointer, or a corner or vertex of the selected one.
  */
 export function FrameStage(props: {
-  cache: FrameCache;
+  cache: FrameCache<ImageBitmap>;
   frame: number;
   count: number;
   tracks: readonly Track[];
