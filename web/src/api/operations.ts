@@ -1,6 +1,6 @@
 import { leaves, type AnswerShape } from '../../../src/sdk/types.js';
 import { APPEND_FIELDS, APPEND_LABELS_FIELDS, ASSET_FIELDS, LABEL_FIELDS, PROJECT_FIELDS } from '../../../src/sdk/types.js';
-import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, LibraryFile, MotionEvent } from './types.js';
+import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, ImportJobDetail, LibraryFile, MotionEvent } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -53,7 +53,18 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   { method: 'DELETE', path: '/api/events/{id}/labels/{name}', answer: { removed: null } },
   { method: 'POST', path: '/api/events/labels', answer: { labelled: null } },
   { method: 'GET', path: '/api/events/export', answer: {} },
-  { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'status']), next: null } },
+  { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'shard_count', 'status']), next: null } },
+  {
+    method: 'GET',
+    path: '/api/jobs/{id}',
+    answer: {
+      // shard_map is keyed by shard number: a map, whose values the document describes without properties to check.
+      ...leaves<ImportJobDetail>()(['job_id', 'created', 'updated', 'request', 'shard_map', 'status', 'counts', 'errors']),
+      request: leaves<ImportJobDetail['request']>()(['item_count', 'cameras', 'earliest_date', 'latest_date', 'folders', 'segment', 'shard_size']),
+      counts: leaves<ImportJobDetail['counts']>()(['item_count', 'done', 'failed']),
+      errors: leaves<ImportJobDetail['errors'][number]>()(['path', 'reason']),
+    },
+  },
   // Labeling (api/labeling.ts).
   { method: 'GET', path: '/api/projects', answer: { projects: PROJECT_FIELDS } },
   { method: 'POST', path: '/api/projects', answer: { id: null } },
