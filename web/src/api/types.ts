@@ -206,3 +206,13 @@ export interface ImportJobDetail {
 export interface ImportJobPage extends Page {
   jobs: ImportJob[];
 }
+
+/** A label export job as POST /api/projects/{id}/exports and GET /api/exports/{id} answer it. */
+export interface LabelExport {
+  id: string;
+  fmt: string;
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  progress: { assetsDone: number; assetsTotal: number };
+  error: { code: string; message: string } | null;
+  download: string | null;
+}
