@@ -96,7 +96,7 @@ describe('the web app in a browser', { skip }, () => {
     const { page, errors } = await newPage();
     await page.goto(`${open.url}/files`);
     await page.getByRole('heading', { level: 1, name: 'Files' }).waitFor();
-    assert.deepEqual(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(), ['Overview', 'Cameras', 'Events', 'Files', 'Analyses', 'Projects']);
+    assert.deepEqual(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(), ['Overview', 'Cameras', 'Events', 'Files', 'Imports', 'Analyses', 'Projects']);
 
     await page.getByLabel('Choose files…').setInputFiles(clip);
     const size = (await stat(clip)).size;

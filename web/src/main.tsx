@@ -8,6 +8,8 @@ import { CameraPage } from './pages/camera.page.js';
 import { CamerasPage } from './pages/cameras.page.js';
 import { EventsPage } from './pages/events.page.js';
 import { FilesPage } from './pages/files.page.js';
+import { ImportPage } from './pages/import.page.js';
+import { ImportsPage } from './pages/imports.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { OverviewPage } from './pages/overview.page.js';
 import { LabelPage } from './pages/label.page.js';
@@ -30,6 +32,8 @@ createRoot(root).render(
             <Route path="cameras/:id" element={<CameraPage />} />
             <Route path="events" element={<EventsPage />} />
             <Route path="files" element={<FilesPage />} />
+            <Route path="imports" element={<ImportsPage />} />
+            <Route path="imports/:jobId" element={<ImportPage />} />
             <Route path="analyses" element={<AnalysesPage />} />
             <Route path="projects" element={<ProjectsPage />} />
             <Route path="projects/:projectId" element={<ProjectPage />} />

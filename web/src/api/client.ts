@@ -1,5 +1,5 @@
 import { Connection, queryString, type QueryValues } from '../../../src/sdk/connection.js';
-import type { Analysis, AnalysisPage, AnalysisState, Camera, CameraChanges, CameraFilters, CameraPage, EventDetail, EventPage, FilePage, FileUsage, FramePage, ImportJobPage, LibrarySummary } from './types.js';
+import type { Analysis, AnalysisPage, AnalysisState, Camera, CameraChanges, CameraFilters, CameraPage, EventDetail, EventPage, FilePage, FileUsage, FramePage, ImportJobDetail, ImportJobPage, LibrarySummary } from './types.js';
 
 /**
  * The REST calls of the web app, over the SDK's connection (bearer token, JSON, the server's errors
@@ -103,6 +103,10 @@ export class CamtroveClient {
 
   importJobs(limit: number): Promise<ImportJobPage> {
     return this.connection.json({ method: 'GET', path: '/api/jobs', query: { limit } });
+  }
+
+  importJob(jobId: string): Promise<ImportJobDetail> {
+    return this.connection.json({ method: 'GET', path: `/api/jobs/${encodeURIComponent(jobId)}` });
   }
 }
 

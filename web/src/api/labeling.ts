@@ -1,6 +1,11 @@
 // The REST calls of the labeling pages: projects, their assets, frames and labels (operations.ts lists them).
 import type { AppendAnswer, Asset, JsonInterface, Label, Project } from '../../../src/sdk/types.js';
+import type { QueryValues } from '../../../src/sdk/connection.js';
 import type { CamtroveClient } from './client.js';
+import type { LabelExport } from './types.js';
+
+/** The largest page GET /api/events gives. */
+const EVENT_PAGE_LIMIT = 1000;
 
 const enc = encodeURIComponent;
 
@@ -50,4 +55,51 @@ export function saveLabel(client: CamtroveClient, projectId: string, assetId: st
 export async function frameImage(client: CamtroveClient, assetId: string, frame: number): Promise<ImageBitmap> {
   const response = await client.connection.download({ method: 'GET', path: `/api/assets/${enc(assetId)}/frames/${frame}` });
   return createImageBitmap(await response.blob());
+}
+
+/** Adds videos by URL (the server fetches them) under these external ids. */
+export function addUrlAssets(client: CamtroveClient, projectId: string, assets: readonly { url: string; externalId: string }[]): Promise<AppendAnswer> {
+  const json = { contentArray: assets.map((a) => a.url), externalIdArray: assets.map((a) => a.externalId) };
+  return client.connection.json({ method: 'POST', path: `/api/projects/${enc(projectId)}/assets`, json });
+}
+
+/** Adds every event an event search matches (its filters, as GET /api/events takes them), each as an asset. */
+export function addEventAssets(client: CamtroveClient, projectId: string, where: QueryValues): Promise<AppendAnswer> {
+  return client.connection.json({ method: 'POST', path: `/api/projects/${enc(projectId)}/assets/from-events`, json: { where } });
+}
+
+/** The ids of every event a search matches, read a page at a time. */
+export async function matchingEventIds(client: CamtroveClient, where: QueryValues): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await client.events(where, { limit: EVENT_PAGE_LIMIT, after });
+    ids.push(...page.events.map((e) => e.id));
+    after = page.next ?? undefined;
+  } while (after);
+  return ids;
+}
+
+export type ExportFormat = (typeof LABEL_EXPORT_FORMATS)[number]['format'];
+
+/** The formats of POST /api/projects/{id}/exports. */
+export const LABEL_EXPORT_FORMATS = [
+  { format: 'kili', title: 'Kili JSON' },
+  { format: 'cvat_video', title: 'CVAT for video' },
+  { format: 'mot', title: 'MOTChallenge' },
+  { format: 'yolo_v8', title: 'YOLOv8' },
+  { format: 'coco', title: 'COCO' },
+] as const;
+
+export function startExport(client: CamtroveClient, projectId: string, format: ExportFormat): Promise<LabelExport> {
+  return client.connection.json({ method: 'POST', path: `/api/projects/${enc(projectId)}/exports`, json: { fmt: format } });
+}
+
+export function labelExport(client: CamtroveClient, exportId: string): Promise<LabelExport> {
+  return client.connection.json({ method: 'GET', path: `/api/exports/${enc(exportId)}` });
+}
+
+/** A finished export's zip, fetched with the session's token. */
+export async function exportZip(client: CamtroveClient, exportId: string): Promise<Blob> {
+  return (await client.connection.download({ method: 'GET', path: `/api/exports/${enc(exportId)}/file` })).blob();
 }

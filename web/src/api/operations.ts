@@ -1,6 +1,6 @@
 import { leaves, type AnswerShape } from '../../../src/sdk/types.js';
 import { APPEND_FIELDS, APPEND_LABELS_FIELDS, ASSET_FIELDS, LABEL_FIELDS, PROJECT_FIELDS } from '../../../src/sdk/types.js';
-import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, LibraryFile, MotionEvent } from './types.js';
+import type { Analysis, Box, Camera, CameraHealth, EventDetail, EventLabel, FileUsage, Frame, ImportJob, ImportJobDetail, LabelExport, LibraryFile, MotionEvent } from './types.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -23,6 +23,11 @@ const EVENT_DETAIL = {
   ...leaves<Omit<EventDetail, keyof MotionEvent>>()(['box_track', 'objects']),
   box_track: { ...BOX, t: null },
   objects: { ...leaves<EventDetail['objects'][number]>()(['id', 'start', 'end', 'boxes']), boxes: { ...BOX, t: null } },
+} satisfies AnswerShape;
+
+const LABEL_EXPORT = {
+  ...leaves<LabelExport>()(['id', 'fmt', 'status', 'progress', 'error', 'download']),
+  progress: leaves<LabelExport['progress']>()(['assetsDone', 'assetsTotal']),
 } satisfies AnswerShape;
 
 /**
@@ -53,13 +58,28 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   { method: 'DELETE', path: '/api/events/{id}/labels/{name}', answer: { removed: null } },
   { method: 'POST', path: '/api/events/labels', answer: { labelled: null } },
   { method: 'GET', path: '/api/events/export', answer: {} },
-  { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'status']), next: null } },
+  { method: 'GET', path: '/api/jobs', answer: { jobs: leaves<ImportJob>()(['job_id', 'created', 'item_count', 'shard_count', 'status']), next: null } },
+  {
+    method: 'GET',
+    path: '/api/jobs/{id}',
+    answer: {
+      // shard_map is keyed by shard number: a map, whose values the document describes without properties to check.
+      ...leaves<ImportJobDetail>()(['job_id', 'created', 'updated', 'request', 'shard_map', 'status', 'counts', 'errors']),
+      request: leaves<ImportJobDetail['request']>()(['item_count', 'cameras', 'earliest_date', 'latest_date', 'folders', 'segment', 'shard_size']),
+      counts: leaves<ImportJobDetail['counts']>()(['item_count', 'done', 'failed']),
+      errors: leaves<ImportJobDetail['errors'][number]>()(['path', 'reason']),
+    },
+  },
   // Labeling (api/labeling.ts).
   { method: 'GET', path: '/api/projects', answer: { projects: PROJECT_FIELDS } },
   { method: 'POST', path: '/api/projects', answer: { id: null } },
   { method: 'GET', path: '/api/projects/{id}', answer: PROJECT_FIELDS },
   { method: 'GET', path: '/api/projects/{id}/assets', answer: { assets: ASSET_FIELDS } },
   { method: 'POST', path: '/api/projects/{id}/assets', answer: APPEND_FIELDS },
+  { method: 'POST', path: '/api/projects/{id}/assets/from-events', answer: APPEND_FIELDS },
+  { method: 'POST', path: '/api/projects/{id}/exports', answer: LABEL_EXPORT },
+  { method: 'GET', path: '/api/exports/{id}', answer: LABEL_EXPORT },
+  { method: 'GET', path: '/api/exports/{id}/file', answer: {} },
   { method: 'GET', path: '/api/assets/{id}', answer: ASSET_FIELDS },
   { method: 'GET', path: '/api/assets/{id}/frames/{k}', answer: {} },
   { method: 'GET', path: '/api/projects/{id}/labels', answer: { labels: LABEL_FIELDS } },

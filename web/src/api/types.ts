@@ -175,9 +175,44 @@ export interface ImportJob {
   job_id: string;
   created: string;
   item_count: number;
+  shard_count: number;
   status: ImportStatus;
+}
+
+export type ShardStatus = 'missing' | 'stored' | 'processing' | 'complete' | 'failed';
+
+export interface ShardSummary {
+  item_count: number;
+  status: ShardStatus;
+  /** Files finished: segmented, or stored when the job does not segment. */
+  done: number;
+  failed: number;
+}
+
+/** One import job as GET /api/jobs/{id} answers it. */
+export interface ImportJobDetail {
+  job_id: string;
+  created: string;
+  updated: string;
+  request: { item_count: number; cameras: string[]; earliest_date: string | null; latest_date: string | null; folders: string[]; segment: boolean; shard_size: number };
+  /** Shard number ("0", "1", …) to its summary. */
+  shard_map: Record<string, ShardSummary>;
+  status: ImportStatus;
+  counts: { item_count: number; done: number; failed: number };
+  /** The first 100 failed files with their reasons. */
+  errors: { path: string; reason: string }[];
 }
 
 export interface ImportJobPage extends Page {
   jobs: ImportJob[];
+}
+
+/** A label export job as POST /api/projects/{id}/exports and GET /api/exports/{id} answer it. */
+export interface LabelExport {
+  id: string;
+  fmt: string;
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  progress: { assetsDone: number; assetsTotal: number };
+  error: { code: string; message: string } | null;
+  download: string | null;
 }

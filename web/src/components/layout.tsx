@@ -8,6 +8,7 @@ export const PAGES = [
   { path: '/cameras', title: 'Cameras' },
   { path: '/events', title: 'Events' },
   { path: '/files', title: 'Files' },
+  { path: '/imports', title: 'Imports' },
   { path: '/analyses', title: 'Analyses' },
   { path: '/projects', title: 'Projects' },
 ] as const;

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { exportPath } from '../api/client.js';
 import type { MotionEvent } from '../api/types.js';
+import { DownloadLink } from '../components/download-link.js';
 import { ErrorNote } from '../components/error-note.js';
 import { EventCard } from '../components/event-card.js';
 import { EventFilters } from '../components/event-filters.js';
@@ -162,31 +163,17 @@ function BulkLabel({ search, onLabelled }: { search: EventSearch; onLabelled: ()
   );
 }
 
-/** The search's export in each format the API offers; with a token, fetched and handed over (a link cannot send it). */
+/** The search's export in each format the API offers. */
 function ExportLinks({ search }: { search: EventSearch }) {
-  const { client, call } = useSession();
-  const [error, setError] = useState<Error | null>(null);
   const query = searchQuery(search);
-  const download = (event: MouseEvent, format: string) => {
-    if (!client.token) return;
-    event.preventDefault();
-    call((c) => c.exportBlob(query, format)).then((blob) => {
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `events.${format}`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-    }, setError);
-  };
   return (
     <div className="export">
       <span>Export:</span>
       {EXPORT_FORMATS.map(({ format, title }) => (
-        <a key={format} href={exportPath(query, format)} download onClick={(event) => download(event, format)} aria-label={`Export as ${title}`}>
+        <DownloadLink key={format} href={exportPath(query, format)} fileName={`events.${format}`} fetchBlob={(c) => c.exportBlob(query, format)} label={`Export as ${title}`}>
           {title}
-        </a>
+        </DownloadLink>
       ))}
-      <ErrorNote error={error} />
     </div>
   );
 }

@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { Asset } from '../../../src/sdk/types.js';
 import { addAssets, assets, project } from '../api/labeling.js';
 import { uploadFile } from '../api/upload.js';
+import { AddEventAssets } from '../components/add-event-assets.js';
+import { AddUrlAssets } from '../components/add-url-assets.js';
 import { ErrorNote } from '../components/error-note.js';
+import { ProjectExport } from '../components/project-export.js';
 import { usePageTitle } from '../components/page-title.js';
 import { ProgressBar } from '../components/progress-bar.js';
 import { formatTime } from '../format.js';
@@ -11,7 +14,7 @@ import { useApi, useSession } from '../session.js';
 
 const PREPARING_REFRESH_MS = 1000;
 
-/** `/projects/:id`: a project's assets with their state and labels; add a video; label each one. */
+/** `/projects/:id`: a project's assets with their state and labels; add videos (upload, URL, an event search); label each one; export the labels. */
 export function ProjectPage() {
   const { projectId = '' } = useParams();
   const shown = useApi((c) => project(c, projectId), projectId);
@@ -19,6 +22,7 @@ export function ProjectPage() {
   const listed = useApi((c) => assets(c, projectId), projectId);
   const list = listed.data?.assets;
   const { reload } = listed;
+  const externalIds = useMemo(() => new Set((list ?? []).map((a) => a.externalId)), [list]);
   // Assets being prepared are looked at again until they are ready (or failed).
   useEffect(() => {
     if (!list?.some((a) => a.processing.state === 'PENDING')) return;
@@ -79,6 +83,21 @@ export function ProjectPage() {
             </tbody>
           </table>
         )}
+      </section>
+      <section aria-labelledby="add-urls-title">
+        <h2 id="add-urls-title">Add videos by URL</h2>
+        <AddUrlAssets projectId={projectId} onAdded={listed.reload} />
+      </section>
+      <section aria-labelledby="add-events-title">
+        <h2 id="add-events-title">Add events from a search</h2>
+        <details className="add-events-search">
+          <summary>Search events</summary>
+          <AddEventAssets projectId={projectId} externalIds={externalIds} onAdded={listed.reload} />
+        </details>
+      </section>
+      <section aria-labelledby="export-title">
+        <h2 id="export-title">Export the labels</h2>
+        <ProjectExport projectId={projectId} />
       </section>
     </>
   );
