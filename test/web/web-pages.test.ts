@@ -1,5 +1,5 @@
-// The imports page, a project's asset and export tools, and the events page's region and infinite
-// scroll, in a real browser (Debian's chromium through playwright-core) against a real `camtrove
+// The imports page, a project's asset and export tools, and the events page's region drawn on a
+// frame, in a real browser (Debian's chromium through playwright-core) against a real `camtrove
 // serve` on loopback started without workers: a `camtrove worker` started part-way lets a test watch
 // an import finish. With CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also writes the
 // screenshots of these pages to docs/screenshots/.
@@ -158,6 +158,44 @@ describe('the imports, project and events pages in a browser', { skip }, () => {
     assert.equal(zip.subarray(0, 2).toString(), 'PK', 'the download is a zip');
     const exports = await json<{ exports: { fmt: string; status: string }[] }>(`${server.url}/api/projects/${projectId}/exports`);
     assert.deepEqual(exports.exports.map((e) => [e.fmt, e.status]), [['coco', 'DONE']]);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+  it('filters events by a region drawn on the frame of the newest event, kept in the URL', async () => {
+    const { page, errors } = await newPage();
+    await page.goto(`${server.url}/events`);
+    await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
+    const search = page.getByRole('search', { name: 'Event search' });
+    await search.getByText('More filters').click();
+    await search.getByRole('button', { name: 'Draw on a frame' }).click();
+    const area = search.getByRole('img', { name: 'Region: drag on the frame' });
+    await search.locator('.region-picker img').waitFor();
+    const drag = async (from: [number, number], to: [number, number]) => {
+      const box = (await area.boundingBox())!;
+      await page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height);
+      await page.mouse.down();
+      await page.mouse.move(box.x + to[0] * box.width, box.y + to[1] * box.height, { steps: 5 });
+      await page.mouse.up();
+    };
+
+    // The red square crosses the frame at a height of 160–188 of 360 pixels: nothing moved above it.
+    await drag([0.9, 0.3], [0.1, 0.05]);
+    const roi = search.getByLabel('Region (x,y,w,h)');
+    const [x, y, w, h] = (await roi.inputValue()).split(',').map(Number) as [number, number, number, number];
+    assert.ok(Math.abs(x - 0.1) < 0.01 && Math.abs(y - 0.05) < 0.01 && Math.abs(w - 0.8) < 0.01 && Math.abs(h - 0.25) < 0.01, `the region drawn: ${await roi.inputValue()}`);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No event matches this search.').waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('roi'), await roi.inputValue());
+
+    // Drawn again across its path, the region finds it; a reload keeps the search.
+    await search.getByRole('button', { name: 'Draw on a frame' }).click();
+    await search.locator('.region-picker img').waitFor();
+    await drag([0.05, 0.35], [0.95, 0.65]);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
+    assert.match(await search.getByLabel('Region (x,y,w,h)').inputValue(), /^0\.05,0\.35,0\.9,0\.3$/);
     assert.deepEqual(errors, []);
     await page.close();
   });

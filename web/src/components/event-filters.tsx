@@ -1,8 +1,10 @@
-import type { FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Camera } from '../api/types.js';
 import { cameraTitle } from '../cameras/camera-state.js';
 import { formText, formTexts } from '../form-values.js';
-import { COLOR_NAMES, COMPASS, EVENT_SORTS, isoFromLocalInput, localInputValue, type EventSearch, type SingleFilter } from '../events/event-search.js';
+import { COLOR_NAMES, COMPASS, EVENT_SORTS, filterQuery, isoFromLocalInput, localInputValue, type EventSearch, type SingleFilter } from '../events/event-search.js';
+import { useApi } from '../session.js';
+import { RegionPicker } from './region-picker.js';
 
 /** Number and text filters, by the API's names. */
 const FIELDS: { name: SingleFilter; title: string; type: 'number' | 'text'; min?: number; max?: number; step?: string; placeholder?: string; list?: string }[] = [
@@ -15,7 +17,6 @@ const FIELDS: { name: SingleFilter; title: string; type: 'number' | 'text'; min?
 
 /** Filters used less often: shown when one is set. */
 const MORE: { name: SingleFilter; title: string; placeholder: string }[] = [
-  { name: 'roi', title: 'Region (x,y,w,h)', placeholder: '0.5,0,0.5,0.5' },
   { name: 'media', title: 'Video (file id)', placeholder: '64 hex characters' },
   { name: 'job', title: 'Import job', placeholder: 'job id' },
 ];
@@ -30,7 +31,7 @@ export function EventFilters({ search, cameras, onSearch }: { search: EventSearc
     const form = new FormData(event.currentTarget);
     const text = (name: string) => formText(form, name);
     const values: EventSearch['values'] = {};
-    for (const { name } of [...FIELDS, ...MORE]) if (text(name)) values[name] = text(name);
+    for (const { name } of [...FIELDS, ...MORE, { name: 'roi' as const }]) if (text(name)) values[name] = text(name);
     const from = isoFromLocalInput(text('from'));
     const to = isoFromLocalInput(text('to'));
     if (from) values.from = from;
@@ -124,9 +125,10 @@ export function EventFilters({ search, cameras, onSearch }: { search: EventSearc
           </label>
         ))}
       </fieldset>
-      <details className="more-filters" open={MORE.some((f) => search.values[f.name])}>
+      <details className="more-filters" open={[...MORE, { name: 'roi' as const }].some((f) => search.values[f.name])}>
         <summary>More filters</summary>
         <div className="filter-grid">
+          <RegionField search={search} />
           {MORE.map((field) => (
             <label key={field.name}>
               {field.title}
@@ -142,4 +144,32 @@ export function EventFilters({ search, cameras, onSearch }: { search: EventSearc
       </div>
     </form>
   );
+}
+
+/** The region filter: typed as `x,y,w,h`, or drawn on the frame of the newest event the search finds. */
+function RegionField({ search }: { search: EventSearch }) {
+  const [roi, setRoi] = useState(search.values.roi ?? '');
+  const [drawing, setDrawing] = useState(false);
+  return (
+    <div className="region-field">
+      <label>
+        Region (x,y,w,h)
+        <input name="roi" placeholder="0.5,0,0.5,0.5" value={roi} onChange={(e) => setRoi(e.target.value)} />
+      </label>
+      <button type="button" aria-expanded={drawing} onClick={() => setDrawing(!drawing)}>
+        {drawing ? 'Hide the frame' : 'Draw on a frame'}
+      </button>
+      {drawing && <NewestFrame search={search} roi={roi} onChange={setRoi} />}
+    </div>
+  );
+}
+
+function NewestFrame({ search, roi, onChange }: { search: EventSearch; roi: string; onChange: (roi: string) => void }) {
+  // The search without its region: the frame to draw on is the camera's view, whatever the region.
+  const withoutRegion = { ...search, values: { ...search.values, roi: undefined } };
+  const newest = useApi((c) => c.events({ ...filterQuery(withoutRegion), sort: '-time' }, { limit: 1 }), JSON.stringify(withoutRegion));
+  if (!newest.data) return null;
+  const fileId = newest.data.events[0]?.thumbnail_file_id;
+  if (!fileId) return <p className="muted">No event with a picture to draw on: search for one first.</p>;
+  return <RegionPicker fileId={fileId} value={roi} onChange={onChange} />;
 }
