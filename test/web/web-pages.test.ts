@@ -1,5 +1,5 @@
 // The imports page, a project's asset and export tools, and the events page's region drawn on a
-// frame, in a real browser (Debian's chromium through playwright-core) against a real `camtrove
+// frame and its infinite scroll, in a real browser (Debian's chromium through playwright-core) against a real `camtrove
 // serve` on loopback started without workers: a `camtrove worker` started part-way lets a test watch
 // an import finish. With CAMTROVE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) it also writes the
 // screenshots of these pages to docs/screenshots/.
@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { apiClient } from '../helpers/api.js';
 import { Processes, type Server } from '../helpers/cli.js';
 import { bytes, LOOPBACK_ONLY, startRoutes } from '../helpers/hostile-servers.js';
 import { makeMotionClip, makeVideo } from '../helpers/media.js';
@@ -196,6 +199,29 @@ describe('the imports, project and events pages in a browser', { skip }, () => {
     await page.reload();
     await page.getByRole('status').filter({ hasText: /^1 event$/ }).waitFor();
     assert.match(await search.getByLabel('Region (x,y,w,h)').inputValue(), /^0\.05,0\.35,0\.9,0\.3$/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+  it('loads the next page of events as the grid is scrolled to its end', async () => {
+    // 60 bursts of motion, more events than one page of 48: a square that moves for 1 s every 2.5 s.
+    const bursts = join(env.dir, 'bursts.mp4');
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x607080:s=160x120:r=10:d=150', '-f', 'lavfi', '-i', 'color=c=white:s=16x16:r=10:d=150',
+      '-filter_complex', "[0][1]overlay=x='mod(t,2.5)*100+10':y=50:enable='lt(mod(t,2.5),1)',format=yuv420p", '-c:v', 'libx264', '-preset', 'veryfast', bursts]);
+    const api = apiClient(server.url);
+    const fileId = await api.upload(await readFile(bursts), 'bursts.mp4');
+    const result = await api.succeed<{ events: unknown[] }>({ analysis: 'segment', file_id: fileId, fps: 10, event_gap: 0.5, pre_capture: 0, post_capture: 0, clips: false }, 60_000);
+    const found = result.events.length;
+    assert.ok(found > 48, `more events than one page: ${found}`);
+
+    const { page, errors } = await newPage();
+    await page.goto(`${server.url}/events?media=${fileId}`);
+    await page.getByRole('status').filter({ hasText: '48 events shown, more below' }).waitFor();
+    assert.equal(await page.locator('.event-grid > *').count(), 48);
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    await page.getByRole('status').filter({ hasText: `${found} events` }).waitFor();
+    // Every event once: the second page follows the first without repeating it.
+    const links = await page.getByRole('list', { name: 'Events found' }).getByRole('link').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+    assert.equal(new Set(links).size, found);
     assert.deepEqual(errors, []);
     await page.close();
   });
