@@ -6,27 +6,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS, skipWithoutChromium, WEB_ROOT, type LabelFrames as JsonResponse } from '../helpers/browser.js';
 import { Processes, type Server } from '../helpers/cli.js';
 import { makeVideo } from '../helpers/media.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_ROOT = join(import.meta.dirname, '..', '..', 'dist', 'web');
-const SCREENSHOTS = process.env.CAMTROVE_UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', 'docs', 'screenshots') : null;
 const FRAMES = 64;
-
-interface Vertex {
-  x: number;
-  y: number;
-}
-interface Annotation {
-  mid: string;
-  isKeyFrame: boolean;
-  categories: { name: string }[];
-  boundingPoly: { normalizedVertices: Vertex[] }[];
-}
-type JsonResponse = Record<string, { OBJECTS?: { annotations: Annotation[] } }>;
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -37,9 +23,7 @@ async function json<T>(url: string): Promise<T> {
 
 const close = (a: number, b: number, tolerance: number, what: string) => assert.ok(Math.abs(a - b) <= tolerance, `${what}: ${a} is not within ${tolerance} of ${b}`);
 
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
-
-describe('labeling in a browser', { skip }, () => {
+describe('labeling in a browser', { skip: skipWithoutChromium }, () => {
   const processes = new Processes();
   let env: TestEnv;
   let browser: Browser;
@@ -56,7 +40,7 @@ describe('labeling in a browser', { skip }, () => {
     [clip, server, browser] = await Promise.all([
       makeVideo(join(env.dir, 'crossing.mp4'), { seconds: FRAMES / 10, fps: 10, width: 320, height: 240 }),
       processes.serve(env.env()),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      launchChromium(),
     ]);
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

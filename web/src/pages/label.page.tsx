@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { Asset, Label, Project } from '../../../src/sdk/types.js';
-import { asset, frameImage, latestLabel, project, saveLabel } from '../api/labeling.js';
+import { asset, frameImage, latestLabel, latestPredictions, project, saveLabel, type Prediction } from '../api/labeling.js';
 import { ErrorNote } from '../components/error-note.js';
 import { HelpPanel } from '../components/labeling/help-panel.js';
 import { FrameStage } from '../components/labeling/frame-stage.js';
+import { LeaveWarning } from '../components/labeling/leave-warning.js';
+import { PredictionLayer } from '../components/labeling/prediction-layer.js';
+import { PredictionsPanel } from '../components/labeling/predictions-panel.js';
 import { TimeLine } from '../components/labeling/time-line.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatTime } from '../format.js';
@@ -12,7 +15,10 @@ import { FrameCache } from '../labeling/frame-cache.js';
 import { record, redo, startHistory, undo, type History } from '../labeling/history.js';
 import { boxJobs } from '../labeling/interface-form.js';
 import { commandFor, type Command } from '../labeling/keys.js';
+import { isPredictionCommand, predictionCommandFor, type PredictionCommand } from '../labeling/prediction-keys.js';
+import type { Work } from '../labeling/predictions.js';
 import { stepFrame } from '../labeling/timeline.js';
+import { usePredictions } from '../labeling/use-predictions.js';
 import { boxAt, keyFramesJsonResponse, toggleOutside, tracksFromJsonResponse, withKey, type Box, type Track } from '../labeling/tracks.js';
 import { useApi, useSession } from '../session.js';
 
@@ -25,23 +31,23 @@ const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4
 export function LabelPage() {
   const { projectId = '', assetId = '' } = useParams();
   const loaded = useApi(async (c) => {
-    const [p, a, saved] = await Promise.all([project(c, projectId), asset(c, assetId), latestLabel(c, projectId, assetId, ['DEFAULT', 'AUTOSAVE'])]);
-    return { project: p, asset: a, label: saved };
+    const [p, a, saved, predictions] = await Promise.all([project(c, projectId), asset(c, assetId), latestLabel(c, projectId, assetId, ['DEFAULT', 'AUTOSAVE']), latestPredictions(c, projectId, assetId)]);
+    return { project: p, asset: a, label: saved, predictions };
   }, `${projectId}/${assetId}`);
   usePageTitle(loaded.data ? `Label ${loaded.data.asset.externalId}` : 'Label');
   if (!loaded.data) return <ErrorNote error={loaded.error} />;
   return <LabelingTool key={assetId} {...loaded.data} />;
 }
 
-function LabelingTool({ project: shownProject, asset: shownAsset, label }: { project: Project; asset: Asset; label: Label | null }) {
+function LabelingTool({ project: shownProject, asset: shownAsset, label, predictions: predicted }: { project: Project; asset: Asset; label: Label | null; predictions: readonly Prediction[] }) {
   const { client, call } = useSession();
   const [job] = boxJobs(shownProject.jsonInterface);
   const categories = useMemo(() => job?.categories ?? [], [job]);
   const count = shownAsset.numberOfFrames ?? 0;
   const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), FRAMES_KEPT), [client, shownAsset.id]);
 
-  const [history, setHistory] = useState<History<readonly Track[]>>(() => startHistory(label?.jsonResponse && job ? tracksFromJsonResponse(label.jsonResponse, [job.job]) : []));
-  const tracks = history.present;
+  const [history, setHistory] = useState<History<Work<Track>>>(() => startHistory({ tracks: label?.jsonResponse && job ? tracksFromJsonResponse(label.jsonResponse, [job.job]) : [], rejected: new Set() }));
+  const tracks = history.present.tracks;
   const [frame, setFrame] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [categoryIndex, setCategoryIndex] = useState(0);
@@ -54,7 +60,10 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const [opened] = useState(() => Date.now());
   const dirty = tracks !== saved.tracks;
 
-  const edit = useCallback((change: (tracks: readonly Track[]) => readonly Track[]) => setHistory((h) => record(h, change(h.present))), []);
+  const editWork = useCallback((change: (work: Work<Track>) => Work<Track>) => setHistory((h) => record(h, change(h.present))), []);
+  const edit = useCallback((change: (tracks: readonly Track[]) => readonly Track[]) => editWork((work) => ({ ...work, tracks: change(work.tracks) })), [editWork]);
+  const predictionModels = useMemo(() => (job ? predicted.map((p) => ({ modelName: p.modelName, tracks: tracksFromJsonResponse(p.jsonResponse, [job.job]) })) : []), [predicted, job]);
+  const predictions = usePredictions(predictionModels, history.present, editWork);
   const names = useMemo(() => new Map(categories.map((c) => [c.key, c.name])), [categories]);
   const colorOf = useCallback((track: Track) => {
     const at = categories.findIndex((c) => c.key === track.category);
@@ -67,9 +76,16 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
       const seconds = Math.round((Date.now() - opened) / 1000);
       setSaveError(null);
       if (labelType === 'AUTOSAVE') setAutosaved({ tracks: sent, at: null });
-      call((c) => saveLabel(c, shownProject.id, shownAsset.id, keyFramesJsonResponse(sent), labelType, seconds)).then(
-        () => (labelType === 'DEFAULT' ? setSaved({ tracks: sent, at: new Date().toISOString(), type: labelType }) : setAutosaved((now) => (now.tracks === sent ? { tracks: sent, at: new Date().toISOString() } : now))),
-        (error: unknown) => setSaveError(error as Error),
+      return call((c) => saveLabel(c, shownProject.id, shownAsset.id, keyFramesJsonResponse(sent), labelType, seconds)).then(
+        () => {
+          if (labelType === 'DEFAULT') setSaved({ tracks: sent, at: new Date().toISOString(), type: labelType });
+          else setAutosaved((now) => (now.tracks === sent ? { tracks: sent, at: new Date().toISOString() } : now));
+          return true;
+        },
+        (error: unknown) => {
+          setSaveError(error as Error);
+          return false;
+        },
       );
     },
     [call, tracks, opened, shownProject.id, shownAsset.id],
@@ -89,6 +105,17 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => clearTimeout(timer);
   }, [playing, frame, count, shownAsset.frameRate]);
 
+  // Submit: saved, the labeler is done with this asset and goes back to the project (once the page knows it is saved).
+  const navigate = useNavigate();
+  const [submitted, setSubmitted] = useState<readonly Track[] | null>(null);
+  const submit = () => {
+    const sent = tracks;
+    void save('DEFAULT').then((ok) => ok && setSubmitted(sent));
+  };
+  useEffect(() => {
+    if (submitted && submitted === tracks && !dirty) void navigate(`/projects/${shownProject.id}`);
+  }, [submitted, tracks, dirty, navigate, shownProject.id]);
+
   // Leaving with unsaved work asks first.
   useEffect(() => {
     if (!dirty) return;
@@ -97,7 +124,8 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  const run = (command: Command) => {
+  const run = (command: Command | PredictionCommand) => {
+    if (isPredictionCommand(command)) return predictions.run(command);
     switch (command.kind) {
       case 'step':
         setPlaying(false);
@@ -124,7 +152,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
         setPlaying((now) => !now);
         return;
       case 'save':
-        save('DEFAULT');
+        void save('DEFAULT');
         return;
       case 'help':
         setHelp((shown) => !shown);
@@ -154,7 +182,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      const command = commandFor(event);
+      const command = commandFor(event) ?? predictionCommandFor(event);
       if (!command) return;
       event.preventDefault();
       latestRun.current(command);
@@ -195,13 +223,17 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             onSelect={setSelected}
             onDraw={draw}
             onMove={moveTo}
+            underlay={(size) => predictions.shown && <PredictionLayer predictions={predictions.pending} frame={frame} marked={predictions.marked} nameOf={(track) => names.get(track.category) ?? track.category} {...size} />}
           />
           <TimeLine frame={frame} count={count} tracks={tracks} selected={selected} names={names} onFrame={setFrame} />
         </div>
         <aside className="labeling-side" aria-label="Labeling">
           <div className="actions">
-            <button type="button" className="primary" onClick={() => save('DEFAULT')} disabled={!dirty}>
+            <button type="button" className="primary" onClick={() => void save('DEFAULT')} disabled={!dirty}>
               Save
+            </button>
+            <button type="button" onClick={submit} title="Save, and go back to the project: you are done with this asset">
+              Submit
             </button>
             <button type="button" onClick={() => setPlaying((now) => !now)} aria-pressed={playing}>
               {playing ? 'Pause' : 'Play'} (Space)
@@ -244,8 +276,19 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
               Delete track
             </button>
           )}
+          <PredictionsPanel
+            pending={predictions.pending}
+            marked={predictions.marked}
+            shown={predictions.shown}
+            describe={(track) => `${names.get(track.category) ?? track.category} · key frames ${track.keys.map((k) => k.frame).join(', ')}`}
+            onShow={predictions.setShown}
+            onMark={predictions.mark}
+            onAccept={predictions.accept}
+            onReject={predictions.reject}
+          />
         </aside>
       </div>
+      <LeaveWarning when={dirty} />
       {help && <HelpPanel onClose={() => setHelp(false)} />}
     </div>
   );

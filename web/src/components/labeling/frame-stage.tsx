@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import type { FrameCache } from '../../labeling/frame-cache.js';
 import { boxAt, cornerNear, moveBox, normalise, resizeBox, type Box, type Corner, type Track } from '../../labeling/tracks.js';
 
@@ -39,6 +39,8 @@ export function FrameStage(props: {
   onSelect: (mid: string | null) => void;
   onDraw: (box: Box) => void;
   onMove: (mid: string, box: Box) => void;
+  /** Drawn under the tracks, in the frame's pixels (the predictions layer). */
+  underlay?: (size: { width: number; height: number }) => ReactNode;
 }) {
   const { cache, frame, count, tracks, selected, drawing } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -132,6 +134,7 @@ export function FrameStage(props: {
       <div className="frame-box" style={{ aspectRatio: `${width} / ${height}`, width: `min(100%, calc(var(--frame-height) * ${width / height}))` }}>
         <canvas ref={canvas} />
         <svg ref={overlay} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={() => setGesture(null)}>
+          {props.underlay?.({ width, height })}
           {tracks.map((track) => {
             const shownBox = boxAt(track, frame);
             if (!shownBox) return null;
