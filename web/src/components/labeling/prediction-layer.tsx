@@ -16,7 +16,7 @@ export function PredictionLayer(props: { predictions: readonly PredictedTrack<Tr
         return (
           <g key={id} className={`prediction${id === props.marked ? ' marked' : ''}`} data-prediction={id}>
             <rect x={box.x0 * width} y={box.y0 * height} width={(box.x1 - box.x0) * width} height={(box.y1 - box.y0) * height} vectorEffect="non-scaling-stroke" />
-            <text x={box.x0 * width + 2} y={box.y1 * height + 12}>
+            <text x={box.x0 * width + 3} y={box.y1 * height - 4}>
               {modelName}: {props.nameOf(track)}
             </text>
           </g>
