@@ -1,18 +1,19 @@
 // The labeling tool's predictions layer in a real browser (Debian's chromium through playwright-core)
 // against a real `camtrove serve` on loopback: an asset with PREDICTION labels of two models (made
-// through the API, as a detector would), accepted, rejected, undone and saved; Submit; and the
-// question before leaving with unsaved work. With CAMTROVE_UPDATE_SCREENSHOTS=1 it also writes the
+// through the API, as a detector would), accepted, rejected, undone and saved; Submit; the question
+// before leaving with unsaved work; and the motion prediction of an asset made from an event. With CAMTROVE_UPDATE_SCREENSHOTS=1 it also writes the
 // tool's screenshot with its predictions to docs/screenshots/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Camtrove, type JsonResponse } from '../../src/sdk/index.js';
 import { launchChromium, SCREENSHOTS, skipWithoutChromium, WEB_ROOT, type LabelFrames as Frames, type Vertex } from '../helpers/browser.js';
 import { Processes, type Server } from '../helpers/cli.js';
-import { makeVideo } from '../helpers/media.js';
+import { apiClient } from '../helpers/api.js';
+import { makeMotionClip, makeVideo } from '../helpers/media.js';
 import { createTestEnv, type TestEnv } from '../helpers/test-library.js';
 
 const FRAMES = 30;
@@ -76,6 +77,11 @@ describe('predictions in the labeling tool, in a browser', { skip: skipWithoutCh
     assert.equal(response.status, 200);
     const { labels } = (await response.json()) as { labels: { jsonResponse: Frames }[] };
     return labels.at(-1)!.jsonResponse;
+  }
+  async function labelsOf(id: string, labelType: string): Promise<{ id: string; modelName: string | null; jsonResponse: Frames }[]> {
+    const response = await fetch(`${server.url}/api/projects/${projectId}/labels?assetId=${id}&labelTypeIn=${labelType}&withJsonResponse=true`);
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { labels: { id: string; modelName: string | null; jsonResponse: Frames }[] }).labels;
   }
   const keyFramesOf = (frames: Frames, mid: string) =>
     Array.from({ length: FRAMES }, (_, k) => k).filter((k) => frames[String(k)]?.OBJECTS?.annotations.some((a) => a.mid === mid && a.isKeyFrame));
@@ -188,6 +194,49 @@ describe('predictions in the labeling tool, in a browser', { skip: skipWithoutCh
     assert.equal(await listed().count(), 1);
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Projects' }).click();
     await page.getByRole('heading', { level: 1, name: 'Projects', exact: true }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('accepts the camtrove-motion prediction of an asset made from a motion event, and the label has its key frames', async () => {
+    // A red square crossing a still scene, segmented into an event; the event made an asset.
+    const clip = await makeMotionClip(join(env.dir, 'gate.mp4'), { seconds: 4, from: 1, to: 3 });
+    const api = apiClient(server.url);
+    const fileId = await api.upload(await readFile(clip), 'gate.mp4');
+    await api.succeed({ analysis: 'segment', file_id: fileId }, 60_000);
+    const camtrove = new Camtrove({ apiEndpoint: server.url });
+    const { assetIds } = await camtrove.appendEventsToDataset({ projectId, where: { media: fileId } });
+    assert.equal(assetIds.length, 1);
+    const eventAsset = assetIds[0]!;
+    const [prediction, ...others] = await labelsOf(eventAsset, 'PREDICTION');
+    assert.ok(prediction && others.length === 0);
+    assert.equal(prediction.modelName, 'camtrove-motion');
+    const mids = new Set(Object.values(prediction.jsonResponse).flatMap((frame) => frame.OBJECTS?.annotations.map((a) => a.mid) ?? []));
+    assert.equal(mids.size, 1, 'one moving object, one track');
+    const [mid] = [...mids] as [string];
+
+    await page.goto(`${server.url}/projects/${projectId}/assets/${eventAsset}/label`);
+    await shown(0);
+    assert.equal(await listed().count(), 1);
+    await listed().getByText('(camtrove-motion)').waitFor();
+    await page.keyboard.press('a');
+    await page.getByRole('region', { name: 'Predictions' }).getByText('None to review.').waitFor();
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+
+    const [label] = await labelsOf(eventAsset, 'DEFAULT');
+    // The same key frames, and the same box on every frame the object is on.
+    assert.deepEqual(keyFramesOf(label!.jsonResponse, mid), keyFramesOf(prediction.jsonResponse, mid));
+    const framesWith = (frames: Frames) => Object.keys(frames).map(Number).filter((k) => frames[String(k)]?.OBJECTS?.annotations.some((a) => a.mid === mid)).sort((a, b) => a - b);
+    const predicted = framesWith(prediction.jsonResponse);
+    assert.ok(predicted.length >= 10, `on ${predicted.length} frames`);
+    assert.deepEqual(framesWith(label!.jsonResponse), predicted);
+    const vertices = (frames: Frames, k: number) => frames[String(k)]!.OBJECTS!.annotations.find((a) => a.mid === mid)!.boundingPoly[0]!.normalizedVertices;
+    for (const k of predicted) {
+      vertices(label!.jsonResponse, k).forEach((v, at) => {
+        const p = vertices(prediction.jsonResponse, k)[at]!;
+        assert.ok(Math.abs(v.x - p.x) < 1e-9 && Math.abs(v.y - p.y) < 1e-9, `frame ${k} vertex ${at}`);
+      });
+    }
     assert.deepEqual(errors, []);
   });
 });
