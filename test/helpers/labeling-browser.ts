@@ -1,5 +1,6 @@
 // The labeling tool's browser tests' setup: a real `camtrove serve` on loopback, a generated clip,
-// and Debian's chromium through playwright-core with a page that records console errors.
+// and Debian's chromium through playwright-core with a page that records console errors; and the
+// shape of the labels they read back through the API.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -21,6 +22,8 @@ export interface LabelingBrowser {
   page: Page;
   /** The generated clip's path. */
   clip: string;
+  /** The test's own directory, for more media. */
+  dir: string;
   /** Console errors and uncaught exceptions of the page, as they come. */
   errors: string[];
   close(): Promise<void>;
@@ -49,7 +52,7 @@ export async function startLabelingBrowser(clipName: string, frames: number): Pr
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-    return { server, page, clip, errors, close };
+    return { server, page, clip, dir: env.dir, errors, close };
   } catch (error) {
     await close();
     throw error;
@@ -62,3 +65,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+export interface Vertex {
+  x: number;
+  y: number;
+}
+export interface Annotation {
+  mid: string;
+  isKeyFrame: boolean;
+  categories: { name: string }[];
+  boundingPoly: { normalizedVertices: Vertex[] }[];
+}
+/** A label's jsonResponse as the tests read it: the OBJECTS job's annotations by frame. */
+export type LabelFrames = Record<string, { OBJECTS?: { annotations: Annotation[] } }>;

@@ -3,7 +3,7 @@
 // 16-frame video, checked through the REST API. With CAMTROVE_UPDATE_SCREENSHOTS=1 it also writes
 // the tool's screenshot with a polygon to docs/screenshots/.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Server } from '../helpers/cli.js';
 import { screenshot, skipWithoutChromium, startLabelingBrowser, type LabelingBrowser } from '../helpers/labeling-browser.js';
@@ -51,8 +51,10 @@ describe('polygons, points and classification answers in a browser', { skip: ski
   let page: Page;
   let projectId = '';
   let assetId = '';
-  /** A point of the frame, as a fraction of its width and height, in page pixels. */
-  let at: (x: number, y: number) => readonly [number, number];
+  /** Where the frame is in the viewport, measured before each test with the page scrolled to its top (a click low in the side panel scrolls it). */
+  let area: { x: number; y: number; width: number; height: number } | null = null;
+  /** A point of the frame, as a fraction of its width and height, in viewport pixels. */
+  const at = (x: number, y: number) => [area!.x + x * area!.width, area!.y + y * area!.height] as const;
 
   before(async () => {
     run = await startLabelingBrowser('street.mp4', FRAMES);
@@ -60,6 +62,11 @@ describe('polygons, points and classification answers in a browser', { skip: ski
   });
   after(async () => {
     await run?.close();
+  });
+  beforeEach(async () => {
+    if (!projectId) return;
+    await page.evaluate('window.scrollTo(0, 0)');
+    area = await page.locator('figure svg').boundingBox();
   });
 
   async function shown(k: number): Promise<void> {
@@ -81,8 +88,7 @@ describe('polygons, points and classification answers in a browser', { skip: ski
     assetId = new URL(page.url()).pathname.split('/')[4]!;
     const shapes = page.getByRole('group', { name: 'Shape' }).getByRole('button');
     assert.deepEqual(await shapes.allInnerTexts(), ['Box', 'Polygon', 'Point']);
-    const area = (await page.locator('figure svg').boundingBox())!;
-    at = (x, y) => [area.x + x * area.width, area.y + y * area.height] as const;
+    area = await page.locator('figure svg').boundingBox();
   });
 
   it('draws a polygon by clicking its vertices and closing it on the first; Escape drops one half drawn', async () => {

@@ -5,21 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import type { Server } from '../helpers/cli.js';
-import { screenshot as screenshotOf, skipWithoutChromium, startLabelingBrowser, type LabelingBrowser } from '../helpers/labeling-browser.js';
+import { screenshot as screenshotOf, skipWithoutChromium, startLabelingBrowser, type LabelFrames as JsonResponse, type LabelingBrowser } from '../helpers/labeling-browser.js';
 
 const FRAMES = 64;
-
-interface Vertex {
-  x: number;
-  y: number;
-}
-interface Annotation {
-  mid: string;
-  isKeyFrame: boolean;
-  categories: { name: string }[];
-  boundingPoly: { normalizedVertices: Vertex[] }[];
-}
-type JsonResponse = Record<string, { OBJECTS?: { annotations: Annotation[] } }>;
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);

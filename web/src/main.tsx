@@ -1,7 +1,8 @@
 // The web app's entry point: the pages by path, inside the session with the server.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { createBrowserRouter, createRoutesFromElements, Route } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
 import { Layout } from './components/layout.js';
 import { AnalysesPage } from './pages/analyses.page.js';
 import { CameraPage } from './pages/camera.page.js';
@@ -19,29 +20,32 @@ import { SessionProvider } from './session.js';
 import './app.css';
 import './labeling.css';
 
+// A data router: pages can ask before the user leaves them (useBlocker).
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Layout />}>
+      <Route index element={<OverviewPage />} />
+      <Route path="cameras" element={<CamerasPage />} />
+      <Route path="cameras/:id" element={<CameraPage />} />
+      <Route path="events" element={<EventsPage />} />
+      <Route path="files" element={<FilesPage />} />
+      <Route path="imports" element={<ImportsPage />} />
+      <Route path="imports/:jobId" element={<ImportPage />} />
+      <Route path="analyses" element={<AnalysesPage />} />
+      <Route path="projects" element={<ProjectsPage />} />
+      <Route path="projects/:projectId" element={<ProjectPage />} />
+      <Route path="projects/:projectId/assets/:assetId/label" element={<LabelPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Route>,
+  ),
+);
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <SessionProvider>
-      <BrowserRouter>
-        <Routes>
-          <Route element={<Layout />}>
-            <Route index element={<OverviewPage />} />
-            <Route path="cameras" element={<CamerasPage />} />
-            <Route path="cameras/:id" element={<CameraPage />} />
-            <Route path="events" element={<EventsPage />} />
-            <Route path="files" element={<FilesPage />} />
-            <Route path="imports" element={<ImportsPage />} />
-            <Route path="imports/:jobId" element={<ImportPage />} />
-            <Route path="analyses" element={<AnalysesPage />} />
-            <Route path="projects" element={<ProjectsPage />} />
-            <Route path="projects/:projectId" element={<ProjectPage />} />
-            <Route path="projects/:projectId/assets/:assetId/label" element={<LabelPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Route>
-        </Routes>
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </SessionProvider>
   </StrictMode>,
 );

@@ -45,6 +45,27 @@ export async function latestLabel(client: CamtroveClient, projectId: string, ass
   return labels[0] ?? null;
 }
 
+/** A model's newest predictions on an asset (a PREDICTION label). */
+export interface Prediction {
+  modelName: string;
+  createdAt: string;
+  jsonResponse: Record<string, unknown>;
+}
+
+/** The newest PREDICTION label of each model on the asset, oldest model first; each read on its own, as long videos' are large. */
+export async function latestPredictions(client: CamtroveClient, projectId: string, assetId: string): Promise<Prediction[]> {
+  const { labels } = await client.connection.json<{ labels: Label[] }>({ method: 'GET', path: `/api/projects/${enc(projectId)}/labels`, query: { assetId, labelTypeIn: ['PREDICTION'], first: 1000 } });
+  const newest = new Map<string, Label>();
+  for (const label of labels) newest.set(label.modelName ?? '', label);
+  return Promise.all(
+    [...newest.values()].map(async (label) => ({
+      modelName: label.modelName ?? 'model',
+      createdAt: label.createdAt,
+      jsonResponse: await client.connection.json<Record<string, unknown>>({ method: 'GET', path: `/api/labels/${enc(label.id)}/json-response` }),
+    })),
+  );
+}
+
 /** Saves the asset's label; an AUTOSAVE replaces the asset's earlier autosave rather than piling up. */
 export function saveLabel(client: CamtroveClient, projectId: string, assetId: string, jsonResponse: object, labelType: Label['labelType'], secondsToLabel: number): Promise<{ labels: { id: string }[] }> {
   const json = { assetIdArray: [assetId], jsonResponseArray: [jsonResponse], labelType, secondsToLabelArray: [secondsToLabel], overwrite: labelType === 'AUTOSAVE' };

@@ -85,4 +85,5 @@ export const WEB_OPERATIONS: readonly { method: Method; path: string; answer: An
   { method: 'GET', path: '/api/projects/{id}/labels', answer: { labels: LABEL_FIELDS } },
   { method: 'GET', path: '/api/projects/{id}/labels/count', answer: { count: null } },
   { method: 'POST', path: '/api/projects/{id}/labels', answer: APPEND_LABELS_FIELDS },
+  { method: 'GET', path: '/api/labels/{id}/json-response', answer: {} },
 ];

@@ -191,6 +191,11 @@ export interface Labeling {
   assetAnswers: AssetAnswers;
 }
 
+/** Whether two states hold the same labeling: edits make new objects, so identity says it (other state beside it, such as predictions rejected, does not count). */
+export function sameLabeling(a: Labeling, b: Labeling): boolean {
+  return a.tracks === b.tracks && a.answers === b.answers && a.assetAnswers === b.assetAnswers;
+}
+
 /** A saved label's jsonResponse read for the jobs the tool shows. */
 export function labelingFromJsonResponse(json: Record<string, unknown> | null | undefined, jobs: { objects: readonly string[]; classifications: readonly string[] }): Labeling {
   if (!json) return { tracks: [], answers: [], assetAnswers: {} };

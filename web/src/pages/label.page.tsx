@@ -1,42 +1,51 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import type { Asset, Label, Project } from '../../../src/sdk/types.js';
-import { asset, frameImage, latestLabel, project, saveLabel } from '../api/labeling.js';
+import { asset, frameImage, latestLabel, latestPredictions, project, saveLabel, type Prediction } from '../api/labeling.js';
 import { ErrorNote } from '../components/error-note.js';
 import { AnswersPanel, ChildAnswers } from '../components/labeling/answers-panel.js';
 import { HelpPanel } from '../components/labeling/help-panel.js';
 import { FrameStage } from '../components/labeling/frame-stage.js';
+import { LeaveWarning } from '../components/labeling/leave-warning.js';
+import { PredictionLayer } from '../components/labeling/prediction-layer.js';
+import { PredictionsPanel } from '../components/labeling/predictions-panel.js';
 import { ShapeChooser } from '../components/labeling/shape-chooser.js';
 import { TimeLine } from '../components/labeling/time-line.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatTime } from '../format.js';
 import { FrameCache } from '../labeling/frame-cache.js';
 import { record, redo, startHistory, undo, type History } from '../labeling/history.js';
-import { labelingFromJsonResponse, labelingJsonResponse, type Labeling } from '../labeling/json-response.js';
+import { labelingFromJsonResponse, labelingJsonResponse, sameLabeling, tracksFromJsonResponse, type Labeling } from '../labeling/json-response.js';
 import { classificationJobs, objectJobs } from '../labeling/jobs.js';
 import { commandFor, type Command } from '../labeling/keys.js';
+import { isPredictionCommand, predictionCommandFor, type PredictionCommand } from '../labeling/prediction-keys.js';
+import type { Work as PredictionsWork } from '../labeling/predictions.js';
 import { stepFrame } from '../labeling/timeline.js';
 import { shapeAt, toggleOutside, withKey, type Point, type ShapeTool, type Track } from '../labeling/tracks.js';
+import { usePredictions } from '../labeling/use-predictions.js';
 import { useApi, useSession } from '../session.js';
 
 const FRAMES_KEPT = 90;
 /** How long after the last change an autosave is sent. */
 const AUTOSAVE_MS = 3000;
+/** What undo and redo step through: the labeling, and the predictions rejected. */
+type Work = Labeling & Pick<PredictionsWork<Track>, 'rejected'>;
+
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4'];
 
 /** `/projects/:projectId/assets/:assetId/label`: the labeling tool, on the asset's latest saved or autosaved label. */
 export function LabelPage() {
   const { projectId = '', assetId = '' } = useParams();
   const loaded = useApi(async (c) => {
-    const [p, a, saved] = await Promise.all([project(c, projectId), asset(c, assetId), latestLabel(c, projectId, assetId, ['DEFAULT', 'AUTOSAVE'])]);
-    return { project: p, asset: a, label: saved };
+    const [p, a, saved, predictions] = await Promise.all([project(c, projectId), asset(c, assetId), latestLabel(c, projectId, assetId, ['DEFAULT', 'AUTOSAVE']), latestPredictions(c, projectId, assetId)]);
+    return { project: p, asset: a, label: saved, predictions };
   }, `${projectId}/${assetId}`);
   usePageTitle(loaded.data ? `Label ${loaded.data.asset.externalId}` : 'Label');
   if (!loaded.data) return <ErrorNote error={loaded.error} />;
   return <LabelingTool key={assetId} {...loaded.data} />;
 }
 
-function LabelingTool({ project: shownProject, asset: shownAsset, label }: { project: Project; asset: Asset; label: Label | null }) {
+function LabelingTool({ project: shownProject, asset: shownAsset, label, predictions: predicted }: { project: Project; asset: Asset; label: Label | null; predictions: readonly Prediction[] }) {
   const { client, call } = useSession();
   const jobs = useMemo(() => objectJobs(shownProject.jsonInterface), [shownProject.jsonInterface]);
   const answerJobs = useMemo(() => classificationJobs(shownProject.jsonInterface), [shownProject.jsonInterface]);
@@ -48,7 +57,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const count = shownAsset.numberOfFrames ?? 0;
   const cache = useMemo(() => new FrameCache((k) => frameImage(client, shownAsset.id, k), { frames: FRAMES_KEPT, count }), [client, shownAsset.id, count]);
 
-  const [history, setHistory] = useState<History<Labeling>>(() => startHistory(labelingFromJsonResponse(label?.jsonResponse, { objects: jobs.map((j) => j.job), classifications: answerJobs.map((j) => j.job) })));
+  const [history, setHistory] = useState<History<Work>>(() => startHistory({ ...labelingFromJsonResponse(label?.jsonResponse, { objects: jobs.map((j) => j.job), classifications: answerJobs.map((j) => j.job) }), rejected: new Set<string>() }));
   const labeling = history.present;
   const { tracks } = labeling;
   const [frame, setFrame] = useState(0);
@@ -61,10 +70,14 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
   const [autosaved, setAutosaved] = useState<{ labeling: Labeling; at: string | null }>({ labeling, at: null });
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [opened] = useState(() => Date.now());
-  const dirty = labeling !== saved.labeling;
+  const dirty = !sameLabeling(labeling, saved.labeling);
 
-  const editLabeling = useCallback((change: (labeling: Labeling) => Labeling) => setHistory((h) => record(h, change(h.present))), []);
+  const editWork = useCallback((change: (work: Work) => Work) => setHistory((h) => record(h, change(h.present))), []);
+  const editLabeling = useCallback((change: (labeling: Labeling) => Labeling) => editWork((work) => ({ ...work, ...change(work) })), [editWork]);
   const edit = useCallback((change: (tracks: readonly Track[]) => readonly Track[]) => editLabeling((l) => ({ ...l, tracks: change(l.tracks) })), [editLabeling]);
+  // Each model's predicted tracks, of any shape, in the object jobs the tool draws.
+  const predictionModels = useMemo(() => predicted.map((p) => ({ modelName: p.modelName, tracks: tracksFromJsonResponse(p.jsonResponse, jobs.map((j) => j.job)) })), [predicted, jobs]);
+  const predictions = usePredictions(predictionModels, history.present, editWork);
   const names = useMemo(() => new Map(allCategories.map((c) => [c.key, c.name])), [allCategories]);
   const colorOf = useCallback((track: Track) => {
     const own = jobs.find((j) => j.job === track.job)?.categories ?? [];
@@ -87,9 +100,16 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
       const seconds = Math.round((Date.now() - opened) / 1000);
       setSaveError(null);
       if (labelType === 'AUTOSAVE') setAutosaved({ labeling: sent, at: null });
-      call((c) => saveLabel(c, shownProject.id, shownAsset.id, labelingJsonResponse(sent), labelType, seconds)).then(
-        () => (labelType === 'DEFAULT' ? setSaved({ labeling: sent, at: new Date().toISOString(), type: labelType }) : setAutosaved((now) => (now.labeling === sent ? { labeling: sent, at: new Date().toISOString() } : now))),
-        (error: unknown) => setSaveError(error as Error),
+      return call((c) => saveLabel(c, shownProject.id, shownAsset.id, labelingJsonResponse(sent), labelType, seconds)).then(
+        () => {
+          if (labelType === 'DEFAULT') setSaved({ labeling: sent, at: new Date().toISOString(), type: labelType });
+          else setAutosaved((now) => (now.labeling === sent ? { labeling: sent, at: new Date().toISOString() } : now));
+          return true;
+        },
+        (error: unknown) => {
+          setSaveError(error as Error);
+          return false;
+        },
       );
     },
     [call, labeling, opened, shownProject.id, shownAsset.id],
@@ -97,7 +117,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
 
   // Autosave: every few seconds, when something changed since the last save of either kind.
   useEffect(() => {
-    if (!dirty || labeling === autosaved.labeling) return;
+    if (!dirty || sameLabeling(labeling, autosaved.labeling)) return;
     const timer = setTimeout(() => save('AUTOSAVE'), AUTOSAVE_MS);
     return () => clearTimeout(timer);
   }, [dirty, labeling, autosaved, save]);
@@ -109,6 +129,17 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => clearTimeout(timer);
   }, [playing, frame, count, shownAsset.frameRate]);
 
+  // Submit: saved, the labeler is done with this asset and goes back to the project (once the page knows it is saved).
+  const navigate = useNavigate();
+  const [submitted, setSubmitted] = useState<Labeling | null>(null);
+  const submit = () => {
+    const sent = labeling;
+    void save('DEFAULT').then((ok) => ok && setSubmitted(sent));
+  };
+  useEffect(() => {
+    if (submitted && sameLabeling(submitted, labeling) && !dirty) void navigate(`/projects/${shownProject.id}`);
+  }, [submitted, labeling, dirty, navigate, shownProject.id]);
+
   // Leaving with unsaved work asks first.
   useEffect(() => {
     if (!dirty) return;
@@ -117,7 +148,8 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
 
-  const run = (command: Command) => {
+  const run = (command: Command | PredictionCommand) => {
+    if (isPredictionCommand(command)) return predictions.run(command);
     switch (command.kind) {
       case 'step':
         setPlaying(false);
@@ -144,7 +176,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
         setPlaying((now) => !now);
         return;
       case 'save':
-        save('DEFAULT');
+        void save('DEFAULT');
         return;
       case 'help':
         setHelp((shown) => !shown);
@@ -174,7 +206,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      const command = commandFor(event);
+      const command = commandFor(event) ?? predictionCommandFor(event);
       if (!command) return;
       event.preventDefault();
       latestRun.current(command);
@@ -199,6 +231,9 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
     setDrawing(false);
   };
 
+  /** A track as the lists name it: its category, its shape unless a box, its key frames. */
+  const describe = (track: Track) => `${names.get(track.category) ?? track.category}${track.tool === 'rectangle' ? '' : track.tool === 'polygon' ? ' (polygon)' : ' (point)'} · key frames ${track.keys.map((k) => k.frame).join(', ')}`;
+
   if (!job) return <p className="error">This project has no object detection job with rectangles, polygons or points: the labeling tool draws those.</p>;
   const selectedTrack = tracks.find((t) => t.mid === selected);
   return (
@@ -221,13 +256,17 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             onSelect={select}
             onDraw={draw}
             onMove={moveTo}
+            underlay={(size) => predictions.shown && <PredictionLayer predictions={predictions.pending} frame={frame} marked={predictions.marked} nameOf={(track) => names.get(track.category) ?? track.category} {...size} />}
           />
           <TimeLine frame={frame} count={count} tracks={tracks} selected={selected} names={names} onFrame={setFrame} />
         </div>
         <aside className="labeling-side" aria-label="Labeling">
           <div className="actions">
-            <button type="button" className="primary" onClick={() => save('DEFAULT')} disabled={!dirty}>
+            <button type="button" className="primary" onClick={() => void save('DEFAULT')} disabled={!dirty}>
               Save
+            </button>
+            <button type="button" onClick={submit} title="Save, and go back to the project: you are done with this asset">
+              Submit
             </button>
             <button type="button" onClick={() => setPlaying((now) => !now)} aria-pressed={playing}>
               {playing ? 'Pause' : 'Play'} (Space)
@@ -240,7 +279,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             </button>
           </div>
           <p role="status" className="muted">
-            {dirty ? `Unsaved changes${autosaved.labeling === labeling && autosaved.at ? ` (autosaved ${formatTime(autosaved.at)})` : ''}` : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
+            {dirty ? `Unsaved changes${sameLabeling(autosaved.labeling, labeling) && autosaved.at ? ` (autosaved ${formatTime(autosaved.at)})` : ''}` : saved.at ? `Saved ${formatTime(saved.at)}${saved.type === 'AUTOSAVE' ? ' (autosave)' : ''}` : 'Nothing to save yet'}
           </p>
           <ErrorNote error={saveError} />
           <ShapeChooser jobs={jobs} job={jobIndex} tool={tool} onJob={chooseJob} onTool={(chosen) => (setTool(chosen), setDrawing(true))} />
@@ -261,8 +300,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             {tracks.map((track) => (
               <li key={track.mid}>
                 <button type="button" aria-pressed={track.mid === selected} onClick={() => select(track.mid)}>
-                  {names.get(track.category) ?? track.category}
-                  {track.tool === 'rectangle' ? '' : track.tool === 'polygon' ? ' (polygon)' : ' (point)'} · key frames {track.keys.map((k) => k.frame).join(', ')}
+                  {describe(track)}
                 </button>
               </li>
             ))}
@@ -276,8 +314,21 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label }: { pro
             </>
           )}
           <AnswersPanel jobs={answerJobs} frame={frame} answers={labeling.answers} assetAnswers={labeling.assetAnswers} onChange={editLabeling} />
+          {predictionModels.some((model) => model.tracks.length > 0) && (
+            <PredictionsPanel
+              pending={predictions.pending}
+              marked={predictions.marked}
+              shown={predictions.shown}
+              describe={describe}
+              onShow={predictions.setShown}
+              onMark={predictions.mark}
+              onAccept={predictions.accept}
+              onReject={predictions.reject}
+            />
+          )}
         </aside>
       </div>
+      <LeaveWarning when={dirty} />
       {help && <HelpPanel onClose={() => setHelp(false)} />}
     </div>
   );

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import type { FrameCache } from '../../labeling/frame-cache.js';
 import { closesPolygon, MIN_SIZE, shapeGesture, type Gesture } from '../../labeling/gestures.js';
 import { cornerNear, fromVertices, hits, isUpright, normalise, shapeAt, toVertices, vertexNear, type Point, type ShapeTool, type Track } from '../../labeling/tracks.js';
+import { ShapeOutline, scaled } from './shape-outline.js';
 
 const PREFETCH_AHEAD = 12;
 const PREFETCH_BEHIND = 2;
@@ -26,6 +27,8 @@ export function FrameStage(props: {
   onSelect: (mid: string | null) => void;
   onDraw: (points: Point[]) => void;
   onMove: (mid: string, points: Point[]) => void;
+  /** Drawn under the tracks, in the frame's pixels (the predictions layer). */
+  underlay?: (size: { width: number; height: number }) => ReactNode;
 }) {
   const { cache, frame, count, tracks, selected, drawing } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -158,13 +161,13 @@ export function FrameStage(props: {
 
   const width = shown?.width ?? 16;
   const height = shown?.height ?? 9;
-  const scaled = (points: readonly Point[]) => points.map((p) => `${p.x * width},${p.y * height}`).join(' ');
 
   return (
     <figure className={`frame-stage${drawing ? ' drawing' : ''}`} aria-label="Frame" data-frame={shown?.frame ?? ''} aria-busy={shown?.frame !== frame}>
       <div className="frame-box" style={{ aspectRatio: `${width} / ${height}`, width: `min(100%, calc(var(--frame-height) * ${width / height}))` }}>
         <canvas ref={canvas} />
         <svg ref={overlay} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={() => setGesture(null)}>
+          {props.underlay?.({ width, height })}
           {tracks.map((track) => {
             const shownShape = shapeAt(track, frame, width / height);
             if (!shownShape) return null;
@@ -174,13 +177,7 @@ export function FrameStage(props: {
             const isSelected = track.mid === selected;
             return (
               <g key={track.mid} className={`box${shownShape.isKeyFrame ? ' key' : ' derived'}${isSelected ? ' selected' : ''}`} data-mid={track.mid} data-tool={track.tool} data-key-frame={shownShape.isKeyFrame}>
-                {track.tool === 'marker' ? (
-                  <circle className="shape marker" cx={points[0]!.x * width} cy={points[0]!.y * height} r={5} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
-                ) : track.tool === 'rectangle' && isUpright(points) ? (
-                  <rect className="shape" x={bounds.x0 * width} y={bounds.y0 * height} width={(bounds.x1 - bounds.x0) * width} height={(bounds.y1 - bounds.y0) * height} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
-                ) : (
-                  <polygon className="shape" points={scaled(points)} stroke={colour} fill={colour} vectorEffect="non-scaling-stroke" />
-                )}
+                <ShapeOutline tool={track.tool} points={points} width={width} height={height} colour={colour} />
                 {isSelected && track.tool === 'rectangle' && isUpright(points) &&
                   ([
                     ['top-left', bounds.x0, bounds.y0],
@@ -196,10 +193,10 @@ export function FrameStage(props: {
               </g>
             );
           })}
-          {gesture?.kind === 'draw' && <polygon className="draft" points={scaled(toVertices(normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: gesture.to.x, y1: gesture.to.y })))} vectorEffect="non-scaling-stroke" />}
+          {gesture?.kind === 'draw' && <polygon className="draft" points={scaled(toVertices(normalise({ x0: gesture.from.x, y0: gesture.from.y, x1: gesture.to.x, y1: gesture.to.y })), width, height)} vectorEffect="non-scaling-stroke" />}
           {draft.length > 0 && (
             <g className="draft-polygon">
-              <polyline className="draft" points={scaled(pointer ? [...draft, pointer] : draft)} vectorEffect="non-scaling-stroke" />
+              <polyline className="draft" points={scaled(pointer ? [...draft, pointer] : draft, width, height)} vectorEffect="non-scaling-stroke" />
               {draft.map((p, at) => <circle key={at} className={`handle${at === 0 ? ' first' : ''}`} cx={p.x * width} cy={p.y * height} r={at === 0 ? 5 : 3} vectorEffect="non-scaling-stroke" />)}
             </g>
           )}
