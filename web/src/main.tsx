@@ -13,9 +13,6 @@ import { ImportPage } from './pages/import.page.js';
 import { ImportsPage } from './pages/imports.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { OverviewPage } from './pages/overview.page.js';
-import { LabelPage } from './pages/label.page.js';
-import { ProjectPage } from './pages/project.page.js';
-import { ProjectsPage } from './pages/projects.page.js';
 import { SessionProvider } from './session.js';
 import './app.css';
 import './labeling.css';
@@ -32,9 +29,10 @@ const router = createBrowserRouter(
       <Route path="imports" element={<ImportsPage />} />
       <Route path="imports/:jobId" element={<ImportPage />} />
       <Route path="analyses" element={<AnalysesPage />} />
-      <Route path="projects" element={<ProjectsPage />} />
-      <Route path="projects/:projectId" element={<ProjectPage />} />
-      <Route path="projects/:projectId/assets/:assetId/label" element={<LabelPage />} />
+      {/* The labeling pages carry the interface rules and the interpolation: loaded when first opened. */}
+      <Route path="projects" lazy={async () => ({ Component: (await import('./pages/projects.page.js')).ProjectsPage })} />
+      <Route path="projects/:projectId" lazy={async () => ({ Component: (await import('./pages/project.page.js')).ProjectPage })} />
+      <Route path="projects/:projectId/assets/:assetId/label" lazy={async () => ({ Component: (await import('./pages/label.page.js')).LabelPage })} />
       <Route path="*" element={<NotFoundPage />} />
     </Route>,
   ),
