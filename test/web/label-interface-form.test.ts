@@ -3,14 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateJsonInterface } from '../../src/domain/labeling/json-interface.js';
-import { draftedInterface, draftProblems, draftsOfText, editedInterface, newJobDraft } from '../../web/src/labeling/interface-editor.js';
-import { categoryKey, detectionInterface } from '../../web/src/labeling/interface-form.js';
+import { categoryKey, draftedInterface, draftProblems, draftsOfText, editedInterface, newJobDraft } from '../../web/src/labeling/interface-editor.js';
 import { childJobs, classificationJobs, objectJobs } from '../../web/src/labeling/jobs.js';
 
 describe('the interface editor', () => {
-  it('makes one OBJECT_DETECTION job of rectangles, a category per non-empty line, keys upper case and unique', () => {
-    assert.deepEqual(detectionInterface('vehicles', 'Car\n\n  Red truck \ncar\n'), {
-      jobs: { VEHICLES: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle'], required: 1, isChild: false, content: { categories: { CAR: { name: 'Car' }, RED_TRUCK: { name: 'Red truck' } }, input: 'radio' } } },
+  it('starts with one OBJECT_DETECTION job of rectangles, a category per non-empty line, keys upper case and unique', () => {
+    assert.deepEqual(draftedInterface([{ ...newJobDraft([], 'OBJECT_DETECTION'), name: 'vehicles', categories: 'Car\n\n  Red truck \ncar\n' }]), {
+      jobs: { VEHICLES: { mlTask: 'OBJECT_DETECTION', required: 1, isChild: false, tools: ['rectangle'], content: { categories: { CAR: { name: 'Car' }, RED_TRUCK: { name: 'Red truck' } }, input: 'radio' } } },
     });
     assert.equal(categoryKey(' a-b  c! '), 'A_B_C');
   });
@@ -22,7 +21,7 @@ describe('the interface editor', () => {
         POINTS: { mlTask: 'OBJECT_DETECTION', tools: ['marker', 'polyline'], content: { categories: { P: { name: 'P', children: ['COLOR'] } } } },
         LINES: { mlTask: 'OBJECT_DETECTION', tools: ['polyline'], content: { categories: { L: { name: 'L' } } } },
         WEATHER: { mlTask: 'CLASSIFICATION', instruction: 'Weather', content: { input: 'checkbox', categories: { RAIN: { name: 'Rain' } } } },
-        ...detectionInterface('OBJECTS', 'Deer\nFox').jobs,
+        ...draftedInterface([{ ...newJobDraft([], 'OBJECT_DETECTION'), categories: 'Deer\nFox' }]).jobs,
       },
     };
     const objects = objectJobs(jsonInterface);

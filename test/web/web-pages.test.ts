@@ -220,7 +220,7 @@ describe('the imports, project and events pages in a browser', { skip }, () => {
     await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
     await page.getByRole('status').filter({ hasText: `${found} events` }).waitFor();
     // Every event once: the second page follows the first without repeating it.
-    const links = await page.getByRole('list', { name: 'Events found' }).getByRole('link').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+    const links = await Promise.all((await page.getByRole('list', { name: 'Events found' }).getByRole('link').all()).map((link) => link.getAttribute('href')));
     assert.equal(new Set(links).size, found);
     assert.deepEqual(errors, []);
     await page.close();

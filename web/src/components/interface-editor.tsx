@@ -1,5 +1,4 @@
-import { categoryKey } from '../labeling/interface-form.js';
-import { draftedInterface, draftsOfText, newJobDraft, TOOL_NAMES, type EditorValue, type JobDraft, type JobTask } from '../labeling/interface-editor.js';
+import { categoryKey, draftedInterface, draftsOfText, newJobDraft, TOOL_NAMES, type EditorValue, type JobDraft, type JobTask } from '../labeling/interface-editor.js';
 
 const TASKS: [JobTask, string][] = [
   ['OBJECT_DETECTION', 'Objects drawn on frames'],

@@ -2,7 +2,15 @@
 // interface and checked by the same rules the server applies. Pure.
 import { jsonInterfaceProblems } from '../../../src/domain/labeling/json-interface.js';
 import type { JsonInterface } from '../../../src/sdk/types.js';
-import { categoryKey } from './interface-form.js';
+
+/** A job's or category's key from its name: "Red car" → "RED_CAR" (Kili's keys are upper case). */
+export function categoryKey(name: string): string {
+  return name
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
 
 export type JobTask = 'OBJECT_DETECTION' | 'CLASSIFICATION' | 'TRANSCRIPTION';
 
