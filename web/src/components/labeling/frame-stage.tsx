@@ -4,8 +4,6 @@ import { closesPolygon, MIN_SIZE, shapeGesture, type Gesture } from '../../label
 import { cornerNear, fromVertices, hits, isUpright, normalise, shapeAt, toVertices, vertexNear, type Point, type ShapeTool, type Track } from '../../labeling/tracks.js';
 import { ShapeOutline, scaled } from './shape-outline.js';
 
-const PREFETCH_AHEAD = 12;
-const PREFETCH_BEHIND = 2;
 /** How near a corner or vertex of the selected shape a press drags it, in screen pixels. */
 const HANDLE_REACH_PX = 7;
 
@@ -54,14 +52,11 @@ export function FrameStage(props: {
       },
       (error: unknown) => current && setFailure(`Frame ${frame} could not be shown: ${(error as Error).message}`),
     );
-    const around: number[] = [];
-    for (let k = frame + 1; k <= Math.min(count - 1, frame + PREFETCH_AHEAD); k++) around.push(k);
-    for (let k = frame - 1; k >= Math.max(0, frame - PREFETCH_BEHIND); k--) around.push(k);
-    cache.prefetch(around);
+    // The cache fetches the frames around this one itself, in the direction the labeler moves.
     return () => {
       current = false;
     };
-  }, [cache, frame, count]);
+  }, [cache, frame]);
 
   // A polygon half drawn is dropped when drawing stops (Escape) or another tool is chosen.
   const [draftFor, setDraftFor] = useState(drawing);
