@@ -154,7 +154,9 @@ export const labelingToolBenchmark: Benchmark = {
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(error.message));
         try {
-          const run = await inBrowser(page, `${server.url}/projects/${projectId}/assets/${asset.id}/label`);
+          const trace = process.env.CAMTROVE_BENCH_TRACE ? `${process.env.CAMTROVE_BENCH_TRACE}-${asset.name.replaceAll(' ', '-')}.json` : null;
+          const run = await inBrowser(page, `${server.url}/projects/${projectId}/assets/${asset.id}/label`, trace);
+          if (trace) log(`${asset.name}: a trace of the held steps written to ${trace}`);
           if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`);
           runs.push({ name: asset.name, server: serverAlone, ...run });
           log(`${asset.name}, stepping forward ${STEPS} frames in the tool: ${describeTimings(run.forward)}; its frame requests ${fmt(run.requestMs)} ms at the median, ${fmt(run.requestKiB, 0)} KiB`);
@@ -192,14 +194,17 @@ async function serverAnswers(url: string, assetId: string, from: number, count: 
   }
 }
 
-async function inBrowser(page: Page, url: string): Promise<Omit<AssetRun, 'name' | 'server'>> {
+async function inBrowser(page: Page, url: string, tracePath: string | null): Promise<Omit<AssetRun, 'name' | 'server'>> {
   await page.goto(url);
   await page.locator('figure[data-frame="0"][aria-busy="false"]').waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: /^Car ·|^Person ·/ }).first().waitFor();
   await page.evaluate(IN_PAGE);
   const forward = await page.evaluate<Timings, number>((n) => (globalThis as unknown as Bench).labelingBench.step(n, 'ArrowRight'), STEPS);
   const requests = await page.evaluate(() => (globalThis as unknown as Bench).labelingBench.frameRequests());
+  // A Chrome trace of the held steps (open it in the browser's Performance panel) shows where their time goes.
+  if (tracePath) await page.context().browser()!.startTracing(page, { path: tracePath });
   const back = await page.evaluate<Timings, number>((n) => (globalThis as unknown as Bench).labelingBench.step(n, 'ArrowLeft'), STEPS_BACK);
+  if (tracePath) await page.context().browser()!.stopTracing();
   const played = await page.evaluate<PlayResult, number>((n) => (globalThis as unknown as Bench).labelingBench.play(n), PLAYED);
   const instants = [played.started, ...played.shown.map(([, at]) => at)];
   const lastShown = played.shown[played.shown.length - 1]![0];

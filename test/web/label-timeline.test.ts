@@ -1,7 +1,8 @@
 // The labeling tool's time line and keyboard: positions and frames, steps kept within the asset,
-// the keys' commands, and undo/redo.
+// the keys' commands, undo/redo, and the size a frame is drawn at.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { drawnSize } from '../../web/src/labeling/drawn-size.js';
 import { record, redo, startHistory, undo } from '../../web/src/labeling/history.js';
 import { commandFor } from '../../web/src/labeling/keys.js';
 import { frameAtPosition, frameOffset, stepFrame, visibleSpans } from '../../web/src/labeling/timeline.js';
@@ -70,5 +71,20 @@ describe('undo and redo', () => {
     history = record(history, 'd');
     assert.equal(redo(history).present, 'd', 'c cannot be redone after another edit');
     assert.equal(undo(history).present, 'b');
+  });
+});
+
+describe('the size a frame is drawn at', () => {
+  it('is the frame\'s own when the screen shows it as large or larger', () => {
+    assert.deepEqual(drawnSize({ width: 320, height: 240 }, { width: 960, height: 720 }), { width: 320, height: 240 });
+    assert.deepEqual(drawnSize({ width: 320, height: 240 }, null), { width: 320, height: 240 }, 'before the screen size is known');
+    assert.deepEqual(drawnSize({ width: 320, height: 240 }, { width: 0, height: 0 }), { width: 320, height: 240 }, 'while hidden');
+  });
+
+  it('is the screen\'s when smaller, keeping the frame\'s shape', () => {
+    assert.deepEqual(drawnSize({ width: 1920, height: 1080 }, { width: 743, height: 418 }), { width: 743, height: 418 });
+    // A screen area of another shape: the frame fits inside it.
+    assert.deepEqual(drawnSize({ width: 1920, height: 1080 }, { width: 960, height: 1000 }), { width: 960, height: 540 });
+    assert.deepEqual(drawnSize({ width: 1920, height: 1080 }, { width: 2000, height: 270 }), { width: 480, height: 270 });
   });
 });

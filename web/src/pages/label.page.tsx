@@ -11,6 +11,7 @@ import { PredictionLayer } from '../components/labeling/prediction-layer.js';
 import { PredictionsPanel } from '../components/labeling/predictions-panel.js';
 import { ShapeChooser } from '../components/labeling/shape-chooser.js';
 import { TimeLine } from '../components/labeling/time-line.js';
+import { describeTrack, TrackList } from '../components/labeling/track-list.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatTime } from '../format.js';
 import { FrameCache } from '../labeling/frame-cache.js';
@@ -85,14 +86,14 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
     return own[at]?.color ?? PALETTE[Math.max(0, at) % PALETTE.length]!;
   }, [jobs]);
   /** Selecting a track of another job chooses that job (its categories are the ones listed). */
-  const select = (mid: string | null) => {
+  const select = useCallback((mid: string | null) => {
     setSelected(mid);
     const at = jobs.findIndex((j) => j.job === tracks.find((t) => t.mid === mid)?.job);
     if (at >= 0 && at !== jobIndex) {
       setJobIndex(at);
       setCategoryIndex(0);
     }
-  };
+  }, [jobs, tracks, jobIndex]);
 
   const save = useCallback(
     (labelType: 'DEFAULT' | 'AUTOSAVE') => {
@@ -122,12 +123,26 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
     return () => clearTimeout(timer);
   }, [dirty, labeling, autosaved, save]);
 
-  // Playing: the next frame at the video's rate, until the last.
+  // Playing: each frame once the one before is on screen, at the video's rate or as fast as frames
+  // come when slower. The clock is when the frame shown was due: a frame shown late moves it, so a slow
+  // stretch is never followed by a burst, and no frame is skipped.
+  const [shownFrame, setShownFrame] = useState<number | null>(null);
+  const due = useRef<number | null>(null);
   useEffect(() => {
-    if (!playing) return;
-    const timer = setTimeout(() => (frame >= count - 1 ? setPlaying(false) : setFrame(frame + 1)), 1000 / (shownAsset.frameRate ?? 25));
+    if (!playing) {
+      due.current = null;
+      return;
+    }
+    if (shownFrame !== frame) return;
+    const now = performance.now();
+    const next = Math.max(now, (due.current ?? now) + 1000 / (shownAsset.frameRate ?? 25));
+    const timer = setTimeout(() => {
+      due.current = next;
+      if (frame >= count - 1) setPlaying(false);
+      else setFrame(frame + 1);
+    }, next - now);
     return () => clearTimeout(timer);
-  }, [playing, frame, count, shownAsset.frameRate]);
+  }, [playing, frame, shownFrame, count, shownAsset.frameRate]);
 
   // Submit: saved, the labeler is done with this asset and goes back to the project (once the page knows it is saved).
   const navigate = useNavigate();
@@ -231,8 +246,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
     setDrawing(false);
   };
 
-  /** A track as the lists name it: its category, its shape unless a box, its key frames. */
-  const describe = (track: Track) => `${names.get(track.category) ?? track.category}${track.tool === 'rectangle' ? '' : track.tool === 'polygon' ? ' (polygon)' : ' (point)'} · key frames ${track.keys.map((k) => k.frame).join(', ')}`;
+  const describe = (track: Track) => describeTrack(track, names);
 
   if (!job) return <p className="error">This project has no object detection job with rectangles, polygons or points: the labeling tool draws those.</p>;
   const selectedTrack = tracks.find((t) => t.mid === selected);
@@ -256,6 +270,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
             onSelect={select}
             onDraw={draw}
             onMove={moveTo}
+            onShown={setShownFrame}
             underlay={(size) => predictions.shown && <PredictionLayer predictions={predictions.pending} frame={frame} marked={predictions.marked} nameOf={(track) => names.get(track.category) ?? track.category} {...size} />}
           />
           <TimeLine frame={frame} count={count} tracks={tracks} selected={selected} names={names} onFrame={setFrame} />
@@ -295,16 +310,7 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
             ))}
           </ol>
           <h2>Tracks</h2>
-          {tracks.length === 0 && <p className="muted">None yet.</p>}
-          <ul className="plain tracks">
-            {tracks.map((track) => (
-              <li key={track.mid}>
-                <button type="button" aria-pressed={track.mid === selected} onClick={() => select(track.mid)}>
-                  {describe(track)}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <TrackList tracks={tracks} selected={selected} names={names} onSelect={select} />
           {selectedTrack && (
             <>
               <ChildAnswers jsonInterface={shownProject.jsonInterface} category={jobs.find((j) => j.job === selectedTrack.job)?.categories.find((c) => c.key === selectedTrack.category)} track={selectedTrack} onChange={(children) => edit((all) => all.map((t) => (t.mid === selectedTrack.mid ? { ...t, children } : t)))} />

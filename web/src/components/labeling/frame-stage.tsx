@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from '
 import type { FrameCache } from '../../labeling/frame-cache.js';
 import { closesPolygon, MIN_SIZE, shapeGesture, type Gesture } from '../../labeling/gestures.js';
 import { cornerNear, fromVertices, hits, isUpright, normalise, shapeAt, toVertices, vertexNear, type Point, type ShapeTool, type Track } from '../../labeling/tracks.js';
+import { drawnSize } from '../../labeling/drawn-size.js';
 import { ShapeOutline, scaled } from './shape-outline.js';
 
 /** How near a corner or vertex of the selected shape a press drags it, in screen pixels. */
@@ -25,10 +26,12 @@ export function FrameStage(props: {
   onSelect: (mid: string | null) => void;
   onDraw: (points: Point[]) => void;
   onMove: (mid: string, points: Point[]) => void;
+  /** Called with each frame once it is on the canvas (a stable function: a state setter). */
+  onShown?: (frame: number) => void;
   /** Drawn under the tracks, in the frame's pixels (the predictions layer). */
   underlay?: (size: { width: number; height: number }) => ReactNode;
 }) {
-  const { cache, frame, count, tracks, selected, drawing } = props;
+  const { cache, frame, count, tracks, selected, drawing, onShown } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<SVGSVGElement>(null);
   const [shown, setShown] = useState<{ frame: number; width: number; height: number } | null>(null);
@@ -38,17 +41,32 @@ export function FrameStage(props: {
   const [draft, setDraft] = useState<Point[]>([]);
   const [pointer, setPointer] = useState<Point | null>(null);
 
+  // The canvas's size on screen, in device pixels: a frame larger than that is drawn at that size.
+  const [screen, setScreen] = useState<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    const target = canvas.current;
+    if (!target) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      if (box) setScreen({ width: Math.round(box.width * devicePixelRatio), height: Math.round(box.height * devicePixelRatio) });
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, []);
+
   useEffect(() => {
     let current = true;
     cache.get(frame).then(
       (image) => {
         const target = canvas.current;
         if (!current || !target) return;
-        if (target.width !== image.width) target.width = image.width;
-        if (target.height !== image.height) target.height = image.height;
-        target.getContext('2d')?.drawImage(image, 0, 0);
+        const size = drawnSize(image, screen);
+        if (target.width !== size.width) target.width = size.width;
+        if (target.height !== size.height) target.height = size.height;
+        target.getContext('2d')?.drawImage(image, 0, 0, size.width, size.height);
         setShown({ frame, width: image.width, height: image.height });
         setFailure(null);
+        onShown?.(frame);
       },
       (error: unknown) => current && setFailure(`Frame ${frame} could not be shown: ${(error as Error).message}`),
     );
@@ -56,7 +74,7 @@ export function FrameStage(props: {
     return () => {
       current = false;
     };
-  }, [cache, frame]);
+  }, [cache, frame, screen, onShown]);
 
   // A polygon half drawn is dropped when drawing stops (Escape) or another tool is chosen.
   const [draftFor, setDraftFor] = useState(drawing);
@@ -210,3 +228,4 @@ export function FrameStage(props: {
     </figure>
   );
 }
+
