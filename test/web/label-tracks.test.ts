@@ -137,7 +137,9 @@ const marker: Track = { mid: 'k1', job: 'POINTS', tool: 'marker', category: 'NOS
 const rotated: Track = { mid: 'r1', job: 'OBJECTS', tool: 'rectangle', category: 'CAR', keys: [{ frame: 0, points: toVertices(A) }, { frame: 6, points: [{ x: 0.5, y: 0.6 }, { x: 0.4, y: 0.5 }, { x: 0.5, y: 0.4 }, { x: 0.6, y: 0.5 }] }] };
 const jsonInterface = {
   jobs: {
-    OBJECTS: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle', 'polygon'], content: { categories: { CAR: { name: 'Car' } } } },
+    OBJECTS: { mlTask: 'OBJECT_DETECTION', tools: ['rectangle', 'polygon', 'polyline'], content: { categories: { CAR: { name: 'Car' } } } },
+    LANES: { mlTask: 'OBJECT_DETECTION', tools: ['polyline'], content: { categories: { LANE: { name: 'Lane' } } } },
+    PLATE: { mlTask: 'TRANSCRIPTION', content: { input: 'textField' } },
     POINTS: { mlTask: 'OBJECT_DETECTION', tools: ['marker'], content: { categories: { NOSE: { name: 'Nose', children: ['COLOR'] } } } },
     COLOR: { mlTask: 'CLASSIFICATION', isChild: true, content: { categories: { RED: { name: 'Red' } } } },
     WEATHER: { mlTask: 'CLASSIFICATION', content: { input: 'radio', categories: { RAIN: { name: 'Rain' }, SUN: { name: 'Sun' } } } },
@@ -236,5 +238,51 @@ describe('classification answers', () => {
     const read = { tracks: [{ ...marker, keys: [marker.keys[0]!, marker.keys[1]!, { frame: 8, points: marker.keys[1]!.points }, marker.keys[2]!] }], answers: [scene, weatherRead], assetAnswers: { WEATHER: ['SUN'] } };
     assert.deepEqual(labelingFromJsonResponse(frames, jobs), read);
     assert.deepEqual(labelingFromJsonResponse(json, jobs), read);
+  });
+});
+
+describe('what the tool does not edit', () => {
+  const jobs = { objects: ['OBJECTS', 'POINTS'], classifications: ['WEATHER', 'SCENE'] };
+  const line = (x: number) => [{ x, y: 0.1 }, { x: x + 0.1, y: 0.5 }, { x, y: 0.9 }];
+  /** A label as the server gives it back: a box, a polyline in the same job and one in a job of its own, a transcription per frame and for the video. */
+  const stored = () =>
+    served({
+      '1': {
+        OBJECTS: { annotations: [{ mid: 'box', type: 'rectangle', categories: [{ name: 'CAR' }], isKeyFrame: true, boundingPoly: [{ normalizedVertices: toVertices(A) }] }, { mid: 'road', type: 'polyline', categories: [{ name: 'CAR' }], isKeyFrame: true, polyline: line(0.2) }] },
+        LANES: { annotations: [{ mid: 'lane', type: 'polyline', categories: [{ name: 'LANE' }], isKeyFrame: true, polyline: line(0.5) }] },
+        PLATE: { text: 'AB 123', isKeyFrame: true },
+      },
+      // The lane is given again on frame 4 and not on frame 5: it leaves there.
+      '4': { LANES: { annotations: [{ mid: 'lane', type: 'polyline', categories: [{ name: 'LANE' }], isKeyFrame: true, polyline: line(0.6) }] } },
+      '5': {},
+      '6': { OBJECTS: { annotations: [{ mid: 'road', type: 'polyline', categories: [{ name: 'CAR' }], isKeyFrame: true, polyline: line(0.3) }] }, PLATE: { text: 'CD 456', isKeyFrame: true } },
+      assetLevel: { PLATE: { text: 'whole video' }, WEATHER: { categories: [{ name: 'SUN' }] } },
+    });
+  /** What a frame of a served label holds of the jobs and objects the tool does not edit. */
+  const notEdited = (frames: Record<string, unknown>, frame: number) => {
+    const content = (frames[String(frame)] ?? {}) as Record<string, { annotations?: { type: string }[] }>;
+    return { road: content.OBJECTS?.annotations?.filter((a) => a.type === 'polyline'), lanes: content.LANES, plate: content.PLATE };
+  };
+
+  it('keeps polylines and transcriptions, per frame and for the video, through an edit and a save, as the server had them', async () => {
+    const before = await stored();
+    const labeling = labelingFromJsonResponse(before, jobs);
+    assert.deepEqual(labeling.tracks.map((t) => t.mid), ['box'], 'the tool edits the box only');
+    assert.deepEqual(labeling.kept!.tracks.map((t) => [t.job, t.mid ?? null, t.keys.map((k) => `${k.frame}${k.outside ? ' outside' : ''}`)]), [
+      ['OBJECTS', 'road', ['1', '6']],
+      ['LANES', 'lane', ['1', '4', '5 outside']],
+      ['PLATE', null, ['1', '6']],
+    ]);
+    // A key frame of the box on frame 3, between the polyline's keys: frame 3 is given, and the others go on through it.
+    const edited = { ...labeling, tracks: labeling.tracks.map((t) => withKey(t, 3, toVertices(B))) };
+    const after = await served(labelingJsonResponse(edited));
+    for (let frame = 0; frame < FRAME_COUNT; frame++) assert.deepEqual(notEdited(after, frame), notEdited(before, frame), `frame ${frame}`);
+    assert.deepEqual(after.assetLevel, before.assetLevel);
+    assert.equal(boxAt(tracksFromJsonResponse(after, ['OBJECTS'])[0]!, 3)!.isKeyFrame, true);
+  });
+
+  it('writes back only the key frames of what it keeps', async () => {
+    const json = labelingJsonResponse(labelingFromJsonResponse(await stored(), jobs));
+    assert.deepEqual(Object.keys(json).filter((k) => k !== 'assetLevel').map(Number).sort((a, b) => a - b), [1, 4, 5, 6]);
   });
 });

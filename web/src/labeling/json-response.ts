@@ -1,5 +1,6 @@
 // Kili's video jsonResponse both ways for the labeling tool: object tracks (rectangles, polygons,
-// markers), per-frame classification answers and whole-asset answers (`assetLevel`). Pure.
+// markers), per-frame classification answers and whole-asset answers (`assetLevel`), and what the
+// tool does not edit, kept as read. Pure.
 import { answerAt, type AnswerTrack, type AssetAnswers } from './answers.js';
 import { SHAPE_TOOLS, shapeAt, type KeyFrame, type Point, type ShapeTool, type Track } from './tracks.js';
 
@@ -113,6 +114,51 @@ export function assetAnswersFromJsonResponse(json: Record<string, unknown>, jobs
   return answers;
 }
 
+/**
+ * What a label holds that the tool does not edit (polylines, semantic shapes, transcriptions, jobs
+ * it does not show): each object or job answer a track of the values read on its key frames, so a
+ * save writes it back as it was.
+ */
+export interface KeptTrack {
+  job: string;
+  /** The object's mid; none for a job's answer. */
+  mid?: string;
+  keys: { frame: number; value: Record<string, unknown>; outside?: true }[];
+}
+
+export interface Kept {
+  tracks: readonly KeptTrack[];
+  /** The whole-asset answers of the jobs the tool does not show. */
+  assetLevel: Record<string, unknown>;
+}
+
+const KEPT_ID = '\u0000';
+
+/** What the tool leaves alone in a jsonResponse, given the object and classification jobs it edits. */
+export function keptFromJsonResponse(json: Record<string, unknown>, jobs: { objects: readonly string[]; classifications: readonly string[] }): Kept {
+  const edited = new Set([...jobs.objects, ...jobs.classifications]);
+  const keys = readKeys<Record<string, unknown>>(json, (content) => {
+    const given: Given<Record<string, unknown>>[] = [];
+    for (const [job, answer] of Object.entries(content)) {
+      if (!answer || typeof answer !== 'object' || jobs.classifications.includes(job)) continue;
+      if (Array.isArray(answer.annotations)) {
+        for (const annotation of answer.annotations) {
+          const shown = jobs.objects.includes(job) && SHAPE_TOOLS.some((tool) => tool === annotation.type);
+          if (shown || typeof annotation.mid !== 'string') continue;
+          given.push({ id: `${job}${KEPT_ID}${annotation.mid}`, value: annotation as Record<string, unknown>, isKeyFrame: annotation.isKeyFrame !== false });
+        }
+      } else if (!edited.has(job)) given.push({ id: job, value: answer, isKeyFrame: answer.isKeyFrame !== false });
+    }
+    return given;
+  });
+  const tracks = [...keys].map(([id, list]): KeptTrack => {
+    const [job, mid] = id.split(KEPT_ID) as [string, string | undefined];
+    return { job, ...(mid === undefined ? {} : { mid }), keys: list };
+  });
+  const level = (json.assetLevel ?? {}) as Record<string, unknown>;
+  return { tracks, assetLevel: Object.fromEntries(Object.entries(level).filter(([job]) => !edited.has(job))) };
+}
+
 /** One track as it is written: its keys, what it shows on a frame, and where that goes in the frame's answers. */
 interface Written {
   keys: readonly { frame: number; outside: boolean }[];
@@ -148,15 +194,33 @@ function writtenAnswer(track: AnswerTrack): Written {
   };
 }
 
+/** A kept object or answer: its value held from each key to the next (the server derives the frames between again). */
+function writtenKept(track: KeptTrack): Written {
+  const annotationsOf = (answers: Record<string, unknown>) => (answers[track.job] as { annotations?: { mid?: string }[] } | undefined)?.annotations;
+  return {
+    keys: track.keys.map((key) => ({ frame: key.frame, outside: key.outside === true })),
+    at: (frame) => {
+      const key = track.keys.findLast((k) => k.frame <= frame);
+      if (!key || key.outside) return null;
+      return { isKeyFrame: key.frame === frame, answer: { ...key.value, isKeyFrame: key.frame === frame } };
+    },
+    on: (answers) => (track.mid === undefined ? track.job in answers : (annotationsOf(answers)?.some((a) => a.mid === track.mid) ?? false)),
+    put: (answers, answer) => {
+      if (track.mid === undefined) answers[track.job] = answer;
+      else ((answers[track.job] ??= { annotations: [] }) as { annotations: object[] }).annotations.push(answer);
+    },
+  };
+}
+
 /**
  * A video jsonResponse with the key frames of the object tracks and per-frame answers (the server
  * derives the frames between), and the whole-asset answers under `assetLevel`. An outside key at
  * frame f (an answer cleared at f) is written as the value on frame f-1 and frame f given without
- * it: how Kili's format says an object left.
+ * it: how Kili's format says an object left. What the tool keeps without editing goes back the same way.
  */
-export function keyFramesJsonResponse(tracks: readonly Track[], answers: readonly AnswerTrack[] = [], assetAnswers: AssetAnswers = {}): Record<string, Record<string, unknown>> {
+export function keyFramesJsonResponse(tracks: readonly Track[], answers: readonly AnswerTrack[] = [], assetAnswers: AssetAnswers = {}, kept: Kept = NOTHING_KEPT): Record<string, Record<string, unknown>> {
   const json: Record<string, Record<string, unknown>> = {};
-  const written = [...tracks.map(writtenObject), ...answers.map(writtenAnswer)];
+  const written = [...tracks.map(writtenObject), ...answers.map(writtenAnswer), ...kept.tracks.map(writtenKept)];
   const put = (frame: number, track: Written) => {
     const shown = track.at(frame);
     if (!shown) return;
@@ -179,17 +243,21 @@ export function keyFramesJsonResponse(tracks: readonly Track[], answers: readonl
     if (!before) continue;
     for (const track of written) if (track.on(before) && !track.on(json[String(frame)]!)) put(frame, track);
   }
-  const level = Object.entries(assetAnswers).filter(([, categories]) => categories.length > 0);
-  if (level.length > 0) json.assetLevel = Object.fromEntries(level.map(([job, categories]) => [job, { categories: categories.map((name) => ({ name })) }]));
+  const answered = Object.entries(assetAnswers).filter(([, categories]) => categories.length > 0);
+  const level: [string, unknown][] = [...answered.map(([job, categories]): [string, unknown] => [job, { categories: categories.map((name) => ({ name })) }]), ...Object.entries(kept.assetLevel)];
+  if (level.length > 0) json.assetLevel = Object.fromEntries(level);
   return json;
 }
 
-/** All the labeling tool edits in a label: object tracks, per-frame answers and whole-asset answers. */
+/** All the labeling tool edits in a label: object tracks, per-frame answers and whole-asset answers; and what it keeps as read. */
 export interface Labeling {
   tracks: readonly Track[];
   answers: readonly AnswerTrack[];
   assetAnswers: AssetAnswers;
+  kept?: Kept;
 }
+
+const NOTHING_KEPT: Kept = { tracks: [], assetLevel: {} };
 
 /** Whether two states hold the same labeling: edits make new objects, so identity says it (other state beside it, such as predictions rejected, does not count). */
 export function sameLabeling(a: Labeling, b: Labeling): boolean {
@@ -199,10 +267,16 @@ export function sameLabeling(a: Labeling, b: Labeling): boolean {
 /** A saved label's jsonResponse read for the jobs the tool shows. */
 export function labelingFromJsonResponse(json: Record<string, unknown> | null | undefined, jobs: { objects: readonly string[]; classifications: readonly string[] }): Labeling {
   if (!json) return { tracks: [], answers: [], assetAnswers: {} };
-  return { tracks: tracksFromJsonResponse(json, jobs.objects), answers: answerTracksFromJsonResponse(json, jobs.classifications), assetAnswers: assetAnswersFromJsonResponse(json, jobs.classifications) };
+  const kept = keptFromJsonResponse(json, jobs);
+  return {
+    tracks: tracksFromJsonResponse(json, jobs.objects),
+    answers: answerTracksFromJsonResponse(json, jobs.classifications),
+    assetAnswers: assetAnswersFromJsonResponse(json, jobs.classifications),
+    ...(kept.tracks.length > 0 || Object.keys(kept.assetLevel).length > 0 ? { kept } : {}),
+  };
 }
 
 /** The jsonResponse a save sends: key frames only. */
 export function labelingJsonResponse(labeling: Labeling): Record<string, Record<string, unknown>> {
-  return keyFramesJsonResponse(labeling.tracks, labeling.answers, labeling.assetAnswers);
+  return keyFramesJsonResponse(labeling.tracks, labeling.answers, labeling.assetAnswers, labeling.kept);
 }
