@@ -158,7 +158,13 @@ describe('predictions in the labeling tool, in a browser', { skip: skipWithoutCh
     assert.equal(new URL(page.url()).pathname, label);
     await page.evaluate('history.back()');
     await question.waitFor();
-    await question.getByRole('button', { name: 'Stay' }).click();
+    // A modal question: it has the focus, the tool's keys do nothing under it, and Escape means Stay.
+    assert.equal(await page.evaluate('document.activeElement.textContent.trim()'), 'Stay');
+    const frameShown = await page.locator('figure[aria-label="Frame"]').getAttribute('data-frame');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    assert.equal(await page.locator('figure[aria-label="Frame"]').getAttribute('data-frame'), frameShown);
     assert.equal(new URL(page.url()).pathname, label);
     await page.locator('g[data-mid="truck"]').waitFor();
 

@@ -220,7 +220,8 @@ function LabelingTool({ project: shownProject, asset: shownAsset, label, predict
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      // Typing in a field, or a dialog open over the tool (the leave question): the keys are theirs.
+      if (target?.closest('input, textarea, select, [contenteditable="true"], dialog[open]')) return;
       const command = commandFor(event) ?? predictionCommandFor(event);
       if (!command) return;
       event.preventDefault();

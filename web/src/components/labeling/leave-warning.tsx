@@ -1,4 +1,5 @@
-import { useBlocker } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { useBlocker, type Blocker } from 'react-router';
 
 /**
  * Asks before leaving the page in the app (a menu link, the back button) while `when` holds; leaving
@@ -6,9 +7,15 @@ import { useBlocker } from 'react-router';
  */
 export function LeaveWarning({ when }: { when: boolean }) {
   const blocker = useBlocker(({ currentLocation, nextLocation }) => when && currentLocation.pathname !== nextLocation.pathname);
-  if (blocker.state !== 'blocked') return null;
+  return blocker.state === 'blocked' ? <LeaveQuestion blocker={blocker} /> : null;
+}
+
+/** A modal dialog: the page under it is inert, Tab stays in it, and Escape means Stay. */
+function LeaveQuestion({ blocker }: { blocker: Blocker & { state: 'blocked' } }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => dialog.current?.showModal(), []);
   return (
-    <div className="leave-warning" role="alertdialog" aria-modal="true" aria-labelledby="leave-title" aria-describedby="leave-text">
+    <dialog ref={dialog} className="leave-warning" role="alertdialog" aria-labelledby="leave-title" aria-describedby="leave-text" onCancel={(event) => (event.preventDefault(), blocker.reset())}>
       <h2 id="leave-title">Leave without saving?</h2>
       <p id="leave-text">Your changes to this asset are not saved as your label yet. If you leave now, changes made since the last autosave are lost.</p>
       <div className="actions">
@@ -19,6 +26,6 @@ export function LeaveWarning({ when }: { when: boolean }) {
           Leave without saving
         </button>
       </div>
-    </div>
+    </dialog>
   );
 }
