@@ -58,6 +58,8 @@ import { AssetService, PREPARE_ASSET_JOB } from './services/labeling/asset.servi
 import { AssetSourceResolver } from './services/labeling/asset-sources.js';
 import { AssetFrames } from './services/labeling/asset-frames.js';
 import { AssetPreparer } from './services/labeling/asset-preparer.js';
+import { JobRetention } from './services/job-retention.js';
+import { FailedJobService } from './services/failed-jobs.service.js';
 import { FrameCache } from './services/labeling/frame-cache.js';
 
 import { createLogger } from './logging.js';
@@ -81,6 +83,7 @@ export interface Library {
   registry: AnalysisRegistry;
   files: FileService;
   analyses: AnalysisService;
+  failedJobs: FailedJobService;
   tokens: TokenService;
   cameras: CameraService;
   /** Archived frames, to browse. */
@@ -199,6 +202,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     registry,
     files,
     analyses,
+    failedJobs: new FailedJobService(queue, analyses),
     tokens,
     cameras,
     frames,
@@ -226,7 +230,10 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       const worker = runner.start({ ...settings, concurrency: config.concurrency });
       const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.byAnalysis[PREPARE_ASSET_JOB] ?? config.concurrency.default });
       const exporter = labelExports.startWorker(queue, settings);
+      // Old finished jobs go, from every worker process.
+      const retention = new JobRetention(queue, clock, config.keepFinishedJobsMs).start(logger);
       workers.push(worker, preparer, exporter);
+      stoppers.push(() => retention.stop());
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
       resuming.push(assets.resumePending().then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again')));
       return {
@@ -234,7 +241,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
           return worker.active + preparer.active + exporter.active;
         },
         close: async () => {
-          await Promise.all([worker.close(), preparer.close(), exporter.close()]);
+          await Promise.all([worker.close(), preparer.close(), exporter.close(), retention.stop()]);
         },
       };
     },

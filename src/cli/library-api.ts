@@ -5,6 +5,7 @@ import type { analysisBody } from '../http/routes/analysis.routes.js';
 import type { cascadedBody, fileBody } from '../http/routes/file.routes.js';
 import type { Library } from '../main.js';
 import type { EventView, LabelInput } from '../services/event.service.js';
+import type { FailedJobService } from '../services/failed-jobs.service.js';
 import type { ImportJobViews } from '../services/import/import.service.js';
 
 /**
@@ -17,6 +18,8 @@ export interface LibraryApi {
   analyses: AnalysesApi;
   events: EventsApi;
   jobs: ImportJobViews;
+  /** The queue's failed jobs. */
+  failedJobs: Pick<FailedJobService, 'list' | 'retry'>;
   /** The local library, when the work can run in this process (`analyze --wait`); null for a server. */
   local: Library | null;
 }

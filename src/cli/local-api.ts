@@ -48,5 +48,6 @@ export function localApi(library: Library): LibraryApi {
       },
     },
     jobs: library.imports,
+    failedJobs: library.failedJobs,
   };
 }

@@ -26,6 +26,7 @@ export interface Config {
   heartbeatMs: number;
   pollMs: number;
   analysisTimeoutMs: number;
+  keepFinishedJobsMs: number;
   inputStallTimeoutMs: number;
   ffmpeg: string;
   ffprobe: string;
@@ -116,6 +117,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   pollMs: { env: 'CAMTROVE_POLL', default: 500, shownDefault: '500ms', description: 'How often an idle worker looks for new work enqueued by other processes.', parse: duration(10), expected: 'a duration of at least 10ms' },
   inputStallTimeoutMs: { env: 'CAMTROVE_INPUT_STALL_TIMEOUT', default: 60_000, shownDefault: '60s', description: 'Reading a video or stream is abandoned when it delivers nothing for this long (a hung network source or file system).', parse: duration(1000), expected: 'a duration of at least 1s' },
   analysisTimeoutMs: { env: 'CAMTROVE_ANALYSIS_TIMEOUT', default: 6 * 3_600_000, shownDefault: '6h', description: 'Longest time one attempt of an analysis may run before it is stopped.', parse: duration(1000), expected: 'a duration of at least 1s' },
+  keepFinishedJobsMs: { env: 'CAMTROVE_KEEP_FINISHED_JOBS', default: 7 * 86_400_000, shownDefault: '7d', description: 'How long the queue keeps a completed or cancelled job before workers delete it (analyses, assets and exports keep their own records). Failed jobs stay until retried: `camtrove jobs failed` lists them.', parse: duration(60_000), expected: 'a duration of at least 1m, such as 12h or 30d' },
   ffmpeg: { env: 'CAMTROVE_FFMPEG', default: '', shownDefault: '(ffmpeg on PATH)', description: 'Path of the ffmpeg binary.', parse: text, expected: 'a path' },
   ffprobe: { env: 'CAMTROVE_FFPROBE', default: '', shownDefault: '(ffprobe on PATH)', description: 'Path of the ffprobe binary.', parse: text, expected: 'a path' },
   cameraNetworks: { env: 'CAMTROVE_CAMERA_NETWORKS', default: [], shownDefault: '(any address but link-local and cloud metadata ones)', description: 'Networks cameras may be fetched from: addresses and CIDR ranges, comma-separated, e.g. `10.0.0.0/8,192.168.0.0/16`. Checked on the address each connection goes to, after DNS and redirects, by archiving and by `camtrove segment <url>`. Link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are refused unless a range here lies inside them.', parse: parseNetworks, expected: 'addresses and CIDR ranges such as 10.0.0.0/8,192.168.1.20' },

@@ -53,6 +53,8 @@ export const errorCatalogue = {
   CAMTROVE_ERR_EXPORT_NOT_FOUND: { status: 404, retryable: false, summary: 'No label export has this id.' },
   CAMTROVE_ERR_EXPORT_NOT_READY: { status: 409, retryable: true, summary: 'The label export is still running (its file is downloadable once it is DONE), or it failed (the message says why).' },
   CAMTROVE_ERR_ANALYSIS_FINISHED: { status: 409, retryable: false, summary: 'The analysis already finished, so it cannot be cancelled.' },
+  CAMTROVE_ERR_JOB_NOT_FOUND: { status: 404, retryable: false, summary: 'The queue has no job with this id (a job finished long ago may have been deleted: `keepFinishedJobsMs`).' },
+  CAMTROVE_ERR_JOB_NOT_RETRYABLE: { status: 409, retryable: false, summary: 'Only a failed job can be retried, and only one the queue can retry itself; the message says why not and what to do instead.' },
   CAMTROVE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false, summary: 'The requested byte range lies outside the file.' },
   CAMTROVE_ERR_FORBIDDEN: { status: 403, retryable: false, summary: 'A server without an API token refused a request that did not come from this machine\'s own programs: addressed to a host name that is not loopback (DNS rebinding), or a change sent by a web page of another site. Create a token to use the server from elsewhere.' },
   CAMTROVE_ERR_UNAUTHORIZED: { status: 401, retryable: false, summary: 'A bearer token is required (tokens exist on this server, or it listens beyond loopback, where it answers nothing until one exists) and none, or a wrong one, was given.' },

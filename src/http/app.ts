@@ -24,6 +24,7 @@ import { fileRoutes, SEED_FILE_PATHS } from './routes/file.routes.js';
 import { eventRoutes } from './routes/event.routes.js';
 import { importRoutes } from './routes/import.routes.js';
 import { jobRoutes } from './routes/job.routes.js';
+import { failedJobRoutes } from './routes/failed-job.routes.js';
 import { frameRoutes } from './routes/frame.routes.js';
 import { projectRoutes } from './routes/project.routes.js';
 import { labelRoutes } from './routes/label.routes.js';
@@ -36,7 +37,7 @@ import { completeOperation } from './openapi.js';
 import { ErrorBody } from './schemas.js';
 import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 
-export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets' | 'labels' | 'labelExports'> & {
+export type AppDeps = Pick<Library, 'files' | 'frames' | 'analyses' | 'failedJobs' | 'tokens' | 'cameras' | 'events' | 'imports' | 'importHost' | 'registry' | 'config' | 'database' | 'projects' | 'assets' | 'labels' | 'labelExports'> & {
   logger?: Logger | false;
   /** Told of every route as it is registered (tools and tests that list the API). */
   onRoute?: (route: RouteOptions) => void;
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cameraRoutes(deps.cameras));
   await app.register(frameRoutes(deps.frames));
   await app.register(jobRoutes(deps.imports));
+  await app.register(failedJobRoutes(deps.failedJobs));
   await app.register(importRoutes(deps.importHost), { prefix: '/api' });
   await app.register(eventRoutes(deps.events), { prefix: '/api' });
   await app.register(projectRoutes(deps.projects));

@@ -78,6 +78,8 @@ export class AnalysisService {
       const page: Page<AnalysisRecord> = await this.analyses.list({ limit: 500, after, state: 'PENDING' });
       for (const analysis of page.items) {
         await this.enqueue(analysis.id, analysis.analysis);
+        // Its job failed while a retry was being set up (see retry): the queue retries it now.
+        await this.queue.retry(analysis.id);
         count += 1;
       }
       after = page.next;
@@ -105,6 +107,20 @@ export class AnalysisService {
     }
     await this.analyses.markCancelled(record.id, this.clock.now());
     await this.queue.cancel(record.id);
+    return this.get(record.id);
+  }
+
+  /**
+   * Runs a failed analysis again, with all its attempts: PENDING first, then its job back in the
+   * queue (queued anew when the queue no longer has it). A crash between the two leaves it PENDING
+   * with a failed job, which the next start's requeuePending retries.
+   */
+  async retry(idOrPrefix: string): Promise<AnalysisRecord> {
+    const record = await this.get(idOrPrefix);
+    if (!(await this.analyses.markPendingAgain(record.id, this.clock.now()))) {
+      throw new CamtroveError('CAMTROVE_ERR_JOB_NOT_RETRYABLE', `analysis ${record.id} is ${record.state}, not failed: only a failed analysis is retried`);
+    }
+    if (!(await this.queue.retry(record.id))) await this.enqueue(record.id, record.analysis);
     return this.get(record.id);
   }
 

@@ -116,6 +116,66 @@ export function jobQueueContract(name: string, open: () => Promise<QueueFixture>
       assert.equal(await queue.cancel(jobId()), false);
     });
 
+    test('prunes completed and cancelled jobs finished before a time, a batch at a time, and keeps failed and waiting ones', async ({ queue, startWorker }) => {
+      const [done1, done2, cancelled, failed, waiting] = [jobId(), jobId(), jobId(), jobId(), jobId()];
+      await queue.enqueue({ id: done1, name: 'alpha', payload: null, maxAttempts: 1 });
+      await queue.enqueue({ id: done2, name: 'alpha', payload: null, maxAttempts: 1 });
+      await queue.enqueue({ id: failed, name: 'beta', payload: null, maxAttempts: 1 });
+      await queue.enqueue({ id: cancelled, name: 'idle', payload: null, maxAttempts: 1 });
+      await queue.enqueue({ id: waiting, name: 'idle', payload: null, maxAttempts: 1 });
+      assert.equal(await queue.cancel(cancelled), true);
+      startWorker({
+        concurrency: { alpha: 2, beta: 1 },
+        handle: async (job) => {
+          if (job.name === 'beta') throw new CamtroveError('CAMTROVE_ERR_MEDIA_UNREADABLE', 'not a video');
+        },
+      });
+      await Promise.all([waitForState(queue, done1, 'completed'), waitForState(queue, done2, 'completed'), waitForState(queue, failed, 'failed')]);
+
+      assert.equal(await queue.prune(Date.now() - 60_000, 10), 0, 'nothing finished a minute ago');
+      const later = Date.now() + 1000;
+      assert.equal(await queue.prune(later, 2), 2);
+      assert.equal(await queue.prune(later, 2), 1);
+      assert.equal(await queue.prune(later, 2), 0);
+      for (const id of [done1, done2, cancelled]) assert.equal(await queue.get(id), null);
+      assert.deepEqual([pick(await queue.get(failed)), pick(await queue.get(waiting))], [{ state: 'failed', attempts: 1 }, { state: 'waiting', attempts: 0 }]);
+    });
+
+    test('lists failed jobs newest first, a page at a time; a retried one runs again with all its attempts', async ({ queue, startWorker }) => {
+      const [older, newer, fine] = [jobId(), jobId(), jobId()];
+      let broken = true;
+      const w = startWorker({
+        concurrency: { alpha: 1 },
+        handle: async (job) => {
+          if (broken && job.id !== fine) throw new CamtroveError('CAMTROVE_ERR_ANALYSIS_FAILED', `broken ${job.attempt}`);
+        },
+        backoff: { baseMs: 1, maxMs: 1 },
+      });
+      await queue.enqueue({ id: older, name: 'alpha', payload: { n: 1 }, maxAttempts: 2 });
+      await waitForState(queue, older, 'failed');
+      // Apart in time: the list is by when each job was queued.
+      await sleep(5);
+      await queue.enqueue({ id: newer, name: 'alpha', payload: { n: 2 }, maxAttempts: 2 });
+      await queue.enqueue({ id: fine, name: 'alpha', payload: null, maxAttempts: 2 });
+      await Promise.all([waitForState(queue, newer, 'failed'), waitForState(queue, fine, 'completed')]);
+
+      const first = await queue.failed({ limit: 1 });
+      assert.deepEqual(first.items.map((j) => [j.id, j.state, j.attempts, j.lastError]), [[newer, 'failed', 2, 'broken 2']]);
+      assert.ok(first.items[0]!.finishedAt >= first.items[0]!.createdAt);
+      assert.ok(first.next);
+      const second = await queue.failed({ limit: 1, after: first.next });
+      assert.deepEqual([second.items.map((j) => j.id), second.next], [[older], null]);
+
+      broken = false;
+      assert.equal(await queue.retry(older), true);
+      await waitForState(queue, older, 'completed');
+      assert.deepEqual(pick(await queue.get(older)), { state: 'completed', attempts: 1 }, 'its attempts counted again from the start');
+      assert.deepEqual((await queue.failed({ limit: 10 })).items.map((j) => j.id), [newer]);
+      assert.equal(await queue.retry(older), false, 'not failed any more');
+      assert.equal(await queue.retry(jobId()), false, 'unknown');
+      assert.equal(w.failed.length, 2);
+    });
+
     test('runs at most the configured number of jobs of each name at once, and only names it was given', async ({ queue, startWorker }) => {
       const ids = { alpha: Array.from({ length: 6 }, () => jobId()), beta: Array.from({ length: 3 }, () => jobId()) };
       for (const [name, list] of Object.entries(ids)) {

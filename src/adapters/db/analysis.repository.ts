@@ -108,6 +108,17 @@ export class AnalysisRepository {
       .execute();
   }
 
+  /** FAILURE → PENDING, to be run again from its first attempt (`camtrove jobs retry`); false when it had not failed. */
+  async markPendingAgain(id: string, now: number): Promise<boolean> {
+    const update = await this.db
+      .updateTable('analyses')
+      .set({ state: 'PENDING', attempts: 0, progress: 0, error_code: null, error_message: null, started_at: null, finished_at: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'FAILURE')
+      .executeTakeFirst();
+    return Number(update.numUpdatedRows) > 0;
+  }
+
   /** Stores the result; false (and nothing written) when the analysis already finished. */
   async markSucceeded(id: string, result: unknown, now: number): Promise<boolean> {
     const update = await this.db

@@ -6,8 +6,9 @@ import { formatDurationMs } from '../../domain/duration.js';
 import { CamtroveError, toCamtroveError } from '../../domain/errors.js';
 import type { Clock } from '../clock.js';
 import { isTransientConflict, type DialectName } from '../db/database.js';
+import { decodeCursor, olderThan, toPage, type Page } from '../db/pagination.js';
 import type { Database, JobsTable } from '../db/schema.js';
-import { JobCancelledError, type EnqueueInput, type JobQueue, type JobRecord, type JobState, type QueueWorker, type RunningJob, type WorkerOptions } from './job-queue.js';
+import { JobCancelledError, type EnqueueInput, type FailedJob, type JobQueue, type JobRecord, type JobState, type QueueWorker, type RunningJob, type WorkerOptions } from './job-queue.js';
 
 /** Jobs enqueued in this process wake this process's idle workers at once (others poll). */
 const wakeups = new EventEmitter();
@@ -81,6 +82,33 @@ export class DbJobQueue implements JobQueue {
 
   startWorker(options: WorkerOptions): QueueWorker {
     return new DbQueueWorker(this.db, this.dialect, this.clock, options, this.localCancels);
+  }
+
+  async prune(finishedBefore: number, limit: number): Promise<number> {
+    // A bounded batch per statement: a year of jobs goes in steps that never hold the table long.
+    const batch = this.db.selectFrom('jobs').select('id').where('state', 'in', ['completed', 'cancelled']).where('finished_at', '<', finishedBefore).limit(limit);
+    const result = await this.db.deleteFrom('jobs').where('id', 'in', batch).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async failed(options: { limit: number; after?: string | null }): Promise<Page<FailedJob>> {
+    let query = this.db.selectFrom('jobs').selectAll().where('state', '=', 'failed').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1);
+    const cursor = decodeCursor(options.after);
+    if (cursor) query = query.where(olderThan(cursor));
+    const rows = await query.execute();
+    return toPage(rows.map((row) => ({ ...toRecord(row), createdAt: row.created_at, finishedAt: row.finished_at ?? row.created_at })), options.limit);
+  }
+
+  async retry(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ state: 'waiting', attempts: 0, run_at: this.clock.now(), lease_owner: null, lease_until: null, cancel_requested: 0, last_error: null, finished_at: null })
+      .where('id', '=', id)
+      .where('state', '=', 'failed')
+      .returning('name')
+      .executeTakeFirst();
+    if (result) wakeups.emit('job', result.name);
+    return result !== undefined;
   }
 }
 

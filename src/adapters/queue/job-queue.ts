@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../../domain/backoff.js';
+import type { Page } from '../db/pagination.js';
 import type { CamtroveError } from '../../domain/errors.js';
 
 export type JobState = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -11,6 +12,12 @@ export interface JobRecord {
   attempts: number;
   maxAttempts: number;
   lastError: string | null;
+}
+
+/** A job that failed for good: its last error says why. */
+export interface FailedJob extends JobRecord {
+  createdAt: number;
+  finishedAt: number;
 }
 
 export interface EnqueueInput {
@@ -66,6 +73,15 @@ export interface JobQueue {
   /** Cancels a waiting job at once or asks its worker to stop a running one. False when already finished. */
   cancel(id: string): Promise<boolean>;
   startWorker(options: WorkerOptions): QueueWorker;
+  /**
+   * Deletes up to `limit` completed and cancelled jobs that finished before `finishedBefore` (epoch
+   * ms), returning how many. Failed jobs stay, to be listed and retried.
+   */
+  prune(finishedBefore: number, limit: number): Promise<number>;
+  /** Failed jobs, newest first. */
+  failed(options: { limit: number; after?: string | null }): Promise<Page<FailedJob>>;
+  /** Puts a failed job back in the queue with all its attempts again; false when it is not failed. */
+  retry(id: string): Promise<boolean>;
 }
 
 /** Thrown into a handler's signal when its job is cancelled. */

@@ -18,6 +18,8 @@ export const API_PATHS = {
   eventsExport: '/api/events/export',
   jobs: '/api/jobs',
   job: (jobId: string) => `/api/jobs/${id(jobId)}`,
+  failedJobs: '/api/queue/failed',
+  retryJob: (jobId: string) => `/api/queue/${id(jobId)}/retry`,
 } as const;
 
 /** A path with its query string: repeated parameters for arrays, nothing for absent values. */

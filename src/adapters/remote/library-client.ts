@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type { EventQueryInput } from '../../domain/events/event-query.js';
 import type { AnalysesApi, AnalysisBody, EventsApi, FileBody, FilesApi, FileSummary, LibraryApi } from '../../cli/library-api.js';
 import type { EventView } from '../../services/event.service.js';
+import type { FailedJobView } from '../../services/failed-jobs.service.js';
 import type { ImportJobListing, ImportJobView, ImportJobViews } from '../../services/import/import.service.js';
 import { API_PATHS, withQuery } from './api-paths.js';
 import { ServerConnection } from './server-connection.js';
@@ -80,6 +81,14 @@ export class LibraryClient implements LibraryApi {
       return { items: jobs, next };
     },
     getJob: (id) => this.connection.json<ImportJobView>({ method: 'GET', path: API_PATHS.job(id) }),
+  };
+
+  readonly failedJobs: LibraryApi['failedJobs'] = {
+    list: async (page) => {
+      const { jobs, next } = await this.connection.json<{ jobs: FailedJobView[]; next: string | null }>({ method: 'GET', path: withQuery(API_PATHS.failedJobs, { limit: page.limit, after: page.after }) });
+      return { items: jobs, next };
+    },
+    retry: (jobId) => this.connection.json({ method: 'POST', path: API_PATHS.retryJob(jobId) }),
   };
 
   /** A file's name, size and type, from the headers of its download (HEAD sends no bytes). */

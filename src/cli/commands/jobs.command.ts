@@ -9,7 +9,7 @@ const WATCH_MS = 1000;
 const FINISHED = new Set(['complete', 'complete_with_failures']);
 
 export function jobsCommand(): Command {
-  const jobs = new Command('jobs').description('import jobs: list them, and follow one shard by shard');
+  const jobs = new Command('jobs').description('import jobs: list them, and follow one shard by shard; the queue\'s failed jobs: list and retry them');
 
   serverOptions(jobs.command('ls').description('list import jobs, newest first').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
     .action(async (options: JobsOptions & { limit: number; after?: string }) => {
@@ -59,6 +59,31 @@ export function jobsCommand(): Command {
           if (stopping) return;
           view = await imports.getJob(id);
         }
+      });
+    });
+
+  serverOptions(jobs.command('failed').description('the queue\'s failed jobs (analyses, asset preparations, label exports), newest first, with their errors').option('--limit <n>', 'how many (1-1000)', parseLimit, 100).option('--after <cursor>', 'continue from a previous page'))
+    .action(async (options: JobsOptions & { limit: number; after?: string }) => {
+      await withLibraryApi(options, async (api) => {
+        const page = await api.failedJobs.list({ limit: options.limit, after: options.after ?? null });
+        emit(options.json, { jobs: page.items, next: page.next }, () =>
+          page.items.length === 0
+            ? 'no failed jobs'
+            : [
+                table(['JOB', 'NAME', 'FAILED', 'ATTEMPTS', 'ERROR'], page.items.map((j) => [j.job_id, j.name, j.failed_at.slice(0, 19).replace('T', ' '), `${j.attempts}/${j.max_attempts}`, j.error ?? ''])),
+                '',
+                ...page.items.map((j) => `${j.job_id}: ${j.retry}`),
+                ...(page.next ? [`more: camtrove jobs failed --after ${page.next}`] : []),
+              ].join('\n'),
+        );
+      });
+    });
+
+  serverOptions(jobs.command('retry').description('run a failed analysis again, from its first attempt (a worker or `camtrove serve` runs it)').argument('<id>', 'the job id, as `camtrove jobs failed` lists it'))
+    .action(async (id: string, options: JobsOptions) => {
+      await withLibraryApi(options, async (api) => {
+        const job = await api.failedJobs.retry(id);
+        emit(options.json, job, () => `job ${job.job_id} (${job.name}) is ${job.state} again: \`camtrove worker\` or \`camtrove serve\` runs it next, and its analysis (GET /api/analyses/${job.job_id}) is PENDING until then`);
       });
     });
 

@@ -11,6 +11,7 @@ import * as blobDeletions from './2026-12-06-009-blob-deletions.js';
 import * as framesInTimeOrder from './2026-12-06-010-frames-in-time-order.js';
 import * as labeling from './2026-12-07-011-labeling.js';
 import * as labels from './2026-12-07-013-labels.js';
+import * as finishedJobs from './2026-12-07-014-finished-jobs.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-010-frames-in-time-order': framesInTimeOrder,
   '2026-12-07-011-labeling': labeling,
   '2026-12-07-013-labels': labels,
+  '2026-12-07-014-finished-jobs': finishedJobs,
 };
