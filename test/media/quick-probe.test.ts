@@ -129,6 +129,20 @@ describe('quickProbe against ffprobe', () => {
     }
   });
 
+  it('reads a complete file followed by bytes that are not a box (a recorder stopped abruptly) as ffprobe does', async () => {
+    const junk = [Buffer.from('8f0013a7e2c4d9b6017ffe3c5a90d2b4', 'hex'), Buffer.from('e2c4d9b601', 'hex'), Buffer.alloc(16)];
+    for (const source of ['h264-aac.mp4', 'faststart.mp4']) {
+      const bytes = await readFile(join(dir, source));
+      for (const [at, tail] of junk.entries()) {
+        const path = join(dir, `trailing-${at}-${source}`);
+        await writeFile(path, Buffer.concat([bytes, tail]));
+        const [quick, reference] = await Promise.all([quickProbe(path), ffprobeInfo(path)]);
+        assert.ok(quick, `${source} + ${tail.length} bytes: quickProbe fell back to ffprobe`);
+        assert.deepEqual(withDocumentedNulls(quick, reference), reference, `${source} + ${tail.toString('hex')}`);
+      }
+    }
+  });
+
   it('throws filesystem errors', async () => {
     await assert.rejects(quickProbe(join(dir, 'missing.mp4')), { code: 'ENOENT' });
   });

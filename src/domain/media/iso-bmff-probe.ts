@@ -68,17 +68,31 @@ interface Layout {
   moov: { offset: number; length: number };
 }
 
-/** Walks top-level box headers only, so a multi-gigabyte `mdat` costs one read. */
+/**
+ * Walks top-level box headers only, so a multi-gigabyte `mdat` costs one read. Bytes after the
+ * boxes that cannot start a box (a recorder stopped abruptly, or a tool appended a few bytes) end
+ * the walk once the movie and its media are found, as they end ffmpeg's: they hold nothing it reads.
+ */
 async function readTopLevel(reader: ByteReader, size: number): Promise<Layout | null> {
   let brands: Brands | null = null;
   let moov: Layout['moov'] | null = null;
+  let sawMdat = false;
   let pos = 0;
+  // Bytes that are not a box end the walk once the file is complete without them.
+  const complete = () => brands !== null && moov !== null && sawMdat;
   for (let index = 0; pos < size; index++) {
-    if (index >= MAX_TOP_LEVEL_BOXES || size - pos < 8) return null;
+    if (index >= MAX_TOP_LEVEL_BOXES) return null;
+    if (size - pos < 8) {
+      if (complete()) break;
+      return null;
+    }
     const head = await reader.read(pos, Math.min(16, size - pos));
     if (head.length < 8) return null;
     const type = head.toString('latin1', 4, 8);
-    if (!/^[\x20-\x7e]{4}$/.test(type)) return null;
+    if (!/^[\x20-\x7e]{4}$/.test(type)) {
+      if (complete()) break;
+      return null;
+    }
     let boxSize = head.readUInt32BE(0);
     let header = 8;
     if (boxSize === 1) {
@@ -91,6 +105,7 @@ async function readTopLevel(reader: ByteReader, size: number): Promise<Layout | 
       boxSize = size - pos; // the last box, running to the end of the file
     }
     if (boxSize < header || boxSize > size - pos) return null;
+    if (type === 'mdat') sawMdat = true;
 
     if (!brands) {
       if (type === 'ftyp') {
