@@ -59,6 +59,7 @@ import { AssetSourceResolver } from './services/labeling/asset-sources.js';
 import { AssetFrames } from './services/labeling/asset-frames.js';
 import { AssetPreparer } from './services/labeling/asset-preparer.js';
 import { JobRetention } from './services/job-retention.js';
+import { runPeriodically } from './services/periodic.js';
 import { FailedJobService } from './services/failed-jobs.service.js';
 import { FrameCache } from './services/labeling/frame-cache.js';
 
@@ -106,6 +107,9 @@ export interface Library {
   startArchiving(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How often each worker process runs the queue's upkeep (finished jobs pruned, analyses reconciled). */
+const QUEUE_UPKEEP_MS = 3_600_000;
 
 /** The composition root: config → adapters → services. Migrates the database on open. */
 export async function openLibrary(config: Readonly<Config>, options: { logger?: Logger; clock?: Clock } = {}): Promise<Library> {
@@ -230,10 +234,17 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       const worker = runner.start({ ...settings, concurrency: config.concurrency });
       const preparer = assetPreparer.start(queue, { ...settings, concurrency: config.concurrency.byAnalysis[PREPARE_ASSET_JOB] ?? config.concurrency.default });
       const exporter = labelExports.startWorker(queue, settings);
-      // Old finished jobs go, from every worker process.
-      const retention = new JobRetention(queue, clock, config.keepFinishedJobsMs).start(logger);
+      // The queue's upkeep, from every worker process: old finished jobs go, and analyses a crash
+      // left out of step with their jobs are set right.
+      const retention = new JobRetention(queue, clock, config.keepFinishedJobsMs);
+      const upkeep = runPeriodically(async (signal) => {
+        const deleted = await retention.sweep();
+        if (deleted > 0) logger.info({ deleted }, `deleted ${deleted} finished jobs older than the queue keeps them`);
+        const { requeued, ended } = await analyses.reconcile({ signal });
+        if (requeued + ended > 0) logger.warn({ requeued, ended }, `set right ${requeued + ended} analyses left out of step with their jobs (${requeued} queued again, ${ended} ended)`);
+      }, QUEUE_UPKEEP_MS, (error) => logger.warn({ err: error }, 'the queue\'s upkeep failed; it runs again within the hour'));
       workers.push(worker, preparer, exporter);
-      stoppers.push(() => retention.stop());
+      stoppers.push(() => upkeep.stop());
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
       resuming.push(assets.resumePending().then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again')));
       return {
@@ -241,7 +252,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
           return worker.active + preparer.active + exporter.active;
         },
         close: async () => {
-          await Promise.all([worker.close(), preparer.close(), exporter.close(), retention.stop()]);
+          await Promise.all([worker.close(), preparer.close(), exporter.close(), upkeep.stop()]);
         },
       };
     },

@@ -1,7 +1,7 @@
 import type { Clock } from '../adapters/clock.js';
 import type { AnalysisRecord, AnalysisRepository } from '../adapters/db/analysis.repository.js';
 import type { Page } from '../adapters/db/pagination.js';
-import type { JobQueue } from '../adapters/queue/job-queue.js';
+import type { JobQueue, JobRecord } from '../adapters/queue/job-queue.js';
 import type { AnalysisRegistry } from '../analyses/analysis-registry.js';
 import type { AnalysisState } from '../domain/analysis-state.js';
 import { isFinished } from '../domain/analysis-state.js';
@@ -21,6 +21,9 @@ export interface StartAnalysisInput {
 export interface AnalysisJobPayload {
   analysisId: string;
 }
+
+/** How long a mismatch between an analysis and its job must last before reconcile acts on it. */
+export const RECONCILE_GRACE_MS = 30_000;
 
 /** Starting, reading and cancelling analyses. Running them is AnalysisRunner's job. */
 export class AnalysisService {
@@ -85,6 +88,50 @@ export class AnalysisService {
       after = page.next;
     } while (after);
     return count;
+  }
+
+  /**
+   * Brings unfinished analyses in line with their jobs, for what a crash can leave between the two
+   * stores: a PENDING analysis without a job is queued, or retried when its job failed (a retry was
+   * being set up); a STARTED one whose job failed, was cancelled or is gone ends the same way instead
+   * of showing STARTED for ever. A mismatch is acted on only if it is still there, unchanged, after
+   * `graceMs`: a worker records an outcome a moment after its job ends, and that record wins.
+   * Aborting `signal` (a process shutting down) ends the wait with nothing done.
+   */
+  async reconcile(options: { graceMs?: number; signal?: AbortSignal } = {}): Promise<{ requeued: number; ended: number }> {
+    const suspects: { analysis: AnalysisRecord; job: JobRecord | null }[] = [];
+    for (const state of ['PENDING', 'STARTED'] as const) {
+      let after: string | null = null;
+      do {
+        const page: Page<AnalysisRecord> = await this.analyses.list({ limit: 500, after, state });
+        for (const analysis of page.items) {
+          const job = await this.queue.get(analysis.id);
+          if (job === null || job.state === 'failed' || (state === 'STARTED' && job.state === 'cancelled')) suspects.push({ analysis, job });
+        }
+        after = page.next;
+      } while (after);
+    }
+    if (suspects.length === 0) return { requeued: 0, ended: 0 };
+    await this.clock.sleep(options.graceMs ?? RECONCILE_GRACE_MS, options.signal);
+    let requeued = 0;
+    let ended = 0;
+    for (const { analysis, job } of suspects) {
+      const now = await this.analyses.get(analysis.id);
+      if (!now || now.state !== analysis.state || now.updatedAt !== analysis.updatedAt) continue;
+      if (analysis.state === 'PENDING') {
+        if (job === null) await this.enqueue(analysis.id, analysis.analysis);
+        else await this.queue.retry(analysis.id);
+        requeued += 1;
+        continue;
+      }
+      const at = this.clock.now();
+      const ends =
+        job?.state === 'cancelled'
+          ? this.analyses.markCancelled(analysis.id, at)
+          : this.analyses.markFailed(analysis.id, { code: 'CAMTROVE_ERR_WORKER_LOST', message: job ? `its job failed: ${job.lastError ?? 'no reason recorded'}` : 'its job is no longer in the queue; run it again' }, at);
+      ended += Number(await ends);
+    }
+    return { requeued, ended };
   }
 
   async get(idOrPrefix: string): Promise<AnalysisRecord> {

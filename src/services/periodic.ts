@@ -1,0 +1,29 @@
+/**
+ * Runs `task` now and then every `everyMs`, one run at a time, until stopped: `stop()` aborts the
+ * signal the run in progress was given and waits for it to end. A failed run goes to `onError`, and
+ * the next one runs as planned.
+ */
+export function runPeriodically(task: (signal: AbortSignal) => Promise<void>, everyMs: number, onError: (error: unknown) => void): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  let running: Promise<void> | null = null;
+  const run = () => {
+    if (running || stopping.signal.aborted) return;
+    running = task(stopping.signal)
+      .catch((error: unknown) => {
+        if (!stopping.signal.aborted) onError(error);
+      })
+      .finally(() => {
+        running = null;
+      });
+  };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      stopping.abort();
+      await running;
+    },
+  };
+}
