@@ -67,3 +67,17 @@ export function uniqueMp4(base: Buffer, tag: string): Buffer {
   header.write('free', 4, 'latin1');
   return Buffer.concat([base, header, payload]);
 }
+
+/**
+ * An AVI that plays the same as `base` with bytes of its own: `tag` written into its first JUNK
+ * chunk (ffmpeg writes one after the headers), so the RIFF sizes stay right.
+ */
+export function uniqueAvi(base: Buffer, tag: string): Buffer {
+  const junk = base.indexOf('JUNK', 12, 'latin1');
+  // Ended by a NUL: the chunk's own bytes after it must not lengthen one tag into another.
+  const payload = Buffer.from(`${tag}\0`, 'utf8');
+  if (junk < 0 || base.readUInt32LE(junk + 4) < payload.length) throw new Error('the AVI has no JUNK chunk large enough for the tag');
+  const copy = Buffer.from(base);
+  payload.copy(copy, junk + 8);
+  return copy;
+}

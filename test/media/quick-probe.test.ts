@@ -74,6 +74,13 @@ const cases: Case[] = [
   { name: 'PCM and A-law in MOV', file: 'pcm.mov', args: [...video(), ...tone(), ...tone(), '-map', '0', '-map', '1', '-map', '2', ...x264, '-c:a:0', 'pcm_s16le', '-c:a:1', 'pcm_alaw', '-ac', '2', '-shortest'], expect: 'same', pixelFormat: true },
   { name: 'timecode track in MOV', file: 'timecode.mov', args: [...video(), ...x264, '-timecode', '01:02:03:04'], expect: 'same', pixelFormat: true },
   { name: 'AAC-only .m4a', file: 'audio.m4a', args: [...tone(2, 48000), '-c:a', 'aac'], expect: 'same' },
+  // AVI, as camera traps and older recorders write it.
+  { name: 'MJPEG + PCM in AVI (a camera trap)', file: 'trap.avi', args: [...video(2, '640x480'), ...tone(2, 8000), '-c:v', 'mjpeg', '-c:a', 'pcm_s16le', '-shortest'], expect: 'same' },
+  { name: 'MJPEG in AVI, audio longer than video', file: 'trap-long-audio.avi', args: [...video(2), ...tone(3.3, 22050), '-c:v', 'mjpeg', '-c:a', 'pcm_u8', '-ac', '2'], expect: 'same' },
+  { name: 'MPEG-4 Part 2 + A-law in AVI', file: 'mpeg4.avi', args: [...video(), ...tone(2, 8000), '-c:v', 'mpeg4', '-c:a', 'pcm_alaw', '-shortest'], expect: 'same' },
+  { name: 'MPEG-4 Part 2 tagged XVID in AVI, no audio', file: 'xvid.avi', args: [...video(3, '320x240', '25'), '-c:v', 'mpeg4', '-vtag', 'XVID'], expect: 'same' },
+  { name: 'H.264 in AVI', file: 'h264.avi', args: [...video(), ...x264], expect: 'same' },
+  { name: 'MP3 in AVI (left to ffprobe)', file: 'mp3.avi', args: [...video(), ...tone(), '-c:v', 'mjpeg', '-c:a', 'libmp3lame', '-shortest'], expect: 'null', encoder: 'libmp3lame' },
   { name: '3GP', file: 'video.3gp', args: [...video(), ...tone(2, 8000), ...x264, '-c:a', 'aac', '-ac', '1', '-shortest'], expect: 'same', pixelFormat: true },
 ];
 
@@ -117,7 +124,7 @@ describe('quickProbe against ffprobe', () => {
   });
 
   it('returns null or the ffprobe answer for truncated files, never throwing', async () => {
-    for (const source of ['h264-aac.mp4', 'faststart.mp4']) {
+    for (const source of ['h264-aac.mp4', 'faststart.mp4', 'trap.avi']) {
       const bytes = await readFile(join(dir, source));
       const path = join(dir, `half-${source}`);
       await writeFile(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -141,6 +148,22 @@ describe('quickProbe against ffprobe', () => {
         assert.deepEqual(withDocumentedNulls(quick, reference), reference, `${source} + ${tail.toString('hex')}`);
       }
     }
+  });
+
+  it('never throws on an AVI cut anywhere in its headers or with a header byte changed, and answers as ffprobe or not at all', async () => {
+    const bytes = await readFile(join(dir, 'trap.avi'));
+    const path = join(dir, 'damaged.avi');
+    let answered = 0;
+    for (let at = 0; at < 400; at += 7) {
+      for (const damaged of [bytes.subarray(0, at), Buffer.from(bytes).fill(at % 251, at, at + 1)]) {
+        await writeFile(path, damaged);
+        const quick = await quickProbe(path);
+        if (quick === null) continue;
+        answered += 1;
+        assert.deepEqual(withDocumentedNulls(quick, await ffprobeInfo(path)), await ffprobeInfo(path), `byte ${at}`);
+      }
+    }
+    assert.ok(answered > 0, 'some damage leaves the headers readable');
   });
 
   it('throws filesystem errors', async () => {

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { probeAvi } from '../../domain/media/avi-probe.js';
 import { probeIsoBmff, type ByteReader } from '../../domain/media/iso-bmff-probe.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 
@@ -8,9 +9,9 @@ const READ_AHEAD = 64 * 1024;
 const KEPT_BLOCKS = 4;
 
 /**
- * VideoInfo for an MP4/MOV-family file without spawning ffprobe, or null when the in-process probe
- * cannot vouch for the answer (not ISO-BMFF, or something it does not model): then ask ffprobe.
- * Filesystem errors (ENOENT, EACCES...) are thrown as usual.
+ * VideoInfo for an MP4/MOV-family or AVI file without spawning ffprobe, or null when the in-process
+ * probe cannot vouch for the answer (another container, or something it does not model): then ask
+ * ffprobe. Filesystem errors (ENOENT, EACCES...) are thrown as usual.
  */
 export async function quickProbe(path: string | Buffer): Promise<VideoInfo | null> {
   const handle = await open(path, 'r');
@@ -18,7 +19,7 @@ export async function quickProbe(path: string | Buffer): Promise<VideoInfo | nul
     // The size and the head of the file at once: for a faststart file that is every byte needed.
     const head = Buffer.allocUnsafe(READ_AHEAD);
     const [{ size }, { bytesRead }] = await Promise.all([handle.stat(), handle.read(head, 0, READ_AHEAD, 0)]);
-    return await probeIsoBmff(readAhead(handle, size, head.subarray(0, Math.min(bytesRead, size))), size);
+    return await probeContainer(readAhead(handle, size, head.subarray(0, Math.min(bytesRead, size))), size);
   } finally {
     await handle.close();
   }
@@ -26,7 +27,13 @@ export async function quickProbe(path: string | Buffer): Promise<VideoInfo | nul
 
 /** The same, for a file already read into memory (an import reads small files whole). */
 export function quickProbeBytes(bytes: Buffer): Promise<VideoInfo | null> {
-  return probeIsoBmff({ read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.length))) }, bytes.length);
+  return probeContainer({ read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.length))) }, bytes.length);
+}
+
+/** The container's own reader, chosen by the file's first bytes. */
+async function probeContainer(reader: ByteReader, size: number): Promise<VideoInfo | null> {
+  const magic = (await reader.read(0, 4)).toString('latin1');
+  return magic === 'RIFF' ? probeAvi(reader, size) : probeIsoBmff(reader, size);
 }
 
 function readAhead(handle: FileHandle, size: number, head: Buffer): ByteReader {
