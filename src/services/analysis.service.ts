@@ -81,8 +81,6 @@ export class AnalysisService {
       const page: Page<AnalysisRecord> = await this.analyses.list({ limit: 500, after, state: 'PENDING' });
       for (const analysis of page.items) {
         await this.enqueue(analysis.id, analysis.analysis);
-        // Its job failed while a retry was being set up (see retry): the queue retries it now.
-        await this.queue.retry(analysis.id);
         count += 1;
       }
       after = page.next;
@@ -160,7 +158,7 @@ export class AnalysisService {
   /**
    * Runs a failed analysis again, with all its attempts: PENDING first, then its job back in the
    * queue (queued anew when the queue no longer has it). A crash between the two leaves it PENDING
-   * with a failed job, which the next start's requeuePending retries.
+   * with a failed job, which reconcile retries.
    */
   async retry(idOrPrefix: string): Promise<AnalysisRecord> {
     const record = await this.get(idOrPrefix);
