@@ -124,8 +124,8 @@ describe(`which library a command uses (${dialectName})`, () => {
     });
     const code = await new Promise((resolve) => child.once('close', resolve));
     clearTimeout(fallback);
-    assert.equal(code, 0, 'the server stops cleanly on SIGINT');
     const text = stripVTControlCharacters(Buffer.concat(out).toString('utf8'));
+    assert.equal(code, 0, `the server stops cleanly on SIGINT; it printed:\n${text}`);
     const started = text.split(/\r?\n/).find((l) => l.includes('camtrove listening on'));
     assert.ok(started, text);
     assert.match(started, /^\[\d\d:\d\d:\d\d\] INFO: camtrove listening on http:\/\/127\.0\.0\.1:\d+, API docs at http:\/\/127\.0\.0\.1:\d+\/docs, library /);

@@ -47,10 +47,12 @@ export function serveCommand(): Command {
         await library.startArchiving();
       }
       // The one line a person starting the server reads: where it answers, where its docs are, which library it serves.
+      // Listening for Ctrl+C before saying so: whoever reads the line may send the signal at once.
+      const stopped = untilStopped();
       const docs = `${address}/docs`;
       const dataDir = resolve(config.dataDir);
       library.logger.info({ address, docs, database: library.database.description, dataDir, workers: config.workers, requeued }, `camtrove listening on ${address}, API docs at ${docs}, library ${dataDir}${library.database.dialect === 'postgres' ? ` with database ${library.database.description}` : ''}`);
-      const signal = await untilStopped();
+      const signal = await stopped;
       library.logger.info({ signal }, 'shutting down');
       await app.close();
     } finally {

@@ -11,8 +11,9 @@ export function workerCommand(): Command {
       await library.analyses.requeuePending();
       library.startWorkers();
       await library.startArchiving();
+      const stopped = untilStopped(); // before the line that says the worker is ready
       library.logger.info({ database: library.database.description, concurrency: library.config.concurrency }, 'camtrove worker started');
-      const signal = await untilStopped();
+      const signal = await stopped;
       library.logger.info({ signal }, 'worker stopping; running analyses go back to the queue');
     } finally {
       await library.close();
