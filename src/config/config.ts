@@ -3,6 +3,8 @@ import { CamtroveError } from '../domain/errors.js';
 import { parseByteSize } from '../domain/byte-size.js';
 import { parseDurationMs } from '../domain/duration.js';
 import { parseNetworkRanges, type NetworkRange } from '../domain/cameras/network-ranges.js';
+import { parseQueueLocation, type QueueLocation } from '../domain/queue-location.js';
+import { parseStorageLocation, type StorageLocation } from '../domain/storage-location.js';
 
 /** Per-analysis worker concurrency: a default plus overrides by analysis name. */
 export interface ConcurrencyConfig {
@@ -13,6 +15,10 @@ export interface ConcurrencyConfig {
 export interface Config {
   dataDir: string;
   databaseUrl: string;
+  storage: StorageLocation;
+  s3ForcePathStyle: boolean;
+  storageCacheBytes: number;
+  queue: QueueLocation;
   host: string;
   port: number;
   maxUploadBytes: number;
@@ -103,6 +109,10 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   // The default is chosen by loadSettings (data-folder.ts): it depends on the platform and the current folder.
   dataDir: { env: 'CAMTROVE_DATA', default: '', shownDefault: '(this user\'s data folder: `$XDG_DATA_HOME/camtrove`, i.e. `~/.local/share/camtrove` on Linux)', description: 'Data folder: the SQLite database and the blob store (`--data DIR`). Without one, a `camtrove-data` folder in the current folder (where earlier versions kept the library) is used, with a notice, when it exists. `camtrove status` says which folder is in use and why.', parse: (v) => (typeof v === 'string' && v.trim() !== '' ? v : null), expected: 'a folder path' },
   databaseUrl: { env: 'CAMTROVE_DATABASE_URL', default: '', shownDefault: '(SQLite in the data folder)', description: 'Metadata database. Empty: SQLite at `<data>/camtrove.db`. `postgres://user@host:5432/db`: PostgreSQL.', parse: parseDatabaseUrl, expected: 'empty or a postgres:// URL' },
+  storage: { env: 'CAMTROVE_STORAGE', default: { kind: 'local' }, shownDefault: '(the `blobs` folder of the data folder)', description: 'Where file contents (blobs) are stored. Empty: `<data>/blobs`. `s3://bucket/prefix`: an S3-compatible object store (AWS S3, MinIO, Ceph, Garage), reached with the standard AWS settings: `AWS_ENDPOINT_URL` for a store other than AWS, `AWS_REGION`, and the usual credentials chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, an instance role). `camtrove storage migrate --to s3://…` moves an existing library there.', parse: (v) => (typeof v === 'string' ? parseStorageLocation(v) : null), expected: 'empty or s3://bucket/prefix' },
+  s3ForcePathStyle: { env: 'CAMTROVE_S3_FORCE_PATH_STYLE', default: false, description: 'Address buckets as `endpoint/bucket/key` instead of `bucket.endpoint/key`. Automatic when `AWS_ENDPOINT_URL` is an IP address or `localhost`; set true for other stores that need it (most MinIO setups).', parse: parseBoolean, expected: 'true or false' },
+  storageCacheBytes: { env: 'CAMTROVE_STORAGE_CACHE_SIZE', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'With S3 storage: the most disk the local copies handed to ffmpeg may use (in `<data>/cache`); the least recently used copies not in use are deleted beyond it.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
+  queue: { env: 'CAMTROVE_QUEUE', default: { kind: 'database' }, shownDefault: '(the metadata database)', description: 'Where jobs wait for workers. Empty: the metadata database (SQLite or PostgreSQL). `redis://host:6379` (or `rediss://`, with `user:password@` and a database number as needed): BullMQ on Redis, for many workers on several hosts. That Redis must keep every key (`maxmemory-policy noeviction`) and should persist (`appendonly yes`).', parse: (v) => (typeof v === 'string' ? parseQueueLocation(v) : null), expected: 'empty or a redis:// URL' },
   host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
   port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`); 0 picks a free one (the log says which).', parse: intBetween(0, 65535), expected: 'a port number 0-65535' },
   maxUploadBytes: { env: 'CAMTROVE_MAX_UPLOAD_BYTES', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'Largest upload accepted by `POST /api/files` (413 beyond). Bytes or a size like `500MB`, `10GiB`.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
