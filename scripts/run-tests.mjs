@@ -29,6 +29,7 @@ const DATABASE_FREE = [
   // camtrove segment without --save (segment-save.e2e.test.ts covers that on each database).
   join('test', 'e2e', 'segment.e2e.test.ts'),
   join('test', 'docs.test.ts'),
+  join('test', 'deployment.test.ts'),
   join('test', 'run-tests.test.ts'),
   // Label exports read generated assets and write zips: no database.
   ...['export-sink.test.ts', 'zip-writer.test.ts', 'block-deflate.test.ts', 'export-memory.test.ts'].map((name) => join('test', 'labeling', name)),
