@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from './adapters/clock.js';
+import { ArchiverRegistry } from './adapters/db/archiver-registry.js';
 import { CameraHealthRepository } from './adapters/db/camera-health.repository.js';
 import type { DatabaseHandle } from './adapters/db/database.js';
 import { FrameRepository } from './adapters/db/frame.repository.js';
@@ -49,7 +50,7 @@ export async function startContinuousArchiving(
   const { config, clock, logger } = deps;
   const { archiver, frames, close } = await openArchiver(deps, { perHost: FETCH.perHost });
   const continuous = new ContinuousArchiver(
-    { cameras: deps.cameras, health: new CameraHealthRepository(deps.database.db), archiver, retention: new FrameRetention(frames, deps.files, clock), clock, logger, owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}` },
+    { cameras: deps.cameras, health: new CameraHealthRepository(deps.database.db), registry: new ArchiverRegistry(deps.database.db), archiver, retention: new FrameRetention(frames, deps.files, clock), clock, logger, owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}` },
     { ...defaultContinuousOptions, ...timing, fetch: { ...FETCH, diffPct: config.archiveDiff } },
   );
   continuous.onStop(close);

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../adapters/clock.js';
+import type { ArchiverRegistry } from '../adapters/db/archiver-registry.js';
 import type { CameraHealthRepository } from '../adapters/db/camera-health.repository.js';
 import type { Camera, CameraCredentials } from '../domain/cameras/camera.js';
+import { preferredArchiver } from '../domain/cameras/camera-assignment.js';
 import { addMissed, describeMissed, MISSED_REASONS, noMissed, type MissedCounts } from '../domain/cameras/missed-ticks.js';
 import { emptyCameraReport, type ArchiveOptions, type Archiver, type CameraReport } from './archiver.js';
 import { CameraHealthRecorder } from './camera-health-recorder.js';
@@ -32,10 +34,12 @@ interface Running {
 
 /**
  * Archives every enabled camera with an `archive_interval`, indefinitely, inside `serve` and
- * `worker`. Each camera is claimed in the library before it is archived, and the claim is renewed
- * on every refresh, so with many processes each camera is archived by exactly one (another takes
- * it over once a claim lapses). Cameras added, changed, disabled or removed are picked up on the
- * next refresh; health is written every few seconds and retention applied every minute.
+ * `worker`. The processes doing so announce themselves in the library and divide the cameras among
+ * those present (preferredArchiver). Each camera is claimed before it is archived, and the claim is
+ * renewed on every refresh, so each camera is archived by exactly one process; when a process dies,
+ * its presence and claims lapse and the others take its cameras over. Cameras added, changed,
+ * disabled or removed are picked up on the next refresh; health is written every few seconds and
+ * retention applied every minute.
  */
 export class ContinuousArchiver {
   private readonly running = new Map<string, Running>();
@@ -52,7 +56,16 @@ export class ContinuousArchiver {
   private readonly cleanups: (() => Promise<void>)[] = [];
 
   constructor(
-    private readonly deps: { cameras: CameraService; health: CameraHealthRepository; archiver: Archiver; retention: FrameRetention; clock: Clock; logger: Logger; owner: string },
+    private readonly deps: {
+      cameras: CameraService;
+      health: CameraHealthRepository;
+      registry: Pick<ArchiverRegistry, 'announce' | 'live' | 'leave'>;
+      archiver: Archiver;
+      retention: FrameRetention;
+      clock: Clock;
+      logger: Logger;
+      owner: string;
+    },
     private readonly options: ContinuousArchiverOptions,
   ) {
     this.caps = { global: new Limiter(options.fetch.concurrency), hosts: new KeyedLimiter(options.fetch.perHost) };
@@ -89,6 +102,8 @@ export class ContinuousArchiver {
     this.stopLoops.abort();
     await Promise.all(this.loops);
     await this.refreshing;
+    // Gone from the list first: the others take these cameras on their next refresh.
+    await this.deps.registry.leave(this.deps.owner).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'continuous archiving: could not leave the list of archiving processes; others take over once this one lapses'));
     await Promise.all([...this.running.keys()].map((id) => this.stopCamera(id)));
     for (const cleanup of this.cleanups) await cleanup();
   }
@@ -117,8 +132,17 @@ export class ContinuousArchiver {
       if (!target || target.camera.updatedAt !== running.camera.updatedAt) await this.stopCamera(id);
     }
     const now = this.deps.clock.now();
+    const { owner, registry } = this.deps;
+    await registry.announce(owner, now + this.options.claimMs);
+    const owners = await registry.live(now);
+    if (!owners.includes(owner)) owners.push(owner);
     for (const target of targets) {
-      const claimed = await this.deps.health.claim(target.camera.id, this.deps.owner, now + this.options.claimMs, now);
+      // A camera that belongs to another live process is handed over: stopping releases its claim.
+      if (preferredArchiver(target.camera.id, owners) !== owner) {
+        if (this.running.has(target.camera.id)) await this.stopCamera(target.camera.id);
+        continue;
+      }
+      const claimed = await this.deps.health.claim(target.camera.id, owner, now + this.options.claimMs, now);
       if (!claimed) {
         if (this.running.has(target.camera.id)) await this.stopCamera(target.camera.id);
         continue;

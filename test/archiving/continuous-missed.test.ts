@@ -28,6 +28,7 @@ describe('continuous archiving on a test clock', () => {
       {
         cameras: { scheduledTargets: async () => targets } as unknown as CameraService,
         health: { claim: async () => true, release: async () => {}, record: async () => {} } as unknown as CameraHealthRepository,
+        registry: { announce: async () => {}, live: async () => ['test'], leave: async () => {} },
         archiver: new Archiver({ open: () => source, decode: () => Promise.reject(new Error('not with diff 0')), sinks: [], clock }),
         retention: { sweep: async () => ({ frames: 0, blobs: 0 }) } as unknown as FrameRetention,
         clock,

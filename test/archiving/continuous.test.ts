@@ -67,6 +67,15 @@ describe('continuous archiving (serve and worker)', () => {
     await until('the other process takes the camera over', async () => other.cameraIds().includes('yard'));
     const before = await count('yard');
     await until('and archives it', async () => (await count('yard')) > before);
+
+    // A process that joins takes its share: the cameras are divided among the live processes.
+    const spread = Array.from({ length: 12 }, (_, i) => `spread-${i}`);
+    for (const id of spread) await library.cameras.add({ id, type: 'snapshot', snapshot_url: `${cameras.url}/changing.jpg?cam=${id}`, archive_interval: 5 });
+    const third = await start();
+    const all = ['yard', ...spread].sort();
+    await until('every scheduled camera is archived by one of the two live processes', async () => [...other.cameraIds(), ...third.cameraIds()].sort().join() === all.join(), 20_000);
+    assert.ok(other.cameraIds().length > 0 && third.cameraIds().length > 0, `both processes archive cameras: ${other.cameraIds().length} and ${third.cameraIds().length} of ${all.length}`);
+    assert.deepEqual(holder.cameraIds(), [], 'the stopped process archives nothing');
   });
 
   it('applies retention: the oldest frames beyond the byte limit go, and their blobs with them', { timeout: 90_000 }, async () => {

@@ -181,6 +181,12 @@ export interface CameraHealthTable {
   updated_at: number;
 }
 
+/** A process archiving cameras continuously, present until `expires_at` (epoch ms) unless it renews. */
+export interface ArchiversTable {
+  owner: string;
+  expires_at: number;
+}
+
 export interface ImportJobsTable {
   id: string;
   /** SHA-256 of the canonical request: the same import run again finds its job by it. */
@@ -352,6 +358,7 @@ export interface Database {
   files: FilesTable;
   frames: FramesTable;
   camera_health: CameraHealthTable;
+  archivers: ArchiversTable;
   cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;
