@@ -181,6 +181,12 @@ export interface CameraHealthTable {
   updated_at: number;
 }
 
+/** The library's own id (one row), made when its database was created. */
+export interface LibraryIdentityTable {
+  id: string;
+  created_at: number;
+}
+
 /** A process archiving cameras continuously, present until `expires_at` (epoch ms) unless it renews. */
 export interface ArchiversTable {
   owner: string;
@@ -359,6 +365,7 @@ export interface Database {
   frames: FramesTable;
   camera_health: CameraHealthTable;
   archivers: ArchiversTable;
+  library_identity: LibraryIdentityTable;
   cameras: CamerasTable;
   media: MediaTable;
   events: EventsTable;

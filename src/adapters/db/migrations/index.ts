@@ -13,6 +13,7 @@ import * as labeling from './2026-12-07-011-labeling.js';
 import * as labels from './2026-12-07-013-labels.js';
 import * as finishedJobs from './2026-12-07-014-finished-jobs.js';
 import * as archivers from './2026-12-07-015-archivers.js';
+import * as libraryIdentity from './2026-12-07-016-library-identity.js';
 
 /** Every migration in order; names are date-prefixed and never change once landed. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-013-labels': labels,
   '2026-12-07-014-finished-jobs': finishedJobs,
   '2026-12-07-015-archivers': archivers,
+  '2026-12-07-016-library-identity': libraryIdentity,
 };
