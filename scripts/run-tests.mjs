@@ -48,9 +48,11 @@ const DATABASE_FREE = [
   join('test', 'labeling', 'label-exports.api.test.ts'),
   join('test', 'labeling', 'motion-predictions.e2e.test.ts'),
   join('test', 'sdk', 'sdk-labels.test.ts'),
-  ...['cli', 'remote-cli', 'archive', 'import-hooks', 'import-remote', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
+  ...['cli', 'remote-cli', 'archive', 'import-hooks', 'import-remote', 'labeling-cli', 'labeling-cli-server', 'cameras', 'network-safety', 'segment-network', 'kill-leftovers', 'storage-migrate'].map((name) => join('test', 'e2e', `${name}.e2e.test.ts`)),
   // The web app in a browser: its server's database is the default one, and the API tests cover both.
   join('test', 'web') + sep,
+  // The BullMQ queue keeps its jobs in Redis.
+  ...['bull.job-queue.test.ts', 'bull-faults.test.ts'].map((name) => join('test', 'queue', name)),
 ];
 
 // Files that take a minute or more start first, so that none of them is left running alone at the end.

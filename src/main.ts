@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { MigrationResultSet } from 'kysely';
-import { LocalBlobStore } from './adapters/blob/local.blob-store.js';
+import { openBlobStore } from './adapters/blob/open-blob-store.js';
+import type { BlobStore } from './adapters/blob/blob-store.js';
 import { SpaceReserve } from './adapters/db/space-reserve.js';
 import { currentOwnerTag } from './adapters/process-identity.js';
 import { removeLeftovers } from './adapters/scratch-leftovers.js';
@@ -19,7 +20,7 @@ import { MediaRepository } from './adapters/db/media.repository.js';
 import { FfmpegEventMedia } from './adapters/media/event-media.js';
 import { SystemMediaTools } from './adapters/media/ffmpeg.js';
 import { parentDeathSupported } from './adapters/media/parent-death.js';
-import { DbJobQueue } from './adapters/queue/db.job-queue.js';
+import { openJobQueue } from './adapters/queue/open-job-queue.js';
 import type { JobQueue, QueueWorker } from './adapters/queue/job-queue.js';
 import { loadAnalyses, type AnalysisRegistry } from './analyses/analysis-registry.js';
 import type { Config } from './config/config.js';
@@ -82,6 +83,8 @@ export interface Library {
   queue: JobQueue;
   media: SystemMediaTools;
   registry: AnalysisRegistry;
+  /** The bytes of files, where CAMTROVE_STORAGE says (`storage migrate` copies them elsewhere). */
+  blobs: BlobStore;
   files: FileService;
   analyses: AnalysisService;
   failedJobs: FailedJobService;
@@ -116,9 +119,12 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const { database } = await openMigratedDatabase(config);
-  const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'));
   // Temp files and work folders of processes that are gone (a kill -9) go; a live process's stay.
-  const leftovers = await blobs.init();
+  const storage = await openBlobStore(config, config.storage).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  const { store: blobs, leftovers } = storage;
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
   leftovers.push(...(await removeLeftovers(workRoot, { untaggedOlderThanMs: STALE_WORK_MS })));
@@ -128,7 +134,15 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
   await reserve?.fill();
 
   const registry = await loadAnalyses();
-  const queue = new DbJobQueue(database.db, database.dialect, clock);
+  const opened = await openJobQueue(config.queue, database, clock, {
+    globalConcurrency: config.globalConcurrency,
+    onError: (error) => logger.warn({ err: error }, 'the connection to the queue\'s Redis failed; reconnecting'),
+  }).catch(async (error: unknown) => {
+    await database.close();
+    await storage.close();
+    throw error;
+  });
+  const queue = opened.queue;
   const media = new SystemMediaTools({ ffmpeg: config.ffmpeg, ffprobe: config.ffprobe });
   const analysisRepository = new AnalysisRepository(database.db);
   const fileRepository = new FileRepository(database.db);
@@ -204,6 +218,7 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     queue,
     media,
     registry,
+    blobs,
     files,
     analyses,
     failedJobs: new FailedJobService(queue, analyses),
@@ -221,6 +236,9 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
     labels,
     labelExports,
     startWorkers() {
+      // Said where work is taken, not by every command that opens the library.
+      for (const warning of opened.warnings) logger.warn(warning);
+      if (config.queue.kind === 'database' && Object.keys(config.globalConcurrency).length > 0) logger.warn('globalConcurrency (CAMTROVE_GLOBAL_CONCURRENCY) applies to the Redis queue only; each worker still runs at most its own concurrency');
       if (!parentDeathSupported()) logger.warn('setpriv (util-linux) with --pdeathsig is not installed: should this process be killed, the ffmpeg it runs will run on to the end of its input');
       const settings = {
         leaseMs: config.leaseMs,
@@ -257,7 +275,8 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       };
     },
     async startArchiving() {
-      const archiving = await startContinuousArchiving({ config, cameras, files, database, media, clock, logger });
+      // Cameras are leased like jobs: claims renewed every lease, taken over after three missed renewals.
+      const archiving = await startContinuousArchiving({ config, cameras, files, database, media, clock, logger }, { refreshMs: config.leaseMs, claimMs: 3 * config.leaseMs });
       stoppers.push(() => archiving.stop());
     },
     async close() {
@@ -265,7 +284,9 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(resuming);
       await downloads.close();
+      await opened.close();
       await database.close();
+      await storage.close();
     },
   };
 }

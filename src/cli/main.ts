@@ -16,6 +16,7 @@ import { migrateCommand } from './commands/migrate.command.js';
 import { projectsCommand } from './commands/projects.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { statusCommand } from './commands/status.command.js';
+import { storageCommand } from './commands/storage.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { workerCommand } from './commands/worker.command.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     .addCommand(labelsCommand())
     .addCommand(tokenCommand())
     .addCommand(statusCommand())
+    .addCommand(storageCommand())
     .addCommand(migrateCommand());
   // Sub-commands throw instead of exiting, so runCli decides the exit code in one place.
   for (const command of program.commands) {

@@ -19,6 +19,7 @@ export interface Config {
   s3ForcePathStyle: boolean;
   storageCacheBytes: number;
   queue: QueueLocation;
+  globalConcurrency: Readonly<Record<string, number>>;
   host: string;
   port: number;
   maxUploadBytes: number;
@@ -89,6 +90,19 @@ export function parseConcurrency(value: Raw): ConcurrencyConfig | null {
   return config;
 }
 
+/** "transcode=4,segment=16": caps by analysis name; empty for none. */
+function parseGlobalConcurrency(value: Raw): Record<string, number> | null {
+  if (typeof value === 'boolean') return null;
+  const caps: Record<string, number> = {};
+  for (const part of String(value).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, count] = part.split('=', 2);
+    const n = positiveInt(10_000)(count?.trim() ?? '');
+    if (n === null || name === undefined || !/^[a-z][a-z0-9_-]*$/.test(name.trim())) return null;
+    caps[name.trim()] = n;
+  }
+  return caps;
+}
+
 function parseNetworks(value: Raw): NetworkRange[] | null {
   if (typeof value !== 'string') return null;
   try {
@@ -113,6 +127,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   s3ForcePathStyle: { env: 'CAMTROVE_S3_FORCE_PATH_STYLE', default: false, description: 'Address buckets as `endpoint/bucket/key` instead of `bucket.endpoint/key`. Automatic when `AWS_ENDPOINT_URL` is an IP address or `localhost`; set true for other stores that need it (most MinIO setups).', parse: parseBoolean, expected: 'true or false' },
   storageCacheBytes: { env: 'CAMTROVE_STORAGE_CACHE_SIZE', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'With S3 storage: the most disk the local copies handed to ffmpeg may use (in `<data>/cache`); the least recently used copies not in use are deleted beyond it.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
   queue: { env: 'CAMTROVE_QUEUE', default: { kind: 'database' }, shownDefault: '(the metadata database)', description: 'Where jobs wait for workers. Empty: the metadata database (SQLite or PostgreSQL). `redis://host:6379` (or `rediss://`, with `user:password@` and a database number as needed): BullMQ on Redis, for many workers on several hosts. That Redis must keep every key (`maxmemory-policy noeviction`) and should persist (`appendonly yes`).', parse: (v) => (typeof v === 'string' ? parseQueueLocation(v) : null), expected: 'empty or a redis:// URL' },
+  globalConcurrency: { env: 'CAMTROVE_GLOBAL_CONCURRENCY', default: {}, shownDefault: '(no cap)', description: 'With the Redis queue: the most analyses of a kind running at once across all workers, as `name=n` pairs, e.g. `transcode=4,segment=16` (each worker still runs at most its `concurrency`). For work that shares something scarce: a GPU pool, a licence, a remote service.', parse: parseGlobalConcurrency, expected: 'name=number pairs such as transcode=4,segment=16' },
   host: { env: 'CAMTROVE_HOST', default: '127.0.0.1', description: 'Address `camtrove serve` listens on (`--host`). A non-loopback address needs an API token first.', parse: text, expected: 'an IP address or host name' },
   port: { env: 'CAMTROVE_PORT', default: 8080, description: 'TCP port of `camtrove serve` (`--port`); 0 picks a free one (the log says which).', parse: intBetween(0, 65535), expected: 'a port number 0-65535' },
   maxUploadBytes: { env: 'CAMTROVE_MAX_UPLOAD_BYTES', default: 10 * 2 ** 30, shownDefault: '10GiB', description: 'Largest upload accepted by `POST /api/files` (413 beyond). Bytes or a size like `500MB`, `10GiB`.', parse: (v) => (typeof v === 'boolean' ? null : parseByteSize(v)), expected: 'a size such as 500MB or 10GiB' },
@@ -122,7 +137,7 @@ export const configKeys: { [K in keyof Config]: KeySpec<K> } = {
   maxAttempts: { env: 'CAMTROVE_MAX_ATTEMPTS', default: 3, description: 'Times an analysis is tried before it fails (errors that cannot succeed on retry fail at once).', parse: positiveInt(100), expected: 'an integer 1-100' },
   retryBaseMs: { env: 'CAMTROVE_RETRY_BASE', default: 2000, shownDefault: '2s', description: 'First retry delay; each further retry doubles it (with jitter).', parse: duration(0), expected: 'a duration such as 500ms, 2s, 1m' },
   retryMaxMs: { env: 'CAMTROVE_RETRY_MAX', default: 300_000, shownDefault: '5m', description: 'Longest retry delay.', parse: duration(0), expected: 'a duration' },
-  leaseMs: { env: 'CAMTROVE_LEASE', default: 30_000, shownDefault: '30s', description: 'How long a worker owns a running analysis without a heartbeat; after that another worker runs it again.', parse: duration(1000), expected: 'a duration of at least 1s' },
+  leaseMs: { env: 'CAMTROVE_LEASE', default: 30_000, shownDefault: '30s', description: 'How long a worker owns a running analysis without a heartbeat; after that another worker runs it again. Continuous archiving renews its claims on cameras this often, and another worker takes over the cameras of one silent for three times as long.', parse: duration(1000), expected: 'a duration of at least 1s' },
   heartbeatMs: { env: 'CAMTROVE_HEARTBEAT', default: 2000, shownDefault: '2s', description: 'How often a worker renews its lease and checks for cancellation.', parse: duration(50), expected: 'a duration of at least 50ms' },
   pollMs: { env: 'CAMTROVE_POLL', default: 500, shownDefault: '500ms', description: 'How often an idle worker looks for new work enqueued by other processes.', parse: duration(10), expected: 'a duration of at least 10ms' },
   inputStallTimeoutMs: { env: 'CAMTROVE_INPUT_STALL_TIMEOUT', default: 60_000, shownDefault: '60s', description: 'Reading a video or stream is abandoned when it delivers nothing for this long (a hung network source or file system).', parse: duration(1000), expected: 'a duration of at least 1s' },

@@ -72,6 +72,8 @@ export const errorCatalogue = {
   CAMTROVE_ERR_DATABASE_AUTH: { status: 503, retryable: false, summary: 'PostgreSQL refused the user or password of CAMTROVE_DATABASE_URL (a wrong password, a role that does not exist, no pg_hba.conf entry for this host).' },
   CAMTROVE_ERR_DATABASE_NOT_FOUND: { status: 503, retryable: false, summary: 'The database named in CAMTROVE_DATABASE_URL does not exist on its PostgreSQL server: create it (`createdb NAME`) or fix the name.' },
   CAMTROVE_ERR_DATABASE_READ_ONLY: { status: 503, retryable: false, summary: 'The SQLite database file (`<data>/camtrove.db`) or its folder is read-only, so camtrove can neither open nor update it. Give the user running camtrove write access to both.' },
+  CAMTROVE_ERR_STORAGE_UNREACHABLE: { status: 503, retryable: true, summary: 'The object store of CAMTROVE_STORAGE (s3://…) does not answer: connection refused, an unknown host, a timeout, a server error. Start it, or fix AWS_ENDPOINT_URL.' },
+  CAMTROVE_ERR_STORAGE_REFUSED: { status: 503, retryable: false, summary: 'The object store of CAMTROVE_STORAGE (s3://…) refused camtrove: the bucket does not exist, or the credentials are missing, wrong or not allowed to use it. The message names the bucket and what to fix; secrets are never printed.' },
   CAMTROVE_ERR_CONFIG: { status: 500, retryable: false, summary: 'A configuration value (environment variable, config file or flag) is invalid.' },
   CAMTROVE_ERR_PUBLIC_BIND_WITHOUT_TOKEN: { status: 500, retryable: false, summary: 'The server was asked to listen on a non-loopback address before any API token exists.' },
   CAMTROVE_ERR_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected error; the server log has the details under the request id.' },

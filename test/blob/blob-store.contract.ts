@@ -10,11 +10,28 @@ import type { BlobStore } from '../../src/adapters/blob/blob-store.js';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+async function collect(stream: Readable): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return chunks;
+}
+
 /**
  * What every BlobStore must do, whatever it stores blobs in. `open` gives a fresh, empty store;
  * `leftovers` lists temporary files it still holds (a failed put must leave none).
  */
 export function blobStoreContract(name: string, open: () => Promise<{ store: BlobStore; leftovers: () => Promise<string[]>; dispose: () => Promise<void> }>): void {
+  type Opened = Awaited<ReturnType<typeof open>>;
+  /** A test body run on a fresh store, disposed of whatever happens. */
+  const withStore = (body: (opened: Opened) => Promise<void>) => async () => {
+    const opened = await open();
+    try {
+      await body(opened);
+    } finally {
+      await opened.dispose();
+    }
+  };
+
   describe(`BlobStore contract: ${name}`, () => {
     it('stores bytes under their SHA-256 and reads them back, whole or by range', async () => {
       const { store, dispose } = await open();
@@ -141,6 +158,63 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
         await dispose();
       }
     });
+
+    it('stores bytes sent under their SHA-256, and nothing when they have another', withStore(async ({ store, leftovers }) => {
+      const data = randomBytes(70_000);
+      assert.deepEqual(await store.put(Readable.from([data]), { sha256: sha256(data) }), { id: sha256(data), size: data.length, created: true });
+      const other = randomBytes(70_000);
+      await assert.rejects(store.put(Readable.from([other]), { sha256: sha256(data) }), { code: 'CAMTROVE_ERR_CONTENT_MISMATCH' });
+      await assert.rejects(store.put(Readable.from([other]), { sha256: '0'.repeat(64) }), { code: 'CAMTROVE_ERR_CONTENT_MISMATCH' });
+      assert.equal(await store.size(sha256(other)), null);
+      assert.equal(await store.size('0'.repeat(64)), null);
+      assert.deepEqual(await leftovers(), []);
+    }));
+
+    it('accepts exactly maxBytes', withStore(async ({ store }) => {
+      const data = randomBytes(4096);
+      assert.equal((await store.put(Readable.from([data]), { maxBytes: 4096 })).created, true);
+    }));
+
+    it('reads inclusive ranges: one byte, the last bytes, the whole blob', withStore(async ({ store }) => {
+      const data = randomBytes(10_000);
+      const { id } = await store.put(Readable.from([data]));
+      const range = async (start: number, end: number) => Buffer.concat(await collect(store.read(id, { start, end })));
+      assert.deepEqual(await range(0, 0), data.subarray(0, 1));
+      assert.deepEqual(await range(9_990, 9_999), data.subarray(9_990));
+      assert.deepEqual(await range(0, 9_999), data);
+      const opened = await store.open(id, { start: 5, end: 6 });
+      assert.ok(opened);
+      assert.deepEqual(Buffer.concat(await collect(opened)), data.subarray(5, 7));
+    }));
+
+    it('answers for an absent blob: size null, open null, read fails with ENOENT', withStore(async ({ store }) => {
+      const absent = sha256('never stored');
+      assert.equal(await store.size(absent), null);
+      assert.equal(await store.open(absent), null);
+      await assert.rejects(collect(store.read(absent)), { code: 'ENOENT' });
+      await store.delete(absent);
+    }));
+
+    it('lands 8 identical concurrent puts as one blob, its bytes intact', withStore(async ({ store, leftovers }) => {
+      const data = randomBytes(200_000);
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.put(Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]))));
+      assert.deepEqual(new Set(results.map((r) => r.id)), new Set([sha256(data)]));
+      assert.ok(results.filter((r) => r.created).length >= 1, 'at least one put reports it stored the bytes');
+      assert.deepEqual(Buffer.concat(await collect(store.read(sha256(data)))), data);
+      assert.deepEqual(await leftovers(), []);
+    }));
+
+    it('hands out local copies, the same for concurrent requests, readable until released', withStore(async ({ store }) => {
+      const data = randomBytes(150_000);
+      const { id } = await store.put(Readable.from([data]));
+      const [first, second] = await Promise.all([store.localCopy(id), store.localCopy(id)]);
+      assert.equal(first.path, second.path);
+      assert.deepEqual(await readFile(first.path), data);
+      await first.release();
+      await first.release(); // releasing twice is fine
+      assert.deepEqual(await readFile(second.path), data, 'a copy still held stays readable');
+      await second.release();
+    }));
 
     it('reports progress and deletes', async () => {
       const { store, dispose } = await open();
