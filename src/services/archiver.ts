@@ -15,6 +15,14 @@ export interface ArchiveTarget {
   credentials: CameraCredentials | null;
 }
 
+/** What a caller learns of, and decides about, each camera's ticks. */
+export interface TickHooks {
+  signal?: AbortSignal;
+  onFrame?: (report: CameraReport) => void;
+  /** Whether the tick due at this time (epoch ms) may run; without it, every tick does. */
+  mayTick?: (due: number) => boolean;
+}
+
 /** A frame worth keeping, as the sinks receive it. */
 export interface KeptFrame {
   cameraId: string;
@@ -133,7 +141,7 @@ export class Archiver {
    * Archives one camera from `start` until `end` (Infinity: until the signal aborts), updating
    * `report` as it goes. Caps are shared with the other cameras of the same run or service.
    */
-  async archiveCamera(target: ArchiveTarget, report: CameraReport, when: { start: number; end: number }, options: ArchiveOptions, shared: SharedCaps & { signal?: AbortSignal; onFrame?: (report: CameraReport) => void }): Promise<void> {
+  async archiveCamera(target: ArchiveTarget, report: CameraReport, when: { start: number; end: number }, options: ArchiveOptions, shared: SharedCaps & TickHooks): Promise<void> {
     let source: FrameSource;
     try {
       source = this.ports.open(target);
@@ -152,7 +160,7 @@ export class Archiver {
     target: ArchiveTarget,
     source: FrameSource,
     report: CameraReport,
-    run: { start: number; end: number; options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal; onFrame?: (report: CameraReport) => void } },
+    run: { start: number; end: number; options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: TickHooks },
   ): Promise<void> {
     const { options, hooks } = run;
     const url = report.url!;
@@ -172,6 +180,8 @@ export class Archiver {
           break;
         }
       }
+      // A tick another process may own now (this one's claim on the camera ran out) is not ours to take.
+      if (hooks.mayTick && !hooks.mayTick(due)) continue;
       report.ticks += 1;
       if (working) {
         report.missed += 1;

@@ -30,7 +30,15 @@ interface Running {
   report: CameraReport;
   /** The camera as it was when its loop started: a change (a newer updatedAt) restarts the loop. */
   camera: Camera;
+  /** Until when (epoch ms) this process's claim on the camera holds, as last renewed. */
+  claimedUntil: number;
 }
+
+/**
+ * Ticks stop this long before a claim runs out unrenewed: another process may take the camera once
+ * it has, by its own clock. Hosts' clocks agree far better than this (NTP).
+ */
+const CLAIM_MARGIN_MS = 250;
 
 /**
  * Archives every enabled camera with an `archive_interval`, indefinitely, inside `serve` and
@@ -136,34 +144,38 @@ export class ContinuousArchiver {
     await registry.announce(owner, now + this.options.claimMs);
     const owners = await registry.live(now);
     if (!owners.includes(owner)) owners.push(owner);
-    for (const target of targets) {
-      // A camera that belongs to another live process is handed over: stopping releases its claim.
-      if (preferredArchiver(target.camera.id, owners) !== owner) {
-        if (this.running.has(target.camera.id)) await this.stopCamera(target.camera.id);
-        continue;
-      }
-      const claimed = await this.deps.health.claim(target.camera.id, owner, now + this.options.claimMs, now);
-      if (!claimed) {
-        if (this.running.has(target.camera.id)) await this.stopCamera(target.camera.id);
-        continue;
-      }
-      if (!this.running.has(target.camera.id)) this.startCamera(target);
+    // Cameras that belong to another live process are handed over: stopping releases their claims.
+    const mine = targets.filter((t) => preferredArchiver(t.camera.id, owners) === owner);
+    const mineIds = new Set(mine.map((t) => t.camera.id));
+    for (const id of [...this.running.keys()]) if (!mineIds.has(id)) await this.stopCamera(id);
+    const until = now + this.options.claimMs;
+    const claimed = mine.length > 0 ? await this.deps.health.claim([...mineIds], owner, until, now) : new Set<string>();
+    for (const target of mine) {
+      const running = this.running.get(target.camera.id);
+      if (!claimed.has(target.camera.id)) {
+        if (running) await this.stopCamera(target.camera.id);
+      } else if (running) running.claimedUntil = until;
+      else this.startCamera(target, until);
     }
   }
 
-  private startCamera(target: { camera: Camera; credentials: CameraCredentials | null }): void {
+  private startCamera(target: { camera: Camera; credentials: CameraCredentials | null }, claimedUntil: number): void {
     const { camera } = target;
-    const intervalMs = camera.archiveInterval! * 1000;
+    const intervalMs = Math.max(1, camera.archiveInterval! * 1000);
     const stop = new AbortController();
     const report = emptyCameraReport(camera);
-    // Start times spread over the interval by the id, so cameras added together do not fire together.
-    const offset = [...camera.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % Math.max(1, intervalMs);
-    const start = this.deps.clock.now() + offset;
+    // Ticks fall on one grid per camera, whichever process runs it: a camera handed over is never
+    // fetched twice for one tick, and cameras added together do not fire together (the grid's phase
+    // comes from the id).
+    const phase = [...camera.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % intervalMs;
+    const now = this.deps.clock.now();
+    const start = now + ((phase - (now % intervalMs) + intervalMs) % intervalMs);
     this.archived.add(camera.id);
-    const done = this.deps.archiver
-      .archiveCamera(target, report, { start, end: Infinity }, { ...this.options.fetch, intervalMs, durationMs: Infinity }, { ...this.caps, signal: stop.signal })
+    const running: Running = { stop, done: Promise.resolve(), report, camera, claimedUntil };
+    running.done = this.deps.archiver
+      .archiveCamera(target, report, { start, end: Infinity }, { ...this.options.fetch, intervalMs, durationMs: Infinity }, { ...this.caps, signal: stop.signal, mayTick: (due) => due < running.claimedUntil - CLAIM_MARGIN_MS })
       .catch((error: unknown) => this.deps.logger.error({ err: error, camera: camera.id }, 'continuous archiving of a camera stopped with an error'));
-    this.running.set(camera.id, { stop, done, report, camera });
+    this.running.set(camera.id, running);
     this.deps.logger.info({ camera: camera.id, interval_s: camera.archiveInterval }, 'archiving camera continuously');
   }
 

@@ -6,6 +6,9 @@ import type { Database } from './schema.js';
 const later = (column: 'last_success_at' | 'last_failure_at') =>
   sql<number | null>`case when excluded.${sql.ref(column)} is null then camera_health.${sql.ref(column)} when camera_health.${sql.ref(column)} is null or excluded.${sql.ref(column)} > camera_health.${sql.ref(column)} then excluded.${sql.ref(column)} else camera_health.${sql.ref(column)} end`;
 
+/** Cameras claimed per pair of statements. */
+const CLAIM_BATCH = 500;
+
 /** Per-camera archiving health: counters that add up across runs and processes, and the latest state. */
 export class CameraHealthRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -49,22 +52,29 @@ export class CameraHealthRepository {
   }
 
   /**
-   * Claims continuous archiving of a camera for `owner` until `until` (epoch ms): granted when no
-   * other process holds an unexpired claim. Renewing is claiming again.
+   * Claims continuous archiving of cameras for `owner` until `until` (epoch ms), returning those
+   * granted: the ones no other process holds an unexpired claim on. Renewing is claiming again. A
+   * few statements whatever the number of cameras, so a refresh stays short with thousands.
    */
-  async claim(cameraId: string, owner: string, until: number, now: number): Promise<boolean> {
-    await this.db
-      .insertInto('camera_health')
-      .values({ camera_id: cameraId, last_success_at: null, last_failure_at: null, last_error: null, consecutive_failures: 0, latency_ms: null, frames_saved: 0, frames_skipped: 0, failures: 0, bytes: 0, archiver: null, archiver_until: null, updated_at: now })
-      .onConflict((conflict) => conflict.column('camera_id').doNothing())
-      .execute();
-    const result = await this.db
-      .updateTable('camera_health')
-      .set({ archiver: owner, archiver_until: until })
-      .where('camera_id', '=', cameraId)
-      .where((eb) => eb.or([eb('archiver', 'is', null), eb('archiver', '=', owner), eb('archiver_until', '<', now)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  async claim(cameraIds: readonly string[], owner: string, until: number, now: number): Promise<Set<string>> {
+    const granted = new Set<string>();
+    for (let at = 0; at < cameraIds.length; at += CLAIM_BATCH) {
+      const batch = cameraIds.slice(at, at + CLAIM_BATCH);
+      await this.db
+        .insertInto('camera_health')
+        .values(batch.map((id) => ({ camera_id: id, last_success_at: null, last_failure_at: null, last_error: null, consecutive_failures: 0, latency_ms: null, frames_saved: 0, frames_skipped: 0, failures: 0, bytes: 0, archiver: null, archiver_until: null, updated_at: now })))
+        .onConflict((conflict) => conflict.column('camera_id').doNothing())
+        .execute();
+      const rows = await this.db
+        .updateTable('camera_health')
+        .set({ archiver: owner, archiver_until: until })
+        .where('camera_id', 'in', batch)
+        .where((eb) => eb.or([eb('archiver', 'is', null), eb('archiver', '=', owner), eb('archiver_until', '<', now)]))
+        .returning('camera_id')
+        .execute();
+      for (const row of rows) granted.add(row.camera_id);
+    }
+    return granted;
   }
 
   /** Gives a claim up (a process stopping), so another can take the camera at once. */
