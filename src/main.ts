@@ -31,7 +31,7 @@ import { explainDatabaseError } from './adapters/db/database-errors.js';
 import { ensureWritableFolder, FolderProblem } from './adapters/writable-folder.js';
 import { AnalysisRunner } from './services/analysis-runner.js';
 import { AnalysisService } from './services/analysis.service.js';
-import { FileService } from './services/file.service.js';
+import { FileService, ORPHAN_GRACE_MS } from './services/file.service.js';
 import { SegmentationStore } from './services/segmentation-store.js';
 import { Segmenter } from './services/segmenter.js';
 import { TokenService } from './services/token.service.js';
@@ -110,6 +110,9 @@ export interface Library {
   startArchiving(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How often each worker process looks for blobs no file refers to. */
+const ORPHAN_SWEEP_MS = 24 * 3_600_000;
 
 /** How often each worker process runs the queue's upkeep (finished jobs pruned, analyses reconciled). */
 const QUEUE_UPKEEP_MS = 3_600_000;
@@ -261,8 +264,13 @@ export async function openLibrary(config: Readonly<Config>, options: { logger?: 
         const { requeued, ended } = await analyses.reconcile({ signal });
         if (requeued + ended > 0) logger.warn({ requeued, ended }, `set right ${requeued + ended} analyses left out of step with their jobs (${requeued} queued again, ${ended} ended)`);
       }, QUEUE_UPKEEP_MS, (error) => logger.warn({ err: error }, 'the queue\'s upkeep failed; it runs again within the hour'));
+      // Bytes a killed process stored without their row: a day after start, then daily.
+      const orphans = runPeriodically(async (signal) => {
+        const { orphans: deleted } = await files.sweepOrphans({ olderThanMs: ORPHAN_GRACE_MS, signal });
+        if (deleted.length > 0) logger.info({ deleted: deleted.length }, `deleted ${deleted.length} blobs no file refers to (left by processes that stopped between storing bytes and recording them)`);
+      }, ORPHAN_SWEEP_MS, (error) => logger.warn({ err: error }, 'the sweep for blobs no file refers to failed; it runs again tomorrow'), { firstAfterMs: ORPHAN_SWEEP_MS });
       workers.push(worker, preparer, exporter);
-      stoppers.push(() => upkeep.stop());
+      stoppers.push(() => upkeep.stop(), () => orphans.stop());
       // Assets left PENDING by a crash before their job was queued are queued again (queueing is idempotent).
       resuming.push(assets.resumePending().then(() => undefined, (error: unknown) => logger.warn({ err: error }, 'could not queue the assets left to prepare; the next start tries again')));
       return {

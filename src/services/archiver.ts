@@ -218,7 +218,7 @@ export class Archiver {
     where: { url: string; host: string; nextTick: number; run: { options: ArchiveOptions; global: Limiter; hosts: KeyedLimiter; hooks: { signal?: AbortSignal } }; enter: (phase: MissedReason) => void },
   ): Promise<void> {
     const { options, global, hosts, hooks } = where.run;
-    const releaseHost = await hosts.acquire(where.host);
+    let releaseHost: (() => void) | null = await hosts.acquire(where.host);
     where.enter('concurrency');
     const releaseGlobal = await global.acquire();
     try {
@@ -228,6 +228,9 @@ export class Archiver {
         try {
           const image = await source.latest({ deadlineMs: options.timeoutMs, maxBytes: options.maxBytes, signal: hooks.signal });
           const capturedAtMicros = image.receivedAtMicros ?? askedAtMicros;
+          // The per-host cap spares the camera's host; storing the frame does not touch it.
+          releaseHost?.();
+          releaseHost = null;
           where.enter('storing');
           await this.keep(target.camera.id, image, capturedAtMicros, report, state, options.diffPct);
           state.latencySum += image.latencyMs;
@@ -241,7 +244,8 @@ export class Archiver {
         } catch (error) {
           if (hooks.signal?.aborted) return;
           const message = error instanceof Error ? error.message : String(error);
-          const retryable = isCamtroveError(error) && error.code !== 'CAMTROVE_ERR_CAMERA_AUTH';
+          // A frame fetched but not stored is not fetched again: the store, not the camera, failed.
+          const retryable = releaseHost !== null && isCamtroveError(error) && error.code !== 'CAMTROVE_ERR_CAMERA_AUTH';
           // Back off 250 ms, 500 ms, … with jitter, as long as the retry still ends before the next tick.
           const backoff = 250 * 2 ** attempt * (0.5 + Math.random());
           if (retryable && attempt < options.retries && this.clock.now() + backoff + options.timeoutMs < where.nextTick) {
@@ -259,7 +263,7 @@ export class Archiver {
       }
     } finally {
       releaseGlobal();
-      releaseHost();
+      releaseHost?.();
     }
   }
 

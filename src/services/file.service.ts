@@ -28,6 +28,17 @@ export interface DeleteFileOptions {
 
 /** Blob deletions finished per transaction. */
 const SWEEP_BATCH = 200;
+/** Blobs no file refers to are left this long: a write may still be on its way to its row. */
+export const ORPHAN_GRACE_MS = 3_600_000;
+/** Blobs listed per page when looking for those no file refers to. */
+const ORPHAN_PAGE = 1000;
+
+export interface OrphanSweep {
+  /** Blobs looked at. */
+  checked: number;
+  /** Blobs no file refers to, older than the grace period: deleted, unless a dry run. */
+  orphans: string[];
+}
 
 /**
  * Files in the library: bytes in the blob store, a row in the database, one id for both.
@@ -200,6 +211,40 @@ export class FileService {
    * clears their records; a blob whose id a row uses again is kept. Safe in any process at any
    * time: start-up runs it to finish what a crash interrupted. Returns how many blobs it unlinked.
    */
+  /**
+   * Finds the blobs no file refers to that were written more than `olderThanMs` ago, and deletes
+   * them (unless `dryRun`): bytes a process stored and then died before committing the row that
+   * uses them (a kill -9 between the two). Younger blobs may be a write still on its way to its row,
+   * so they stay. Each deletion checks again under the blob's lock, as every writer publishes under it.
+   */
+  async sweepOrphans(options: { olderThanMs: number; dryRun?: boolean; signal?: AbortSignal; onProgress?: (sweep: OrphanSweep) => void }): Promise<OrphanSweep> {
+    const cutoff = this.clock.now() - options.olderThanMs;
+    const sweep: OrphanSweep = { checked: 0, orphans: [] };
+    let after: string | undefined;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const page = await this.blobs.list({ after, limit: ORPHAN_PAGE });
+      sweep.checked += page.length;
+      const old = page.filter((blob) => blob.modifiedAt < cutoff).map((blob) => blob.id);
+      const listed = old.length > 0 ? await this.files.listed(old) : new Set<string>();
+      const candidates = old.filter((id) => !listed.has(id));
+      if (candidates.length > 0 && options.dryRun) sweep.orphans.push(...candidates);
+      else if (candidates.length > 0) {
+        await this.files.locked(candidates, async (files) => {
+          const since = await files.listed(candidates);
+          for (const id of candidates) {
+            if (since.has(id)) continue;
+            await this.blobs.delete(id);
+            sweep.orphans.push(id);
+          }
+        });
+      }
+      options.onProgress?.(sweep);
+      if (page.length < ORPHAN_PAGE) return sweep;
+      after = page.at(-1)!.id;
+    }
+  }
+
   async finishBlobDeletions(ids?: readonly string[]): Promise<number> {
     let removed = 0;
     const sweep = async (batch: readonly string[]) =>

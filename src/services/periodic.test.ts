@@ -36,4 +36,19 @@ describe('runPeriodically', () => {
     assert.ok(Date.now() - started < 500, 'stopped without waiting out the run');
     assert.deepEqual([most, active, aborted], [1, 0, true]);
   });
+
+  it('waits firstAfterMs before the first run when asked, and stops cleanly before it', async () => {
+    let runs = 0;
+    const later = runPeriodically(async () => void (runs += 1), 20, () => undefined, { firstAfterMs: 80 });
+    await sleep(40);
+    assert.equal(runs, 0, 'not yet');
+    await sleep(120);
+    await later.stop();
+    assert.ok(runs >= 2, `${runs} runs`);
+    let never = 0;
+    const stopped = runPeriodically(async () => void (never += 1), 20, () => undefined, { firstAfterMs: 50 });
+    await stopped.stop();
+    await sleep(100);
+    assert.equal(never, 0, 'stopped before its first run');
+  });
 });

@@ -1,9 +1,9 @@
 /**
- * Runs `task` now and then every `everyMs`, one run at a time, until stopped: `stop()` aborts the
+ * Runs `task` now (or after `firstAfterMs`) and then every `everyMs`, one run at a time, until stopped: `stop()` aborts the
  * signal the run in progress was given and waits for it to end. A failed run goes to `onError`, and
  * the next one runs as planned.
  */
-export function runPeriodically(task: (signal: AbortSignal) => Promise<void>, everyMs: number, onError: (error: unknown) => void): { stop(): Promise<void> } {
+export function runPeriodically(task: (signal: AbortSignal) => Promise<void>, everyMs: number, onError: (error: unknown) => void, options: { firstAfterMs?: number } = {}): { stop(): Promise<void> } {
   const stopping = new AbortController();
   let running: Promise<void> | null = null;
   const run = () => {
@@ -16,12 +16,19 @@ export function runPeriodically(task: (signal: AbortSignal) => Promise<void>, ev
         running = null;
       });
   };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
+  let timer: NodeJS.Timeout | null = null;
+  const repeat = () => {
+    run();
+    timer = setInterval(run, everyMs);
+    timer.unref();
+  };
+  const first = options.firstAfterMs === undefined ? null : setTimeout(repeat, options.firstAfterMs);
+  first?.unref();
+  if (!first) repeat();
   return {
     stop: async () => {
-      clearInterval(timer);
+      if (first) clearTimeout(first);
+      if (timer) clearInterval(timer);
       stopping.abort();
       await running;
     },

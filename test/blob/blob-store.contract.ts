@@ -216,6 +216,18 @@ export function blobStoreContract(name: string, open: () => Promise<{ store: Blo
       await second.release();
     }));
 
+    it('lists its blobs in id order, a page at a time, each with when it was written', withStore(async ({ store }) => {
+      const before = Date.now() - 60_000;
+      const ids = (await Promise.all(Array.from({ length: 7 }, (_, i) => store.putBytes(Buffer.from(`listed blob ${i}`))))).map((b) => b.id).sort();
+      const first = await store.list({ limit: 3 });
+      assert.deepEqual(first.map((b) => b.id), ids.slice(0, 3));
+      const rest = await store.list({ after: first.at(-1)!.id, limit: 10 });
+      assert.deepEqual(rest.map((b) => b.id), ids.slice(3));
+      for (const blob of [...first, ...rest]) assert.ok(blob.modifiedAt > before && blob.modifiedAt < Date.now() + 60_000, `${blob.id} written at ${blob.modifiedAt}`);
+      await store.delete(ids[0]!);
+      assert.deepEqual((await store.list({ limit: 10 })).map((b) => b.id), ids.slice(1), 'a deleted blob is no longer listed');
+    }));
+
     it('reports progress and deletes', async () => {
       const { store, dispose } = await open();
       try {

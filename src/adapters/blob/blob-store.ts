@@ -86,6 +86,16 @@ export interface BlobStore {
   open(id: string, range?: { start: number; end: number }): Promise<Readable | null>;
   delete(id: string): Promise<void>;
   localCopy(id: string): Promise<LocalCopy>;
+  /**
+   * Up to `limit` stored blobs with ids after `after`, in id order, each with when it was last
+   * written (epoch ms): for finding blobs no file refers to.
+   */
+  list(options: { after?: string; limit: number }): Promise<ListedBlob[]>;
+}
+
+export interface ListedBlob {
+  id: string;
+  modifiedAt: number;
 }
 
 /** The error of a put whose bytes do not have the SHA-256 they were sent under. */

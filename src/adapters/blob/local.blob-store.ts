@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { close as closeFd, constants as fsConstants, createReadStream, fsync, open as openFd, statSync, writeFile as writeFileCallback } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import { asNoSpace } from '../../domain/no-space.js';
 import { taggedName } from '../../domain/process-owner.js';
 import { currentOwnerTag } from '../process-identity.js';
 import { removeLeftovers } from '../scratch-leftovers.js';
-import { contentMismatch, type BlobStore, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
+import { contentMismatch, type BlobStore, type ListedBlob, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
 import { createStreamHash } from './threaded-sha256.js';
 
@@ -224,6 +224,26 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async list(options: { after?: string; limit: number }): Promise<ListedBlob[]> {
+    // Blobs live at <aa>/<bb>/<id>: walk the two levels in order, skipping what sorts before `after`.
+    const after = options.after ?? '';
+    const found: ListedBlob[] = [];
+    const hex2 = (names: string[]) => names.filter((n) => /^[0-9a-f]{2}$/.test(n)).sort();
+    for (const first of hex2(await readdirOrEmpty(this.root))) {
+      if (first < after.slice(0, 2)) continue;
+      for (const second of hex2(await readdirOrEmpty(join(this.root, first)))) {
+        if (first + second < after.slice(0, 4)) continue;
+        const names = (await readdirOrEmpty(join(this.root, first, second))).filter((n) => /^[0-9a-f]{64}$/.test(n) && n > after).sort();
+        for (const id of names) {
+          const info = await lstat(join(this.root, first, second, id)).catch(() => null);
+          if (info) found.push({ id, modifiedAt: info.mtimeMs });
+          if (found.length >= options.limit) return found;
+        }
+      }
+    }
+    return found;
+  }
+
   async delete(id: string): Promise<void> {
     await rm(this.pathOf(id), { force: true });
   }
@@ -257,4 +277,14 @@ function fsyncPath(path: string): Promise<void> {
 /** Writes a new file (failing if it exists) and fsyncs it before it resolves. */
 function writeFileFlushed(path: string, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => writeFileCallback(path, bytes, { flag: 'wx', flush: true }, (error) => (error ? reject(error) : resolve())));
+}
+
+/** The names in a folder, or none when it is not there. */
+async function readdirOrEmpty(path: string): Promise<string[]> {
+  try {
+    return await readdir(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }

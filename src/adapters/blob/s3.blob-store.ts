@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { CamtroveError } from '../../domain/errors.js';
-import { contentMismatch, type BlobStore, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
+import { contentMismatch, type BlobStore, type ListedBlob, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
 import { ByteMeter, fileChanged } from './byte-meter.js';
 import { DownloadCache } from './download-cache.js';
 import { receiveAndPublish, receivedCopy } from './receive-and-publish.js';
@@ -269,6 +269,24 @@ export class S3BlobStore implements BlobStore {
 
   open(id: string, range?: { start: number; end: number }): Promise<Readable | null> {
     return this.get(id, range);
+  }
+
+  async list(options: { after?: string; limit: number }): Promise<ListedBlob[]> {
+    const prefix = this.key('sha256', '');
+    const found: ListedBlob[] = [];
+    let token: string | undefined;
+    // Pages of the store's own size (1,000 on S3), cut to the limit here: some S3-compatible servers fail a truncated MaxKeys listing.
+    do {
+      const page = await this.call(() =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : options.after ? { StartAfter: prefix + options.after } : {}) })),
+      );
+      for (const item of page.Contents ?? []) {
+        const id = (item.Key ?? '').slice(prefix.length);
+        if (/^[0-9a-f]{64}$/.test(id)) found.push({ id, modifiedAt: item.LastModified?.getTime() ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && found.length < options.limit);
+    return found.slice(0, options.limit);
   }
 
   async delete(id: string): Promise<void> {

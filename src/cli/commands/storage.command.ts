@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { openBlobStore } from '../../adapters/blob/open-blob-store.js';
 import { FileRepository } from '../../adapters/db/file.repository.js';
+import { parseDurationMs } from '../../domain/duration.js';
 import { CamtroveError } from '../../domain/errors.js';
+import { ORPHAN_GRACE_MS } from '../../services/file.service.js';
 import { formatStorageLocation, parseStorageLocation, type StorageLocation } from '../../domain/storage-location.js';
 import { migrateBlobs, type MigrationResult } from '../../services/storage-migration.js';
 import { addCommonOptions, withLibrary, type CommonOptions } from '../context.js';
@@ -10,7 +12,7 @@ import { progressBar, type Progress } from '../progress.js';
 import { untilStopped } from '../signals.js';
 
 export function storageCommand(): Command {
-  const storage = new Command('storage').description('where file contents (blobs) are stored: move them to an S3-compatible object store');
+  const storage = new Command('storage').description('where file contents (blobs) are stored: move them to an S3-compatible object store, or sweep away bytes no file refers to');
 
   addCommonOptions(
     storage
@@ -50,7 +52,33 @@ export function storageCommand(): Command {
     });
   });
 
+  addCommonOptions(
+    storage
+      .command('sweep')
+      .description(
+        'delete the blobs no file refers to: bytes a process stored and then died (kill -9, a lost host) before recording. ' +
+          'Only blobs older than --older-than go: younger ones may be a write still in progress. Workers do this daily by themselves',
+      )
+      .option('--older-than <duration>', 'leave blobs written more recently than this (default 1h)', parseAge, ORPHAN_GRACE_MS)
+      .option('--dry-run', 'list them without deleting'),
+  ).action(async (options: CommonOptions & { olderThan: number; dryRun?: boolean }) => {
+    await withLibrary(options, async (library) => {
+      const controller = new AbortController();
+      void untilStopped().then(() => controller.abort());
+      const result = await library.files.sweepOrphans({ olderThanMs: options.olderThan, dryRun: options.dryRun === true, signal: controller.signal });
+      emit(options.json, { checked: result.checked, orphans: result.orphans, deleted: options.dryRun ? 0 : result.orphans.length }, () =>
+        [`looked at ${result.checked} blobs: ${result.orphans.length} no file refers to${result.orphans.length === 0 ? '' : options.dryRun ? ' (dry run: kept)' : ', deleted'}`, ...result.orphans.map((id) => `  ${id}`)].join('\n'),
+      );
+    });
+  });
+
   return storage;
+}
+
+function parseAge(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === null) throw new InvalidArgumentError('expected a duration such as 30m, 1h or 0s');
+  return ms;
 }
 
 function parseTarget(value: string): StorageLocation {
