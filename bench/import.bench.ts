@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fmt, median, MiB, projectRoot, ratio, runCommand, settleDisk, timed, type Benchmark, type SummaryRow } from './lib/bench.js';
-import { uniqueAvi, uniqueMp4 } from '../test/helpers/media.js';
+import { uniqueAvi, uniqueMkv, uniqueMp4, withoutFtyp } from '../test/helpers/media.js';
 import { makeTempDir, sizeFromEnv, writeRandomFile } from './lib/files.js';
 import { exitAndPeakRss, startServer } from './lib/server.js';
 
@@ -12,7 +12,9 @@ const camtrove = join(projectRoot, 'bin', 'camtrove.js');
  * `camtrove import --no-segment` of (a) many small videos, against the goal of 300 files/s, with
  * `cp -r` + `sync` of the same folder for scale, a second run of the same import (nothing new), and
  * the same videos with 16 bytes after their last box, and as many small AVI files (MJPEG + PCM, as
- * camera traps write them), each against the goal of staying within 1.5× of the clean MP4s;
+ * camera traps write them), small Matroska files (H.264 + AAC, unique by a Void element) and small
+ * MOV files without `ftyp` (old QuickTime layout), each against the goal of staying within 1.5× of
+ * the clean MP4s;
  * (b) a few multi-GB videos, against reading and SHA-256-hashing the same files in one pass
  * (`sha256sum`), goal 0.8. Every round imports into a new library. Files are made here: one small
  * MP4 rendered by ffmpeg, made unique by a trailing `free` box (a valid MP4 that plays the same),
@@ -48,11 +50,17 @@ export const importBenchmark: Benchmark = {
       const baseAvi = join(dir.path, 'base.avi');
       await runCommand('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2:sample_rate=8000', '-c:v', 'mjpeg', '-q:v', '8', '-c:a', 'pcm_s16le', '-shortest', baseAvi]);
       const aviBytes = await readFile(baseAvi);
-      const avi = join(dir.path, 'avi');
-      for (let camera = 0; camera < 20; camera += 1) await mkdir(join(avi, `site${camera}`), { recursive: true });
-      for (let k = 0; k < count; k += 1) {
-        await writeFile(join(avi, `site${k % 20}`, `CAM${k % 20}-survey-${1_700_000_000 + k}.avi`), uniqueAvi(aviBytes, `file ${k}`));
-      }
+      const avi = await writeCopies(join(dir.path, 'avi'), 'avi', count, (tag) => uniqueAvi(aviBytes, tag));
+      // Matroska as recorders and browsers write it: H.264 with AAC sound.
+      const baseMkv = join(dir.path, 'base.mkv');
+      await runCommand('ffmpeg', [...H264_AAC, baseMkv]);
+      const mkvBytes = await readFile(baseMkv);
+      const mkv = await writeCopies(join(dir.path, 'mkv'), 'mkv', count, (tag) => uniqueMkv(mkvBytes, tag));
+      // QuickTime as older cameras wrote it, without `ftyp`, made unique like the MP4s.
+      const baseMov = join(dir.path, 'base.mov');
+      await runCommand('ffmpeg', [...H264_AAC, '-f', 'mov', baseMov]);
+      const movBytes = withoutFtyp(await readFile(baseMov));
+      const mov = await writeCopies(join(dir.path, 'mov'), 'mov', count, (tag) => uniqueMp4(movBytes, tag));
       const big = join(dir.path, 'big');
       await mkdir(big);
       log(`writing ${bigCount} videos of ${bigSize / MiB} MiB`);
@@ -68,6 +76,8 @@ export const importBenchmark: Benchmark = {
       const cpRuns: number[] = [];
       const trailingRuns: number[] = [];
       const aviRuns: number[] = [];
+      const mkvRuns: number[] = [];
+      const movRuns: number[] = [];
       const bigRuns: number[] = [];
       const sumRuns: number[] = [];
       const remoteSmallRuns: number[] = [];
@@ -81,18 +91,10 @@ export const importBenchmark: Benchmark = {
         const again = await timed(() => importFolder(small, data));
         if (again.value.report.already_imported !== count) throw new Error(`the second run found ${again.value.report.already_imported} of ${count} already imported`);
         await settleDisk();
-        const trailingData = join(dir.path, `trailing-library-${round}`);
-        const withTrailing = await timed(() => importFolder(trailing, trailingData));
-        if (withTrailing.value.report.imported !== count) throw new Error(`imported ${withTrailing.value.report.imported} of ${count} files with trailing bytes`);
-        trailingRuns.push(withTrailing.ms);
-        await rm(trailingData, { recursive: true });
-        await settleDisk();
-        const aviData = join(dir.path, `avi-library-${round}`);
-        const aviImport = await timed(() => importFolder(avi, aviData));
-        if (aviImport.value.report.imported !== count) throw new Error(`imported ${aviImport.value.report.imported} of ${count} AVI files`);
-        aviRuns.push(aviImport.ms);
-        await rm(aviData, { recursive: true });
-        await settleDisk();
+        trailingRuns.push(await importAndRemove(trailing, join(dir.path, `trailing-library-${round}`), count, 'files with trailing bytes'));
+        aviRuns.push(await importAndRemove(avi, join(dir.path, `avi-library-${round}`), count, 'AVI files'));
+        mkvRuns.push(await importAndRemove(mkv, join(dir.path, `mkv-library-${round}`), count, 'Matroska files'));
+        movRuns.push(await importAndRemove(mov, join(dir.path, `mov-library-${round}`), count, 'MOV files without ftyp'));
         const copy = join(dir.path, `copy-${round}`);
         const cp = await timed(async () => {
           await runCommand('cp', ['-r', small, copy]);
@@ -135,7 +137,7 @@ export const importBenchmark: Benchmark = {
         sumRuns.push(sum.ms);
         const bigMiB = (bigSize * bigCount) / MiB;
         log(
-          `round ${round}: ${fmt(count / (first.ms / 1000))} files/s (again ${fmt(count / (again.ms / 1000))}, with trailing bytes ${fmt(count / (withTrailing.ms / 1000))}, AVI ${fmt(count / (aviImport.ms / 1000))}, cp -r + sync ${fmt(count / (cp.ms / 1000))}); ` +
+          `round ${round}: ${fmt(count / (first.ms / 1000))} files/s (again ${fmt(count / (again.ms / 1000))}, with trailing bytes ${fmt(count / (trailingRuns.at(-1)! / 1000))}, AVI ${fmt(count / (aviRuns.at(-1)! / 1000))}, MKV ${fmt(count / (mkvRuns.at(-1)! / 1000))}, MOV without ftyp ${fmt(count / (movRuns.at(-1)! / 1000))}, cp -r + sync ${fmt(count / (cp.ms / 1000))}); ` +
             `big ${fmt(bigMiB / (bigImport.ms / 1000))} MiB/s (sha256sum ${fmt(bigMiB / (sum.ms / 1000))}), import peak RSS ${fmt(bigImport.value.peakRssKiB / 1024)} MiB; ` +
             `into a server ${fmt(count / (remoteSmallRuns.at(-1)! / 1000))} files/s, big ${fmt(bigMiB / (remoteBigRuns.at(-1)! / 1000))} MiB/s`,
         );
@@ -146,6 +148,8 @@ export const importBenchmark: Benchmark = {
         { benchmark: 'import', metric: `${count} small files, files/s`, value: fmt(perSecond(smallRuns)), baseline: `cp -r + sync ${fmt(perSecond(cpRuns))}`, ratio: ratio(perSecond(smallRuns), perSecond(cpRuns)), goal: '≥ 300 files/s', met: perSecond(smallRuns) >= 300 },
         { benchmark: 'import', metric: `${count} small files with 16 bytes after the last box, files/s`, value: fmt(perSecond(trailingRuns)), baseline: `clean files ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(trailingRuns), perSecond(smallRuns)), goal: '≥ 0.67× (within 1.5×)', met: perSecond(trailingRuns) / perSecond(smallRuns) >= 1 / 1.5 },
         { benchmark: 'import', metric: `${count} small AVI files (MJPEG + PCM), files/s`, value: fmt(perSecond(aviRuns)), baseline: `MP4 files ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(aviRuns), perSecond(smallRuns)), goal: '≥ 0.67× (within 1.5×)', met: perSecond(aviRuns) / perSecond(smallRuns) >= 1 / 1.5 },
+        { benchmark: 'import', metric: `${count} small Matroska files (H.264 + AAC), files/s`, value: fmt(perSecond(mkvRuns)), baseline: `MP4 files ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(mkvRuns), perSecond(smallRuns)), goal: '≥ 0.67× (within 1.5×)', met: perSecond(mkvRuns) / perSecond(smallRuns) >= 1 / 1.5 },
+        { benchmark: 'import', metric: `${count} small MOV files without ftyp (H.264 + AAC), files/s`, value: fmt(perSecond(movRuns)), baseline: `MP4 files ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(movRuns), perSecond(smallRuns)), goal: '≥ 0.67× (within 1.5×)', met: perSecond(movRuns) / perSecond(smallRuns) >= 1 / 1.5 },
         { benchmark: 'import', metric: 'the same import again (nothing new), files/s', value: fmt(perSecond(againRuns)), baseline: `first run ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(againRuns), perSecond(smallRuns)), goal: '', met: null },
         { benchmark: 'import', metric: `${bigCount} × ${bigSize / MiB} MiB, MiB/s`, value: fmt(bigRate(bigRuns)), baseline: `sha256sum ${fmt(bigRate(sumRuns))}`, ratio: ratio(bigRate(bigRuns), bigRate(sumRuns)), goal: '≥ 0.8×', met: bigRate(bigRuns) / bigRate(sumRuns) >= 0.8 },
         { benchmark: 'import', metric: `--server: ${count} small files, files/s`, value: fmt(perSecond(remoteSmallRuns)), baseline: `local import ${fmt(perSecond(smallRuns))}`, ratio: ratio(perSecond(remoteSmallRuns), perSecond(smallRuns)), goal: '', met: null },
@@ -178,6 +182,25 @@ async function importFolder(folder: string, data: string | null, server?: string
   const { code, peakRssKiB } = await exitAndPeakRss(child);
   if (code !== 0) throw new Error(`camtrove import ${folder} exited with ${code}: ${stderr.trim()}\n${stdout.slice(0, 1000)}`);
   return { report: JSON.parse(stdout) as ImportReport, peakRssKiB };
+}
+
+/** Imports `folder` into a new library, checks that all `count` files came in, removes the library: the milliseconds. */
+async function importAndRemove(folder: string, data: string, count: number, what: string): Promise<number> {
+  const run = await timed(() => importFolder(folder, data));
+  if (run.value.report.imported !== count) throw new Error(`imported ${run.value.report.imported} of ${count} ${what}`);
+  await rm(data, { recursive: true });
+  await settleDisk();
+  return run.ms;
+}
+
+/** ffmpeg arguments for a small H.264 + AAC clip, before the container and output path. */
+const H264_AAC = ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2:sample_rate=48000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'];
+
+/** `count` files named like camera clips in 20 site folders, each the bytes `make` returns for its tag. */
+async function writeCopies(folder: string, extension: string, count: number, make: (tag: string) => Buffer): Promise<string> {
+  for (let camera = 0; camera < 20; camera += 1) await mkdir(join(folder, `site${camera}`), { recursive: true });
+  for (let k = 0; k < count; k += 1) await writeFile(join(folder, `site${k % 20}`, `CAM${k % 20}-survey-${1_700_000_000 + k}.${extension}`), make(`file ${k}`));
+  return folder;
 }
 
 /** Bytes that cannot start a box, as an interrupted write leaves them. */

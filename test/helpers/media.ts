@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
+import { parseProbeOutput, type VideoInfo } from '../../src/domain/video-info.js';
 
 const run = promisify(execFile);
 
@@ -80,4 +82,133 @@ export function uniqueAvi(base: Buffer, tag: string): Buffer {
   const copy = Buffer.from(base);
   payload.copy(copy, junk + 8);
   return copy;
+}
+
+/**
+ * A Matroska/WebM file that plays the same as `base` with bytes of its own: `tag` written into the
+ * first EBML Void element among the Segment's children (ffmpeg reserves one after the SeekHead), so
+ * no element size changes.
+ */
+export function uniqueMkv(base: Buffer, tag: string): Buffer {
+  const payload = Buffer.from(`${tag}\0`, 'utf8');
+  const ebmlHeader = ebmlElementAt(base, 0);
+  const segment = ebmlElementAt(base, ebmlHeader.end);
+  for (let pos = segment.dataStart; pos < Math.min(segment.end, base.length); ) {
+    const element = ebmlElementAt(base, pos);
+    if (element.id === 0xec) {
+      if (element.end - element.dataStart < payload.length) break;
+      const copy = Buffer.from(base);
+      payload.copy(copy, element.dataStart);
+      return copy;
+    }
+    pos = element.end;
+  }
+  throw new Error('the Matroska file has no Void element large enough for the tag');
+}
+
+/** An EBML element's ID (marker bit kept) and extent; an unknown size runs to the end of the buffer. */
+export function ebmlElementAt(bytes: Buffer, pos: number): { id: number; dataStart: number; end: number } {
+  const vint = (at: number, keepMarker: boolean) => {
+    const first = bytes[at]!;
+    const length = Math.clz32(first) - 23;
+    let value = keepMarker ? first : first & (0xff >> length);
+    for (let i = 1; i < length; i++) value = value * 256 + bytes[at + i]!;
+    return { value, length, unknown: !keepMarker && value === 2 ** (7 * length) - 1 };
+  };
+  const id = vint(pos, true);
+  const size = vint(pos + id.length, false);
+  const dataStart = pos + id.length + size.length;
+  return { id: id.value, dataStart, end: size.unknown ? bytes.length : dataStart + size.value };
+}
+
+/**
+ * An old-style QuickTime file made from an ffmpeg MOV: its `ftyp` box removed and the chunk offsets
+ * (`stco`/`co64`) moved back by its size, so the file starts with the box that followed it.
+ */
+export function withoutFtyp(mov: Buffer): Buffer {
+  if (mov.toString('latin1', 4, 8) !== 'ftyp') throw new Error('the file does not start with ftyp');
+  const cut = mov.readUInt32BE(0);
+  const out = Buffer.from(mov.subarray(cut));
+  const containers = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
+  const walk = (start: number, end: number) => {
+    for (let pos = start; pos + 8 <= end; ) {
+      const size = out.readUInt32BE(pos);
+      const type = out.toString('latin1', pos + 4, pos + 8);
+      if (size < 8) throw new Error(`box ${type} with a size ffmpeg's MOV muxer does not write`);
+      if (containers.has(type)) walk(pos + 8, pos + size);
+      const entries = out.readUInt32BE(pos + 12);
+      if (type === 'stco') for (let i = 0; i < entries; i++) out.writeUInt32BE(out.readUInt32BE(pos + 16 + 4 * i) - cut, pos + 16 + 4 * i);
+      if (type === 'co64') for (let i = 0; i < entries; i++) out.writeBigUInt64BE(out.readBigUInt64BE(pos + 16 + 8 * i) - BigInt(cut), pos + 16 + 8 * i);
+      pos += size;
+    }
+  };
+  walk(0, out.length);
+  return out;
+}
+
+/**
+ * ffprobe's answer through the same parser as the import's (null when ffprobe cannot read the file),
+ * and the in-process answer with its documented nulls filled from it: the probes leave pixelFormat
+ * null where they cannot be certain (HEVC, MJPEG, more than 8 bits...), so the rest is compared.
+ */
+export function probeParity(ffprobe: string) {
+  return {
+    ffprobeInfo: async (path: string): Promise<VideoInfo | null> => {
+      try {
+        const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
+        return parseProbeOutput(JSON.parse(stdout));
+      } catch {
+        return null; // ffprobe could not read it either
+      }
+    },
+    withDocumentedNulls,
+  };
+}
+
+function withDocumentedNulls(quick: VideoInfo, reference: VideoInfo | null): VideoInfo {
+  if (!quick.video || quick.video.pixelFormat !== null || !reference?.video) return quick;
+  return { ...quick, video: { ...quick.video, pixelFormat: reference.video.pixelFormat } };
+}
+
+/** Asserts what a case expects of the in-process answer, against ffprobe's. */
+export function assertCaseAnswer(c: ProbeCase, quick: VideoInfo | null, reference: VideoInfo | null): void {
+  if (c.expect === 'null') {
+    assert.equal(quick, null);
+    return;
+  }
+  assert.ok(quick, 'quickProbe fell back to ffprobe');
+  assert.deepEqual(withDocumentedNulls(quick, reference), reference);
+  if (c.pixelFormat) assert.notEqual(quick.video?.pixelFormat ?? null, null, 'pixel format should be derived');
+}
+
+/** ffmpeg input arguments for a lavfi test pattern and tone, and a fast H.264 encode: the parity tests' clips. */
+export const lavfiVideo = (seconds = 2, size = '320x240', rate = '10') => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];
+export const lavfiTone = (seconds = 2, rate = 44100) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}:sample_rate=${rate}`];
+export const x264Fast = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+
+/** A clip of a parity test: how it is made, and whether the in-process probe must answer as ffprobe. */
+export interface ProbeCase {
+  name: string;
+  file: string;
+  /** ffmpeg arguments before the output path; a function of the folder makes files from earlier ones (with ffmpeg or itself). */
+  args: string[] | ((dir: string) => string[] | Promise<void>);
+  /** 'same': quickProbe must equal ffprobe (documented nulls aside); 'null': must fall back. */
+  expect: 'same' | 'null';
+  /** quickProbe must derive a pixel format rather than leave it null. */
+  pixelFormat?: boolean;
+  encoder?: string;
+}
+
+/**
+ * Makes each case's file in `dir`: ffmpeg renders, a few at a time, those whose encoder `encoders`
+ * (ffmpeg -encoders) lists; then, in order, the ones made from earlier files.
+ */
+export async function makeCaseFiles(ffmpeg: string, dir: string, cases: ProbeCase[], encoders: string): Promise<void> {
+  const make = async (c: ProbeCase) => {
+    const args = typeof c.args === 'function' ? await c.args(dir) : c.args;
+    if (args) await run(ffmpeg, ['-v', 'error', '-y', ...args, join(dir, c.file)]);
+  };
+  const rendered = cases.filter((c) => Array.isArray(c.args) && (!c.encoder || encoders.includes(c.encoder)));
+  for (let i = 0; i < rendered.length; i += 4) await Promise.all(rendered.slice(i, i + 4).map(make));
+  for (const c of cases.filter((c) => !Array.isArray(c.args))) await make(c);
 }

@@ -1,38 +1,25 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { SystemMediaTools } from '../../src/adapters/media/ffmpeg.js';
 import { quickProbe } from '../../src/adapters/media/quick-probe.js';
 import { probeIsoBmff } from '../../src/domain/media/iso-bmff-probe.js';
-import { parseProbeOutput, type VideoInfo } from '../../src/domain/video-info.js';
+import { assertCaseAnswer, lavfiTone, lavfiVideo, makeCaseFiles, probeParity, x264Fast, type ProbeCase } from '../helpers/media.js';
 
-const run = promisify(execFile);
 const { ffmpeg, ffprobe } = new SystemMediaTools({ ffmpeg: '', ffprobe: '' }).ensureAvailable();
+const { ffprobeInfo, withDocumentedNulls } = probeParity(ffprobe);
 const encoders = execFileSync(ffmpeg, ['-hide_banner', '-encoders'], { encoding: 'utf8' });
 // ffmpeg 6+ sets a display matrix with -display_rotation; 5.x only from rotate metadata when copying.
 const hasDisplayRotation = execFileSync(ffmpeg, ['-hide_banner', '-h', 'full'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).includes('display_rotation');
 
-const video = (seconds = 2, size = '320x240', rate = '10') => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];
-const tone = (seconds = 2, rate = 44100) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}:sample_rate=${rate}`];
-const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+const video = lavfiVideo;
+const tone = lavfiTone;
+const x264 = x264Fast;
 
-interface Case {
-  name: string;
-  file: string;
-  /** ffmpeg arguments before the output path; a function gets the folder for files made from earlier ones. */
-  args: string[] | ((dir: string) => string[]);
-  /** 'same': quickProbe must equal ffprobe (documented nulls aside); 'null': must fall back. */
-  expect: 'same' | 'null';
-  /** quickProbe must derive a pixel format rather than leave it null. */
-  pixelFormat?: boolean;
-  encoder?: string;
-}
-
-const cases: Case[] = [
+const cases: ProbeCase[] = [
   { name: 'H.264 MP4 (yuv420p)', file: 'h264.mp4', args: [...video(), ...x264], expect: 'same', pixelFormat: true },
   { name: 'H.264 + AAC, moov at the end, B-frames (edit list)', file: 'h264-aac.mp4', args: [...video(), ...tone(), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'], expect: 'same', pixelFormat: true },
   { name: 'H.264 + AAC with +faststart', file: 'faststart.mp4', args: [...video(), ...tone(), ...x264, '-c:a', 'aac', '-shortest', '-movflags', '+faststart'], expect: 'same', pixelFormat: true },
@@ -89,11 +76,8 @@ describe('quickProbe against ffprobe', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'camtrove-quick-probe-'));
-    // Render in dependency order, a few at a time: the rotated clip copies an earlier one.
-    const make = (c: Case) => run(ffmpeg, ['-v', 'error', '-y', ...(typeof c.args === 'function' ? c.args(dir) : c.args), join(dir, c.file)]).then(() => undefined);
-    const independent = cases.filter((c) => typeof c.args !== 'function' && (!c.encoder || encoders.includes(c.encoder)));
-    for (let i = 0; i < independent.length; i += 4) await Promise.all(independent.slice(i, i + 4).map(make));
-    for (const c of cases.filter((c) => typeof c.args === 'function')) await make(c);
+    // The rotated clip copies an earlier one: it is made after the others.
+    await makeCaseFiles(ffmpeg, dir, cases, encoders);
   });
 
   after(async () => {
@@ -105,13 +89,7 @@ describe('quickProbe against ffprobe', () => {
     it(c.name, { skip }, async () => {
       const path = join(dir, c.file);
       const [quick, reference] = await Promise.all([quickProbe(path), ffprobeInfo(path)]);
-      if (c.expect === 'null') {
-        assert.equal(quick, null);
-        return;
-      }
-      assert.ok(quick, 'quickProbe fell back to ffprobe');
-      assert.deepEqual(withDocumentedNulls(quick, reference), reference);
-      if (c.pixelFormat) assert.notEqual(quick.video?.pixelFormat ?? null, null, 'pixel format should be derived');
+      assertCaseAnswer(c, quick, reference);
       if (c.file === 'rotated.mp4') assert.notEqual(reference?.video?.rotation, 0, 'the clip should be rotated');
       if (c.file === 'vfr.mp4') assert.notEqual(reference?.video?.fps, 10, 'the clip should have a variable rate');
     });
@@ -190,18 +168,3 @@ describe('quickProbe against ffprobe', () => {
     console.log(`quickProbe: ${quickMs.toFixed(3)} ms per file over ${calls} calls (parsing alone ${parseMs.toFixed(3)} ms); ffprobe: ${ffprobeMs.toFixed(1)} ms per file`);
   });
 });
-
-async function ffprobeInfo(path: string): Promise<VideoInfo | null> {
-  try {
-    const { stdout } = await run(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
-    return parseProbeOutput(JSON.parse(stdout));
-  } catch {
-    return null; // ffprobe could not read it either
-  }
-}
-
-/** quickProbe leaves pixelFormat null where it cannot be certain (HEVC, MJPEG, >8-bit...): compare the rest. */
-function withDocumentedNulls(quick: VideoInfo, reference: VideoInfo | null): VideoInfo {
-  if (!quick.video || quick.video.pixelFormat !== null || !reference?.video) return quick;
-  return { ...quick, video: { ...quick.video, pixelFormat: reference.video.pixelFormat } };
-}

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { probeAvi } from '../../domain/media/avi-probe.js';
 import { probeIsoBmff, type ByteReader } from '../../domain/media/iso-bmff-probe.js';
+import { probeMatroska } from '../../domain/media/matroska-probe.js';
 import type { VideoInfo } from '../../domain/video-info.js';
 
 // Each positioned read is a round trip through libuv's thread pool, which costs more than the bytes:
@@ -9,7 +10,7 @@ const READ_AHEAD = 64 * 1024;
 const KEPT_BLOCKS = 4;
 
 /**
- * VideoInfo for an MP4/MOV-family or AVI file without spawning ffprobe, or null when the in-process
+ * VideoInfo for an MP4/MOV-family, Matroska/WebM or AVI file without spawning ffprobe, or null when the in-process
  * probe cannot vouch for the answer (another container, or something it does not model): then ask
  * ffprobe. Filesystem errors (ENOENT, EACCES...) are thrown as usual.
  */
@@ -30,10 +31,13 @@ export function quickProbeBytes(bytes: Buffer): Promise<VideoInfo | null> {
   return probeContainer({ read: (offset, length) => Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.length))) }, bytes.length);
 }
 
-/** The container's own reader, chosen by the file's first bytes. */
+const EBML_MAGIC = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+
+/** The container's own reader, chosen by the file's first bytes; ISO-BMFF (which may start with any box) otherwise. */
 async function probeContainer(reader: ByteReader, size: number): Promise<VideoInfo | null> {
-  const magic = (await reader.read(0, 4)).toString('latin1');
-  return magic === 'RIFF' ? probeAvi(reader, size) : probeIsoBmff(reader, size);
+  const magic = await reader.read(0, 4);
+  if (magic.equals(EBML_MAGIC)) return probeMatroska(reader, size);
+  return magic.toString('latin1') === 'RIFF' ? probeAvi(reader, size) : probeIsoBmff(reader, size);
 }
 
 function readAhead(handle: FileHandle, size: number, head: Buffer): ByteReader {

@@ -84,13 +84,15 @@ export function parseH264Sps(nal: Uint8Array): H264Sps {
     if (chromaFormatIdc === 3) separateColourPlane = r.flag();
     bitDepthLuma = r.ue() + 8;
     bitDepthChroma = r.ue() + 8;
+    // ffmpeg's decoder refuses deeper or mixed depths: it would never report a pixel format.
+    if (bitDepthLuma > 14 || bitDepthChroma !== bitDepthLuma) throw new MalformedMedia('bit depth a decoder refuses');
     r.skip(1); // qpprime_y_zero_transform_bypass_flag
     if (r.flag()) skipScalingLists(r, chromaFormatIdc === 3 ? 12 : 8);
   }
-  r.ue(); // log2_max_frame_num_minus4
+  if (r.ue() > 12) throw new MalformedMedia('bad log2_max_frame_num_minus4');
   const pocType = r.ue();
   if (pocType === 0) {
-    r.ue(); // log2_max_pic_order_cnt_lsb_minus4
+    if (r.ue() > 12) throw new MalformedMedia('bad log2_max_pic_order_cnt_lsb_minus4');
   } else if (pocType === 1) {
     r.skip(1); // delta_pic_order_always_zero_flag
     r.se(); // offset_for_non_ref_pic
@@ -101,7 +103,7 @@ export function parseH264Sps(nal: Uint8Array): H264Sps {
   } else if (pocType !== 2) {
     throw new MalformedMedia('bad pic_order_cnt_type');
   }
-  r.ue(); // max_num_ref_frames
+  if (r.ue() > 16) throw new MalformedMedia('bad max_num_ref_frames');
   r.skip(1); // gaps_in_frame_num_value_allowed_flag
   const widthInMbs = r.ue() + 1;
   const heightInMapUnits = r.ue() + 1;
@@ -124,7 +126,11 @@ export function parseH264Sps(nal: Uint8Array): H264Sps {
   return { id, profileIdc, chromaFormatIdc, bitDepthLuma, bitDepthChroma, width, height, cropsLeftOrTop: crop.left > 0 || crop.top > 0, fullRange };
 }
 
-/** Only the fields before video_full_range_flag matter; the rest of the VUI is left unread. */
+/**
+ * video_full_range_flag, from the VUI (Annex E.1.1). The rest is read only to refuse what ffmpeg's
+ * decoder refuses (HRD with over 32 CPBs, over 16 reorder frames), which would leave it without a
+ * picture and ffprobe without a pixel format; like it, a VUI cut short ends quietly.
+ */
 function readVuiFullRange(r: BitReader): boolean | null {
   if (r.flag()) {
     const aspectRatioIdc = r.u(8);
@@ -133,9 +139,40 @@ function readVuiFullRange(r: BitReader): boolean | null {
     if (aspectRatioIdc === 255) r.skip(32); // sar_width, sar_height
   }
   if (r.flag()) r.skip(1); // overscan_appropriate_flag
-  if (!r.flag()) return null; // video_signal_type_present_flag
-  r.skip(3); // video_format
-  return r.flag();
+  let fullRange: boolean | null = null;
+  if (r.flag()) {
+    r.skip(3); // video_format
+    fullRange = r.flag();
+    if (r.flag()) r.skip(24); // colour primaries, transfer characteristics, matrix coefficients
+  }
+  if (r.flag()) {
+    r.ue(); // chroma_sample_loc_type_top_field
+    r.ue(); // chroma_sample_loc_type_bottom_field
+  }
+  if (r.bitsLeft < 10) return fullRange;
+  if (r.flag()) r.skip(65); // num_units_in_tick, time_scale, fixed_frame_rate_flag
+  const nalHrd = r.flag() && skipHrd(r);
+  const vclHrd = r.flag() && skipHrd(r);
+  if (nalHrd || vclHrd) r.skip(1); // low_delay_hrd_flag
+  r.skip(1); // pic_struct_present_flag
+  if (r.bitsLeft === 0 || !r.flag()) return fullRange;
+  r.skip(1); // motion_vectors_over_pic_boundaries_flag
+  for (let i = 0; i < 4; i++) r.ue(); // max bytes per picture and bits per MB, log2 max MV lengths
+  if (r.ue() > 16) throw new MalformedMedia('bad max_num_reorder_frames');
+  return fullRange;
+}
+
+function skipHrd(r: BitReader): true {
+  const cpbCount = r.ue() + 1;
+  if (cpbCount > 32) throw new MalformedMedia('bad cpb_cnt_minus1');
+  r.skip(8); // bit_rate_scale, cpb_size_scale
+  for (let i = 0; i < cpbCount; i++) {
+    r.ue(); // bit_rate_value_minus1
+    r.ue(); // cpb_size_value_minus1
+    r.skip(1); // cbr_flag
+  }
+  r.skip(20); // delay and offset lengths
+  return true;
 }
 
 function skipScalingLists(r: BitReader, count: number): void {

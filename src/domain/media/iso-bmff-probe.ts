@@ -15,8 +15,10 @@ const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 const MAX_FTYP_BYTES = 4096;
 // Each box costs a read; a file of thousands of top-level boxes is not a camera clip.
 const MAX_TOP_LEVEL_BOXES = 1024;
-// Padding some writers put before `ftyp`.
+// Padding some writers put before `ftyp` (or, in old QuickTime files, before `moov` or `mdat`).
 const LEADING_FILLER = new Set(['free', 'skip', 'wide']);
+/** A file without `ftyp`: ffmpeg reads it as QuickTime, like major brand `qt  `. */
+const NO_FTYP: Brands = { major: 'qt  ', compatible: [] };
 const MAC_TO_UNIX_SECONDS = 2082844800; // 1904-01-01 → 1970-01-01
 const LATEST_UNIX_SECONDS = 253402300799; // 9999-12-31T23:59:59Z: later dates do not print as ISO 8601
 const IDENTITY_MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
@@ -106,6 +108,8 @@ async function readTopLevel(reader: ByteReader, size: number): Promise<Layout | 
     }
     if (boxSize < header || boxSize > size - pos) return null;
     if (type === 'mdat') sawMdat = true;
+    // Old QuickTime files start with the movie or its media; ffmpeg reads them as brand `qt  `.
+    if (!brands && (type === 'moov' || type === 'mdat')) brands = NO_FTYP;
 
     if (!brands) {
       if (type === 'ftyp') {
@@ -114,7 +118,7 @@ async function readTopLevel(reader: ByteReader, size: number): Promise<Layout | 
         if (ftyp.length !== boxSize - header) return null;
         brands = readBrands(ftyp);
       } else if (!LEADING_FILLER.has(type)) {
-        return null; // not ISO-BMFF, or old QuickTime without ftyp
+        return null; // not ISO-BMFF
       }
     } else if (type === 'ftyp') {
       return null;
