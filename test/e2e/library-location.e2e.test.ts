@@ -13,8 +13,9 @@ import { createTestEnv, dialectName, type TestEnv } from '../helpers/test-librar
 interface StatusJson {
   library: { data_dir: string; source: string; exists: boolean };
   database: { dialect: string; location: string };
+  queue: { kind: 'database' | 'redis'; location: string | null };
   schema: { applied: number; pending: number } | null;
-  counts: { files: number; cameras: number; events: number; jobs_queued: number; jobs_running: number } | null;
+  counts: { files: number; cameras: number; events: number; jobs_queued: number | null; jobs_running: number | null } | null;
 }
 
 
@@ -75,6 +76,14 @@ describe(`which library a command uses (${dialectName})`, () => {
     assert.equal(json.schema?.pending, 0);
     assert.deepEqual(json.counts, { files: 1, cameras: 0, events: 0, jobs_queued: 0, jobs_running: 0 });
     assert.equal((await status(other, {}, ['--data', join(env.dir, 'flagged')])).json.library.source, 'flag');
+
+    // With the queue in Redis, status names it without its password and counts no jobs (it does not connect there).
+    const redis = await status(other, { CAMTROVE_QUEUE: 'redis://camtrove:hunter2-secret@127.0.0.1:6399/3' });
+    assert.equal(redis.json.queue.kind, 'redis');
+    assert.ok(!JSON.stringify(redis.json).includes('hunter2-secret'), JSON.stringify(redis.json.queue));
+    assert.match(String(redis.json.queue.location), /^redis:\/\/camtrove:\*+@127\.0\.0\.1:6399\/3$/);
+    assert.deepEqual([redis.json.counts?.files, redis.json.counts?.jobs_queued, redis.json.counts?.jobs_running], [1, null, null]);
+    assert.deepEqual((await status(other)).json.queue, { kind: 'database', location: null });
   });
 
   it('uses a ./camtrove-data of the current folder, with a one-line notice', async () => {
