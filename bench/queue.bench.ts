@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import pg from 'pg';
 import { systemClock } from '../src/adapters/clock.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/adapters/db/database.js';
 import { DbJobQueue } from '../src/adapters/queue/db.job-queue.js';
 import { fmt, median, nowMs, ratio, type Benchmark, type SummaryRow } from './lib/bench.js';
 import { makeTempDir } from './lib/files.js';
+import { postgresUnreachable } from './lib/loopback.js';
 import { createSchema } from './lib/postgres.js';
 
 /** Where the PostgreSQL half runs; BENCH_POSTGRES_URL overrides, "off" skips it. Loopback only. */
@@ -67,7 +67,7 @@ export const queueBenchmark: Benchmark = {
     }
 
     const postgresUrl = process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
-    const skip = postgresUrl === 'off' ? 'BENCH_POSTGRES_URL=off' : await unreachable(postgresUrl);
+    const skip = postgresUrl === 'off' ? 'BENCH_POSTGRES_URL=off' : await postgresUnreachable(postgresUrl);
     if (skip) {
       log(`PostgreSQL skipped: ${skip}`);
       rows.push({ benchmark: 'queue', metric: 'postgres: skipped', value: '', baseline: '', ratio: '', goal: '', met: null });
@@ -196,26 +196,5 @@ function countFromEnv(name: string, fallback: number): number {
   const n = raw === undefined ? fallback : Number(raw);
   if (!Number.isSafeInteger(n) || n < 100 || n > 200_000) throw new Error(`${name} must be a whole number 100-200000, not ${JSON.stringify(raw)}`);
   return n;
-}
-
-/** Why PostgreSQL cannot be used, or null when it answers. Refuses anything but loopback. */
-async function unreachable(url: string): Promise<string | null> {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return 'BENCH_POSTGRES_URL is not a URL';
-  }
-  if (host !== '127.0.0.1') return `benchmarks only target 127.0.0.1, not ${host}`;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return `cannot reach ${url.replace(/\/\/[^@/]*@/, '//***@')} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 

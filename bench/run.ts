@@ -14,10 +14,11 @@ import { labelsBenchmark } from './labels.bench.js';
 import { labelExportsBenchmark } from './label-exports.bench.js';
 import { latencyBenchmark } from './latency.bench.js';
 import { queueBenchmark } from './queue.bench.js';
+import { scaleBenchmark } from './scale.bench.js';
 import { segmentBenchmark } from './segment.bench.js';
 import { uploadBenchmark } from './upload.bench.js';
 
-const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelingToolBenchmark, labelExportsBenchmark, labelsBenchmark];
+const benchmarks: Benchmark[] = [uploadBenchmark, hashingBenchmark, queueBenchmark, latencyBenchmark, segmentBenchmark, archiveBenchmark, importBenchmark, eventsBenchmark, frameAccessBenchmark, labelingBenchmark, labelingToolBenchmark, labelExportsBenchmark, labelsBenchmark, scaleBenchmark];
 
 function parseArgs(argv: string[]): { names: string[]; rounds: number; list: boolean } {
   const names: string[] = [];
