@@ -12,6 +12,7 @@ import { currentOwnerTag } from '../process-identity.js';
 import { removeLeftovers } from '../scratch-leftovers.js';
 import { contentMismatch, type BlobStore, type ListedBlob, type LocalCopy, type PutOptions, type ReceivedBlob, type StagedBlob, type StoredBlob } from './blob-store.js';
 import { createDurableFileSink } from './durable-file-sink.js';
+import { receiveAndPublish } from './receive-and-publish.js';
 import { createStreamHash } from './threaded-sha256.js';
 
 /** Temp files without an owner in their name (older versions) are removed at start-up after this long. */
@@ -51,14 +52,8 @@ export class LocalBlobStore implements BlobStore {
     return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
   }
 
-  async put(content: Readable, options: PutOptions = {}): Promise<StoredBlob> {
-    const received = await this.receive(content, options);
-    try {
-      const created = await received.publish();
-      return { id: received.id, size: received.size, created };
-    } finally {
-      await received.discard();
-    }
+  put(content: Readable, options: PutOptions = {}): Promise<StoredBlob> {
+    return receiveAndPublish(this, content, options);
   }
 
   async receive(content: Readable, options: PutOptions = {}): Promise<ReceivedBlob> {
